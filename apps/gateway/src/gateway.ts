@@ -1,0 +1,73 @@
+import { INestApplication, LogLevel, NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
+import { AppConfig, tlsSetup } from '@passerelle/platform';
+import { json } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+const FHIR_BODY_TYPES = [
+  'application/fhir+json',
+  'application/json',
+  'application/json-patch+json',
+];
+
+export interface RunningGateway {
+  readonly app: INestApplication;
+  readonly port: number;
+  readonly devPkiDir?: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts the HTTPS gateway (mutual TLS) for a validated configuration. */
+export async function startGateway(config: AppConfig): Promise<RunningGateway> {
+  const tls = tlsSetup(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    httpsOptions: tls.options as NestApplicationOptions['httpsOptions'],
+    bodyParser: false,
+    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+  });
+  app.disable('x-powered-by');
+  app.use('/fhir', requireJsonBody);
+  app.use(json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
+  app.use('/fhir', (error: unknown, _request: Request, response: Response, next: NextFunction) =>
+    error ? answerFhirError(error, response) : next(),
+  );
+  app.useGlobalFilters(new FhirExceptionFilter());
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return { app, port, devPkiDir: tls.devPkiDir, close: () => app.close() };
+}
+
+/** Requests with a body must send FHIR JSON (or JSON Patch): anything else is 415. */
+function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
+  const hasBody =
+    (request.headers['content-length'] !== '0' &&
+      request.headers['content-length'] !== undefined) ||
+    request.headers['transfer-encoding'] !== undefined;
+  const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  if (hasBody && (!type || !FHIR_BODY_TYPES.includes(type))) {
+    response
+      .status(415)
+      .type('application/fhir+json')
+      .send(
+        JSON.stringify({
+          resourceType: 'OperationOutcome',
+          issue: [
+            {
+              severity: 'error',
+              code: 'not-supported',
+              diagnostics: `Unsupported Content-Type ${type ?? '(none)'}: send application/fhir+json`,
+            },
+          ],
+        }),
+      );
+    return;
+  }
+  next();
+}

@@ -1,0 +1,35 @@
+/** Two projects: pure unit tests beside the code, and integration tests that boot the real app. */
+const moduleNameMapper = {
+  '^@passerelle/(.*)$': '<rootDir>/libs/$1/src',
+};
+const transform = {
+  '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+};
+// fhir-kit-client 2.x ships ES modules only; let ts-jest transpile it to CommonJS.
+const transformIgnorePatterns = ['/node_modules/(?!(fhir-kit-client)/)'];
+
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      moduleNameMapper,
+      transform,
+      transformIgnorePatterns,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      moduleNameMapper,
+      transform,
+      transformIgnorePatterns,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+  ],
+};

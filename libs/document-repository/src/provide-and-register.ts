@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DocumentContent,
+  DomainError,
+  ErrorDetail,
+  digestContent,
+  newEntryUuid,
+} from '@passerelle/domain';
+import {
+  DocumentEntryDraft,
+  RegisterDocumentSet,
+  RegisteredSubmission,
+  SubmissionDraft,
+} from '@passerelle/registry';
+
+/**
+ * ITI-41 / ITI-65 Provide and Register: the repository takes each document's bytes, computes
+ * SHA-1, SHA-256 and size, checks them against what the sender supplied, and has the registry
+ * store metadata and content together.
+ */
+@Injectable()
+export class ProvideAndRegisterDocumentSet {
+  constructor(private readonly register: RegisterDocumentSet) {}
+
+  execute(draft: SubmissionDraft, repositoryUniqueId: string): Promise<RegisteredSubmission> {
+    const problems: ErrorDetail[] = [];
+    const contents = new Map<string, DocumentContent>();
+    const documents = draft.documents.map((document) => {
+      if (!document.content) {
+        problems.push({
+          code: 'MISSING_DOCUMENT',
+          message: 'DocumentEntry has no document content',
+          location: document.ref,
+        });
+        return document;
+      }
+      const content = storedContent(document);
+      problems.push(...checkSupplied(document, content));
+      contents.set(document.ref, content);
+      return {
+        ...document,
+        repositoryUniqueId,
+        suppliedHashSha1: content.hashSha1,
+        suppliedSize: content.size,
+      };
+    });
+    if (problems.length > 0) throw DomainError.of(problems);
+    return this.register.execute({ ...draft, documents }, contents);
+  }
+}
+
+function storedContent(document: DocumentEntryDraft): DocumentContent {
+  const bytes = document.content!;
+  const digest = digestContent(bytes);
+  return {
+    contentId: newEntryUuid().slice('urn:uuid:'.length),
+    patientKey: document.patientId?.key ?? '',
+    mimeType: document.mimeType ?? 'application/octet-stream',
+    bytes,
+    hashSha1: digest.sha1Hex,
+    hashSha256: digest.sha256Hex,
+    size: digest.size,
+  };
+}
+
+/** A supplied hash (compared case-insensitively) or size must match the content exactly. */
+function checkSupplied(document: DocumentEntryDraft, content: DocumentContent): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const supplied = document.suppliedHashSha1;
+  if (supplied !== undefined && supplied.toLowerCase() !== content.hashSha1) {
+    problems.push({
+      code: 'HASH_MISMATCH',
+      message: `Supplied hash ${supplied} differs from the content's SHA-1 ${content.hashSha1}`,
+      location: document.ref,
+    });
+  }
+  if (document.suppliedSize !== undefined && document.suppliedSize !== content.size) {
+    problems.push({
+      code: 'SIZE_MISMATCH',
+      message: `Supplied size ${document.suppliedSize} differs from the content's ${content.size} bytes`,
+      location: document.ref,
+    });
+  }
+  return problems;
+}

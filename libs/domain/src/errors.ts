@@ -1,0 +1,141 @@
+/**
+ * The one error catalogue: every failure the gateway reports, with its XDS error code, FHIR
+ * issue code and HTTP status, so both protocol doors answer the same failure the same way.
+ */
+export interface CatalogueEntry {
+  readonly xdsCode: string;
+  readonly fhirIssueCode: FhirIssueCode;
+  readonly httpStatus: number;
+  readonly summary: string;
+}
+
+export type FhirIssueCode =
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'not-found'
+  | 'duplicate'
+  | 'conflict'
+  | 'business-rule'
+  | 'forbidden'
+  | 'login'
+  | 'security'
+  | 'not-supported'
+  | 'too-costly'
+  | 'exception';
+
+const entry = (
+  xdsCode: string,
+  fhirIssueCode: FhirIssueCode,
+  httpStatus: number,
+  summary: string,
+): CatalogueEntry => ({ xdsCode, fhirIssueCode, httpStatus, summary });
+
+export const ERROR_CATALOGUE = {
+  MALFORMED_REQUEST: entry('XDSRegistryError', 'structure', 400, 'The request is malformed'),
+  INVALID_RESOURCE: entry('XDSRegistryMetadataError', 'invalid', 400, 'Invalid resource'),
+  METADATA_MISSING: entry('XDSRegistryMetadataError', 'required', 400, 'Required metadata missing'),
+  METADATA_INVALID: entry('XDSRegistryMetadataError', 'value', 400, 'Invalid metadata value'),
+  UNRESOLVED_REFERENCE: entry('XDSRegistryMetadataError', 'invalid', 400, 'Unresolved reference'),
+  INS_MALFORMED: entry('XDSRegistryMetadataError', 'value', 400, 'Malformed INS'),
+  INS_BAD_KEY: entry('XDSRegistryMetadataError', 'value', 400, 'INS key does not match'),
+  INS_UNKNOWN_AUTHORITY: entry('XDSRegistryMetadataError', 'value', 400, 'Unknown INS authority'),
+  INS_RETIRED: entry('XDSRegistryMetadataError', 'value', 400, 'INS-C is retired'),
+  UNKNOWN_PATIENT: entry('XDSUnknownPatientId', 'not-found', 404, 'No open record for patient'),
+  RECORD_CLOSED: entry('XDSUnknownPatientId', 'business-rule', 422, 'The record is closed'),
+  PATIENT_ID_MISMATCH: entry(
+    'XDSPatientIdDoesNotMatch',
+    'business-rule',
+    422,
+    'Patient ids differ within the submission',
+  ),
+  MISSING_DOCUMENT: entry('XDSMissingDocument', 'required', 400, 'Document content missing'),
+  MISSING_DOCUMENT_METADATA: entry(
+    'XDSMissingDocumentMetadata',
+    'required',
+    400,
+    'Content without metadata',
+  ),
+  HASH_MISMATCH: entry(
+    'XDSRepositoryMetadataError',
+    'value',
+    422,
+    'Supplied hash differs from content',
+  ),
+  SIZE_MISMATCH: entry(
+    'XDSRepositoryMetadataError',
+    'value',
+    422,
+    'Supplied size differs from content',
+  ),
+  NON_IDENTICAL_HASH: entry(
+    'XDSNonIdenticalHash',
+    'duplicate',
+    409,
+    'uniqueId already used for other content',
+  ),
+  DUPLICATE_UNIQUE_ID: entry(
+    'XDSDuplicateUniqueIdInRegistry',
+    'duplicate',
+    409,
+    'uniqueId already in registry',
+  ),
+  DOCUMENT_NOT_FOUND: entry('XDSMissingDocument', 'not-found', 404, 'Document not found'),
+  RESOURCE_NOT_FOUND: entry('XDSRegistryError', 'not-found', 404, 'Resource not found'),
+  REPLACED_NOT_FOUND: entry(
+    'XDSRegistryMetadataError',
+    'not-found',
+    422,
+    'Replaced document not found or not current',
+  ),
+  FORBIDDEN_CHANGE: entry(
+    'XDSMetadataUpdateError',
+    'not-supported',
+    405,
+    'Only status, securityLabel and the archive flag may change',
+  ),
+  UNSUPPORTED_OPERATION: entry('XDSRegistryError', 'not-supported', 405, 'Not supported'),
+  UNSUPPORTED_MEDIA_TYPE: entry('XDSRegistryError', 'not-supported', 415, 'Unsupported media type'),
+  PRECONDITION_FAILED: entry('XDSRegistryError', 'conflict', 412, 'Precondition failed'),
+  TOO_MANY_RESULTS: entry('XDSTooManyResults', 'too-costly', 400, 'Too many results'),
+  PAYLOAD_TOO_LARGE: entry('XDSRegistryError', 'too-costly', 413, 'Request too large'),
+  UNAUTHENTICATED: entry('XDSRegistryError', 'login', 401, 'Authentication required'),
+  FORBIDDEN: entry('XDSRegistryError', 'forbidden', 403, 'Access denied'),
+  INTERNAL: entry('XDSRegistryError', 'exception', 500, 'Internal error'),
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** A located problem: which element of the request failed, for clients to fix their message. */
+export interface ErrorDetail {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly location?: string;
+}
+
+/** A failure the gateway reports to the caller; never carries driver or stack details. */
+export class DomainError extends Error {
+  readonly details: readonly ErrorDetail[];
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    location?: string,
+    moreDetails: readonly ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.details = [{ code, message, location }, ...moreDetails];
+  }
+
+  get catalogue(): CatalogueEntry {
+    return ERROR_CATALOGUE[this.code];
+  }
+
+  /** Several problems found at once (validation reports all, not just the first). */
+  static of(details: readonly ErrorDetail[]): DomainError {
+    const [first, ...rest] = details;
+    return new DomainError(first.code, first.message, first.location, rest);
+  }
+}

@@ -1,0 +1,16 @@
+import { randomUUID } from 'node:crypto';
+
+/** A fresh `urn:uuid:` identifier (generated in code: PGlite has no uuid extensions). */
+export function newEntryUuid(): string {
+  return `urn:uuid:${randomUUID()}`;
+}
+
+export function stripUrnUuid(id: string): string {
+  return id.startsWith('urn:uuid:') ? id.slice('urn:uuid:'.length) : id;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,0 +1,185 @@
+/** The one document model both doors translate to (XDS DocumentEntry / SubmissionSet / Folder). */
+
+export interface Coded {
+  readonly code: string;
+  readonly codeSystem: string;
+  readonly display?: string;
+}
+
+export interface PersonName {
+  readonly id?: string;
+  readonly assigningAuthority?: string;
+  readonly family?: string;
+  readonly given?: string;
+  readonly prefix?: string;
+}
+
+export interface Institution {
+  readonly name: string;
+  readonly id?: string;
+  readonly assigningAuthority?: string;
+}
+
+/** XDS author: authorPerson, authorInstitution, authorRole, authorSpecialty, telecom. */
+export interface Author {
+  readonly person?: PersonName;
+  readonly institutions: readonly Institution[];
+  readonly roles: readonly Coded[];
+  readonly specialties: readonly Coded[];
+  readonly telecom: readonly string[];
+}
+
+/**
+ * availabilityStatus. `Archived` and `Deleted` are the DMP statuses
+ * `urn:asip:ci-sis:2010:StatusType:Archived` / `…:Deleted`.
+ */
+export type AvailabilityStatus = 'Approved' | 'Deprecated' | 'Archived' | 'Deleted';
+
+export const XDS_STATUS_URN: Record<AvailabilityStatus, string> = {
+  Approved: 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved',
+  Deprecated: 'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated',
+  Archived: 'urn:asip:ci-sis:2010:StatusType:Archived',
+  Deleted: 'urn:asip:ci-sis:2010:StatusType:Deleted',
+};
+
+export interface SourcePatientInfo {
+  readonly family?: string;
+  readonly given?: string;
+  readonly birthDate?: string;
+  readonly gender?: string;
+}
+
+export interface DocumentEntry {
+  /** urn:uuid of this metadata version. */
+  readonly entryUuid: string;
+  /** urn:uuid stable across metadata versions. */
+  readonly logicalId: string;
+  readonly version: number;
+  readonly uniqueId: string;
+  readonly patientKey: string;
+  readonly status: AvailabilityStatus;
+  readonly title?: string;
+  readonly comments?: string;
+  readonly classCode: Coded;
+  readonly typeCode: Coded;
+  readonly formatCode: Coded;
+  readonly confidentialityCodes: readonly Coded[];
+  readonly eventCodes: readonly Coded[];
+  readonly healthcareFacilityTypeCode: Coded;
+  readonly practiceSettingCode: Coded;
+  readonly creationTime: Date;
+  readonly serviceStartTime?: Date;
+  readonly serviceStopTime?: Date;
+  readonly languageCode: string;
+  readonly mimeType: string;
+  readonly hashSha1: string;
+  readonly size: number;
+  readonly repositoryUniqueId: string;
+  readonly authors: readonly Author[];
+  readonly legalAuthenticator?: PersonName;
+  readonly sourcePatientId: string;
+  readonly sourcePatientInfo?: SourcePatientInfo;
+  readonly referenceIds: readonly string[];
+  /** Repository content this entry describes (absent for a register-only ITI-42 entry). */
+  readonly contentId?: string;
+  readonly submissionSetUuid: string;
+  readonly submissionTime: Date;
+}
+
+export interface SubmissionSet {
+  readonly entryUuid: string;
+  readonly uniqueId: string;
+  readonly patientKey: string;
+  readonly sourceId: string;
+  readonly submissionTime: Date;
+  readonly contentTypeCode: Coded;
+  readonly title?: string;
+  readonly comments?: string;
+  readonly authors: readonly Author[];
+  readonly intendedRecipients: readonly string[];
+  readonly status: AvailabilityStatus;
+}
+
+export interface Folder {
+  readonly entryUuid: string;
+  readonly logicalId: string;
+  readonly version: number;
+  readonly uniqueId: string;
+  readonly patientKey: string;
+  readonly title?: string;
+  readonly comments?: string;
+  readonly codeList: readonly Coded[];
+  readonly lastUpdateTime: Date;
+  readonly status: AvailabilityStatus;
+}
+
+export type AssociationType =
+  | 'HasMember'
+  | 'RPLC'
+  | 'APND'
+  | 'XFRM'
+  | 'XFRM_RPLC'
+  | 'signs'
+  | 'IsSnapshotOf';
+
+export const ASSOCIATION_TYPE_URN: Record<AssociationType, string> = {
+  HasMember: 'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember',
+  RPLC: 'urn:ihe:iti:2007:AssociationType:RPLC',
+  APND: 'urn:ihe:iti:2007:AssociationType:APND',
+  XFRM: 'urn:ihe:iti:2007:AssociationType:XFRM',
+  XFRM_RPLC: 'urn:ihe:iti:2007:AssociationType:XFRM_RPLC',
+  signs: 'urn:ihe:iti:2007:AssociationType:signs',
+  IsSnapshotOf: 'urn:ihe:iti:2010:AssociationType:IsSnapshotOf',
+};
+
+export interface Association {
+  readonly entryUuid: string;
+  readonly patientKey: string;
+  readonly type: AssociationType;
+  readonly sourceUuid: string;
+  readonly targetUuid: string;
+  /** SubmissionSetStatus slot of a SubmissionSet→DocumentEntry HasMember: Original or Reference. */
+  readonly submissionSetStatus?: 'Original' | 'Reference';
+  readonly status: AvailabilityStatus;
+}
+
+/** Document bytes as provided, with the digests the repository computed on receipt. */
+export interface DocumentContent {
+  readonly contentId: string;
+  readonly patientKey: string;
+  readonly mimeType: string;
+  readonly bytes: Buffer;
+  readonly hashSha1: string;
+  readonly hashSha256: string;
+  readonly size: number;
+}
+
+/** One submission, validated and ready to store atomically. */
+export interface Submission {
+  readonly patientKey: string;
+  readonly submissionSet: SubmissionSet;
+  readonly documents: readonly DocumentEntry[];
+  readonly folders: readonly Folder[];
+  readonly associations: readonly Association[];
+  readonly contents: readonly DocumentContent[];
+  /** Entries this submission replaces (RPLC): logicalIds to deprecate, checked at store time. */
+  readonly replacedEntryUuids: readonly string[];
+}
+
+export type RecordStatus = 'open' | 'closed';
+
+/** The patient's shared record ("DMP"). */
+export interface PatientRecord {
+  readonly patientKey: string;
+  readonly insValue: string;
+  readonly insOid: string;
+  readonly status: RecordStatus;
+  readonly openedAt: Date;
+  readonly openedBy: string;
+  readonly closedAt?: Date;
+  readonly closureReason?: string;
+  readonly family?: string;
+  readonly given?: string;
+  readonly birthDate?: string;
+  readonly gender?: string;
+}

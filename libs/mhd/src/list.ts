@@ -1,0 +1,138 @@
+import type { CodeableConcept, Extension, Identifier, List, ListEntry } from 'fhir/r4';
+import { DomainError, Folder, PatientId, SubmissionSet, stripUrnUuid } from '@passerelle/domain';
+import type { FolderDraft, SubmissionSetDraft } from '@passerelle/registry';
+import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
+import { authorsFrom } from './contained';
+import { MHD } from './mhd-constants';
+import { patientIdFromReference, patientResourceId } from './patient-reference';
+
+export type ListKind = 'submissionset' | 'folder';
+
+export function listKind(list: List): ListKind | undefined {
+  const code = list.code?.coding?.find((c) => c.system === MHD.listTypes)?.code;
+  return code === 'submissionset' || code === 'folder' ? code : undefined;
+}
+
+function extension(list: List, url: string): Extension | undefined {
+  return list.extension?.find((e) => e.url === url);
+}
+
+/** The uniqueId is the `usual` identifier (the `official` one is the entryUUID). */
+function uniqueIdOf(identifiers: readonly Identifier[] | undefined): string | undefined {
+  const usual =
+    identifiers?.find((i) => i.use === 'usual') ??
+    identifiers?.find((i) => i.value && !i.value.startsWith('urn:uuid:'));
+  return usual?.value ? uniqueIdFromUri(usual.value) : undefined;
+}
+
+function instant(value: string | undefined, ref: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (isNaN(date.getTime())) {
+    throw new DomainError('METADATA_INVALID', `List.date is not a FHIR dateTime: "${value}"`, ref);
+  }
+  return date;
+}
+
+export function submissionSetDraftFrom(list: List, ref: string): SubmissionSetDraft {
+  const sourceId = extension(list, MHD.sourceId)?.valueIdentifier?.value;
+  return {
+    ref,
+    uniqueId: uniqueIdOf(list.identifier),
+    patientId: patientIdFromReference(list.subject, ref),
+    sourceId: sourceId ? uniqueIdFromUri(sourceId) : undefined,
+    submissionTime: instant(list.date, ref),
+    contentTypeCode: codedFromCoding(
+      extension(list, MHD.designationType)?.valueCodeableConcept?.coding?.[0],
+    ),
+    title: list.title,
+    comments: list.note?.[0]?.text,
+    authors: list.source ? authorsFrom(list, [list.source]) : [],
+    intendedRecipients: (list.extension ?? [])
+      .filter((e) => e.url === MHD.intendedRecipient)
+      .flatMap((e) => (e.valueReference?.reference ? [e.valueReference.reference] : [])),
+  };
+}
+
+export function folderDraftFrom(list: List, ref: string): FolderDraft {
+  return {
+    ref,
+    uniqueId: uniqueIdOf(list.identifier),
+    patientId: patientIdFromReference(list.subject, ref),
+    title: list.title,
+    comments: list.note?.[0]?.text,
+    codeList: (list.extension ?? [])
+      .filter((e) => e.url === MHD.designationType)
+      .flatMap((e) => e.valueCodeableConcept?.coding ?? [])
+      .flatMap((c) => codedFromCoding(c) ?? []),
+  };
+}
+
+function subjectOf(patientKey: string) {
+  const patientId = PatientId.fromCx(patientKey);
+  return {
+    reference: `Patient/${patientResourceId(patientId)}`,
+    identifier: { system: patientId.fhirSystem, value: patientId.value },
+  };
+}
+
+function listType(kind: ListKind): CodeableConcept {
+  return { coding: [{ system: MHD.listTypes, code: kind }] };
+}
+
+function entriesOf(memberLogicalIds: readonly string[]): ListEntry[] {
+  return memberLogicalIds.map((id) => ({
+    item: { reference: `DocumentReference/${stripUrnUuid(id)}` },
+  }));
+}
+
+export function listFromSubmissionSet(set: SubmissionSet, members: readonly string[]): List {
+  return {
+    resourceType: 'List',
+    id: stripUrnUuid(set.entryUuid),
+    meta: { profile: [MHD.comprehensiveSubmissionSet] },
+    extension: [
+      { url: MHD.sourceId, valueIdentifier: { value: uniqueIdToUri(set.sourceId) } },
+      {
+        url: MHD.designationType,
+        valueCodeableConcept: { coding: [codingFromCoded(set.contentTypeCode)] },
+      },
+    ],
+    identifier: [
+      { use: 'usual', system: MHD.rfc3986, value: uniqueIdToUri(set.uniqueId) },
+      { use: 'official', system: MHD.rfc3986, value: set.entryUuid },
+    ],
+    status: 'current',
+    mode: 'working',
+    ...(set.title ? { title: set.title } : {}),
+    code: listType('submissionset'),
+    subject: subjectOf(set.patientKey),
+    date: set.submissionTime.toISOString(),
+    ...(set.comments ? { note: [{ text: set.comments }] } : {}),
+    entry: entriesOf(members),
+  };
+}
+
+export function listFromFolder(folder: Folder, members: readonly string[]): List {
+  return {
+    resourceType: 'List',
+    id: stripUrnUuid(folder.entryUuid),
+    meta: { profile: [MHD.folder] },
+    extension: folder.codeList.map((code) => ({
+      url: MHD.designationType,
+      valueCodeableConcept: { coding: [codingFromCoded(code)] },
+    })),
+    identifier: [
+      { use: 'usual', system: MHD.rfc3986, value: uniqueIdToUri(folder.uniqueId) },
+      { use: 'official', system: MHD.rfc3986, value: folder.entryUuid },
+    ],
+    status: 'current',
+    mode: 'working',
+    ...(folder.title ? { title: folder.title } : {}),
+    code: listType('folder'),
+    subject: subjectOf(folder.patientKey),
+    date: folder.lastUpdateTime.toISOString(),
+    ...(folder.comments ? { note: [{ text: folder.comments }] } : {}),
+    entry: entriesOf(members),
+  };
+}

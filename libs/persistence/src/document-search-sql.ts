@@ -1,0 +1,88 @@
+import type { CodeFilter, DocumentQuery, TimeRange } from '@passerelle/domain';
+
+/** A parameterised SQL fragment builder: values never enter the SQL text. */
+class Conditions {
+  readonly clauses: string[] = [];
+  readonly params: unknown[] = [];
+
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  add(clause: string): void {
+    this.clauses.push(clause);
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function codeMatch(conditions: Conditions, column: string, filters: readonly CodeFilter[]): string {
+  const alternatives = filters.map((filter) =>
+    filter.codeSystem
+      ? `${column} = ${conditions.param(`${filter.codeSystem}|${filter.code}`)}`
+      : `${column} LIKE ${conditions.param(`%|${escapeLike(filter.code)}`)}`,
+  );
+  return `(${alternatives.join(' OR ')})`;
+}
+
+function arrayCodeMatch(
+  conditions: Conditions,
+  column: string,
+  filters: readonly CodeFilter[],
+): string {
+  return `EXISTS (SELECT 1 FROM unnest(${column}) AS k WHERE ${codeMatch(conditions, 'k', filters)})`;
+}
+
+function timeRange(conditions: Conditions, column: string, range: TimeRange | undefined): void {
+  if (range?.from) conditions.add(`${column} >= ${conditions.param(range.from)}`);
+  if (range?.to) conditions.add(`${column} < ${conditions.param(range.to)}`);
+}
+
+/** SELECT of the latest version of the patient's documents that match, with the total count. */
+export function documentSearchSql(query: DocumentQuery): { text: string; params: unknown[] } {
+  const c = new Conditions();
+  c.add(`patient_key = ${c.param(query.patientKey)}`);
+  c.add('is_latest');
+  if (query.statuses?.length) c.add(`status = ANY(${c.param(query.statuses)})`);
+  const single: [string, readonly CodeFilter[] | undefined][] = [
+    ['class_key', query.classCodes],
+    ['type_key', query.typeCodes],
+    ['format_key', query.formatCodes],
+    ['practice_setting_key', query.practiceSettingCodes],
+    ['facility_type_key', query.healthcareFacilityTypeCodes],
+  ];
+  for (const [column, filters] of single) {
+    if (filters?.length) c.add(codeMatch(c, column, filters));
+  }
+  for (const group of query.eventCodes ?? []) {
+    if (group.length) c.add(arrayCodeMatch(c, 'event_keys', group));
+  }
+  for (const group of query.confidentialityCodes ?? []) {
+    if (group.length) c.add(arrayCodeMatch(c, 'confidentiality_keys', group));
+  }
+  timeRange(c, 'creation_time', query.creationTime);
+  timeRange(c, 'submission_time', query.submissionTime);
+  timeRange(c, 'service_start_time', query.serviceStartTime);
+  timeRange(c, 'service_stop_time', query.serviceStopTime);
+  const authorPrefixes = [
+    ...(query.authorFamily ? [`f:${escapeLike(query.authorFamily.toLowerCase())}%`] : []),
+    ...(query.authorGiven ? [`g:${escapeLike(query.authorGiven.toLowerCase())}%`] : []),
+  ];
+  for (const prefix of authorPrefixes) {
+    c.add(`EXISTS (SELECT 1 FROM unnest(author_names) AS n WHERE n LIKE ${c.param(prefix)})`);
+  }
+  if (query.uniqueIds?.length) c.add(`unique_id = ANY(${c.param(query.uniqueIds)})`);
+  if (query.logicalIds?.length) c.add(`logical_id = ANY(${c.param(query.logicalIds)})`);
+  if (query.referenceIds?.length) c.add(`reference_ids && ${c.param(query.referenceIds)}::text[]`);
+  const limit = c.param(query.limit);
+  const offset = c.param(query.offset);
+  return {
+    text: `SELECT entry_uuid, version, status, metadata, count(*) OVER() AS total
+           FROM document_entry WHERE ${c.clauses.join(' AND ')}
+           ORDER BY creation_time DESC, entry_uuid LIMIT ${limit} OFFSET ${offset}`,
+    params: c.params,
+  };
+}

@@ -1,0 +1,27 @@
+import { AssociationRow } from './association.entity';
+import { DocumentContentRow } from './document-content.entity';
+import { DocumentEntryRow } from './document-entry.entity';
+import { DocumentLocatorRow } from './document-locator.entity';
+import { FolderRow } from './folder.entity';
+import { PatientRecordRow } from './patient-record.entity';
+import { SubmissionSetRow } from './submission-set.entity';
+
+export {
+  AssociationRow,
+  DocumentContentRow,
+  DocumentEntryRow,
+  DocumentLocatorRow,
+  FolderRow,
+  PatientRecordRow,
+  SubmissionSetRow,
+};
+
+export const ENTITIES = [
+  AssociationRow,
+  DocumentContentRow,
+  DocumentEntryRow,
+  DocumentLocatorRow,
+  FolderRow,
+  PatientRecordRow,
+  SubmissionSetRow,
+];

@@ -1,0 +1,31 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'patient_record' })
+export class PatientRecordRow {
+  @PrimaryColumn({ name: 'patient_key', type: 'text' })
+  patientKey!: string;
+
+  @Column({ name: 'ins_value', type: 'text' })
+  insValue!: string;
+
+  @Column({ name: 'ins_oid', type: 'text' })
+  insOid!: string;
+
+  @Column({ type: 'text' })
+  status!: 'open' | 'closed';
+
+  @Column({ name: 'opened_at', type: 'timestamptz' })
+  openedAt!: Date;
+
+  @Column({ name: 'opened_by', type: 'text' })
+  openedBy!: string;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
+
+  @Column({ name: 'closure_reason', type: 'text', nullable: true })
+  closureReason!: string | null;
+
+  @Column({ type: 'jsonb' })
+  demographics!: { family?: string; given?: string; birthDate?: string; gender?: string };
+}

@@ -1,0 +1,3 @@
+export * from './database';
+export * from './persistence.module';
+export * from './postgres-registry-store';

@@ -1,0 +1,45 @@
+import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CONTENT_STORE } from '@passerelle/document-repository';
+import { PATIENT_RECORD_STORE, REGISTRY_STORE } from '@passerelle/registry';
+import { DataSource } from 'typeorm';
+import { Database, DatabaseOptions, openDatabase } from './database';
+import { PostgresRegistryStore } from './postgres-registry-store';
+
+const DATABASE = Symbol('Database');
+
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(private readonly database: Database) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.database.close();
+  }
+}
+
+/** Opens (and migrates) the database at boot and provides the storage ports. */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [
+        { provide: DATABASE, useFactory: () => openDatabase(options) },
+        {
+          provide: DataSource,
+          useFactory: (database: Database) => database.dataSource,
+          inject: [DATABASE],
+        },
+        {
+          provide: DatabaseLifecycle,
+          useFactory: (database: Database) => new DatabaseLifecycle(database),
+          inject: [DATABASE],
+        },
+        PostgresRegistryStore,
+        { provide: REGISTRY_STORE, useExisting: PostgresRegistryStore },
+        { provide: PATIENT_RECORD_STORE, useExisting: PostgresRegistryStore },
+        { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
+      ],
+      exports: [DataSource, REGISTRY_STORE, PATIENT_RECORD_STORE, CONTENT_STORE],
+    };
+  }
+}

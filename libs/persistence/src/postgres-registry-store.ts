@@ -1,0 +1,296 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Association,
+  DocumentContent,
+  DocumentEntry,
+  DocumentQuery,
+  DomainError,
+  Folder,
+  Page,
+  PatientRecord,
+  Submission,
+  SubmissionSet,
+  SubmissionSetQuery,
+  newEntryUuid,
+} from '@passerelle/domain';
+import type {
+  DocumentLocator,
+  MetadataChange,
+  PatientRecordStore,
+  RegistryStore,
+} from '@passerelle/registry';
+import type { ContentStore } from '@passerelle/document-repository';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { documentSearchSql } from './document-search-sql';
+import {
+  AssociationRow,
+  DocumentContentRow,
+  DocumentEntryRow,
+  DocumentLocatorRow,
+  FolderRow,
+  PatientRecordRow,
+  SubmissionSetRow,
+} from './entities';
+import {
+  associationFromRow,
+  associationToRow,
+  documentEntryFromRow,
+  documentEntryToRow,
+  folderFromRow,
+  folderToRow,
+  patientRecordFromRow,
+  patientRecordToRow,
+  submissionSetFromRow,
+  submissionSetToRow,
+} from './row-mapping';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The registry, repository and record stores on PostgreSQL (or PGlite), via TypeORM. */
+@Injectable()
+export class PostgresRegistryStore implements RegistryStore, PatientRecordStore, ContentStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(patientKey: string): Promise<PatientRecord | undefined> {
+    const row = await this.dataSource.manager.findOneBy(PatientRecordRow, { patientKey });
+    return row ? patientRecordFromRow(row) : undefined;
+  }
+
+  async openIfAbsent(record: PatientRecord): Promise<{ record: PatientRecord; created: boolean }> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(PatientRecordRow)
+      .values(patientRecordToRow(record))
+      .orIgnore()
+      .execute();
+    const created = (result.raw as unknown[]).length > 0;
+    return { record: created ? record : (await this.find(record.patientKey))!, created };
+  }
+
+  async storeSubmission(submission: Submission): Promise<void> {
+    try {
+      await this.dataSource.transaction((manager) => this.writeSubmission(manager, submission));
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new DomainError(
+          'DUPLICATE_UNIQUE_ID',
+          'A uniqueId of this submission was registered concurrently',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async writeSubmission(manager: EntityManager, submission: Submission): Promise<void> {
+    const { patientKey } = submission;
+    await this.lockOpenRecord(manager, patientKey);
+    if (submission.replacedEntryUuids.length > 0) {
+      await this.deprecate(manager, patientKey, submission.replacedEntryUuids);
+    }
+    await manager.insert(SubmissionSetRow, submissionSetToRow(submission.submissionSet));
+    if (submission.contents.length > 0) {
+      await manager.insert(DocumentContentRow, submission.contents.map(contentToRow));
+    }
+    if (submission.documents.length > 0) {
+      await manager.insert(
+        DocumentEntryRow,
+        submission.documents.map((entry) => documentEntryToRow(entry, true)),
+      );
+      await manager.insert(DocumentLocatorRow, submission.documents.map(locatorRow));
+    }
+    if (submission.folders.length > 0) {
+      await manager.insert(FolderRow, submission.folders.map(folderToRow));
+    }
+    if (submission.associations.length > 0) {
+      await manager.insert(AssociationRow, submission.associations.map(associationToRow));
+    }
+  }
+
+  /** The record must be open when the transaction commits: lock it against a concurrent close. */
+  private async lockOpenRecord(manager: EntityManager, patientKey: string): Promise<void> {
+    const rows: { status: string }[] = await manager.query(
+      'SELECT status FROM patient_record WHERE patient_key = $1 FOR SHARE',
+      [patientKey],
+    );
+    if (rows.length === 0) {
+      throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientKey}`);
+    }
+    if (rows[0].status !== 'open') {
+      throw new DomainError('RECORD_CLOSED', `The record of patient ${patientKey} is closed`);
+    }
+  }
+
+  private async deprecate(
+    manager: EntityManager,
+    patientKey: string,
+    entryUuids: readonly string[],
+  ): Promise<void> {
+    const updated: unknown[] = await manager.query(
+      `UPDATE document_entry SET status = 'Deprecated'
+       WHERE patient_key = $1 AND entry_uuid = ANY($2) AND is_latest AND status = 'Approved'
+       RETURNING entry_uuid`,
+      [patientKey, entryUuids],
+    );
+    if (updated.length !== new Set(entryUuids).size) {
+      throw new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current');
+    }
+  }
+
+  async findLocators(uniqueIds: readonly string[]): Promise<DocumentLocator[]> {
+    if (uniqueIds.length === 0) return [];
+    const rows = await this.dataSource.manager.findBy(DocumentLocatorRow, {
+      uniqueId: In([...uniqueIds]),
+    });
+    return rows.map((row) => ({ ...row, size: Number(row.size) }));
+  }
+
+  async submissionSetUniqueIdExists(patientKey: string, uniqueId: string): Promise<boolean> {
+    return this.dataSource.manager.existsBy(SubmissionSetRow, { patientKey, uniqueId });
+  }
+
+  async findDocuments(query: DocumentQuery): Promise<Page<DocumentEntry>> {
+    const { text, params } = documentSearchSql(query);
+    const rows: (Pick<DocumentEntryRow, 'version' | 'status' | 'metadata'> & {
+      entry_uuid: string;
+      total: string;
+    })[] = await this.dataSource.query(text, params);
+    return {
+      items: rows.map((row) => documentEntryFromRow({ ...row, entryUuid: row.entry_uuid })),
+      total: rows.length > 0 ? Number(rows[0].total) : 0,
+    };
+  }
+
+  async findLatestDocument(logicalId: string): Promise<DocumentEntry | undefined> {
+    const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
+      select: { entryUuid: true, version: true, status: true, metadata: true },
+      where: { logicalId, isLatest: true },
+    });
+    return row ? documentEntryFromRow(row) : undefined;
+  }
+
+  async updateDocument(
+    patientKey: string,
+    logicalId: string,
+    expectedVersion: number,
+    change: MetadataChange,
+  ): Promise<DocumentEntry> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await manager.findOne(DocumentEntryRow, {
+        where: { patientKey, logicalId, isLatest: true },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!current || current.version !== expectedVersion) {
+        throw new DomainError('PRECONDITION_FAILED', 'The document was changed concurrently');
+      }
+      if (!change.confidentialityCodes) {
+        await manager.update(
+          DocumentEntryRow,
+          { patientKey, entryUuid: current.entryUuid },
+          { status: change.status },
+        );
+        return documentEntryFromRow({ ...current, status: change.status ?? current.status });
+      }
+      return this.writeNewVersion(manager, current, change);
+    });
+  }
+
+  /** A confidentiality change makes a new metadata version; the previous one is deprecated. */
+  private async writeNewVersion(
+    manager: EntityManager,
+    current: DocumentEntryRow,
+    change: MetadataChange,
+  ): Promise<DocumentEntry> {
+    const previous = documentEntryFromRow(current);
+    const next: DocumentEntry = {
+      ...previous,
+      entryUuid: newEntryUuid(),
+      version: previous.version + 1,
+      status: change.status ?? previous.status,
+      confidentialityCodes: change.confidentialityCodes ?? previous.confidentialityCodes,
+    };
+    await manager.update(
+      DocumentEntryRow,
+      { patientKey: current.patientKey, entryUuid: current.entryUuid },
+      { isLatest: false, status: 'Deprecated' },
+    );
+    await manager.insert(DocumentEntryRow, documentEntryToRow(next, true));
+    return next;
+  }
+
+  async findSubmissionSets(query: SubmissionSetQuery): Promise<Page<SubmissionSet>> {
+    const builder = this.dataSource.manager
+      .createQueryBuilder(SubmissionSetRow, 's')
+      .where('s.patient_key = :patientKey', { patientKey: query.patientKey });
+    if (query.uniqueIds?.length) builder.andWhere('s.unique_id IN (:...u)', { u: query.uniqueIds });
+    if (query.sourceIds?.length) builder.andWhere('s.source_id IN (:...s)', { s: query.sourceIds });
+    if (query.statuses?.length) builder.andWhere('s.status IN (:...st)', { st: query.statuses });
+    if (query.submissionTime?.from) {
+      builder.andWhere('s.submission_time >= :from', { from: query.submissionTime.from });
+    }
+    if (query.submissionTime?.to) {
+      builder.andWhere('s.submission_time < :to', { to: query.submissionTime.to });
+    }
+    const [rows, total] = await builder
+      .orderBy('s.submission_time', 'DESC')
+      .addOrderBy('s.entry_uuid')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items: rows.map(submissionSetFromRow), total };
+  }
+
+  async findFolders(patientKey: string, limit: number, offset: number): Promise<Page<Folder>> {
+    const [rows, total] = await this.dataSource.manager.findAndCount(FolderRow, {
+      where: { patientKey },
+      order: { lastUpdateTime: 'DESC', entryUuid: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: rows.map(folderFromRow), total };
+  }
+
+  async findMembers(patientKey: string, sourceUuids: readonly string[]): Promise<Association[]> {
+    if (sourceUuids.length === 0) return [];
+    const rows = await this.dataSource.manager.findBy(AssociationRow, {
+      patientKey,
+      type: 'HasMember',
+      sourceUuid: In([...sourceUuids]),
+    });
+    return rows.map(associationFromRow);
+  }
+
+  async logicalIdsOf(patientKey: string, entryUuids: readonly string[]): Promise<Map<string, string>> {
+    if (entryUuids.length === 0) return new Map();
+    const rows = await this.dataSource.manager.find(DocumentEntryRow, {
+      select: { entryUuid: true, logicalId: true },
+      where: { patientKey, entryUuid: In([...entryUuids]) },
+    });
+    return new Map(rows.map((row) => [row.entryUuid, row.logicalId]));
+  }
+
+  async read(contentId: string): Promise<DocumentContent | undefined> {
+    const row = await this.dataSource.manager.findOneBy(DocumentContentRow, { contentId });
+    return row ? contentFromRow(row) : undefined;
+  }
+}
+
+function contentToRow(content: DocumentContent): DocumentContentRow {
+  return { ...content, size: String(content.size), storedAt: new Date() };
+}
+
+function contentFromRow(row: DocumentContentRow): DocumentContent {
+  const { storedAt: _storedAt, ...content } = row;
+  return { ...content, size: Number(row.size) };
+}
+
+function locatorRow(entry: DocumentEntry): DocumentLocatorRow {
+  return {
+    uniqueId: entry.uniqueId,
+    patientKey: entry.patientKey,
+    logicalId: entry.logicalId,
+    hashSha1: entry.hashSha1,
+    size: String(entry.size),
+  };
+}
+

@@ -1,0 +1,169 @@
+import type {
+  Association,
+  Author,
+  Coded,
+  DocumentEntry,
+  Folder,
+  PatientRecord,
+  SubmissionSet,
+} from '@passerelle/domain';
+import type { AssociationRow } from './entities/association.entity';
+import type { DocumentEntryRow, StoredEntryMetadata } from './entities/document-entry.entity';
+import type { FolderRow } from './entities/folder.entity';
+import type { PatientRecordRow } from './entities/patient-record.entity';
+import type { SubmissionSetRow } from './entities/submission-set.entity';
+
+/** Codes are indexed as `system|code` so that a search may match with or without the system. */
+export function codeKey(coded: Coded): string {
+  return `${coded.codeSystem}|${coded.code}`;
+}
+
+/** Author name tokens, lower case, `f:` family and `g:` given, for prefix search. */
+export function authorNameTokens(authors: readonly Author[]): string[] {
+  return authors.flatMap(({ person }) => [
+    ...(person?.family ? [`f:${person.family.toLowerCase()}`] : []),
+    ...(person?.given ? [`g:${person.given.toLowerCase()}`] : []),
+  ]);
+}
+
+export function documentEntryToRow(entry: DocumentEntry, isLatest: boolean): DocumentEntryRow {
+  const { entryUuid, version, status, creationTime, serviceStartTime, serviceStopTime, ...rest } =
+    entry;
+  const metadata: StoredEntryMetadata = {
+    ...rest,
+    creationTime: creationTime.toISOString(),
+    serviceStartTime: serviceStartTime?.toISOString(),
+    serviceStopTime: serviceStopTime?.toISOString(),
+  };
+  return {
+    patientKey: entry.patientKey,
+    entryUuid,
+    logicalId: entry.logicalId,
+    version,
+    isLatest,
+    uniqueId: entry.uniqueId,
+    status,
+    classKey: codeKey(entry.classCode),
+    typeKey: codeKey(entry.typeCode),
+    formatKey: codeKey(entry.formatCode),
+    practiceSettingKey: codeKey(entry.practiceSettingCode),
+    facilityTypeKey: codeKey(entry.healthcareFacilityTypeCode),
+    eventKeys: entry.eventCodes.map(codeKey),
+    confidentialityKeys: entry.confidentialityCodes.map(codeKey),
+    authorNames: authorNameTokens(entry.authors),
+    referenceIds: [...entry.referenceIds],
+    creationTime,
+    serviceStartTime: serviceStartTime ?? null,
+    serviceStopTime: serviceStopTime ?? null,
+    submissionTime: entry.submissionTime,
+    contentId: entry.contentId ?? null,
+    metadata,
+  };
+}
+
+/** Rebuilds the entry from the columns that vary by version and the kept metadata. */
+export function documentEntryFromRow(
+  row: Pick<DocumentEntryRow, 'entryUuid' | 'version' | 'status' | 'metadata'>,
+): DocumentEntry {
+  const { metadata } = row;
+  return {
+    ...metadata,
+    entryUuid: row.entryUuid,
+    version: row.version,
+    status: row.status,
+    creationTime: new Date(metadata.creationTime),
+    serviceStartTime: optionalDate(metadata.serviceStartTime),
+    serviceStopTime: optionalDate(metadata.serviceStopTime),
+    submissionTime: new Date(metadata.submissionTime),
+  };
+}
+
+export function submissionSetToRow(set: SubmissionSet): SubmissionSetRow {
+  const { status, submissionTime, ...rest } = set;
+  return {
+    patientKey: set.patientKey,
+    entryUuid: set.entryUuid,
+    uniqueId: set.uniqueId,
+    sourceId: set.sourceId,
+    contentTypeKey: codeKey(set.contentTypeCode),
+    submissionTime,
+    status,
+    metadata: { ...rest, submissionTime: submissionTime.toISOString() },
+  };
+}
+
+export function submissionSetFromRow(row: SubmissionSetRow): SubmissionSet {
+  return {
+    ...row.metadata,
+    status: row.status,
+    submissionTime: new Date(row.metadata.submissionTime),
+  };
+}
+
+export function folderToRow(folder: Folder): FolderRow {
+  const { status, lastUpdateTime, ...rest } = folder;
+  return {
+    patientKey: folder.patientKey,
+    entryUuid: folder.entryUuid,
+    logicalId: folder.logicalId,
+    version: folder.version,
+    uniqueId: folder.uniqueId,
+    codeKeys: folder.codeList.map(codeKey),
+    lastUpdateTime,
+    status,
+    metadata: { ...rest, lastUpdateTime: lastUpdateTime.toISOString() },
+  };
+}
+
+export function folderFromRow(row: FolderRow): Folder {
+  return {
+    ...row.metadata,
+    status: row.status,
+    lastUpdateTime: new Date(row.metadata.lastUpdateTime),
+  };
+}
+
+export function associationToRow(association: Association): AssociationRow {
+  return { ...association, submissionSetStatus: association.submissionSetStatus ?? null };
+}
+
+export function associationFromRow(row: AssociationRow): Association {
+  return { ...row, submissionSetStatus: row.submissionSetStatus ?? undefined };
+}
+
+export function patientRecordToRow(record: PatientRecord): PatientRecordRow {
+  return {
+    patientKey: record.patientKey,
+    insValue: record.insValue,
+    insOid: record.insOid,
+    status: record.status,
+    openedAt: record.openedAt,
+    openedBy: record.openedBy,
+    closedAt: record.closedAt ?? null,
+    closureReason: record.closureReason ?? null,
+    demographics: {
+      family: record.family,
+      given: record.given,
+      birthDate: record.birthDate,
+      gender: record.gender,
+    },
+  };
+}
+
+export function patientRecordFromRow(row: PatientRecordRow): PatientRecord {
+  return {
+    patientKey: row.patientKey,
+    insValue: row.insValue,
+    insOid: row.insOid,
+    status: row.status,
+    openedAt: row.openedAt,
+    openedBy: row.openedBy,
+    closedAt: row.closedAt ?? undefined,
+    closureReason: row.closureReason ?? undefined,
+    ...row.demographics,
+  };
+}
+
+function optionalDate(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}

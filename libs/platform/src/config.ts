@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+/** The gateway's whole configuration, validated once at boot. Nothing else reads process.env. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; when absent, embedded PGlite under dataDir is used. */
+  readonly databaseUrl?: string;
+  readonly databasePoolSize: number;
+  readonly dataDir: string;
+  readonly tls?: {
+    readonly certPath: string;
+    readonly keyPath: string;
+    readonly trustedCaPath: string;
+    readonly crlPaths: readonly string[];
+  };
+  readonly logLevel: LogLevel;
+  /** OID of this repository (XDS repositoryUniqueId of every stored document). */
+  readonly repositoryUniqueId: string;
+  readonly maxRequestBytes: number;
+  /** Largest page a search returns (ITI-67 `_count` is capped to it). */
+  readonly maxPageSize: number;
+  /** Base URL written into attachment URLs; derived from the request when absent. */
+  readonly publicBaseUrl?: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  return {
+    port: integer(env, 'PORT', 8443, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    dataDir,
+    tls: tlsConfig(env),
+    logLevel: logLevel(env.LOG_LEVEL),
+    repositoryUniqueId: oid(env.REPOSITORY_UNIQUE_ID ?? '1.2.250.1.999.1.1.1', 'REPOSITORY_UNIQUE_ID'),
+    maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
+    maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
+    publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
+  };
+}
+
+function tlsConfig(env: NodeJS.ProcessEnv): AppConfig['tls'] {
+  const certPath = nonEmpty(env.TLS_CERT);
+  const keyPath = nonEmpty(env.TLS_KEY);
+  const trustedCaPath = nonEmpty(env.TRUSTED_CA);
+  const given = [certPath, keyPath, trustedCaPath].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (!certPath || !keyPath || !trustedCaPath) {
+    throw new ConfigError('TLS_CERT, TLS_KEY and TRUSTED_CA must be set together');
+  }
+  const crlPaths = (env.CRL_FILES ?? '')
+    .split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
+  return { certPath, keyPath, trustedCaPath, crlPaths };
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  const value = nonEmpty(raw) ?? 'log';
+  if (!LOG_LEVELS.includes(value as LogLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return value as LogLevel;
+}
+
+function oid(value: string, name: string): string {
+  if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(value)) {
+    throw new ConfigError(`${name} must be an OID, got "${value}"`);
+  }
+  return value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}

@@ -1,0 +1,3 @@
+export * from './certificate-issuer';
+export * from './certificate-profile';
+export * from './dev-pki';

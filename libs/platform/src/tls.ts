@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerOptions } from 'node:https';
+import type { AppConfig } from './config';
+import { ensureDevPki } from './pki';
+
+export interface TlsSetup {
+  readonly options: ServerOptions;
+  /** Set when the development PKI was generated or loaded, for the start-up banner. */
+  readonly devPkiDir?: string;
+}
+
+/**
+ * HTTPS options requesting a client certificate. The handshake accepts any certificate so that
+ * a refusal is answered in the protocol (401 OperationOutcome / SOAP fault) and can be audited;
+ * the request guard refuses every request whose certificate did not verify against TRUSTED_CA
+ * and CRL_FILES.
+ */
+export function tlsSetup(config: AppConfig): TlsSetup {
+  if (config.tls) {
+    return {
+      options: {
+        key: readFileSync(config.tls.keyPath),
+        cert: readFileSync(config.tls.certPath),
+        ca: readFileSync(config.tls.trustedCaPath),
+        crl: config.tls.crlPaths.map(readCrl),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+    };
+  }
+  const pki = ensureDevPki(join(config.dataDir, 'pki'));
+  return {
+    options: {
+      key: readFileSync(pki.serverKeyPath),
+      cert: readFileSync(pki.serverCertPath),
+      ca: readFileSync(pki.caPath),
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    devPkiDir: pki.dir,
+  };
+}
+
+/** CRLs may be PEM or DER; Node's TLS wants PEM. */
+function readCrl(path: string): string {
+  const bytes = readFileSync(path);
+  const text = bytes.toString('latin1');
+  if (text.includes('-----BEGIN X509 CRL-----')) return text;
+  const base64 = bytes.toString('base64').replace(/(.{64})/g, '$1\n');
+  return `-----BEGIN X509 CRL-----\n${base64}\n-----END X509 CRL-----\n`;
+}

@@ -1,0 +1,262 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Association,
+  DocumentContent,
+  DocumentEntry,
+  DomainError,
+  ErrorDetail,
+  Folder,
+  PatientId,
+  SubmissionSet,
+  newEntryUuid,
+} from '@passerelle/domain';
+import { PatientRecords } from './patient-records';
+import { DocumentLocator, REGISTRY_STORE, RegistryStore } from './ports';
+import type { AssociationEnd, SubmissionDraft } from './submission-draft';
+import { CompleteDocumentDraft, validateSubmission } from './validate-submission';
+
+export interface RegisteredDocument {
+  readonly ref: string;
+  readonly entry: DocumentEntry;
+  /** True when an identical document (same uniqueId and hash) was already registered. */
+  readonly alreadyRegistered: boolean;
+}
+
+export interface RegisteredSubmission {
+  readonly submissionSet: SubmissionSet;
+  readonly documents: readonly RegisteredDocument[];
+  readonly folders: readonly { ref: string; folder: Folder }[];
+}
+
+/**
+ * ITI-42 Register Document Set-b (and the registry half of ITI-41 / ITI-65): validates the
+ * submission, resolves its associations and stores it atomically.
+ */
+@Injectable()
+export class RegisterDocumentSet {
+  constructor(
+    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+    private readonly records: PatientRecords,
+  ) {}
+
+  /** `contents` holds the repository's stored bytes by document ref (empty for register-only). */
+  async execute(
+    draft: SubmissionDraft,
+    contents: ReadonlyMap<string, DocumentContent>,
+  ): Promise<RegisteredSubmission> {
+    const validated = validateSubmission(draft);
+    const patientKey = validated.patientId.key;
+    await this.records.requireOpen(validated.patientId);
+    await this.refuseDuplicateSubmissionSet(patientKey, validated.submissionSet.uniqueId);
+    const existing = await this.existingDocuments(validated.patientId, validated.documents);
+
+    const submissionTime = validated.submissionSet.submissionTime;
+    const submissionSet: SubmissionSet = { ...validated.submissionSet, status: 'Approved' };
+    const documents = validated.documents.map((document) =>
+      existing.get(document.uniqueId) ??
+      newDocument(document, submissionSet.entryUuid, submissionTime, contents.get(document.ref)),
+    );
+    const folders = draft.folders.map((folder) => ({
+      ref: folder.ref,
+      folder: newFolder(folder, patientKey, submissionTime),
+    }));
+    const uuidByRef = new Map<string, string>([
+      [draft.submissionSet.ref, submissionSet.entryUuid],
+      ...documents.map((d): [string, string] => [d.ref, d.entry.entryUuid]),
+      ...folders.map((f): [string, string] => [f.ref, f.folder.entryUuid]),
+    ]);
+    const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef);
+    const associations = [...membership(submissionSet, documents, folders), ...resolved.associations];
+
+    await this.store.storeSubmission({
+      patientKey,
+      submissionSet,
+      documents: documents.filter((d) => !d.alreadyRegistered).map((d) => d.entry),
+      folders: folders.map((f) => f.folder),
+      associations,
+      contents: documents
+        .filter((d) => !d.alreadyRegistered)
+        .map((d) => contents.get(d.ref))
+        .filter((content): content is DocumentContent => content !== undefined),
+      replacedEntryUuids: resolved.replacedEntryUuids,
+    });
+    return { submissionSet, documents, folders };
+  }
+
+  private async refuseDuplicateSubmissionSet(patientKey: string, uniqueId: string): Promise<void> {
+    if (await this.store.submissionSetUniqueIdExists(patientKey, uniqueId)) {
+      throw new DomainError(
+        'DUPLICATE_UNIQUE_ID',
+        `SubmissionSet.uniqueId ${uniqueId} is already registered`,
+      );
+    }
+  }
+
+  /**
+   * A uniqueId already registered is accepted again only for the same patient and the same
+   * content (an idempotent resubmission); otherwise it is XDSNonIdenticalHash.
+   */
+  private async existingDocuments(
+    patientId: PatientId,
+    documents: readonly CompleteDocumentDraft[],
+  ): Promise<Map<string, RegisteredDocument>> {
+    const locators = await this.store.findLocators(documents.map((d) => d.uniqueId));
+    const problems: ErrorDetail[] = [];
+    const reused = new Map<string, RegisteredDocument>();
+    for (const locator of locators) {
+      const document = documents.find((d) => d.uniqueId === locator.uniqueId)!;
+      if (!sameContent(locator, document, patientId)) {
+        problems.push({
+          code: 'NON_IDENTICAL_HASH',
+          message: `DocumentEntry.uniqueId ${locator.uniqueId} is already registered with other content`,
+          location: document.ref,
+        });
+        continue;
+      }
+      const entry = await this.store.findLatestDocument(locator.logicalId);
+      if (entry) reused.set(locator.uniqueId, { ref: document.ref, entry, alreadyRegistered: true });
+    }
+    if (problems.length > 0) throw DomainError.of(problems);
+    return reused;
+  }
+
+  private async resolveAssociations(
+    draft: SubmissionDraft,
+    patientKey: string,
+    uuidByRef: ReadonlyMap<string, string>,
+  ): Promise<{ associations: Association[]; replacedEntryUuids: string[] }> {
+    const associations: Association[] = [];
+    const replacedEntryUuids: string[] = [];
+    for (const association of draft.associations) {
+      const sourceUuid = await this.resolveEnd(association.source, patientKey, uuidByRef);
+      const targetUuid = await this.resolveEnd(association.target, patientKey, uuidByRef);
+      if (association.type === 'RPLC' || association.type === 'XFRM_RPLC') {
+        replacedEntryUuids.push(targetUuid);
+      }
+      associations.push({
+        entryUuid: newEntryUuid(),
+        patientKey,
+        type: association.type,
+        sourceUuid,
+        targetUuid,
+        status: 'Approved',
+      });
+    }
+    return { associations, replacedEntryUuids };
+  }
+
+  private async resolveEnd(
+    end: AssociationEnd,
+    patientKey: string,
+    uuidByRef: ReadonlyMap<string, string>,
+  ): Promise<string> {
+    if ('ref' in end) return uuidByRef.get(end.ref)!;
+    const target = await this.store.findLatestDocument(end.existingLogicalId);
+    if (!target || target.patientKey !== patientKey || target.status !== 'Approved') {
+      throw new DomainError(
+        'REPLACED_NOT_FOUND',
+        `Document ${end.existingLogicalId} is not a current document of this patient`,
+      );
+    }
+    return target.entryUuid;
+  }
+}
+
+function sameContent(
+  locator: DocumentLocator,
+  document: CompleteDocumentDraft,
+  patientId: PatientId,
+): boolean {
+  return (
+    locator.patientKey === patientId.key &&
+    locator.hashSha1.toLowerCase() === document.suppliedHashSha1?.toLowerCase() &&
+    locator.size === document.suppliedSize
+  );
+}
+
+function newDocument(
+  draft: CompleteDocumentDraft,
+  submissionSetUuid: string,
+  submissionTime: Date,
+  content: DocumentContent | undefined,
+): RegisteredDocument {
+  const entryUuid = newEntryUuid();
+  const entry: DocumentEntry = {
+    entryUuid,
+    logicalId: entryUuid,
+    version: 1,
+    uniqueId: draft.uniqueId,
+    patientKey: draft.patientId.key,
+    status: 'Approved',
+    title: draft.title,
+    comments: draft.comments,
+    classCode: draft.classCode,
+    typeCode: draft.typeCode,
+    formatCode: draft.formatCode,
+    confidentialityCodes: draft.confidentialityCodes,
+    eventCodes: draft.eventCodes,
+    healthcareFacilityTypeCode: draft.healthcareFacilityTypeCode,
+    practiceSettingCode: draft.practiceSettingCode,
+    creationTime: draft.creationTime,
+    serviceStartTime: draft.serviceStartTime,
+    serviceStopTime: draft.serviceStopTime,
+    languageCode: draft.languageCode,
+    mimeType: draft.mimeType,
+    hashSha1: (content?.hashSha1 ?? draft.suppliedHashSha1 ?? '').toLowerCase(),
+    size: content?.size ?? draft.suppliedSize ?? 0,
+    repositoryUniqueId: draft.repositoryUniqueId ?? '',
+    authors: draft.authors,
+    legalAuthenticator: draft.legalAuthenticator,
+    sourcePatientId: draft.sourcePatientId,
+    sourcePatientInfo: draft.sourcePatientInfo,
+    referenceIds: draft.referenceIds,
+    contentId: content?.contentId,
+    submissionSetUuid,
+    submissionTime,
+  };
+  return { ref: draft.ref, entry, alreadyRegistered: false };
+}
+
+function newFolder(
+  draft: SubmissionDraft['folders'][number],
+  patientKey: string,
+  lastUpdateTime: Date,
+): Folder {
+  if (!draft.uniqueId) {
+    throw new DomainError('METADATA_MISSING', 'Folder.uniqueId is required', draft.ref);
+  }
+  const entryUuid = newEntryUuid();
+  return {
+    entryUuid,
+    logicalId: entryUuid,
+    version: 1,
+    uniqueId: draft.uniqueId,
+    patientKey,
+    title: draft.title,
+    comments: draft.comments,
+    codeList: draft.codeList,
+    lastUpdateTime,
+    status: 'Approved',
+  };
+}
+
+/** The SubmissionSet HasMember every document (Original, or Reference when already registered). */
+function membership(
+  submissionSet: SubmissionSet,
+  documents: readonly RegisteredDocument[],
+  folders: readonly { folder: Folder }[],
+): Association[] {
+  const member = (targetUuid: string, status?: 'Original' | 'Reference'): Association => ({
+    entryUuid: newEntryUuid(),
+    patientKey: submissionSet.patientKey,
+    type: 'HasMember',
+    sourceUuid: submissionSet.entryUuid,
+    targetUuid,
+    submissionSetStatus: status,
+    status: 'Approved',
+  });
+  return [
+    ...documents.map((d) => member(d.entry.entryUuid, d.alreadyRegistered ? 'Reference' : 'Original')),
+    ...folders.map((f) => member(f.folder.entryUuid)),
+  ];
+}

@@ -1,0 +1,82 @@
+import type {
+  AssociationType,
+  Author,
+  Coded,
+  PatientId,
+  PersonName,
+  SourcePatientInfo,
+} from '@passerelle/domain';
+
+/**
+ * A submission as a protocol adapter read it, before validation: anything may be missing. `ref`
+ * is the sender's own name for the object (FHIR fullUrl, ebRIM id), used to locate errors and
+ * to map results back.
+ */
+export interface DocumentEntryDraft {
+  readonly ref: string;
+  readonly uniqueId?: string;
+  readonly patientId?: PatientId;
+  readonly title?: string;
+  readonly comments?: string;
+  readonly classCode?: Coded;
+  readonly typeCode?: Coded;
+  readonly formatCode?: Coded;
+  readonly confidentialityCodes: readonly Coded[];
+  readonly eventCodes: readonly Coded[];
+  readonly healthcareFacilityTypeCode?: Coded;
+  readonly practiceSettingCode?: Coded;
+  readonly creationTime?: Date;
+  readonly serviceStartTime?: Date;
+  readonly serviceStopTime?: Date;
+  readonly languageCode?: string;
+  readonly mimeType?: string;
+  readonly authors: readonly Author[];
+  readonly legalAuthenticator?: PersonName;
+  readonly sourcePatientId?: string;
+  readonly sourcePatientInfo?: SourcePatientInfo;
+  readonly referenceIds: readonly string[];
+  /** Hash (SHA-1 hex) and size as supplied by the sender, checked against the content. */
+  readonly suppliedHashSha1?: string;
+  readonly suppliedSize?: number;
+  readonly repositoryUniqueId?: string;
+  /** The document bytes (Provide and Register); absent for register-only. */
+  readonly content?: Buffer;
+}
+
+export interface SubmissionSetDraft {
+  readonly ref: string;
+  readonly uniqueId?: string;
+  readonly patientId?: PatientId;
+  readonly sourceId?: string;
+  readonly submissionTime?: Date;
+  readonly contentTypeCode?: Coded;
+  readonly title?: string;
+  readonly comments?: string;
+  readonly authors: readonly Author[];
+  readonly intendedRecipients: readonly string[];
+}
+
+export interface FolderDraft {
+  readonly ref: string;
+  readonly uniqueId?: string;
+  readonly patientId?: PatientId;
+  readonly title?: string;
+  readonly comments?: string;
+  readonly codeList: readonly Coded[];
+}
+
+/** An end of an association: an object of this submission, or a document already registered. */
+export type AssociationEnd = { readonly ref: string } | { readonly existingLogicalId: string };
+
+export interface AssociationDraft {
+  readonly type: AssociationType;
+  readonly source: AssociationEnd;
+  readonly target: AssociationEnd;
+}
+
+export interface SubmissionDraft {
+  readonly submissionSet: SubmissionSetDraft;
+  readonly documents: readonly DocumentEntryDraft[];
+  readonly folders: readonly FolderDraft[];
+  readonly associations: readonly AssociationDraft[];
+}
