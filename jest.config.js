@@ -1,9 +1,11 @@
 /** Two projects: pure unit tests beside the code, and integration tests that boot the real app. */
 const moduleNameMapper = {
   '^@passerelle/(.*)$': '<rootDir>/libs/$1/src',
+  // fhir-kit-client 2.x exports only an `import` condition, which Jest's CommonJS resolver skips.
+  '^fhir-kit-client$': '<rootDir>/node_modules/fhir-kit-client/dist/index.js',
 };
 const transform = {
-  '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+  '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
 };
 // fhir-kit-client 2.x ships ES modules only; let ts-jest transpile it to CommonJS.
 const transformIgnorePatterns = ['/node_modules/(?!(fhir-kit-client)/)'];

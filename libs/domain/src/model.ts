@@ -114,13 +114,7 @@ export interface Folder {
 }
 
 export type AssociationType =
-  | 'HasMember'
-  | 'RPLC'
-  | 'APND'
-  | 'XFRM'
-  | 'XFRM_RPLC'
-  | 'signs'
-  | 'IsSnapshotOf';
+  'HasMember' | 'RPLC' | 'APND' | 'XFRM' | 'XFRM_RPLC' | 'signs' | 'IsSnapshotOf';
 
 export const ASSOCIATION_TYPE_URN: Record<AssociationType, string> = {
   HasMember: 'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember',

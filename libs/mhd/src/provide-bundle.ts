@@ -1,5 +1,4 @@
 import type {
-  Binary,
   Bundle,
   BundleEntry,
   DocumentReference,
@@ -154,7 +153,7 @@ function binariesByRef(
   entries.forEach((entry, index) => {
     if (entry.resource?.resourceType !== 'Binary') return;
     binaries.set(refs[index], {
-      bytes: decodeBase64((entry.resource as Binary).data, refs[index]),
+      bytes: decodeBase64(entry.resource.data, refs[index]),
     });
   });
   return binaries;

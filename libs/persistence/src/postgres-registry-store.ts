@@ -260,7 +260,10 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     return rows.map(associationFromRow);
   }
 
-  async logicalIdsOf(patientKey: string, entryUuids: readonly string[]): Promise<Map<string, string>> {
+  async logicalIdsOf(
+    patientKey: string,
+    entryUuids: readonly string[],
+  ): Promise<Map<string, string>> {
     if (entryUuids.length === 0) return new Map();
     const rows = await this.dataSource.manager.find(DocumentEntryRow, {
       select: { entryUuid: true, logicalId: true },
@@ -293,4 +296,3 @@ function locatorRow(entry: DocumentEntry): DocumentLocatorRow {
     size: String(entry.size),
   };
 }
-

@@ -1,9 +1,4 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Injectable,
-  createParamDecorator,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { DomainError, Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';

@@ -40,7 +40,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dataDir,
     tls: tlsConfig(env),
     logLevel: logLevel(env.LOG_LEVEL),
-    repositoryUniqueId: oid(env.REPOSITORY_UNIQUE_ID ?? '1.2.250.1.999.1.1.1', 'REPOSITORY_UNIQUE_ID'),
+    repositoryUniqueId: oid(
+      env.REPOSITORY_UNIQUE_ID ?? '1.2.250.1.999.1.1.1',
+      'REPOSITORY_UNIQUE_ID',
+    ),
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),

@@ -38,7 +38,10 @@ export class DocumentQueries {
   }
 
   /** Members of the given lists, as logical ids of documents or entryUuids of folders. */
-  async membersOf(patientKey: string, listUuids: readonly string[]): Promise<Map<string, string[]>> {
+  async membersOf(
+    patientKey: string,
+    listUuids: readonly string[],
+  ): Promise<Map<string, string[]>> {
     const associations: Association[] = await this.store.findMembers(patientKey, listUuids);
     const logicalIds = await this.store.logicalIdsOf(
       patientKey,

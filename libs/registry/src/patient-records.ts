@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, PatientId, PatientRecord, Principal, principalLabel } from '@passerelle/domain';
+import {
+  DomainError,
+  PatientId,
+  PatientRecord,
+  Principal,
+  principalLabel,
+} from '@passerelle/domain';
 import { PATIENT_RECORD_STORE, PatientRecordStore } from './ports';
 
 export interface Demographics {

@@ -52,9 +52,10 @@ export class RegisterDocumentSet {
 
     const submissionTime = validated.submissionSet.submissionTime;
     const submissionSet: SubmissionSet = { ...validated.submissionSet, status: 'Approved' };
-    const documents = validated.documents.map((document) =>
-      existing.get(document.uniqueId) ??
-      newDocument(document, submissionSet.entryUuid, submissionTime, contents.get(document.ref)),
+    const documents = validated.documents.map(
+      (document) =>
+        existing.get(document.uniqueId) ??
+        newDocument(document, submissionSet.entryUuid, submissionTime, contents.get(document.ref)),
     );
     const folders = draft.folders.map((folder) => ({
       ref: folder.ref,
@@ -66,7 +67,10 @@ export class RegisterDocumentSet {
       ...folders.map((f): [string, string] => [f.ref, f.folder.entryUuid]),
     ]);
     const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef);
-    const associations = [...membership(submissionSet, documents, folders), ...resolved.associations];
+    const associations = [
+      ...membership(submissionSet, documents, folders),
+      ...resolved.associations,
+    ];
 
     await this.store.storeSubmission({
       patientKey,
@@ -114,7 +118,8 @@ export class RegisterDocumentSet {
         continue;
       }
       const entry = await this.store.findLatestDocument(locator.logicalId);
-      if (entry) reused.set(locator.uniqueId, { ref: document.ref, entry, alreadyRegistered: true });
+      if (entry)
+        reused.set(locator.uniqueId, { ref: document.ref, entry, alreadyRegistered: true });
     }
     if (problems.length > 0) throw DomainError.of(problems);
     return reused;
@@ -256,7 +261,9 @@ function membership(
     status: 'Approved',
   });
   return [
-    ...documents.map((d) => member(d.entry.entryUuid, d.alreadyRegistered ? 'Reference' : 'Original')),
+    ...documents.map((d) =>
+      member(d.entry.entryUuid, d.alreadyRegistered ? 'Reference' : 'Original'),
+    ),
     ...folders.map((f) => member(f.folder.entryUuid)),
   ];
 }

@@ -28,6 +28,11 @@ export class UpdateDocumentMetadata {
     if (codes && (codes.length === 0 || codes.length > 4)) {
       throw new DomainError('METADATA_INVALID', 'confidentialityCode holds 1 to 4 codes');
     }
-    return this.store.updateDocument(current.patientKey, current.logicalId, current.version, change);
+    return this.store.updateDocument(
+      current.patientKey,
+      current.logicalId,
+      current.version,
+      change,
+    );
   }
 }

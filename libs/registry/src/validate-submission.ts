@@ -9,7 +9,8 @@ import {
 import type { DocumentEntryDraft, SubmissionDraft } from './submission-draft';
 
 const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
-const UNIQUE_ID = /^([0-2](\.(0|[1-9][0-9]*))+(\^[A-Za-z0-9.\-_]{1,16})?|urn:uuid:[0-9a-fA-F-]{36})$/;
+const UNIQUE_ID =
+  /^([0-2](\.(0|[1-9][0-9]*))+(\^[A-Za-z0-9.\-_]{1,16})?|urn:uuid:[0-9a-fA-F-]{36})$/;
 
 /** A document draft whose required metadata is all present (DESIGN §6, French profile). */
 export type CompleteDocumentDraft = DocumentEntryDraft &
@@ -102,7 +103,11 @@ const REQUIRED_DOCUMENT_FIELDS: readonly [keyof DocumentEntryDraft, string][] = 
 function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): void {
   for (const [field, name] of REQUIRED_DOCUMENT_FIELDS) {
     if (document[field] === undefined || document[field] === '') {
-      problems.push({ code: 'METADATA_MISSING', message: `${name} is required`, location: document.ref });
+      problems.push({
+        code: 'METADATA_MISSING',
+        message: `${name} is required`,
+        location: document.ref,
+      });
     }
   }
   if (document.uniqueId) checkUniqueId(document.uniqueId, document.ref, problems);
@@ -141,7 +146,10 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
       location: document.ref,
     });
   }
-  if (document.suppliedHashSha1 !== undefined && !/^[0-9a-fA-F]{40}$/.test(document.suppliedHashSha1)) {
+  if (
+    document.suppliedHashSha1 !== undefined &&
+    !/^[0-9a-fA-F]{40}$/.test(document.suppliedHashSha1)
+  ) {
     problems.push({
       code: 'METADATA_INVALID',
       message: 'DocumentEntry.hash must be a SHA-1 digest',

@@ -62,7 +62,7 @@ const DEFAULT_CRL_DAYS = 7;
 
 // Public in node-forge but missing from @types/node-forge.
 const getTBSCertificate = (
-  pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): Asn1 }
+  pki as unknown as { getTBSCertificate: (cert: forge.pki.Certificate) => Asn1 }
 ).getTBSCertificate;
 
 export function createRootCa(
@@ -253,8 +253,8 @@ function loadAuthority(issuer: IssuedCertificate): Authority {
   }
   const certAsn1 = asn1.fromDer(x509.raw.toString('binary'));
   const cert = pki.certificateFromAsn1(certAsn1);
-  const ski = cert.getExtension('subjectKeyIdentifier') as
-    { subjectKeyIdentifier?: string } | undefined;
+  const ski: { subjectKeyIdentifier?: string } | undefined =
+    cert.getExtension('subjectKeyIdentifier');
   return {
     name: subjectNameOf(certAsn1),
     keyIdentifier: ski?.subjectKeyIdentifier

@@ -97,7 +97,10 @@ describe('ensureDevPki', () => {
   });
 
   it('describes the personas in personas.json', () => {
-    const described = JSON.parse(readFileSync(join(pki.dir, 'personas.json'), 'utf8'));
+    const described = JSON.parse(readFileSync(join(pki.dir, 'personas.json'), 'utf8')) as Record<
+      string,
+      object
+    >;
 
     expect(Object.keys(described)).toEqual(Object.keys(DEV_PERSONAS));
     expect(described['medecin-generaliste']).toMatchObject({

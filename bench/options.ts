@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  readonly patients: number;
+  readonly documents: number;
+  readonly concurrency: number;
+  readonly docSize: number;
+  readonly docsPerBundle: number;
+  readonly searches: number;
+  readonly reads: number;
+  /** Bundles pushed one at a time, after the concurrent load, for the concurrency-1 latency. */
+  readonly serialBundles?: number;
+  readonly databaseUrl?: string;
+  readonly adminDatabaseUrl: string;
+  readonly keep: boolean;
+  readonly target?: string;
+  readonly pki?: string;
+  readonly timeoutMs: number;
+  readonly cpuProfDir?: string;
+}
+
+export const USAGE = `Usage: node dist/apps/gateway/bench/run.js [options]
+
+Benchmarks the FHIR MHD door: opens patient records, pushes ITI-65 bundles, runs ITI-67
+searches and ITI-68 reads. Progress goes to stderr, one JSON result object to stdout.
+
+  --patients N            patient records to open (default 200)
+  --documents M           documents pushed in total (default 2000)
+  --docs-per-bundle K     documents per ITI-65 bundle, 1..10 (default 1)
+  --concurrency C         requests in flight, and connections per client (default 8)
+  --doc-size BYTES        size of each random document (default 51200)
+  --searches S            ITI-67 searches (default 500)
+  --reads R               ITI-68 reads (default 500)
+  --serial-bundles B      bundles pushed at concurrency 1 (default min(200, 10% of bundles))
+  --database-url URL      PostgreSQL database of the spawned gateway (default: a fresh
+                          passerelle_bench_<timestamp>, dropped at the end unless --keep)
+  --admin-database-url U  where the fresh database is created
+                          (default postgres://postgres@127.0.0.1:5432/postgres)
+  --keep                  keep the fresh database and the gateway's data directory
+  --target URL            bench an already running gateway (e.g. https://localhost:8443)
+  --pki DIR               with --target: directory holding ca.pem, hopital-org.pem,
+                          medecin-generaliste.pem and their -key.pem files
+  --timeout-ms T          timeout of each request (default 30000)
+  --cpu-prof DIR          run the spawned gateway with --cpu-prof, profiles written to DIR
+  --help                  show this help
+`;
+
+const FLAGS = {
+  patients: { type: 'string' },
+  documents: { type: 'string' },
+  'docs-per-bundle': { type: 'string' },
+  concurrency: { type: 'string' },
+  'doc-size': { type: 'string' },
+  searches: { type: 'string' },
+  reads: { type: 'string' },
+  'serial-bundles': { type: 'string' },
+  'database-url': { type: 'string' },
+  'admin-database-url': { type: 'string' },
+  keep: { type: 'boolean' },
+  target: { type: 'string' },
+  pki: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'cpu-prof': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+export class UsageError extends Error {}
+
+/** Parsed options, or `undefined` when help was asked for. */
+export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
+  const { values } = parseFlags(argv);
+  if (values.help) return undefined;
+  const options: BenchOptions = {
+    patients: integer(values.patients, 'patients', 200, 1),
+    documents: integer(values.documents, 'documents', 2000, 1),
+    docsPerBundle: integer(values['docs-per-bundle'], 'docs-per-bundle', 1, 1, 10),
+    concurrency: integer(values.concurrency, 'concurrency', 8, 1, 1024),
+    docSize: integer(values['doc-size'], 'doc-size', 51200, 1),
+    searches: integer(values.searches, 'searches', 500, 0),
+    reads: integer(values.reads, 'reads', 500, 0),
+    serialBundles: optionalInteger(values['serial-bundles'], 'serial-bundles'),
+    databaseUrl: values['database-url'],
+    adminDatabaseUrl:
+      values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    keep: values.keep ?? false,
+    target: values.target?.replace(/\/+$/, ''),
+    pki: values.pki,
+    timeoutMs: integer(values['timeout-ms'], 'timeout-ms', 30_000, 100),
+    cpuProfDir: values['cpu-prof'],
+  };
+  checkCoherence(options);
+  return options;
+}
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function checkCoherence(options: BenchOptions): void {
+  if (options.target && !options.pki) throw new UsageError('--target needs --pki DIR');
+  if (!options.target && options.pki) throw new UsageError('--pki only goes with --target');
+  if (options.target && options.databaseUrl) {
+    throw new UsageError('--database-url cannot be used with --target');
+  }
+  if (options.target && options.cpuProfDir) {
+    throw new UsageError('--cpu-prof needs a spawned gateway (no --target)');
+  }
+}
+
+function integer(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function optionalInteger(raw: string | undefined, name: string): number | undefined {
+  return raw === undefined ? undefined : integer(raw, name, 0, 0);
+}

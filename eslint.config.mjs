@@ -1,0 +1,76 @@
+// @ts-check
+import eslint from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Dependencies point inward (DESIGN §7): apps → adapters (mhd) → use cases (registry,
+ * document-repository) → core → domain. Each lib lists the libs it must not import.
+ */
+const LAYERS = {
+  domain: ['platform', 'persistence', 'registry', 'document-repository', 'mhd', 'testing'],
+  platform: ['persistence', 'registry', 'document-repository', 'mhd', 'testing'],
+  registry: ['platform', 'persistence', 'document-repository', 'mhd', 'testing'],
+  'document-repository': ['platform', 'persistence', 'mhd', 'testing'],
+  persistence: ['platform', 'mhd', 'testing'],
+  mhd: ['persistence', 'testing'],
+};
+
+const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({
+  files: [`libs/${lib}/src/**/*.ts`],
+  ignores: ['**/*.spec.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: forbidden.map((name) => `@passerelle/${name}`),
+            message: `libs/${lib} may not import this layer (DESIGN §7: dependencies point inward).`,
+          },
+          {
+            group: ['../../*', '../../../*'],
+            message: 'Import other libs by their @passerelle alias.',
+          },
+          ...(lib === 'domain'
+            ? [
+                {
+                  group: ['@nestjs/*', 'typeorm', 'express'],
+                  message: 'The domain imports nothing.',
+                },
+              ]
+            : []),
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '*.js', '*.mjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node, ...globals.jest },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  ...layerRules,
+);

@@ -1,0 +1,2 @@
+export * from './bundle-builder';
+export * from './patients';

@@ -1,0 +1,367 @@
+import type { Bundle, DocumentReference, OperationOutcome } from 'fhir/r4';
+import { freshOid, freshPatient, provideBundle } from '@passerelle/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from 'fhir-kit-client';
+import { TestGateway, startTestGateway } from './support/test-gateway';
+
+type HttpError = { response: { status: number; data: OperationOutcome } };
+
+async function failure(promise: Promise<unknown>): Promise<HttpError['response']> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as HttpError).response;
+  }
+  throw new Error('expected the request to fail');
+}
+
+function xdsCode(outcome: OperationOutcome): string | undefined {
+  return outcome.issue[0].details?.coding?.[0].code;
+}
+
+describe('MHD door over mutual TLS on PostgreSQL', () => {
+  let gateway: TestGateway;
+  let hospital: Client;
+  let doctor: Client;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    hospital = gateway.fhir('hopital-org');
+    doctor = gateway.fhir('medecin-generaliste');
+  });
+
+  afterAll(() => gateway.close());
+
+  async function openRecord(token: string): Promise<void> {
+    const [system, value] = token.split('|');
+    await doctor.create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', identifier: [{ system, value }] },
+      options: { headers: { 'If-None-Exist': `identifier=${token}` } },
+    });
+  }
+
+  async function documentsOf(token: string, extra: Record<string, string> = {}): Promise<Bundle> {
+    return (await doctor.search({
+      resourceType: 'DocumentReference',
+      searchParams: { 'patient.identifier': token, ...extra },
+    })) as Bundle;
+  }
+
+  async function download(url: string, persona = 'medecin-generaliste') {
+    const response = await fetch(url, { dispatcher: gateway.agent(persona) } as RequestInit);
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
+  it('publishes a truthful CapabilityStatement', async () => {
+    const statement = (await doctor.capabilityStatement()) as {
+      fhirVersion: string;
+      rest: { resource: { type: string }[] }[];
+    };
+    expect(statement.fhirVersion).toBe('4.0.1');
+    expect(statement.rest[0].resource.map((r) => r.type)).toEqual([
+      'DocumentReference',
+      'List',
+      'Binary',
+      'Patient',
+    ]);
+  });
+
+  it('refuses a request without a client certificate, and one from an unknown CA', async () => {
+    const anonymous = await fetch(`${gateway.fhirUrl}/metadata`, {
+      dispatcher: gateway.agent(),
+    } as RequestInit);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
+  });
+
+  it('opens a record conditionally and reports its status', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    await openRecord(patient.token);
+    const found = (await doctor.search({
+      resourceType: 'Patient',
+      searchParams: { identifier: patient.token },
+    })) as Bundle;
+    expect(found.total).toBe(1);
+    const resource = found.entry![0].resource as {
+      active: boolean;
+      extension: { extension: { url: string; valueCode?: string }[] }[];
+    };
+    expect(resource.active).toBe(true);
+    expect(resource.extension[0].extension.find((e) => e.url === 'status')?.valueCode).toBe('open');
+  });
+
+  it('pushes a document, finds it and reads it back byte-identical', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    const content = Buffer.from([0, 1, 2, 250, 251, 252, ...Buffer.from('%PDF-1.7 rapport')]);
+    const response = (await hospital.transaction({
+      body: provideBundle(patient.token, [
+        { content, mimeType: 'application/pdf', supplyHash: true },
+      ]),
+    })) as Bundle;
+    expect(response.type).toBe('transaction-response');
+    expect(response.entry!.map((e) => e.response!.status)).toEqual([
+      '201 Created',
+      '201 Created',
+      '201 Created',
+    ]);
+
+    const found = await documentsOf(patient.token, { status: 'current' });
+    expect(found.total).toBe(1);
+    const reference = found.entry![0].resource as DocumentReference;
+    const downloaded = await download(reference.content[0].attachment.url!);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.type).toBe('application/pdf');
+    expect(downloaded.bytes.equals(content)).toBe(true);
+  });
+
+  it('accepts the ANS PDSm-for-DMP ITI-65 example with a conditional patient reference', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    const sample = readFileSync(
+      join(
+        __dirname,
+        '../../shared/conformance-external/ans-pdsm4dmp/Bundle-example-td2-iti65-lot-soumission.json',
+      ),
+      'utf8',
+    )
+      .replaceAll('urn:oid:1.2.250.1.213.1.4.8|123456789012345', patient.token)
+      .replaceAll('"value": "123456789012345"', `"value": "${patient.nir}"`)
+      .replaceAll('urn:oid:1.2.250.1.213.1.4.8', 'urn:oid:1.2.250.1.213.1.4.10')
+      .replaceAll('1.2.250.1.213.1.4.10.99999.2', freshOid());
+    const response = (await hospital.transaction({ body: JSON.parse(sample) as Bundle })) as Bundle;
+    expect(response.entry).toHaveLength(3);
+    const found = await documentsOf(patient.token, { type: 'http://loinc.org|11488-4' });
+    expect(found.total).toBe(1);
+  });
+
+  it('searches by type, category, date, author and security label, with paging', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    await hospital.transaction({
+      body: provideBundle(patient.token, [
+        { typeCode: '11488-4' },
+        { typeCode: '11488-4' },
+        { typeCode: '18842-5', securityLabels: ['N', 'MASQUE_PS'] },
+      ]),
+    });
+    expect((await documentsOf(patient.token, { type: '11488-4' })).total).toBe(2);
+    expect(
+      (
+        await documentsOf(patient.token, {
+          type: 'http://loinc.org|18842-5,http://loinc.org|11488-4',
+        })
+      ).total,
+    ).toBe(3);
+    expect((await documentsOf(patient.token, { 'security-label': 'MASQUE_PS' })).total).toBe(1);
+    expect((await documentsOf(patient.token, { 'author.family': 'mar' })).total).toBe(3);
+    expect((await documentsOf(patient.token, { 'author.family': 'dupont' })).total).toBe(0);
+    expect(
+      (
+        await documentsOf(patient.token, {
+          date: `ge${new Date(Date.now() - 60_000).toISOString().slice(0, 10)}`,
+        })
+      ).total,
+    ).toBe(3);
+    expect((await documentsOf(patient.token, { date: 'lt2000-01-01' })).total).toBe(0);
+    const page = await documentsOf(patient.token, { _count: '2' });
+    expect(page.entry).toHaveLength(2);
+    const next = page.link!.find((l) => l.relation === 'next')!;
+    const second = (await doctor.nextPage({ bundle: page })) as Bundle;
+    expect(next.url).toContain('_offset=2');
+    expect(second.entry).toHaveLength(1);
+  });
+
+  it('lists submission sets with their documents (ITI-66)', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    await hospital.transaction({ body: provideBundle(patient.token, [{}, {}]) });
+    const lists = (await doctor.search({
+      resourceType: 'List',
+      searchParams: { 'patient.identifier': patient.token, code: 'submissionset' },
+    })) as Bundle;
+    expect(lists.total).toBe(1);
+    expect((lists.entry![0].resource as { entry: unknown[] }).entry).toHaveLength(2);
+  });
+
+  it('replaces a document: the old one becomes superseded', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    await hospital.transaction({ body: provideBundle(patient.token, [{ title: 'v1' }]) });
+    const original = (await documentsOf(patient.token)).entry![0].resource as DocumentReference;
+    await hospital.transaction({
+      body: provideBundle(patient.token, [{ title: 'v2', replaces: original.id }]),
+    });
+    const current = await documentsOf(patient.token, { status: 'current' });
+    expect(current.total).toBe(1);
+    expect((current.entry![0].resource as DocumentReference).content[0].attachment.title).toBe(
+      'v2',
+    );
+    const superseded = await documentsOf(patient.token, { status: 'superseded' });
+    expect((superseded.entry![0].resource as DocumentReference).id).toBe(original.id);
+
+    const again = await failure(
+      hospital.transaction({ body: provideBundle(patient.token, [{ replaces: original.id }]) }),
+    );
+    expect(again.status).toBe(422);
+  });
+
+  it('updates status, archive flag and security labels by conditional PATCH; refuses other changes', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    const uniqueId = freshOid();
+    await hospital.transaction({ body: provideBundle(patient.token, [{ uniqueId }]) });
+    const patch = (body: unknown) =>
+      fetch(
+        `${gateway.fhirUrl}/DocumentReference?identifier=urn:ietf:rfc:3986|urn:oid:${uniqueId}`,
+        {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json-patch+json' },
+          body: JSON.stringify(body),
+          dispatcher: gateway.agent('hopital-org'),
+        } as RequestInit,
+      );
+
+    const masked = await patch([
+      {
+        op: 'add',
+        path: '/securityLabel/-',
+        value: { coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.13', code: 'MASQUE_PS' }] },
+      },
+    ]);
+    expect(masked.status).toBe(200);
+    const labels = ((await masked.json()) as DocumentReference).securityLabel!.map(
+      (l) => l.coding![0].code,
+    );
+    expect(labels).toEqual(['N', 'MASQUE_PS']);
+
+    const archived = await patch([
+      {
+        op: 'add',
+        path: '/extension',
+        value: [
+          { url: 'urn:passerelle:fhir:StructureDefinition:dmp-archived', valueBoolean: true },
+        ],
+      },
+    ]);
+    expect(archived.status).toBe(200);
+    expect(((await archived.json()) as DocumentReference).extension).toHaveLength(1);
+
+    const forbidden = await patch([{ op: 'replace', path: '/description', value: 'changed' }]);
+    expect(forbidden.status).toBe(405);
+    expect(((await forbidden.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
+  });
+
+  describe('refuses bad submissions and stores nothing', () => {
+    let patient: ReturnType<typeof freshPatient>;
+
+    beforeAll(async () => {
+      patient = freshPatient();
+      await openRecord(patient.token);
+    });
+
+    afterEach(async () => {
+      expect((await documentsOf(patient.token)).total).toBe(0);
+    });
+
+    it('unknown patient (no record): 404 XDSUnknownPatientId', async () => {
+      const stranger = freshPatient();
+      const response = await failure(
+        hospital.transaction({ body: provideBundle(stranger.token, [{}]) }),
+      );
+      expect(response.status).toBe(404);
+      expect(xdsCode(response.data)).toBe('XDSUnknownPatientId');
+    });
+
+    it('bad NIR key: 400', async () => {
+      const badKey =
+        patient.token.slice(0, -2) +
+        String((Number(patient.nir.slice(-2)) + 1) % 97).padStart(2, '0');
+      const response = await failure(hospital.transaction({ body: provideBundle(badKey, [{}]) }));
+      expect(response.status).toBe(400);
+      expect(response.data.issue[0].diagnostics).toMatch(/wrong key/);
+    });
+
+    it('retired INS-C: 400', async () => {
+      const response = await failure(
+        hospital.transaction({
+          body: provideBundle(`urn:oid:1.2.250.1.213.1.4.2|${patient.nir}`, [{}]),
+        }),
+      );
+      expect(response.status).toBe(400);
+      expect(response.data.issue[0].diagnostics).toMatch(/retired/);
+    });
+
+    it('missing type: 400 XDSRegistryMetadataError', async () => {
+      const response = await failure(
+        hospital.transaction({ body: provideBundle(patient.token, [{}, { typeCode: '' }]) }),
+      );
+      expect(response.status).toBe(400);
+      expect(xdsCode(response.data)).toBe('XDSRegistryMetadataError');
+    });
+
+    it('supplied hash or size that does not match the content: 422 XDSRepositoryMetadataError', async () => {
+      const bundle = provideBundle(patient.token, [{ supplyHash: true }]);
+      const reference = bundle.entry![1].resource as DocumentReference;
+      reference.content[0].attachment.size = 3;
+      const response = await failure(hospital.transaction({ body: bundle }));
+      expect(response.status).toBe(422);
+      expect(xdsCode(response.data)).toBe('XDSRepositoryMetadataError');
+    });
+
+    it('missing patient subject: 400', async () => {
+      const bundle = provideBundle(patient.token, [{}]);
+      delete (bundle.entry![1].resource as Partial<DocumentReference>).subject;
+      const response = await failure(hospital.transaction({ body: bundle }));
+      expect(response.status).toBe(400);
+    });
+
+    it('malformed JSON and wrong resourceType: 400 OperationOutcome', async () => {
+      const post = (body: string, type = 'application/fhir+json') =>
+        fetch(gateway.fhirUrl, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+          dispatcher: gateway.agent('hopital-org'),
+        } as RequestInit);
+      const malformed = await post('{"resourceType": "Bundle",');
+      expect(malformed.status).toBe(400);
+      expect(((await malformed.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
+      const wrongType = await post(JSON.stringify({ resourceType: 'Patient' }));
+      expect(wrongType.status).toBe(400);
+      const xml = await post('<Bundle xmlns="http://hl7.org/fhir"/>', 'application/fhir+xml');
+      expect(xml.status).toBe(415);
+    });
+  });
+
+  it('refuses a uniqueId already used for other content (409), accepts an identical resubmission', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    const uniqueId = freshOid();
+    const content = Buffer.from('identique');
+    await hospital.transaction({
+      body: provideBundle(patient.token, [{ uniqueId, content, supplyHash: true }]),
+    });
+    const same = (await hospital.transaction({
+      body: provideBundle(patient.token, [{ uniqueId, content, supplyHash: true }]),
+    })) as Bundle;
+    expect(same.entry![1].response!.status).toBe('200 OK');
+    const different = await failure(
+      hospital.transaction({
+        body: provideBundle(patient.token, [
+          { uniqueId, content: Buffer.from('autre'), supplyHash: true },
+        ]),
+      }),
+    );
+    expect(different.status).toBe(409);
+    expect(xdsCode(different.data)).toBe('XDSNonIdenticalHash');
+    expect((await documentsOf(patient.token)).total).toBe(1);
+  });
+});
