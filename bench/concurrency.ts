@@ -33,14 +33,14 @@ export async function runConcurrently(
   task: (index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const worker = async (): Promise<void> => {
     while (next < total && failure === undefined) {
       const index = next++;
       try {
         await task(index);
       } catch (error) {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
   };

@@ -80,8 +80,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     reads: integer(values.reads, 'reads', 500, 0),
     serialBundles: optionalInteger(values['serial-bundles'], 'serial-bundles'),
     databaseUrl: values['database-url'],
-    adminDatabaseUrl:
-      values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    adminDatabaseUrl: values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     keep: values.keep ?? false,
     target: values.target?.replace(/\/+$/, ''),
     pki: values.pki,

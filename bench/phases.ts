@@ -9,6 +9,8 @@ export interface PhaseResult {
   readonly requests: number;
   readonly seconds: number;
   readonly latency: LatencyRecorder;
+  /** CPU seconds the spawned gateway used during the phase; null for a --target. */
+  readonly serverCpuSeconds: number | null;
 }
 
 export interface ReadResult extends PhaseResult {
@@ -18,56 +20,87 @@ export interface ReadResult extends PhaseResult {
 export interface PhaseContext {
   readonly plan: LoadPlan;
   readonly concurrency: number;
+  readonly docSize: number;
   readonly errors: ErrorLog;
+  /** CPU seconds used so far by the gateway, when it is our child process. */
+  readonly serverCpuSeconds: () => number | null;
+}
+
+interface PhaseShape {
+  readonly label: string;
+  readonly total: number;
+  readonly concurrency: number;
+}
+
+export interface BundleRange {
+  readonly from: number;
+  readonly to: number;
+  readonly concurrency: number;
+  readonly label: string;
 }
 
 /** Opens one record per patient; `If-None-Exist` lets a rerun against a target find them open. */
-export async function openRecords(client: FhirClient, context: PhaseContext): Promise<PhaseResult> {
-  const { plan } = context;
-  return timedPhase('records', plan.patients, context.concurrency, context.errors, async (index) => {
-    const nir = plan.nir(index);
-    const response = await client.send('POST', '/fhir/Patient', patientResource(nir), {
-      'if-none-exist': `identifier=${NIR_TEST_SYSTEM}|${nir}`,
-    });
-    const ok = response.status === 201 || response.status === 200;
-    if (!ok) context.errors.record(`Patient ${nir}: HTTP ${response.status}`, response.text);
-    return response;
-  });
+export function openRecords(client: FhirClient, context: PhaseContext): Promise<PhaseResult> {
+  const shape = {
+    label: 'records',
+    total: context.plan.patients,
+    concurrency: context.concurrency,
+  };
+  return timedPhase(context, shape, (index) => openOneRecord(client, context, index));
 }
 
-/** ITI-65: pushes bundles `from` … `to − 1` of the plan at the given concurrency. */
-export async function pushBundles(
+async function openOneRecord(
   client: FhirClient,
   context: PhaseContext,
-  range: { from: number; to: number; concurrency: number; label: string },
-  docSize: number,
-): Promise<PhaseResult> {
-  const { plan } = context;
-  return timedPhase(
-    range.label,
-    range.to - range.from,
-    range.concurrency,
-    context.errors,
-    async (offset) => {
-    const spec = plan.bundle(range.from + offset);
-    const body = transactionBundle({ ...spec, nir: plan.nir(spec.patientIndex), docSize });
-    const response = await client.send('POST', '/fhir', body);
-    if (response.status !== 200) {
-      context.errors.record(`ITI-65 bundle ${range.from + offset}: HTTP ${response.status}`, response.text);
-    }
-    return response;
+  patientIndex: number,
+): Promise<TimedResponse> {
+  const nir = context.plan.nir(patientIndex);
+  const response = await client.send('POST', '/fhir/Patient', patientResource(nir), {
+    'if-none-exist': `identifier=${NIR_TEST_SYSTEM}|${nir}`,
   });
+  if (response.status !== 201 && response.status !== 200) {
+    context.errors.record(`Patient ${nir}: HTTP ${response.status}`, response.text);
+  }
+  return response;
+}
+
+/** ITI-65: pushes bundles `from` … `to − 1` of the plan. */
+export function pushBundles(
+  client: FhirClient,
+  context: PhaseContext,
+  range: BundleRange,
+): Promise<PhaseResult> {
+  const shape = { ...range, total: range.to - range.from };
+  return timedPhase(context, shape, (offset) =>
+    pushOneBundle(client, context, range.from + offset),
+  );
+}
+
+async function pushOneBundle(
+  client: FhirClient,
+  context: PhaseContext,
+  bundleIndex: number,
+): Promise<TimedResponse> {
+  const { plan, docSize } = context;
+  const spec = plan.bundle(bundleIndex);
+  const body = transactionBundle({ ...spec, nir: plan.nir(spec.patientIndex), docSize });
+  const response = await client.send('POST', '/fhir', body);
+  if (response.status !== 200) {
+    context.errors.record(`ITI-65 bundle ${bundleIndex}: HTTP ${response.status}`, response.text);
+  }
+  return response;
 }
 
 /** ITI-67 on random patients that have documents; collects attachment paths for the reads. */
-export async function searchDocuments(
+export function searchDocuments(
   client: FhirClient,
   context: PhaseContext,
   searches: number,
   paths: AttachmentPaths,
 ): Promise<PhaseResult> {
-  return timedPhase('iti67', searches, context.concurrency, context.errors, (index) =>
-    searchOnePatient(client, context, randomPatient(context.plan), paths, index),
+  const shape = { label: 'iti67', total: searches, concurrency: context.concurrency };
+  return timedPhase(context, shape, () =>
+    searchOnePatient(client, context, randomPatient(context.plan), paths),
   );
 }
 
@@ -79,7 +112,7 @@ export async function seedAttachmentPaths(
 ): Promise<void> {
   const tries = Math.min(20, context.plan.patientsWithDocuments);
   for (let patient = 0; patient < tries && paths.size === 0; patient++) {
-    await searchOnePatient(client, context, patient, paths, patient);
+    await searchOnePatient(client, context, patient, paths);
   }
 }
 
@@ -88,16 +121,16 @@ async function searchOnePatient(
   context: PhaseContext,
   patientIndex: number,
   paths: AttachmentPaths,
-  index: number,
 ): Promise<TimedResponse> {
   const nir = context.plan.nir(patientIndex);
   const token = encodeURIComponent(`${NIR_TEST_SYSTEM}|${nir}`);
   const path = `/fhir/DocumentReference?patient.identifier=${token}&status=current`;
   const response = await client.send('GET', path);
-  const problem = response.status === 200 ? collectPaths(response.text, context, paths) : undefined;
-  if (response.status !== 200 || problem) {
-    context.errors.record(`ITI-67 #${index} ${nir}: HTTP ${response.status} ${problem ?? ''}`, response.text);
-  }
+  const problem =
+    response.status === 200
+      ? collectPaths(response.text, context.plan.oids.documentPrefix, paths)
+      : `HTTP ${response.status}`;
+  if (problem) context.errors.record(`ITI-67 ${nir}: ${problem}`, response.text);
   return response;
 }
 
@@ -112,14 +145,9 @@ interface SearchSet {
 }
 
 /** Adds this run's attachment URLs; returns what is wrong with the searchset, if anything. */
-function collectPaths(
-  text: string,
-  context: PhaseContext,
-  paths: AttachmentPaths,
-): string | undefined {
+function collectPaths(text: string, prefix: string, paths: AttachmentPaths): string | undefined {
   const bundle = JSON.parse(text) as SearchSet;
   if (!bundle.total || bundle.total < 1) return `total is ${bundle.total}, expected ≥ 1`;
-  const prefix = context.plan.oids.documentPrefix;
   for (const { resource } of bundle.entry ?? []) {
     const url = resource?.content?.[0]?.attachment?.url;
     if (url && resource?.masterIdentifier?.value?.startsWith(prefix)) paths.add(url);
@@ -133,21 +161,25 @@ export async function readDocuments(
   context: PhaseContext,
   reads: number,
   paths: AttachmentPaths,
-  docSize: number,
 ): Promise<ReadResult> {
   if (reads > 0 && paths.size === 0) throw new Error('No attachment URL found to read');
   let bytes = 0;
-  const result = await timedPhase('iti68', reads, context.concurrency, context.errors, async () => {
-    const path = paths.random();
-    const response = await client.download(path);
+  const shape = { label: 'iti68', total: reads, concurrency: context.concurrency };
+  const result = await timedPhase(context, shape, async () => {
+    const response = await readOneDocument(client, context, paths.random());
     bytes += response.bytes;
-    if (response.status !== 200 || response.bytes !== docSize) {
-      const detail = `HTTP ${response.status}, ${response.bytes} bytes, expected ${docSize}`;
-      context.errors.record(`ITI-68 ${path}`, detail);
-    }
     return response;
   });
   return { ...result, bytes };
+}
+
+async function readOneDocument(client: FhirClient, context: PhaseContext, path: string) {
+  const response = await client.download(path);
+  if (response.status !== 200 || response.bytes !== context.docSize) {
+    const detail = `HTTP ${response.status}, ${response.bytes} bytes, expected ${context.docSize}`;
+    context.errors.record(`ITI-68 ${path}`, detail);
+  }
+  return response;
 }
 
 function randomPatient(plan: LoadPlan): number {
@@ -156,23 +188,32 @@ function randomPatient(plan: LoadPlan): number {
 
 /** Runs a phase; a request that throws (timeout, reset) counts as an error, not a crash. */
 async function timedPhase(
-  label: string,
-  total: number,
-  concurrency: number,
-  errors: ErrorLog,
+  context: PhaseContext,
+  shape: PhaseShape,
   task: (index: number) => Promise<TimedResponse>,
 ): Promise<PhaseResult> {
   const latency = new LatencyRecorder();
-  const progress = new Progress(label, total);
+  const cpuBefore = context.serverCpuSeconds();
+  const progress = new Progress(shape.label, shape.total);
   const measured = async (index: number): Promise<void> => {
     try {
       latency.add((await task(index)).milliseconds);
     } catch (error) {
       if (error instanceof BenchAborted) throw error;
-      errors.record(`${label} #${index}`, error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      context.errors.record(`${shape.label} #${index}`, message);
     }
     progress.tick();
   };
-  await runConcurrently(total, concurrency, measured).finally(() => progress.stop());
-  return { requests: latency.count, seconds: progress.seconds, latency };
+  await runConcurrently(shape.total, shape.concurrency, measured).finally(() => progress.stop());
+  return {
+    requests: latency.count,
+    seconds: progress.seconds,
+    latency,
+    serverCpuSeconds: difference(cpuBefore, context.serverCpuSeconds()),
+  };
+}
+
+function difference(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : after - before;
 }

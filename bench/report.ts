@@ -3,11 +3,15 @@ import { round } from './latency';
 import { MemoryReport } from './memory-sampler';
 import { PhaseResult, ReadResult } from './phases';
 
+export interface LoadResult extends PhaseResult {
+  readonly documents: number;
+}
+
 export interface BenchResults {
   readonly config: Record<string, unknown>;
   readonly records: PhaseResult;
-  readonly concurrentLoad: PhaseResult & { readonly documents: number };
-  readonly serialLoad: PhaseResult & { readonly documents: number };
+  readonly concurrentLoad: LoadResult;
+  readonly serialLoad: LoadResult;
   readonly searches: PhaseResult;
   readonly reads: ReadResult;
   readonly server: MemoryReport;
@@ -16,6 +20,7 @@ export interface BenchResults {
 
 const MB = 1024 * 1024;
 
+/** The JSON printed on stdout. Megabytes are MiB (2^20 bytes). */
 export function buildReport(results: BenchResults) {
   const { concurrentLoad, serialLoad, searches, reads } = results;
   return {
@@ -30,19 +35,23 @@ export function buildReport(results: BenchResults) {
       bundlesPerSecond: perSecond(concurrentLoad.requests, concurrentLoad.seconds),
       documentsPerSecond: perSecond(concurrentLoad.documents, concurrentLoad.seconds),
       latencyMs: concurrentLoad.latency.summary(),
+      serverCpu: serverCpu(concurrentLoad),
       concurrency1: {
         bundles: serialLoad.requests,
         documents: serialLoad.documents,
         bundlesPerSecond: perSecond(serialLoad.requests, serialLoad.seconds),
         latencyMs: serialLoad.latency.summary(),
+        serverCpu: serverCpu(serialLoad),
       },
     },
     iti67: { requests: searches.requests, ...rates(searches) },
     iti68: {
       requests: reads.requests,
+      seconds: round(reads.seconds),
       perSecond: perSecond(reads.requests, reads.seconds),
       mbPerSecond: perSecond(reads.bytes / MB, reads.seconds),
       latencyMs: reads.latency.summary(),
+      serverCpu: serverCpu(reads),
     },
     server: results.server,
     errors: results.errors,
@@ -54,6 +63,17 @@ function rates(phase: PhaseResult) {
     seconds: round(phase.seconds),
     perSecond: perSecond(phase.requests, phase.seconds),
     latencyMs: phase.latency.summary(),
+    serverCpu: serverCpu(phase),
+  };
+}
+
+/** Gateway CPU per request, and cores it kept busy on average (1 = one core all along). */
+function serverCpu(phase: PhaseResult) {
+  const cpu = phase.serverCpuSeconds;
+  if (cpu === null || phase.requests === 0 || phase.seconds === 0) return null;
+  return {
+    msPerRequest: round((cpu * 1000) / phase.requests, 2),
+    cores: round(cpu / phase.seconds, 2),
   };
 }
 

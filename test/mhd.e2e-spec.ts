@@ -1,8 +1,8 @@
-import type { Bundle, DocumentReference, OperationOutcome } from 'fhir/r4';
+import type { Bundle, DocumentReference, List, OperationOutcome } from 'fhir/r4';
 import { freshOid, freshPatient, provideBundle } from '@passerelle/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from 'fhir-kit-client';
+import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
 
 type HttpError = { response: { status: number; data: OperationOutcome } };
@@ -22,8 +22,8 @@ function xdsCode(outcome: OperationOutcome): string | undefined {
 
 describe('MHD door over mutual TLS on PostgreSQL', () => {
   let gateway: TestGateway;
-  let hospital: Client;
-  let doctor: Client;
+  let hospital: FhirClient;
+  let doctor: FhirClient;
 
   beforeAll(async () => {
     gateway = await startTestGateway();
@@ -46,11 +46,13 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     return (await doctor.search({
       resourceType: 'DocumentReference',
       searchParams: { 'patient.identifier': token, ...extra },
-    })) as Bundle;
+    })) as unknown as Bundle;
   }
 
   async function download(url: string, persona = 'medecin-generaliste') {
-    const response = await fetch(url, { dispatcher: gateway.agent(persona) } as RequestInit);
+    const response = await fetch(url, {
+      dispatcher: gateway.agent(persona),
+    } as unknown as RequestInit);
     return {
       status: response.status,
       type: response.headers.get('content-type'),
@@ -59,7 +61,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
   }
 
   it('publishes a truthful CapabilityStatement', async () => {
-    const statement = (await doctor.capabilityStatement()) as {
+    const statement = (await doctor.capabilityStatement()) as unknown as {
       fhirVersion: string;
       rest: { resource: { type: string }[] }[];
     };
@@ -75,7 +77,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
   it('refuses a request without a client certificate, and one from an unknown CA', async () => {
     const anonymous = await fetch(`${gateway.fhirUrl}/metadata`, {
       dispatcher: gateway.agent(),
-    } as RequestInit);
+    } as unknown as RequestInit);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
   });
@@ -87,9 +89,9 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     const found = (await doctor.search({
       resourceType: 'Patient',
       searchParams: { identifier: patient.token },
-    })) as Bundle;
+    })) as unknown as Bundle;
     expect(found.total).toBe(1);
-    const resource = found.entry![0].resource as {
+    const resource = found.entry![0].resource as unknown as {
       active: boolean;
       extension: { extension: { url: string; valueCode?: string }[] }[];
     };
@@ -136,7 +138,12 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       .replaceAll('"value": "123456789012345"', `"value": "${patient.nir}"`)
       .replaceAll('urn:oid:1.2.250.1.213.1.4.8', 'urn:oid:1.2.250.1.213.1.4.10')
       .replaceAll('1.2.250.1.213.1.4.10.99999.2', freshOid());
-    const response = (await hospital.transaction({ body: JSON.parse(sample) as Bundle })) as Bundle;
+    const bundle = JSON.parse(sample) as Bundle;
+    // Instantiation: the published example omits the SubmissionSet uniqueId that XDS requires.
+    (bundle.entry![0].resource as List).identifier = [
+      { use: 'usual', system: 'urn:ietf:rfc:3986', value: `urn:oid:${freshOid()}` },
+    ];
+    const response = (await hospital.transaction({ body: bundle })) as Bundle;
     expect(response.entry).toHaveLength(3);
     const found = await documentsOf(patient.token, { type: 'http://loinc.org|11488-4' });
     expect(found.total).toBe(1);
@@ -186,9 +193,9 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     const lists = (await doctor.search({
       resourceType: 'List',
       searchParams: { 'patient.identifier': patient.token, code: 'submissionset' },
-    })) as Bundle;
+    })) as unknown as Bundle;
     expect(lists.total).toBe(1);
-    expect((lists.entry![0].resource as { entry: unknown[] }).entry).toHaveLength(2);
+    expect((lists.entry![0].resource as unknown as { entry: unknown[] }).entry).toHaveLength(2);
   });
 
   it('replaces a document: the old one becomes superseded', async () => {
@@ -226,7 +233,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
           headers: { 'content-type': 'application/json-patch+json' },
           body: JSON.stringify(body),
           dispatcher: gateway.agent('hopital-org'),
-        } as RequestInit,
+        } as unknown as RequestInit,
       );
 
     const masked = await patch([
@@ -254,9 +261,12 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     expect(archived.status).toBe(200);
     expect(((await archived.json()) as DocumentReference).extension).toHaveLength(1);
 
-    const forbidden = await patch([{ op: 'replace', path: '/description', value: 'changed' }]);
+    const forbidden = await patch([{ op: 'add', path: '/description', value: 'changed' }]);
     expect(forbidden.status).toBe(405);
     expect(((await forbidden.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
+
+    const invalidPatch = await patch([{ op: 'replace', path: '/nope', value: 1 }]);
+    expect(invalidPatch.status).toBe(400);
   });
 
   describe('refuses bad submissions and stores nothing', () => {
@@ -330,7 +340,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
           headers: { 'content-type': type },
           body,
           dispatcher: gateway.agent('hopital-org'),
-        } as RequestInit);
+        } as unknown as RequestInit);
       const malformed = await post('{"resourceType": "Bundle",');
       expect(malformed.status).toBe(400);
       expect(((await malformed.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');

@@ -7,6 +7,12 @@ import { Agent } from 'undici';
 import { RunningGateway, startGateway } from '../../apps/gateway/src/gateway';
 import { ensureDevPki } from '@passerelle/platform';
 
+/** fhir-kit-client with bodies typed loosely: its resource types differ from @types/fhir's. */
+export type FhirClient = Omit<Client, 'transaction' | 'nextPage'> & {
+  transaction(params: { body: unknown }): Promise<unknown>;
+  nextPage(params: { bundle: unknown }): Promise<unknown>;
+};
+
 export interface TestGateway {
   readonly baseUrl: string;
   readonly fhirUrl: string;
@@ -15,7 +21,7 @@ export interface TestGateway {
   /** An undici dispatcher presenting the persona's client certificate (or none). */
   agent(persona?: string): Agent;
   /** fhir-kit-client authenticated as a persona of the development PKI. */
-  fhir(persona: string): Client;
+  fhir(persona: string): FhirClient;
   close(): Promise<void>;
 }
 
@@ -59,8 +65,8 @@ export async function startTestGateway(): Promise<TestGateway> {
     fhir: (persona) =>
       new Client({
         baseUrl: `${baseUrl}/fhir`,
-        requestOptions: { dispatcher: agent(persona) } as RequestInit,
-      }),
+        requestOptions: { dispatcher: agent(persona) },
+      }) as unknown as FhirClient,
     close: async () => {
       await Promise.all(agents.map((a) => a.close()));
       await gateway.close();

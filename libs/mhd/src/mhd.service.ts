@@ -16,6 +16,7 @@ import {
   RegisteredSubmission,
   UpdateDocumentMetadata,
 } from '@passerelle/registry';
+import { uniqueIdFromUri } from './code-systems';
 import { documentReferenceFrom } from './document-reference';
 import { listFromFolder, listFromSubmissionSet } from './list';
 import { MHD_OPTIONS, MhdOptions } from './mhd-options';
@@ -170,7 +171,7 @@ export class MhdService {
       ? await this.queries.findDocument(value)
       : undefined;
     if (byEntryUuid) return byEntryUuid;
-    const located = await this.queries.findDocumentByUniqueId(value);
+    const located = await this.queries.findDocumentByUniqueId(uniqueIdFromUri(value));
     if (!located)
       throw new DomainError('RESOURCE_NOT_FOUND', `No DocumentReference with identifier ${value}`);
     return located;

@@ -127,9 +127,11 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     entryUuids: readonly string[],
   ): Promise<void> {
     const updated: unknown[] = await manager.query(
-      `UPDATE document_entry SET status = 'Deprecated'
-       WHERE patient_key = $1 AND entry_uuid = ANY($2) AND is_latest AND status = 'Approved'
-       RETURNING entry_uuid`,
+      `WITH deprecated AS (
+         UPDATE document_entry SET status = 'Deprecated'
+         WHERE patient_key = $1 AND entry_uuid = ANY($2) AND is_latest AND status = 'Approved'
+         RETURNING entry_uuid)
+       SELECT entry_uuid FROM deprecated`,
       [patientKey, entryUuids],
     );
     if (updated.length !== new Set(entryUuids).size) {

@@ -28,7 +28,10 @@ const AUTHOR = {
 };
 
 /** An ITI-65 Comprehensive Provide Document Bundle with a Binary per document. */
-export function provideBundle(patientToken: string, documents: DocumentSpec[]): Bundle {
+export function provideBundle(
+  patientToken: string,
+  documents: DocumentSpec[],
+): Bundle<FhirResource> {
   const subject = { reference: `Patient?identifier=${patientToken}` };
   const docs = documents.map((spec) => ({
     spec,
@@ -68,7 +71,7 @@ export function provideBundle(patientToken: string, documents: DocumentSpec[]): 
     source: { reference: '#author' },
     entry: docs.map((d) => ({ item: { reference: d.docUrl } })),
   };
-  const entries: NonNullable<Bundle['entry']> = [
+  const entries: NonNullable<Bundle<FhirResource>['entry']> = [
     {
       fullUrl: `urn:uuid:${randomUUID()}`,
       resource: submissionSet,
@@ -90,7 +93,7 @@ export function provideBundle(patientToken: string, documents: DocumentSpec[]): 
           resourceType: 'Binary',
           contentType: mimeType,
           data: content.toString('base64'),
-        } as FhirResource,
+        },
         request: { method: 'POST', url: 'Binary' },
       },
     );

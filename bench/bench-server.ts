@@ -1,0 +1,84 @@
+import { ensureDevPki } from '@passerelle/platform';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBenchDatabase, redactedUrl } from './bench-database';
+import { Cleanup } from './cleanup';
+import { identityFrom } from './fhir-client';
+import { GatewayProcess } from './gateway-process';
+import { MemoryReport, MemorySampler } from './memory-sampler';
+import { BenchOptions } from './options';
+import { processCpuSeconds } from './process-cpu';
+
+/** The gateway under test, spawned by the bench or already running (--target). */
+export interface BenchServer {
+  readonly origin: string;
+  readonly pkiDir: string;
+  /** Where the data goes, for the report (no password). */
+  readonly database: string;
+  /** CPU seconds used so far by the gateway; null when it is not our child. */
+  cpuSeconds(): number | null;
+  /** Stops sampling the gateway's memory; nulls when it is not our child. */
+  stopSampling(): MemoryReport;
+}
+
+export async function prepareServer(options: BenchOptions, cleanup: Cleanup): Promise<BenchServer> {
+  if (options.target) {
+    return {
+      origin: options.target,
+      pkiDir: options.pki!,
+      database: '(target)',
+      cpuSeconds: () => null,
+      stopSampling: () => ({ peakRssMB: null, finalRssMB: null }),
+    };
+  }
+  return spawnGateway(options, cleanup);
+}
+
+async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<BenchServer> {
+  const dataDir = temporaryDataDir(options, cleanup);
+  const databaseUrl = options.databaseUrl ?? (await freshDatabase(options, cleanup));
+  // Issued here so that the bench knows the files; the gateway finds and reuses them.
+  const pki = ensureDevPki(join(dataDir, 'pki'));
+  const gateway = await GatewayProcess.start({
+    dataDir,
+    databaseUrl,
+    cpuProfDir: options.cpuProfDir,
+  });
+  cleanup.add('stop gateway', () => gateway.stop());
+  process.once('exit', () => gateway.killNow());
+  progress(`Gateway pid ${gateway.pid} on ${gateway.origin}, waiting for /health`);
+  await gateway.waitUntilHealthy(identityFrom(pki.dir, 'hopital-org').ca);
+  const sampler = new MemorySampler(gateway.pid);
+  return {
+    origin: gateway.origin,
+    pkiDir: pki.dir,
+    database: redactedUrl(databaseUrl),
+    cpuSeconds: () => processCpuSeconds(gateway.pid),
+    stopSampling: () => sampler.stop(),
+  };
+}
+
+function temporaryDataDir(options: BenchOptions, cleanup: Cleanup): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-bench-'));
+  cleanup.add('remove data directory', () => {
+    if (options.keep) progress(`Kept data directory ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  });
+  return dataDir;
+}
+
+async function freshDatabase(options: BenchOptions, cleanup: Cleanup): Promise<string> {
+  const database = await createBenchDatabase(options.adminDatabaseUrl);
+  progress(`Created database ${database.name}`);
+  cleanup.add('drop database', async () => {
+    if (options.keep) return progress(`Kept database ${database.name}`);
+    await database.drop();
+    progress(`Dropped database ${database.name}`);
+  });
+  return database.url;
+}
+
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,125 @@
+import { AttachmentPaths } from './attachment-urls';
+import { BenchServer, prepareServer, progress } from './bench-server';
+import { Cleanup, describe } from './cleanup';
+import { ErrorLog } from './concurrency';
+import { FhirClient, identityFrom } from './fhir-client';
+import { LoadPlan } from './load-plan';
+import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
+import {
+  PhaseContext,
+  openRecords,
+  pushBundles,
+  readDocuments,
+  searchDocuments,
+  seedAttachmentPaths,
+} from './phases';
+import { BenchResults, buildReport } from './report';
+
+/** `npm run bench`: see USAGE in ./options. */
+async function main(): Promise<number> {
+  const options = optionsOrExit(process.argv.slice(2));
+  if (!options) return 0;
+  const cleanup = new Cleanup();
+  stopOnSignals(cleanup);
+  try {
+    const server = await prepareServer(options, cleanup);
+    const results = await runPhases(options, server, cleanup);
+    process.stdout.write(`${JSON.stringify(buildReport(results), null, 2)}\n`);
+    if (results.errors > 0) progress(`${results.errors} error(s): failing`);
+    return results.errors > 0 ? 1 : 0;
+  } catch (error) {
+    progress(`Bench failed: ${describe(error)}`);
+    return 1;
+  } finally {
+    await cleanup.runAll();
+  }
+}
+
+function optionsOrExit(argv: string[]): BenchOptions | undefined {
+  try {
+    const options = parseOptions(argv);
+    if (!options) process.stdout.write(USAGE);
+    return options;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+async function runPhases(
+  options: BenchOptions,
+  server: BenchServer,
+  cleanup: Cleanup,
+): Promise<BenchResults> {
+  const plan = new LoadPlan(options.patients, options.documents, options.docsPerBundle);
+  const push = client(server, 'hopital-org', options);
+  const consult = client(server, 'medecin-generaliste', options);
+  cleanup.add('close clients', () => Promise.all([push.close(), consult.close()]).then(() => {}));
+  const context: PhaseContext = {
+    plan,
+    concurrency: options.concurrency,
+    docSize: options.docSize,
+    errors: new ErrorLog(),
+    serverCpuSeconds: () => server.cpuSeconds(),
+  };
+  const serialBundles = serialBundleCount(options, plan);
+  const concurrentEnd = plan.bundles - serialBundles;
+
+  const records = await openRecords(push, context);
+  const concurrentLoad = await pushBundles(push, context, {
+    from: 0,
+    to: concurrentEnd,
+    concurrency: options.concurrency,
+    label: 'iti65',
+  });
+  const serialLoad = await pushBundles(push, context, {
+    from: concurrentEnd,
+    to: plan.bundles,
+    concurrency: 1,
+    label: 'iti65 c=1',
+  });
+  const paths = new AttachmentPaths();
+  const searches = await searchDocuments(consult, context, options.searches, paths);
+  if (options.reads > 0 && paths.size === 0) await seedAttachmentPaths(consult, context, paths);
+  const reads = await readDocuments(consult, context, options.reads, paths);
+
+  return {
+    config: { ...options, databaseUrl: server.database, bundles: plan.bundles, serialBundles },
+    records,
+    concurrentLoad: { ...concurrentLoad, documents: plan.documentsIn(0, concurrentEnd) },
+    serialLoad: { ...serialLoad, documents: plan.documentsIn(concurrentEnd, plan.bundles) },
+    searches,
+    reads,
+    server: server.stopSampling(),
+    errors: context.errors.count,
+  };
+}
+
+function client(server: BenchServer, persona: string, options: BenchOptions): FhirClient {
+  const identity = identityFrom(server.pkiDir, persona);
+  return new FhirClient(server.origin, identity, options.concurrency, options.timeoutMs);
+}
+
+/** Default: min(200, 10 % of the bundles); never more than there are bundles. */
+function serialBundleCount(options: BenchOptions, plan: LoadPlan): number {
+  const wanted = options.serialBundles ?? Math.min(200, Math.floor(plan.bundles / 10));
+  return Math.min(wanted, plan.bundles);
+}
+
+function stopOnSignals(cleanup: Cleanup): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: cleaning up`);
+      void cleanup.runAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    progress(describe(error));
+    process.exit(1);
+  },
+);
