@@ -9,6 +9,8 @@ export interface LoadResult extends PhaseResult {
 
 export interface BenchResults {
   readonly config: Record<string, unknown>;
+  /** 1-minute load average when the bench started: other work on the machine skews results. */
+  readonly loadAverageAtStart: number;
   readonly records: PhaseResult;
   readonly concurrentLoad: LoadResult;
   readonly serialLoad: LoadResult;
@@ -24,7 +26,7 @@ const MB = 1024 * 1024;
 export function buildReport(results: BenchResults) {
   const { concurrentLoad, serialLoad, searches, reads } = results;
   return {
-    machine: machine(),
+    machine: { ...machine(), loadAverageAtStart: round(results.loadAverageAtStart, 2) },
     date: new Date().toISOString(),
     config: results.config,
     records: { patients: results.records.requests, ...rates(results.records) },

@@ -1,4 +1,6 @@
+import { loadavg } from 'node:os';
 import { AttachmentPaths } from './attachment-urls';
+import { redactedUrl } from './bench-database';
 import { BenchServer, prepareServer, progress } from './bench-server';
 import { Cleanup, describe } from './cleanup';
 import { ErrorLog } from './concurrency';
@@ -52,6 +54,7 @@ async function runPhases(
   server: BenchServer,
   cleanup: Cleanup,
 ): Promise<BenchResults> {
+  const loadAverageAtStart = loadavg()[0];
   const plan = new LoadPlan(options.patients, options.documents, options.docsPerBundle);
   const push = client(server, 'hopital-org', options);
   const consult = client(server, 'medecin-generaliste', options);
@@ -64,13 +67,27 @@ async function runPhases(
     serverCpuSeconds: () => server.cpuSeconds(),
   };
   const serialBundles = serialBundleCount(options, plan);
-  const concurrentEnd = plan.bundles - serialBundles;
+  const load = await runLoad(push, context, serialBundles);
+  const queries = await runQueries(consult, context, options);
+  return {
+    config: reportedConfig(options, server, plan, serialBundles),
+    loadAverageAtStart,
+    ...load,
+    ...queries,
+    server: server.stopSampling(),
+    errors: context.errors.count,
+  };
+}
 
+/** Records, then ITI-65 at the configured concurrency, then the last bundles one at a time. */
+async function runLoad(push: FhirClient, context: PhaseContext, serialBundles: number) {
+  const { plan } = context;
+  const concurrentEnd = plan.bundles - serialBundles;
   const records = await openRecords(push, context);
   const concurrentLoad = await pushBundles(push, context, {
     from: 0,
     to: concurrentEnd,
-    concurrency: options.concurrency,
+    concurrency: context.concurrency,
     label: 'iti65',
   });
   const serialLoad = await pushBundles(push, context, {
@@ -79,20 +96,34 @@ async function runPhases(
     concurrency: 1,
     label: 'iti65 c=1',
   });
+  return {
+    records,
+    concurrentLoad: { ...concurrentLoad, documents: plan.documentsIn(0, concurrentEnd) },
+    serialLoad: { ...serialLoad, documents: plan.documentsIn(concurrentEnd, plan.bundles) },
+  };
+}
+
+/** ITI-67 searches, then ITI-68 reads of documents the searches found. */
+async function runQueries(consult: FhirClient, context: PhaseContext, options: BenchOptions) {
   const paths = new AttachmentPaths();
   const searches = await searchDocuments(consult, context, options.searches, paths);
   if (options.reads > 0 && paths.size === 0) await seedAttachmentPaths(consult, context, paths);
   const reads = await readDocuments(consult, context, options.reads, paths);
+  return { searches, reads };
+}
 
+function reportedConfig(
+  options: BenchOptions,
+  server: BenchServer,
+  plan: LoadPlan,
+  serialBundles: number,
+) {
   return {
-    config: { ...options, databaseUrl: server.database, bundles: plan.bundles, serialBundles },
-    records,
-    concurrentLoad: { ...concurrentLoad, documents: plan.documentsIn(0, concurrentEnd) },
-    serialLoad: { ...serialLoad, documents: plan.documentsIn(concurrentEnd, plan.bundles) },
-    searches,
-    reads,
-    server: server.stopSampling(),
-    errors: context.errors.count,
+    ...options,
+    databaseUrl: server.database,
+    adminDatabaseUrl: redactedUrl(options.adminDatabaseUrl),
+    bundles: plan.bundles,
+    serialBundles,
   };
 }
 

@@ -1,7 +1,5 @@
-import type { Bundle, DocumentReference, List, OperationOutcome } from 'fhir/r4';
-import { freshOid, freshPatient, provideBundle } from '@passerelle/testing';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Bundle, DocumentReference, List, OperationOutcome, Organization } from 'fhir/r4';
+import { freshOid, freshPatient, instantiateFixture, provideBundle } from '@passerelle/testing';
 import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
 
@@ -32,6 +30,8 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
   });
 
   afterAll(() => gateway.close());
+
+  const push = (bundle: unknown) => hospital.transaction({ body: bundle });
 
   async function openRecord(token: string): Promise<void> {
     const [system, value] = token.split('|');
@@ -124,29 +124,99 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     expect(downloaded.bytes.equals(content)).toBe(true);
   });
 
-  it('accepts the ANS PDSm-for-DMP ITI-65 example with a conditional patient reference', async () => {
+  it('accepts the ANS PDSm-for-DMP ITI-65 example (conditional patient reference)', async () => {
     const patient = freshPatient();
     await openRecord(patient.token);
-    const sample = readFileSync(
-      join(
-        __dirname,
-        '../../shared/conformance-external/ans-pdsm4dmp/Bundle-example-td2-iti65-lot-soumission.json',
-      ),
-      'utf8',
-    )
-      .replaceAll('urn:oid:1.2.250.1.213.1.4.8|123456789012345', patient.token)
-      .replaceAll('"value": "123456789012345"', `"value": "${patient.nir}"`)
-      .replaceAll('urn:oid:1.2.250.1.213.1.4.8', 'urn:oid:1.2.250.1.213.1.4.10')
-      .replaceAll('1.2.250.1.213.1.4.10.99999.2', freshOid());
-    const bundle = JSON.parse(sample) as Bundle;
-    // Instantiation: the published example omits the SubmissionSet uniqueId that XDS requires.
+    const bundle = instantiateFixture<Bundle>('mhd/ok/ans-pdsm4dmp-td2-iti65-lot-soumission.json', {
+      'urn:oid:1.2.250.1.213.1.4.8|123456789012345': patient.token,
+      '"value": "123456789012345"': `"value": "${patient.nir}"`,
+      'urn:oid:1.2.250.1.213.1.4.8': patient.system,
+      '1.2.250.1.213.1.4.8.99999.2': freshOid(),
+    });
+    // The published example omits the SubmissionSet uniqueId that XDS requires.
     (bundle.entry![0].resource as List).identifier = [
       { use: 'usual', system: 'urn:ietf:rfc:3986', value: `urn:oid:${freshOid()}` },
     ];
-    const response = (await hospital.transaction({ body: bundle })) as Bundle;
+    const response = (await push(bundle)) as Bundle;
     expect(response.entry).toHaveLength(3);
     const found = await documentsOf(patient.token, { type: 'http://loinc.org|11488-4' });
     expect(found.total).toBe(1);
+    const reference = found.entry![0].resource as DocumentReference;
+    const content = await download(reference.content[0].attachment.url!);
+    expect(content.bytes.toString()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"/>',
+    );
+  });
+
+  it('applies the French profile to the IPF/IHE ITI-65 example: author required, then accepted', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    const instantiate = () =>
+      instantiateFixture<Bundle>('mhd/ok/ipf-iti65-comprehensive.json', {
+        'Patient/ex-patient': `Patient/${patient.system.slice('urn:oid:'.length)}-${patient.nir}`,
+        '1.2.840.113556.1.8000.2554.53432.348.12973.17740.34205.4355.50220.62012': freshOid(),
+        '1.2.840.113556.1.8000.2554.58783.21864.3474.19410.44358.58254.41281.46346': freshOid(),
+      });
+    const withoutAuthor = await failure(push(instantiate()));
+    expect(withoutAuthor.status).toBe(400);
+    expect(withoutAuthor.data.issue.map((i) => i.diagnostics)).toContain(
+      'DocumentEntry.author is required',
+    );
+
+    const bundle = instantiate();
+    const reference = bundle.entry![1].resource as DocumentReference;
+    reference.contained!.push({
+      resourceType: 'Organization',
+      id: 'org',
+      name: 'my Hospital',
+    } as Organization);
+    reference.author = [{ reference: '#org' }];
+    await push(bundle);
+    const found = await documentsOf(patient.token);
+    const stored = found.entry![0].resource as DocumentReference;
+    expect(stored.content[0].attachment.title).toBe('Hello World');
+    expect((await download(stored.content[0].attachment.url!)).bytes.toString()).toBe(
+      'Hello World',
+    );
+  });
+
+  it('checks the ANS PDSm REPLACE bundle (relatesTo + PATCH superseded)', async () => {
+    const patient = freshPatient();
+    await openRecord(patient.token);
+    await push(provideBundle(patient.token, [{ title: 'doc-old' }]));
+    const old = (await documentsOf(patient.token)).entry![0].resource as DocumentReference;
+    const bundle = instantiateFixture<Bundle>('mhd/ok/ans-pdsm-iti65-replace.json', {
+      'Patient/fr-patient-123': `Patient/${patient.system.slice('urn:oid:'.length)}-${patient.nir}`,
+      'DocumentReference/doc-old': `DocumentReference/${old.id}`,
+      // The published sourceId "SRC-01" is not the OID XDS requires.
+      '"value" : "SRC-01"': '"value" : "urn:oid:1.2.250.1.213.1.1.1.42"',
+    });
+    // The published example omits the SubmissionSet uniqueId that XDS requires.
+    (bundle.entry![0].resource as List).identifier = [
+      { use: 'usual', system: 'urn:ietf:rfc:3986', value: `urn:oid:${freshOid()}` },
+    ];
+    // The published example's attachment.hash is the SHA-1 of "hello", not of its Binary.
+    const inconsistent = await failure(push(bundle));
+    expect(inconsistent.status).toBe(422);
+    expect(xdsCode(inconsistent.data)).toBe('XDSRepositoryMetadataError');
+    expect((await documentsOf(patient.token, { status: 'current' })).entry![0].resource!.id).toBe(
+      old.id,
+    );
+
+    delete (bundle.entry![1].resource as DocumentReference).content[0].attachment.hash;
+    const response = (await push(bundle)) as Bundle;
+    expect(response.entry!.map((e) => e.response!.status)).toEqual([
+      '201 Created',
+      '201 Created',
+      '200 OK',
+      '201 Created',
+    ]);
+    const current = await documentsOf(patient.token, { status: 'current' });
+    expect((current.entry![0].resource as DocumentReference).content[0].attachment.title).toBe(
+      'CR Consultation - Version remplaçante',
+    );
+    const superseded = await documentsOf(patient.token, { status: 'superseded' });
+    expect((superseded.entry![0].resource as DocumentReference).id).toBe(old.id);
   });
 
   it('searches by type, category, date, author and security label, with paging', async () => {

@@ -11,6 +11,7 @@ import {
   RegisterDocumentSet,
   RegisteredSubmission,
   SubmissionDraft,
+  validateSubmission,
 } from '@passerelle/registry';
 
 /**
@@ -44,8 +45,19 @@ export class ProvideAndRegisterDocumentSet {
         suppliedSize: content.size,
       };
     });
-    if (problems.length > 0) throw DomainError.of(problems);
+    if (problems.length > 0) throw DomainError.of([...problems, ...metadataProblems(draft)]);
     return this.register.execute({ ...draft, documents }, contents);
+  }
+}
+
+/** Metadata problems too, so that a sender learns everything wrong with its submission at once. */
+function metadataProblems(draft: SubmissionDraft): readonly ErrorDetail[] {
+  try {
+    validateSubmission(draft);
+    return [];
+  } catch (error) {
+    if (error instanceof DomainError) return error.details;
+    throw error;
   }
 }
 

@@ -92,7 +92,7 @@ function authorFromRole(host: WithContained, role: PractitionerRole): Author {
   return {
     person: practitioner
       ? personFrom(practitioner.identifier?.[0], practitioner.name?.[0])
-      : undefined,
+      : role.identifier?.[0] && personFrom(role.identifier[0], undefined),
     institutions: organization ? [institutionFrom(organization)] : [],
     roles: (role.code ?? [])
       .flatMap((c) => c.coding ?? [])

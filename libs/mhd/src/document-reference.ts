@@ -138,17 +138,23 @@ function instant(value: string | undefined, path: string, ref: string): Date | u
   return date;
 }
 
-/** FHIR `attachment.hash` is base64 SHA-1; XDS keeps hex. */
+/**
+ * FHIR `attachment.hash` is the base64 of the SHA-1 bytes; XDS keeps hex. Some senders (and the
+ * IHE MHD examples) base64-encode the hex text instead: both are read, then checked against the
+ * content like any supplied hash.
+ */
 function hashHex(base64: string, ref: string): string {
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length !== 20 || bytes.toString('base64') !== base64) {
-    throw new DomainError(
-      'METADATA_INVALID',
-      'attachment.hash must be the base64 SHA-1 of the content',
-      ref,
-    );
+  if (bytes.toString('base64') === base64) {
+    if (bytes.length === 20) return bytes.toString('hex');
+    const text = bytes.toString('latin1');
+    if (/^[0-9a-fA-F]{40}$/.test(text)) return text.toLowerCase();
   }
-  return bytes.toString('hex');
+  throw new DomainError(
+    'METADATA_INVALID',
+    'attachment.hash must be the base64 SHA-1 of the content',
+    ref,
+  );
 }
 
 const STATUS_TO_FHIR: Record<AvailabilityStatus, DocumentReference['status']> = {

@@ -1,2 +1,3 @@
 export * from './bundle-builder';
 export * from './patients';
+export * from './fixtures';
