@@ -33,9 +33,9 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
 
   const push = (bundle: unknown) => hospital.transaction({ body: bundle });
 
-  async function openRecord(token: string): Promise<void> {
+  async function openRecord(token: string): Promise<unknown> {
     const [system, value] = token.split('|');
-    await doctor.create({
+    return doctor.create({
       resourceType: 'Patient',
       body: { resourceType: 'Patient', identifier: [{ system, value }] },
       options: { headers: { 'If-None-Exist': `identifier=${token}` } },
@@ -84,8 +84,19 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
 
   it('opens a record conditionally and reports its status', async () => {
     const patient = freshPatient();
-    await openRecord(patient.token);
-    await openRecord(patient.token);
+    const created = (await openRecord(patient.token)) as { id: string };
+    const again = (await openRecord(patient.token)) as { id: string };
+    expect(again.id).toBe(created.id);
+    const duplicate = await failure(
+      doctor.create({
+        resourceType: 'Patient',
+        body: {
+          resourceType: 'Patient',
+          identifier: [{ system: patient.system, value: patient.nir }],
+        },
+      }),
+    );
+    expect(duplicate.status).toBe(409);
     const found = (await doctor.search({
       resourceType: 'Patient',
       searchParams: { identifier: patient.token },

@@ -29,17 +29,21 @@ export interface TestGateway {
  * The real gateway over real mutual TLS on a free port, against the run's PostgreSQL database
  * (created by test/global-setup.ts).
  */
-export async function startTestGateway(): Promise<TestGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-test-'));
+export async function startTestGateway(
+  environment: Record<string, string | undefined> = {},
+): Promise<TestGateway> {
+  const ownDataDir = environment.DATA_DIR === undefined;
+  const dataDir = environment.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'passerelle-test-'));
   const databaseUrl = process.env.PASSERELLE_TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('PASSERELLE_TEST_DATABASE_URL is not set (global setup)');
   const config = loadConfig({
-    DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
     DATABASE_POOL_SIZE: '4',
+    ...environment,
+    DATA_DIR: dataDir,
   });
   const gateway = await startGateway(config);
   const pki = ensureDevPki(join(dataDir, 'pki'));
@@ -70,7 +74,7 @@ export async function startTestGateway(): Promise<TestGateway> {
     close: async () => {
       await Promise.all(agents.map((a) => a.close()));
       await gateway.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -29,6 +29,7 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     httpsOptions: tls.options as NestApplicationOptions['httpsOptions'],
     bodyParser: false,
+    abortOnError: false,
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');

@@ -1,29 +1,30 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@passerelle/platform';
 import { startGateway } from './gateway';
 
+/** The start-up banner is printed whatever LOG_LEVEL says: it is how an operator finds things. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const gateway = await startGateway(config);
-  const logger = new Logger('Passerelle');
-  logger.log(
-    `HTTPS (mutual TLS) on port ${gateway.port} — FHIR at https://localhost:${gateway.port}/fhir`,
-  );
-  logger.log(
+  const lines = [
+    `Passerelle: HTTPS (mutual TLS) on port ${gateway.port} — FHIR at https://localhost:${gateway.port}/fhir`,
     config.databaseUrl
       ? 'Storage: PostgreSQL (DATABASE_URL)'
       : `Storage: embedded PGlite in ${config.dataDir}/pglite`,
-  );
-  if (gateway.devPkiDir) {
-    logger.log(
-      `Development PKI in ${gateway.devPkiDir} (ca.pem, server.pem, persona certificates; see personas.json)`,
-    );
-  }
+    ...(gateway.devPkiDir
+      ? [
+          `Development PKI in ${gateway.devPkiDir} (ca.pem, server.pem, persona certificates; see personas.json)`,
+        ]
+      : []),
+  ];
+  console.info(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error;
-  console.error(message);
+  console.error(
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : `Passerelle could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

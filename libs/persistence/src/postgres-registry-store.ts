@@ -57,14 +57,26 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
   }
 
   async openIfAbsent(record: PatientRecord): Promise<{ record: PatientRecord; created: boolean }> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(PatientRecordRow)
-      .values(patientRecordToRow(record))
-      .orIgnore()
-      .execute();
-    const created = (result.raw as unknown[]).length > 0;
+    const row = patientRecordToRow(record);
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO patient_record
+         (patient_key, ins_value, ins_oid, status, opened_at, opened_by, closed_at, closure_reason, demographics)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (patient_key) DO NOTHING
+       RETURNING patient_key`,
+      [
+        row.patientKey,
+        row.insValue,
+        row.insOid,
+        row.status,
+        row.openedAt,
+        row.openedBy,
+        row.closedAt,
+        row.closureReason,
+        JSON.stringify(row.demographics),
+      ],
+    );
+    const created = inserted.length > 0;
     return { record: created ? record : (await this.find(record.patientKey))!, created };
   }
 
