@@ -348,6 +348,17 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
 
     const invalidPatch = await patch([{ op: 'replace', path: '/nope', value: 1 }]);
     expect(invalidPatch.status).toBe(400);
+
+    const reference = (await documentsOf(patient.token)).entry![0].resource as DocumentReference;
+    expect((await download(reference.content[0].attachment.url!)).status).toBe(200);
+    const deleted = await patch([{ op: 'replace', path: '/status', value: 'entered-in-error' }]);
+    expect(deleted.status).toBe(200);
+    expect((await documentsOf(patient.token, { status: 'current' })).total).toBe(0);
+    const gone = await download(reference.content[0].attachment.url!);
+    expect(gone.status).toBe(404);
+    expect(gone.type).toContain('application/fhir+json');
+    const undelete = await patch([{ op: 'replace', path: '/status', value: 'current' }]);
+    expect(undelete.status).toBe(400);
   });
 
   describe('refuses bad submissions and stores nothing', () => {

@@ -1,3 +1,4 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { EntryContentIndex1763900000000 } from './1763900000000-entry-content-index';
 
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, EntryContentIndex1763900000000];
