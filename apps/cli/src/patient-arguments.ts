@@ -28,8 +28,8 @@ export function parsePatientId(ins: string, oid: string = DEFAULT_INS_OID): Pati
   try {
     return PatientId.of(authority, matricule);
   } catch (error) {
-    if (error instanceof DomainError) throw invalidInput(`Invalid INS: ${withHint(error, matricule)}`);
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    throw invalidInput(`Invalid INS: ${withHint(error, matricule)}`);
   }
 }
 

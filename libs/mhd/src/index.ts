@@ -6,3 +6,4 @@ export * from './provide-bundle';
 export * from './document-reference';
 export * from './search-parameters';
 export * from './patient-reference';
+export * from './patient-resource';

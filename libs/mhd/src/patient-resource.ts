@@ -12,6 +12,7 @@ export function patientResourceFrom(record: PatientRecord): Patient {
     extension: [
       { url: 'status', valueCode: record.status },
       { url: 'opened', valueDateTime: record.openedAt.toISOString() },
+      { url: 'openedBy', valueString: record.openedBy },
       ...(record.closedAt ? [{ url: 'closed', valueDateTime: record.closedAt.toISOString() }] : []),
       ...(record.closureReason
         ? [{ url: 'closureReason', valueString: record.closureReason }]

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
+import { lockEmbeddedDatabase } from './embedded-lock';
 import { MIGRATIONS } from './migrations';
 
 export interface DatabaseOptions {
@@ -26,7 +27,13 @@ export interface Database {
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const dataSource = await migrated(dataSourceFor(options.databaseUrl, options.poolSize));
+    const dataSource = dataSourceFor(options.databaseUrl, options.poolSize);
+    try {
+      await migrated(dataSource);
+    } catch (error) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      throw error;
+    }
     return { dataSource, embedded: false, close: () => dataSource.destroy() };
   }
   return openEmbedded(options.dataDir);
@@ -37,24 +44,30 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const directory = join(dataDir, 'pglite');
   mkdirSync(directory, { recursive: true });
-  const db = await PGlite.create(directory);
-  // A short private directory: Unix socket paths are limited to about 100 characters.
-  const socketDir = mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
-  const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432') });
-  await server.start();
-  // PGlite runs one session at a time: a single pooled connection keeps transactions isolated.
-  const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
-  const dataSource = await migrated(dataSourceFor(url, 1));
-  return {
-    dataSource,
-    embedded: true,
-    close: async () => {
-      await dataSource.destroy();
-      await server.stop();
-      await db.close();
-      rmSync(socketDir, { recursive: true, force: true });
-    },
+  const releaseLock = lockEmbeddedDatabase(directory);
+  const resources: (() => Promise<void> | void)[] = [releaseLock];
+  const close = async () => {
+    for (const release of resources.reverse()) await release();
   };
+  try {
+    const db = await PGlite.create(directory);
+    resources.push(() => db.close());
+    // A short private directory: Unix socket paths are limited to about 100 characters.
+    const socketDir = mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
+    resources.push(() => rmSync(socketDir, { recursive: true, force: true }));
+    const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432') });
+    await server.start();
+    resources.push(() => server.stop());
+    // PGlite runs one session at a time: a single pooled connection keeps transactions isolated.
+    const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
+    const dataSource = dataSourceFor(url, 1);
+    resources.push(() => (dataSource.isInitialized ? dataSource.destroy() : undefined));
+    await migrated(dataSource);
+    return { dataSource, embedded: true, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 function dataSourceFor(url: string, poolSize: number): DataSource {

@@ -1,0 +1,103 @@
+import { Command, Option } from 'commander';
+import type { Demographics } from '@passerelle/registry';
+import type { CliIo } from './cli-io';
+import { DEFAULT_INS_OID, GENDERS, parseBirthDate, parsePatientId } from './patient-arguments';
+import { formatOpened, formatStatus } from './record-output';
+import { ConnectionOptions, withRecords } from './records-client';
+
+interface RecordOptions extends ConnectionOptions {
+  readonly oid: string;
+  readonly json?: boolean;
+}
+
+type OpenOptions = RecordOptions & Demographics;
+
+const CONNECTION_HELP = `
+Without --server the command works directly in the gateway's database, configured by the same
+environment as the gateway: DATABASE_URL (PostgreSQL), else embedded PGlite in DATA_DIR (./data).
+PGlite allows a single process: while the gateway runs on that DATA_DIR, use --server.`;
+
+const OPEN_EXAMPLES = `${CONNECTION_HELP}
+
+Examples:
+  $ passerelle record open 277069912345674 --oid 1.2.250.1.213.1.4.10 \\
+      --family DUPONT --given Marie --birth-date 1977-06-15 --gender female
+  $ DATABASE_URL=postgres://passerelle@db/passerelle passerelle record open 277069912345674
+  $ passerelle record open 277069912345674 --server https://localhost:8443 \\
+      --cert data/pki/medecin-generaliste.pem --key data/pki/medecin-generaliste-key.pem \\
+      --ca data/pki/ca.pem
+
+Opening is idempotent: an existing record is left unchanged (exit 0, "created": false).`;
+
+const STATUS_EXAMPLES = `${CONNECTION_HELP}
+
+Examples:
+  $ passerelle record status 277069912345674
+  $ passerelle record status 277069912345674 --oid 1.2.250.1.213.1.4.10 --json
+  $ passerelle record status 277069912345674 --server https://localhost:8443 \\
+      --cert data/pki/medecin-generaliste.pem --key data/pki/medecin-generaliste-key.pem \\
+      --ca data/pki/ca.pem
+
+A missing record is not an error: it prints "No record ..." ({"status": "none"} with --json)
+and exits 0.`;
+
+export function registerRecordCommands(program: Command, io: CliIo): void {
+  const record = program
+    .command('record')
+    .description("open a patient's shared record or show its status");
+  const open = withInsArgument(record.command('open'))
+    .description("open the patient's record, identified by INS (does nothing if it exists)")
+    .option('--family <name>', 'family name')
+    .option('--given <names>', 'given name(s)')
+    .option('--birth-date <date>', 'birth date, YYYY-MM-DD', parseBirthDate)
+    .addOption(new Option('--gender <gender>', 'administrative gender').choices(GENDERS));
+  withConnectionOptions(open)
+    .addHelpText('after', OPEN_EXAMPLES)
+    .action((ins: string, options: OpenOptions) => openRecord(ins, options, io));
+  withConnectionOptions(withInsArgument(record.command('status')))
+    .description("show whether the patient's record exists, is open or closed")
+    .addHelpText('after', STATUS_EXAMPLES)
+    .action((ins: string, options: RecordOptions) => showStatus(ins, options, io));
+}
+
+function withInsArgument(command: Command): Command {
+  return command
+    .argument('<ins>', 'INS matricule: NIR or NIA, 15 characters including its key')
+    .option(
+      '--oid <oid>',
+      'INS authority: .8 NIR, .9 NIA, .10 NIR test, .11 NIR demo',
+      DEFAULT_INS_OID,
+    );
+}
+
+function withConnectionOptions(command: Command): Command {
+  return command
+    .option('--server <url>', "work through the gateway's FHIR API, e.g. https://localhost:8443")
+    .option('--cert <file>', 'client certificate (PEM) presented to the gateway, with --server')
+    .option('--key <file>', 'private key (PEM) of the client certificate, with --server')
+    .option('--ca <file>', "CA certificate (PEM) that issued the gateway's certificate")
+    .option('--json', 'print JSON for scripts');
+}
+
+async function openRecord(ins: string, options: OpenOptions, io: CliIo): Promise<void> {
+  const patientId = parsePatientId(ins, options.oid);
+  const outcome = await withRecords(options, { createDatabase: true }, (records) =>
+    records.open(patientId, demographicsOf(options)),
+  );
+  io.out(formatOpened(outcome, options.json === true));
+}
+
+async function showStatus(ins: string, options: RecordOptions, io: CliIo): Promise<void> {
+  const patientId = parsePatientId(ins, options.oid);
+  const view = await withRecords(options, { createDatabase: false }, (records) =>
+    records.status(patientId),
+  );
+  io.out(formatStatus(view, patientId, options.json === true));
+}
+
+function demographicsOf(options: OpenOptions): Demographics {
+  const { family, given, birthDate, gender } = options;
+  return Object.fromEntries(
+    Object.entries({ family, given, birthDate, gender }).filter(([, value]) => value),
+  );
+}

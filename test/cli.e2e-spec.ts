@@ -1,0 +1,56 @@
+import { freshPatient } from '@passerelle/testing';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const CLI = join(__dirname, '../dist/apps/cli/apps/cli/src/main.js');
+
+function passerelle(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH, DATABASE_URL: process.env.PASSERELLE_TEST_DATABASE_URL },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('operator CLI (built) against PostgreSQL', () => {
+  it('opens a record once and reports its status as JSON', () => {
+    const patient = freshPatient();
+    const oid = patient.system.slice('urn:oid:'.length);
+    const opened = passerelle('record', 'open', patient.nir, '--oid', oid, '--json');
+    expect(opened.status).toBe(0);
+    expect(JSON.parse(opened.stdout)).toMatchObject({
+      ins: patient.nir,
+      status: 'open',
+      created: true,
+    });
+    const again = passerelle('record', 'open', patient.nir, '--oid', oid, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false });
+
+    const status = passerelle('record', 'status', patient.nir, '--oid', oid, '--json');
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ ins: patient.nir, oid, status: 'open' });
+  });
+
+  it('refuses a NIR with a wrong key, naming the problem, with exit code 2', () => {
+    const patient = freshPatient();
+    const wrongKey =
+      patient.nir.slice(0, 13) + String((Number(patient.nir.slice(13)) % 96) + 1).padStart(2, '0');
+    const result = passerelle('record', 'open', wrongKey);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/wrong key/);
+  });
+
+  it('reports a patient without a record', () => {
+    const result = passerelle(
+      'record',
+      'status',
+      freshPatient().nir,
+      '--oid',
+      '1.2.250.1.213.1.4.10',
+      '--json',
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ status: 'none' });
+  });
+});
