@@ -3,15 +3,19 @@ type Step = { readonly label: string; readonly run: () => Promise<void> | void }
 /** Undo steps run last-registered first; each failure is reported and the rest still run. */
 export class Cleanup {
   private readonly steps: Step[] = [];
-  private done = false;
+  private running?: Promise<void>;
 
   add(label: string, run: Step['run']): void {
     this.steps.push({ label, run });
   }
 
-  async runAll(): Promise<void> {
-    if (this.done) return;
-    this.done = true;
+  /** Runs the steps once; later calls wait for that same run. */
+  runAll(): Promise<void> {
+    this.running ??= this.runSteps();
+    return this.running;
+  }
+
+  private async runSteps(): Promise<void> {
     for (const step of this.steps.reverse()) {
       try {
         await step.run();

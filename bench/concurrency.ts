@@ -25,17 +25,18 @@ export class ErrorLog {
 /**
  * Runs `task(0)` … `task(total - 1)` with at most `concurrency` in flight. Indexes are handed out
  * lazily, so nothing proportional to `total` is held in memory. The first thrown error stops
- * every worker and is rethrown.
+ * every worker and is rethrown; so does an abort of `signal`.
  */
 export async function runConcurrently(
   total: number,
   concurrency: number,
   task: (index: number) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   let next = 0;
   let failure: Error | undefined;
   const worker = async (): Promise<void> => {
-    while (next < total && failure === undefined) {
+    while (next < total && failure === undefined && !signal?.aborted) {
       const index = next++;
       try {
         await task(index);
@@ -46,6 +47,7 @@ export async function runConcurrently(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
   if (failure !== undefined) throw failure;
+  if (signal?.aborted) throw new BenchAborted(`Interrupted (${String(signal.reason)})`);
 }
 
 /** Writes `[phase] done/total, rate/s` to stderr every two seconds while a phase runs. */

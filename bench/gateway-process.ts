@@ -31,6 +31,11 @@ export class GatewayProcess {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // Inherited TLS settings would replace the dev PKI whose certificates the bench uses.
+        TLS_CERT: '',
+        TLS_KEY: '',
+        TRUSTED_CA: '',
+        CRL_FILES: '',
       },
       // The gateway's own output goes to our stderr: stdout carries only the JSON result.
       stdio: ['ignore', 2, 2],

@@ -4,13 +4,23 @@ import { FhirClient, TimedResponse } from './fhir-client';
 import { NIR_TEST_SYSTEM, patientResource, transactionBundle } from './fixtures';
 import { LatencyRecorder } from './latency';
 import { LoadPlan } from './load-plan';
+import { machineBusySeconds, ownCpuSeconds } from './process-cpu';
 
 export interface PhaseResult {
   readonly requests: number;
   readonly seconds: number;
   readonly latency: LatencyRecorder;
-  /** CPU seconds the spawned gateway used during the phase; null for a --target. */
-  readonly serverCpuSeconds: number | null;
+  readonly cpu: PhaseCpu;
+}
+
+/** CPU seconds used during a phase. */
+export interface PhaseCpu {
+  /** By the spawned gateway; null for a --target. */
+  readonly server: number | null;
+  /** By this bench process (bundle generation, TLS, parsing). */
+  readonly client: number;
+  /** By the whole machine, every core summed: shows other work competing for the CPUs. */
+  readonly machine: number | null;
 }
 
 export interface ReadResult extends PhaseResult {
@@ -24,6 +34,8 @@ export interface PhaseContext {
   readonly errors: ErrorLog;
   /** CPU seconds used so far by the gateway, when it is our child process. */
   readonly serverCpuSeconds: () => number | null;
+  /** Aborted on SIGINT/SIGTERM: phases stop handing out requests. */
+  readonly interruption: AbortSignal;
 }
 
 interface PhaseShape {
@@ -193,24 +205,44 @@ async function timedPhase(
   task: (index: number) => Promise<TimedResponse>,
 ): Promise<PhaseResult> {
   const latency = new LatencyRecorder();
-  const cpuBefore = context.serverCpuSeconds();
+  const cpuBefore = cpuSnapshot(context);
   const progress = new Progress(shape.label, shape.total);
   const measured = async (index: number): Promise<void> => {
     try {
       latency.add((await task(index)).milliseconds);
     } catch (error) {
+      if (context.interruption.aborted) throw new BenchAborted('Interrupted');
       if (error instanceof BenchAborted) throw error;
       const message = error instanceof Error ? error.message : String(error);
       context.errors.record(`${shape.label} #${index}`, message);
     }
     progress.tick();
   };
-  await runConcurrently(shape.total, shape.concurrency, measured).finally(() => progress.stop());
+  await runConcurrently(shape.total, shape.concurrency, measured, context.interruption).finally(
+    () => progress.stop(),
+  );
   return {
     requests: latency.count,
     seconds: progress.seconds,
     latency,
-    serverCpuSeconds: difference(cpuBefore, context.serverCpuSeconds()),
+    cpu: cpuSince(cpuBefore, context),
+  };
+}
+
+function cpuSnapshot(context: PhaseContext): PhaseCpu {
+  return {
+    server: context.serverCpuSeconds(),
+    client: ownCpuSeconds(),
+    machine: machineBusySeconds(),
+  };
+}
+
+function cpuSince(before: PhaseCpu, context: PhaseContext): PhaseCpu {
+  const after = cpuSnapshot(context);
+  return {
+    server: difference(before.server, after.server),
+    client: after.client - before.client,
+    machine: difference(before.machine, after.machine),
   };
 }
 

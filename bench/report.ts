@@ -37,13 +37,13 @@ export function buildReport(results: BenchResults) {
       bundlesPerSecond: perSecond(concurrentLoad.requests, concurrentLoad.seconds),
       documentsPerSecond: perSecond(concurrentLoad.documents, concurrentLoad.seconds),
       latencyMs: concurrentLoad.latency.summary(),
-      serverCpu: serverCpu(concurrentLoad),
+      cpu: cpuOf(concurrentLoad),
       concurrency1: {
         bundles: serialLoad.requests,
         documents: serialLoad.documents,
         bundlesPerSecond: perSecond(serialLoad.requests, serialLoad.seconds),
         latencyMs: serialLoad.latency.summary(),
-        serverCpu: serverCpu(serialLoad),
+        cpu: cpuOf(serialLoad),
       },
     },
     iti67: { requests: searches.requests, ...rates(searches) },
@@ -53,7 +53,7 @@ export function buildReport(results: BenchResults) {
       perSecond: perSecond(reads.requests, reads.seconds),
       mbPerSecond: perSecond(reads.bytes / MB, reads.seconds),
       latencyMs: reads.latency.summary(),
-      serverCpu: serverCpu(reads),
+      cpu: cpuOf(reads),
     },
     server: results.server,
     errors: results.errors,
@@ -65,17 +65,24 @@ function rates(phase: PhaseResult) {
     seconds: round(phase.seconds),
     perSecond: perSecond(phase.requests, phase.seconds),
     latencyMs: phase.latency.summary(),
-    serverCpu: serverCpu(phase),
+    cpu: cpuOf(phase),
   };
 }
 
-/** Gateway CPU per request, and cores it kept busy on average (1 = one core all along). */
-function serverCpu(phase: PhaseResult) {
-  const cpu = phase.serverCpuSeconds;
-  if (cpu === null || phase.requests === 0 || phase.seconds === 0) return null;
+/**
+ * Gateway CPU per request, and cores kept busy on average (1 = one core all along) by the
+ * gateway, by this bench, and by the whole machine (PostgreSQL and anything else included).
+ */
+function cpuOf(phase: PhaseResult) {
+  if (phase.requests === 0 || phase.seconds === 0) return null;
+  const { server, client, machine } = phase.cpu;
+  const cores = (seconds: number | null) =>
+    seconds === null ? null : round(seconds / phase.seconds, 2);
   return {
-    msPerRequest: round((cpu * 1000) / phase.requests, 2),
-    cores: round(cpu / phase.seconds, 2),
+    serverMsPerRequest: server === null ? null : round((server * 1000) / phase.requests, 2),
+    serverCores: cores(server),
+    clientCores: cores(client),
+    machineBusyCores: cores(machine),
   };
 }
 

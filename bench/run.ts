@@ -3,7 +3,7 @@ import { AttachmentPaths } from './attachment-urls';
 import { redactedUrl } from './bench-database';
 import { BenchServer, prepareServer, progress } from './bench-server';
 import { Cleanup, describe } from './cleanup';
-import { ErrorLog } from './concurrency';
+import { BenchAborted, ErrorLog } from './concurrency';
 import { FhirClient, identityFrom } from './fhir-client';
 import { LoadPlan } from './load-plan';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
@@ -22,15 +22,15 @@ async function main(): Promise<number> {
   const options = optionsOrExit(process.argv.slice(2));
   if (!options) return 0;
   const cleanup = new Cleanup();
-  stopOnSignals(cleanup);
+  const interruption = stopOnSignals(cleanup);
   try {
     const server = await prepareServer(options, cleanup);
-    const results = await runPhases(options, server, cleanup);
+    const results = await runPhases(options, server, cleanup, interruption);
     process.stdout.write(`${JSON.stringify(buildReport(results), null, 2)}\n`);
     if (results.errors > 0) progress(`${results.errors} error(s): failing`);
     return results.errors > 0 ? 1 : 0;
   } catch (error) {
-    progress(`Bench failed: ${describe(error)}`);
+    progress(`Bench failed: ${error instanceof BenchAborted ? error.message : describe(error)}`);
     return 1;
   } finally {
     await cleanup.runAll();
@@ -53,6 +53,7 @@ async function runPhases(
   options: BenchOptions,
   server: BenchServer,
   cleanup: Cleanup,
+  interruption: AbortSignal,
 ): Promise<BenchResults> {
   const loadAverageAtStart = loadavg()[0];
   const plan = new LoadPlan(options.patients, options.documents, options.docsPerBundle);
@@ -65,6 +66,7 @@ async function runPhases(
     docSize: options.docSize,
     errors: new ErrorLog(),
     serverCpuSeconds: () => server.cpuSeconds(),
+    interruption,
   };
   const serialBundles = serialBundleCount(options, plan);
   const load = await runLoad(push, context, serialBundles);
@@ -138,13 +140,18 @@ function serialBundleCount(options: BenchOptions, plan: LoadPlan): number {
   return Math.min(wanted, plan.bundles);
 }
 
-function stopOnSignals(cleanup: Cleanup): void {
+/** On SIGINT/SIGTERM: stop the phases, clean up, exit 128 + signal number. */
+function stopOnSignals(cleanup: Cleanup): AbortSignal {
+  const controller = new AbortController();
+  const codes = { SIGINT: 130, SIGTERM: 143 } as const;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void cleanup.runAll().finally(() => process.exit(130));
+      progress(`${signal}: stopping and cleaning up`);
+      controller.abort(signal);
+      void cleanup.runAll().finally(() => process.exit(codes[signal]));
     });
   }
+  return controller.signal;
 }
 
 main().then(
