@@ -27,8 +27,6 @@ export interface ProvideRequest {
   readonly entries: readonly ProvidedEntry[];
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /** ITI-65 Provide Document Bundle → one submission draft (IHE MHD 4.2 Comprehensive, PDSm). */
 export function provideRequestFrom(body: unknown): ProvideRequest {
   const bundle = asTransactionBundle(body);
@@ -159,15 +157,18 @@ function binariesByRef(
   return binaries;
 }
 
+/** Strict base64 (padded, standard alphabet; whitespace allowed as in FHIR base64Binary). */
 function decodeBase64(data: string | undefined, ref: string): Buffer {
   if (data === undefined) {
     throw new DomainError('MISSING_DOCUMENT', 'Binary.data is required', ref);
   }
-  const compact = data.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+  const compact = /\s/.test(data) ? data.replace(/\s+/g, '') : data;
+  const bytes = Buffer.from(compact, 'base64');
+  // Node decodes leniently; a faithful re-encoding proves the input was canonical base64.
+  if (bytes.toString('base64') !== compact) {
     throw new DomainError('METADATA_INVALID', 'Binary.data is not valid base64', ref);
   }
-  return Buffer.from(compact, 'base64');
+  return bytes;
 }
 
 function contentOf(

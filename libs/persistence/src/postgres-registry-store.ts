@@ -18,10 +18,12 @@ import type {
   MetadataChange,
   PatientRecordStore,
   RegistryStore,
+  SubmissionContext,
 } from '@passerelle/registry';
 import type { ContentStore } from '@passerelle/document-repository';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { documentSearchSql } from './document-search-sql';
+import { InsertStatement } from './insert-statement';
 import {
   AssociationRow,
   DocumentContentRow,
@@ -95,60 +97,79 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
   }
 
   private async writeSubmission(manager: EntityManager, submission: Submission): Promise<void> {
-    const { patientKey } = submission;
-    await this.lockOpenRecord(manager, patientKey);
-    if (submission.replacedEntryUuids.length > 0) {
-      await this.deprecate(manager, patientKey, submission.replacedEntryUuids);
-    }
-    await manager.insert(SubmissionSetRow, submissionSetToRow(submission.submissionSet));
-    if (submission.contents.length > 0) {
-      await manager.insert(DocumentContentRow, submission.contents.map(contentToRow));
-    }
-    if (submission.documents.length > 0) {
-      await manager.insert(
+    await this.lockRecordAndDeprecate(manager, submission);
+    const insert = new InsertStatement(this.dataSource)
+      .add(SubmissionSetRow, [submissionSetToRow(submission.submissionSet)])
+      .add(DocumentContentRow, submission.contents.map(contentToRow))
+      .add(
         DocumentEntryRow,
         submission.documents.map((entry) => documentEntryToRow(entry, true)),
-      );
-      await manager.insert(DocumentLocatorRow, submission.documents.map(locatorRow));
-    }
-    if (submission.folders.length > 0) {
-      await manager.insert(FolderRow, submission.folders.map(folderToRow));
-    }
-    if (submission.associations.length > 0) {
-      await manager.insert(AssociationRow, submission.associations.map(associationToRow));
-    }
+      )
+      .add(DocumentLocatorRow, submission.documents.map(locatorRow))
+      .add(FolderRow, submission.folders.map(folderToRow))
+      .add(AssociationRow, submission.associations.map(associationToRow));
+    await manager.query(insert.sql, insert.params);
   }
 
-  /** The record must be open when the transaction commits: lock it against a concurrent close. */
-  private async lockOpenRecord(manager: EntityManager, patientKey: string): Promise<void> {
-    const rows: { status: string }[] = await manager.query(
-      'SELECT status FROM patient_record WHERE patient_key = $1 FOR SHARE',
-      [patientKey],
+  /**
+   * One statement: the record must be open when the transaction commits (locked against a
+   * concurrent close), and the entries it replaces must still be current.
+   */
+  private async lockRecordAndDeprecate(
+    manager: EntityManager,
+    submission: Submission,
+  ): Promise<void> {
+    const { patientKey, replacedEntryUuids } = submission;
+    const [row]: { status: string | null; deprecated: string }[] = await manager.query(
+      `WITH record AS (SELECT status FROM patient_record WHERE patient_key = $1 FOR SHARE),
+            deprecated AS (
+              UPDATE document_entry SET status = 'Deprecated'
+              WHERE patient_key = $1 AND entry_uuid = ANY($2) AND is_latest AND status = 'Approved'
+                AND (SELECT status FROM record) = 'open'
+              RETURNING entry_uuid)
+       SELECT (SELECT status FROM record) AS status, (SELECT count(*) FROM deprecated) AS deprecated`,
+      [patientKey, replacedEntryUuids],
     );
-    if (rows.length === 0) {
+    if (row.status === null) {
       throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientKey}`);
     }
-    if (rows[0].status !== 'open') {
+    if (row.status !== 'open') {
       throw new DomainError('RECORD_CLOSED', `The record of patient ${patientKey} is closed`);
+    }
+    if (Number(row.deprecated) !== new Set(replacedEntryUuids).size) {
+      throw new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current');
     }
   }
 
-  private async deprecate(
-    manager: EntityManager,
+  /** What registering a submission must know first, in one round trip. */
+  async submissionContext(
     patientKey: string,
-    entryUuids: readonly string[],
-  ): Promise<void> {
-    const updated: unknown[] = await manager.query(
-      `WITH deprecated AS (
-         UPDATE document_entry SET status = 'Deprecated'
-         WHERE patient_key = $1 AND entry_uuid = ANY($2) AND is_latest AND status = 'Approved'
-         RETURNING entry_uuid)
-       SELECT entry_uuid FROM deprecated`,
-      [patientKey, entryUuids],
+    submissionSetUniqueId: string,
+    documentUniqueIds: readonly string[],
+  ): Promise<SubmissionContext> {
+    const [row]: {
+      record: PatientRecordJson | null;
+      submission_set_exists: boolean;
+      locators: LocatorJson[] | null;
+    }[] = await this.dataSource.query(
+      `SELECT
+         (SELECT row_to_json(r) FROM patient_record r WHERE r.patient_key = $1) AS record,
+         EXISTS (SELECT 1 FROM submission_set WHERE patient_key = $1 AND unique_id = $2)
+           AS submission_set_exists,
+         (SELECT json_agg(l) FROM document_locator l WHERE l.unique_id = ANY($3)) AS locators`,
+      [patientKey, submissionSetUniqueId, documentUniqueIds],
     );
-    if (updated.length !== new Set(entryUuids).size) {
-      throw new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current');
-    }
+    return {
+      record: row.record ? patientRecordFromJson(row.record) : undefined,
+      submissionSetExists: row.submission_set_exists,
+      locators: (row.locators ?? []).map((locator) => ({
+        uniqueId: locator.unique_id,
+        patientKey: locator.patient_key,
+        logicalId: locator.logical_id,
+        hashSha1: locator.hash_sha1,
+        size: Number(locator.size),
+      })),
+    };
   }
 
   async findLocators(uniqueIds: readonly string[]): Promise<DocumentLocator[]> {
@@ -157,10 +178,6 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
       uniqueId: In([...uniqueIds]),
     });
     return rows.map((row) => ({ ...row, size: Number(row.size) }));
-  }
-
-  async submissionSetUniqueIdExists(patientKey: string, uniqueId: string): Promise<boolean> {
-    return this.dataSource.manager.existsBy(SubmissionSetRow, { patientKey, uniqueId });
   }
 
   async findDocuments(query: DocumentQuery): Promise<Page<DocumentEntry>> {
@@ -298,6 +315,40 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
       .getOne();
     return row ? contentFromRow(row) : undefined;
   }
+}
+
+interface PatientRecordJson {
+  patient_key: string;
+  ins_value: string;
+  ins_oid: string;
+  status: 'open' | 'closed';
+  opened_at: string;
+  opened_by: string;
+  closed_at: string | null;
+  closure_reason: string | null;
+  demographics: PatientRecordRow['demographics'];
+}
+
+interface LocatorJson {
+  unique_id: string;
+  patient_key: string;
+  logical_id: string;
+  hash_sha1: string;
+  size: number;
+}
+
+function patientRecordFromJson(json: PatientRecordJson): PatientRecord {
+  return patientRecordFromRow({
+    patientKey: json.patient_key,
+    insValue: json.ins_value,
+    insOid: json.ins_oid,
+    status: json.status,
+    openedAt: new Date(json.opened_at),
+    openedBy: json.opened_by,
+    closedAt: json.closed_at ? new Date(json.closed_at) : null,
+    closureReason: json.closure_reason,
+    demographics: json.demographics,
+  });
 }
 
 function contentToRow(content: DocumentContent): DocumentContentRow {

@@ -42,13 +42,20 @@ export class PatientRecords {
   }
 
   async requireOpen(patientId: PatientId): Promise<PatientRecord> {
-    const record = await this.store.find(patientId.key);
-    if (!record) {
-      throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientId.key}`);
-    }
-    if (record.status !== 'open') {
-      throw new DomainError('RECORD_CLOSED', `The record of patient ${patientId.key} is closed`);
-    }
-    return record;
+    return assertRecordOpen(await this.store.find(patientId.key), patientId);
   }
+}
+
+/** Documents are accepted only into an existing, open record (XDSUnknownPatientId otherwise). */
+export function assertRecordOpen(
+  record: PatientRecord | undefined,
+  patientId: PatientId,
+): PatientRecord {
+  if (!record) {
+    throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientId.key}`);
+  }
+  if (record.status !== 'open') {
+    throw new DomainError('RECORD_CLOSED', `The record of patient ${patientId.key} is closed`);
+  }
+  return record;
 }

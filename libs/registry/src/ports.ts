@@ -36,6 +36,13 @@ export interface MetadataChange {
   readonly confidentialityCodes?: readonly Coded[];
 }
 
+/** What registering a submission must know first: the record, and what is already registered. */
+export interface SubmissionContext {
+  readonly record?: PatientRecord;
+  readonly submissionSetExists: boolean;
+  readonly locators: readonly DocumentLocator[];
+}
+
 export interface RegistryStore {
   /**
    * Stores the whole submission in one database transaction: the patient's record must be open at
@@ -43,7 +50,11 @@ export interface RegistryStore {
    */
   storeSubmission(submission: Submission): Promise<void>;
   findLocators(uniqueIds: readonly string[]): Promise<DocumentLocator[]>;
-  submissionSetUniqueIdExists(patientKey: string, uniqueId: string): Promise<boolean>;
+  submissionContext(
+    patientKey: string,
+    submissionSetUniqueId: string,
+    documentUniqueIds: readonly string[],
+  ): Promise<SubmissionContext>;
   findDocuments(query: DocumentQuery): Promise<Page<DocumentEntry>>;
   /** The latest version of a document, by its logical id, whatever the patient. */
   findLatestDocument(logicalId: string): Promise<DocumentEntry | undefined>;

@@ -10,7 +10,7 @@ import {
   SubmissionSet,
   newEntryUuid,
 } from '@passerelle/domain';
-import { PatientRecords } from './patient-records';
+import { assertRecordOpen } from './patient-records';
 import { DocumentLocator, REGISTRY_STORE, RegistryStore } from './ports';
 import type { AssociationEnd, SubmissionDraft } from './submission-draft';
 import { CompleteDocumentDraft, validateSubmission } from './validate-submission';
@@ -34,10 +34,7 @@ export interface RegisteredSubmission {
  */
 @Injectable()
 export class RegisterDocumentSet {
-  constructor(
-    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
-    private readonly records: PatientRecords,
-  ) {}
+  constructor(@Inject(REGISTRY_STORE) private readonly store: RegistryStore) {}
 
   /** `contents` holds the repository's stored bytes by document ref (empty for register-only). */
   async execute(
@@ -46,9 +43,23 @@ export class RegisterDocumentSet {
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft);
     const patientKey = validated.patientId.key;
-    await this.records.requireOpen(validated.patientId);
-    await this.refuseDuplicateSubmissionSet(patientKey, validated.submissionSet.uniqueId);
-    const existing = await this.existingDocuments(validated.patientId, validated.documents);
+    const context = await this.store.submissionContext(
+      patientKey,
+      validated.submissionSet.uniqueId,
+      validated.documents.map((d) => d.uniqueId),
+    );
+    assertRecordOpen(context.record, validated.patientId);
+    if (context.submissionSetExists) {
+      throw new DomainError(
+        'DUPLICATE_UNIQUE_ID',
+        `SubmissionSet.uniqueId ${validated.submissionSet.uniqueId} is already registered`,
+      );
+    }
+    const existing = await this.existingDocuments(
+      validated.patientId,
+      validated.documents,
+      context.locators,
+    );
 
     const submissionTime = validated.submissionSet.submissionTime;
     const submissionSet: SubmissionSet = { ...validated.submissionSet, status: 'Approved' };
@@ -87,15 +98,6 @@ export class RegisterDocumentSet {
     return { submissionSet, documents, folders };
   }
 
-  private async refuseDuplicateSubmissionSet(patientKey: string, uniqueId: string): Promise<void> {
-    if (await this.store.submissionSetUniqueIdExists(patientKey, uniqueId)) {
-      throw new DomainError(
-        'DUPLICATE_UNIQUE_ID',
-        `SubmissionSet.uniqueId ${uniqueId} is already registered`,
-      );
-    }
-  }
-
   /**
    * A uniqueId already registered is accepted again only for the same patient and the same
    * content (an idempotent resubmission); otherwise it is XDSNonIdenticalHash.
@@ -103,8 +105,8 @@ export class RegisterDocumentSet {
   private async existingDocuments(
     patientId: PatientId,
     documents: readonly CompleteDocumentDraft[],
+    locators: readonly DocumentLocator[],
   ): Promise<Map<string, RegisteredDocument>> {
-    const locators = await this.store.findLocators(documents.map((d) => d.uniqueId));
     const problems: ErrorDetail[] = [];
     const reused = new Map<string, RegisteredDocument>();
     for (const locator of locators) {
