@@ -162,13 +162,15 @@ function decodeBase64(data: string | undefined, ref: string): Buffer {
   if (data === undefined) {
     throw new DomainError('MISSING_DOCUMENT', 'Binary.data is required', ref);
   }
-  const compact = /\s/.test(data) ? data.replace(/\s+/g, '') : data;
-  const bytes = Buffer.from(compact, 'base64');
   // Node decodes leniently; a faithful re-encoding proves the input was canonical base64.
-  if (bytes.toString('base64') !== compact) {
+  const bytes = Buffer.from(data, 'base64');
+  if (bytes.toString('base64') === data) return bytes;
+  const compact = data.replace(/\s+/g, '');
+  const unwrapped = Buffer.from(compact, 'base64');
+  if (compact === data || unwrapped.toString('base64') !== compact) {
     throw new DomainError('METADATA_INVALID', 'Binary.data is not valid base64', ref);
   }
-  return bytes;
+  return unwrapped;
 }
 
 function contentOf(

@@ -1,0 +1,108 @@
+import type { Binary, Bundle, DocumentReference, FhirResource } from 'fhir/r4';
+import { DomainError } from '@passerelle/domain';
+import { freshPatient, provideBundle } from '@passerelle/testing';
+import { provideRequestFrom } from './provide-bundle';
+
+const patient = freshPatient();
+
+function bundleOf(documents = 1): Bundle<FhirResource> {
+  return provideBundle(
+    patient.token,
+    Array.from({ length: documents }, () => ({})),
+  );
+}
+
+function codesOf(action: () => unknown): string[] {
+  try {
+    action();
+  } catch (error) {
+    return (error as DomainError).details.map((d) => d.code);
+  }
+  return [];
+}
+
+describe('ITI-65 bundle → submission draft', () => {
+  it('maps a SubmissionSet, its DocumentReferences and their Binaries', () => {
+    const request = provideRequestFrom(bundleOf(2));
+    expect(request.draft.documents).toHaveLength(2);
+    expect(request.draft.documents[0].content).toBeInstanceOf(Buffer);
+    expect(request.entries.map((e) => e.kind)).toEqual([
+      'submissionset',
+      'document',
+      'binary',
+      'document',
+      'binary',
+    ]);
+  });
+
+  it('reads base64 wrapped on several lines and refuses invalid base64', () => {
+    const bundle = bundleOf();
+    const binary = bundle.entry![2].resource as Binary;
+    const expected = Buffer.from(binary.data!, 'base64');
+    binary.data = binary.data!.replace(/(.{8})/g, '$1\n');
+    expect(provideRequestFrom(bundle).draft.documents[0].content).toEqual(expected);
+    binary.data = 'not*base64';
+    expect(codesOf(() => provideRequestFrom(bundle))).toEqual(['METADATA_INVALID']);
+  });
+
+  it('reports a DocumentReference without its Binary and a Binary without DocumentReference', () => {
+    const missingBinary = bundleOf();
+    missingBinary.entry!.splice(2, 1);
+    expect(codesOf(() => provideRequestFrom(missingBinary))).toEqual(['MISSING_DOCUMENT']);
+
+    const orphan = bundleOf();
+    orphan.entry!.push({
+      fullUrl: 'urn:uuid:0a0a0a0a-0000-4000-8000-000000000000',
+      resource: { resourceType: 'Binary', contentType: 'text/plain', data: 'QQ==' },
+      request: { method: 'POST', url: 'Binary' },
+    });
+    expect(codesOf(() => provideRequestFrom(orphan))).toEqual(['MISSING_DOCUMENT_METADATA']);
+  });
+
+  it('requires exactly one SubmissionSet and a transaction Bundle', () => {
+    const twoSets = bundleOf();
+    twoSets.entry!.push({
+      ...twoSets.entry![0],
+      fullUrl: 'urn:uuid:1b1b1b1b-0000-4000-8000-000000000000',
+    });
+    expect(codesOf(() => provideRequestFrom(twoSets))).toEqual(['METADATA_MISSING']);
+    expect(codesOf(() => provideRequestFrom({ ...bundleOf(), type: 'batch' }))).toEqual([
+      'INVALID_RESOURCE',
+    ]);
+    expect(codesOf(() => provideRequestFrom('text'))).toEqual(['MALFORMED_REQUEST']);
+  });
+
+  it('accepts a PATCH to superseded only for a document the bundle replaces', () => {
+    const bundle = provideBundle(patient.token, [
+      { replaces: '5a5a5a5a-0000-4000-8000-000000000000' },
+    ]);
+    const patch = {
+      fullUrl: 'urn:uuid:2c2c2c2c-0000-4000-8000-000000000000',
+      request: {
+        method: 'PATCH' as const,
+        url: 'DocumentReference/5a5a5a5a-0000-4000-8000-000000000000',
+      },
+      resource: {
+        resourceType: 'Parameters' as const,
+        parameter: [
+          {
+            name: 'operation',
+            part: [
+              { name: 'type', valueCode: 'replace' },
+              { name: 'path', valueString: 'DocumentReference.status' },
+              { name: 'value', valueCode: 'superseded' },
+            ],
+          },
+        ],
+      },
+    };
+    bundle.entry!.push(patch);
+    expect(provideRequestFrom(bundle).entries.at(-1)).toEqual({
+      kind: 'supersede',
+      logicalId: 'urn:uuid:5a5a5a5a-0000-4000-8000-000000000000',
+    });
+
+    (bundle.entry![1].resource as DocumentReference).relatesTo = undefined;
+    expect(codesOf(() => provideRequestFrom(bundle))).toEqual(['UNSUPPORTED_OPERATION']);
+  });
+});
