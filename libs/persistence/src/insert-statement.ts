@@ -25,12 +25,16 @@ export class InsertStatement {
     return this;
   }
 
-  get sql(): string {
+  /**
+   * The statement; `guard`, a boolean SQL expression over parameters added with {@link param},
+   * is evaluated in the same statement: if it raises, nothing is inserted.
+   */
+  sql(guard = 'true'): string {
     const ctes = this.inserts.map((insert, index) => `i${index} AS (${insert})`);
-    return `WITH ${ctes.join(', ')} SELECT 1`;
+    return `WITH ${ctes.join(', ')} SELECT ${guard} AS ok`;
   }
 
-  private param(value: unknown): string {
+  param(value: unknown): string {
     this.params.push(value === undefined ? null : value);
     return `$${this.params.length}`;
   }

@@ -47,6 +47,7 @@ import {
 } from './row-mapping';
 
 const UNIQUE_VIOLATION = '23505';
+const RAISED_BY_GUARD = 'P0001';
 
 /** The registry, repository and record stores on PostgreSQL (or PGlite), via TypeORM. */
 @Injectable()
@@ -82,22 +83,8 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     return { record: created ? record : (await this.find(record.patientKey))!, created };
   }
 
+  /** One statement: the guard function's checks, the deprecations and every insert. */
   async storeSubmission(submission: Submission): Promise<void> {
-    try {
-      await this.dataSource.transaction((manager) => this.writeSubmission(manager, submission));
-    } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new DomainError(
-          'DUPLICATE_UNIQUE_ID',
-          'A uniqueId of this submission was registered concurrently',
-        );
-      }
-      throw error;
-    }
-  }
-
-  private async writeSubmission(manager: EntityManager, submission: Submission): Promise<void> {
-    await this.lockRecordAndDeprecate(manager, submission);
     const insert = new InsertStatement(this.dataSource)
       .add(SubmissionSetRow, [submissionSetToRow(submission.submissionSet)])
       .add(DocumentContentRow, submission.contents.map(contentToRow))
@@ -108,36 +95,13 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
       .add(DocumentLocatorRow, submission.documents.map(locatorRow))
       .add(FolderRow, submission.folders.map(folderToRow))
       .add(AssociationRow, submission.associations.map(associationToRow));
-    await manager.query(insert.sql, insert.params);
-  }
-
-  /**
-   * One statement: the record must be open when the transaction commits (locked against a
-   * concurrent close), and the entries it replaces must still be current.
-   */
-  private async lockRecordAndDeprecate(
-    manager: EntityManager,
-    submission: Submission,
-  ): Promise<void> {
-    const { patientKey, replacedEntryUuids } = submission;
-    const [row]: { status: string | null; deprecated: string }[] = await manager.query(
-      `WITH record AS (SELECT status FROM patient_record WHERE patient_key = $1 FOR SHARE),
-            deprecated AS (
-              UPDATE document_entry SET status = 'Deprecated'
-              WHERE patient_key = $1 AND entry_uuid = ANY($2) AND is_latest AND status = 'Approved'
-                AND (SELECT status FROM record) = 'open'
-              RETURNING entry_uuid)
-       SELECT (SELECT status FROM record) AS status, (SELECT count(*) FROM deprecated) AS deprecated`,
-      [patientKey, replacedEntryUuids],
-    );
-    if (row.status === null) {
-      throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientKey}`);
-    }
-    if (row.status !== 'open') {
-      throw new DomainError('RECORD_CLOSED', `The record of patient ${patientKey} is closed`);
-    }
-    if (Number(row.deprecated) !== new Set(replacedEntryUuids).size) {
-      throw new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current');
+    const guard = `passerelle_guard_submission(${insert.param(submission.patientKey)}, ${insert.param(
+      submission.replacedEntryUuids,
+    )}::text[])`;
+    try {
+      await this.dataSource.query(insert.sql(guard), insert.params);
+    } catch (error) {
+      throw submissionFailure(error, submission.patientKey);
     }
   }
 
@@ -349,6 +313,30 @@ function patientRecordFromJson(json: PatientRecordJson): PatientRecord {
     closureReason: json.closure_reason,
     demographics: json.demographics,
   });
+}
+
+const GUARD_FAILURES: Record<string, (patientKey: string) => DomainError> = {
+  UNKNOWN_PATIENT: (key) =>
+    new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${key}`),
+  RECORD_CLOSED: (key) =>
+    new DomainError('RECORD_CLOSED', `The record of patient ${key} is closed`),
+  REPLACED_NOT_FOUND: () =>
+    new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current'),
+};
+
+/** Maps the guard's exceptions and unique violations to the error catalogue. */
+function submissionFailure(error: unknown, patientKey: string): unknown {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === RAISED_BY_GUARD && message && GUARD_FAILURES[message]) {
+    return GUARD_FAILURES[message](patientKey);
+  }
+  if (code === UNIQUE_VIOLATION) {
+    return new DomainError(
+      'DUPLICATE_UNIQUE_ID',
+      'A uniqueId of this submission was registered concurrently',
+    );
+  }
+  return error;
 }
 
 function contentToRow(content: DocumentContent): DocumentContentRow {

@@ -1,0 +1,165 @@
+import { DocumentEntry, PatientId, Submission, newEntryUuid } from '@passerelle/domain';
+import { Database, PostgresRegistryStore, openDatabase } from '@passerelle/persistence';
+import { freshOid, freshPatient } from '@passerelle/testing';
+
+const coded = (code: string) => ({ code, codeSystem: '1.2.3' });
+
+function submissionFor(patientId: PatientId, replaced: string[] = []): Submission {
+  const patientKey = patientId.key;
+  const setUuid = newEntryUuid();
+  const entryUuid = newEntryUuid();
+  const submissionTime = new Date();
+  const entry: DocumentEntry = {
+    entryUuid,
+    logicalId: entryUuid,
+    version: 1,
+    uniqueId: freshOid(),
+    patientKey,
+    status: 'Approved',
+    classCode: coded('11'),
+    typeCode: coded('11488-4'),
+    formatCode: coded('f'),
+    confidentialityCodes: [coded('N')],
+    eventCodes: [],
+    healthcareFacilityTypeCode: coded('SA01'),
+    practiceSettingCode: coded('ETABLISSEMENT'),
+    creationTime: submissionTime,
+    languageCode: 'fr-FR',
+    mimeType: 'text/plain',
+    hashSha1: 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d',
+    size: 5,
+    repositoryUniqueId: '1.2.3',
+    authors: [],
+    sourcePatientId: patientKey,
+    referenceIds: [],
+    contentId: entryUuid.slice(9),
+    submissionSetUuid: setUuid,
+    submissionTime,
+  };
+  return {
+    patientKey,
+    submissionSet: {
+      entryUuid: setUuid,
+      uniqueId: freshOid(),
+      patientKey,
+      sourceId: '1.2.3',
+      submissionTime,
+      contentTypeCode: coded('04'),
+      authors: [],
+      intendedRecipients: [],
+      status: 'Approved',
+    },
+    documents: [entry],
+    folders: [],
+    associations: [],
+    contents: [
+      {
+        contentId: entry.contentId!,
+        patientKey,
+        mimeType: 'text/plain',
+        bytes: Buffer.from('hello'),
+        hashSha1: entry.hashSha1,
+        hashSha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824',
+        size: 5,
+      },
+    ],
+    replacedEntryUuids: replaced,
+  };
+}
+
+describe('the submission store on PostgreSQL: one statement, whole or nothing', () => {
+  let database: Database;
+  let store: PostgresRegistryStore;
+
+  beforeAll(async () => {
+    database = await openDatabase({
+      databaseUrl: process.env.PASSERELLE_TEST_DATABASE_URL,
+      dataDir: '/nonexistent',
+      poolSize: 2,
+    });
+    store = new PostgresRegistryStore(database.dataSource);
+  });
+
+  afterAll(() => database.close());
+
+  async function countOf(table: string, patientKey: string): Promise<number> {
+    const [row]: { n: string }[] = await database.dataSource.query(
+      `SELECT count(*) AS n FROM ${table} WHERE patient_key = $1`,
+      [patientKey],
+    );
+    return Number(row.n);
+  }
+
+  async function openRecord(patientId: PatientId, status: 'open' | 'closed' = 'open') {
+    await store.openIfAbsent({
+      patientKey: patientId.key,
+      insValue: patientId.value,
+      insOid: patientId.oid,
+      status,
+      openedAt: new Date(),
+      openedBy: 'test',
+    });
+  }
+
+  function patientId() {
+    const { system, nir } = freshPatient();
+    return PatientId.fromFhirIdentifier(system, nir);
+  }
+
+  it('stores every row of a submission', async () => {
+    const patient = patientId();
+    await openRecord(patient);
+    await store.storeSubmission(submissionFor(patient));
+    for (const table of ['submission_set', 'document_entry', 'document_content', 'association']) {
+      expect(await countOf(table, patient.key)).toBe(table === 'association' ? 0 : 1);
+    }
+  });
+
+  it.each([
+    ['no record', undefined, 'UNKNOWN_PATIENT'],
+    ['a closed record', 'closed' as const, 'RECORD_CLOSED'],
+  ])('refuses a submission into %s and stores nothing', async (_name, status, code) => {
+    const patient = patientId();
+    if (status) await openRecord(patient, status);
+    await expect(store.storeSubmission(submissionFor(patient))).rejects.toMatchObject({ code });
+    expect(await countOf('submission_set', patient.key)).toBe(0);
+    expect(await countOf('document_content', patient.key)).toBe(0);
+  });
+
+  it('refuses to replace a document that is no longer current, and rolls the deprecation back', async () => {
+    const patient = patientId();
+    await openRecord(patient);
+    const original = submissionFor(patient);
+    await store.storeSubmission(original);
+    const current = original.documents[0].entryUuid;
+    await expect(
+      store.storeSubmission(submissionFor(patient, [current, newEntryUuid()])),
+    ).rejects.toMatchObject({ code: 'REPLACED_NOT_FOUND' });
+    const [row]: { status: string }[] = await database.dataSource.query(
+      'SELECT status FROM document_entry WHERE patient_key = $1 AND entry_uuid = $2',
+      [patient.key, current],
+    );
+    expect(row.status).toBe('Approved');
+    expect(await countOf('document_entry', patient.key)).toBe(1);
+
+    await store.storeSubmission(submissionFor(patient, [current]));
+    const [replaced]: { status: string }[] = await database.dataSource.query(
+      'SELECT status FROM document_entry WHERE patient_key = $1 AND entry_uuid = $2',
+      [patient.key, current],
+    );
+    expect(replaced.status).toBe('Deprecated');
+  });
+
+  it('maps a uniqueId registered concurrently to XDSDuplicateUniqueIdInRegistry', async () => {
+    const patient = patientId();
+    await openRecord(patient);
+    const first = submissionFor(patient);
+    await store.storeSubmission(first);
+    const second = submissionFor(patient);
+    const clash = { ...second.documents[0], uniqueId: first.documents[0].uniqueId };
+    await expect(store.storeSubmission({ ...second, documents: [clash] })).rejects.toMatchObject({
+      code: 'DUPLICATE_UNIQUE_ID',
+    });
+    expect(await countOf('submission_set', patient.key)).toBe(1);
+  });
+});
