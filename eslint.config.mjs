@@ -8,7 +8,23 @@ import tseslint from 'typescript-eslint';
  * document-repository) → core → domain. Each lib lists the libs it must not import.
  */
 const LAYERS = {
-  domain: ['platform', 'persistence', 'registry', 'document-repository', 'mhd', 'testing'],
+  domain: [
+    'access-control',
+    'platform',
+    'persistence',
+    'registry',
+    'document-repository',
+    'mhd',
+    'testing',
+  ],
+  'access-control': [
+    'platform',
+    'persistence',
+    'registry',
+    'document-repository',
+    'mhd',
+    'testing',
+  ],
   platform: ['persistence', 'registry', 'document-repository', 'mhd', 'testing'],
   registry: ['platform', 'persistence', 'document-repository', 'mhd', 'testing'],
   'document-repository': ['platform', 'persistence', 'mhd', 'testing'],

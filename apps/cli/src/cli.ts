@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, describeFailure } from './cli-error';
 import type { CliIo } from './cli-io';
+import { registerDirectoryCommands } from './directory-commands';
 import { registerInsCommands } from './ins-commands';
 import { packageVersion } from './package-version';
 import { registerPkiCommands } from './pki-commands';
@@ -12,6 +13,8 @@ Examples:
   $ passerelle record status 277069912345674 --json
   $ passerelle pki dev --host gateway.test
   $ passerelle ins key 2770699123456
+  $ passerelle directory import PS_LibreAcces_Personne_activite_202601010000.txt
+  $ passerelle directory show 810000000017
 
 Exit status: 0 success, 1 failure (database, network, gateway), 2 invalid input.
 Set DEBUG=passerelle to print stack traces.`;
@@ -29,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerRecordCommands(program, io);
   registerPkiCommands(program, io);
   registerInsCommands(program, io);
+  registerDirectoryCommands(program, io);
   return program;
 }
 

@@ -1,15 +1,8 @@
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import {
-  Database,
-  EmbeddedDatabaseBusyError,
-  PostgresRegistryStore,
-  openDatabase,
-} from '@passerelle/persistence';
+import { PostgresRegistryStore } from '@passerelle/persistence';
 import type { AppConfig } from '@passerelle/platform';
 import { PatientRecords } from '@passerelle/registry';
-import { CliError, messageWithCause } from './cli-error';
+import { openCliDatabase } from './cli-database';
 import { recordViewOf } from './record-view';
 import type { ConnectPurpose, RecordsClient } from './records-client';
 
@@ -18,7 +11,11 @@ export async function connectToDatabase(
   config: AppConfig,
   purpose: ConnectPurpose,
 ): Promise<RecordsClient> {
-  const database = await open(config, purpose);
+  const database = await openCliDatabase(
+    config,
+    purpose,
+    'use --server https://<gateway> --cert <file> --key <file> --ca <file>',
+  );
   const records = new PatientRecords(new PostgresRegistryStore(database.dataSource));
   const openedBy = operatorLabel();
   return {
@@ -32,32 +29,6 @@ export async function connectToDatabase(
     },
     close: () => database.close(),
   };
-}
-
-async function open(config: AppConfig, purpose: ConnectPurpose): Promise<Database> {
-  if (!config.databaseUrl) checkEmbedded(join(config.dataDir, 'pglite'), purpose);
-  try {
-    return await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      poolSize: 1,
-    });
-  } catch (error) {
-    if (error instanceof EmbeddedDatabaseBusyError) {
-      throw new CliError(
-        `${error.message}: use --server https://<gateway> --cert <file> --key <file> --ca <file>`,
-      );
-    }
-    const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}`;
-    throw new CliError(`Cannot open the database, ${where}: ${messageWithCause(error)}`);
-  }
-}
-
-function checkEmbedded(pgliteDir: string, purpose: ConnectPurpose): void {
-  if (!existsSync(pgliteDir)) {
-    if (purpose.createDatabase) return;
-    throw new CliError(`No embedded database in ${pgliteDir}: set DATA_DIR or DATABASE_URL`);
-  }
 }
 
 function operatorLabel(): string {

@@ -1,4 +1,5 @@
 export * from './database';
 export * from './persistence.module';
 export * from './postgres-registry-store';
+export * from './postgres-professional-directory';
 export * from './embedded-lock';

@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
 import { CONTENT_STORE } from '@passerelle/document-repository';
 import { PATIENT_RECORD_STORE, REGISTRY_STORE } from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import { Database, DatabaseOptions, openDatabase } from './database';
+import { PostgresProfessionalDirectory } from './postgres-professional-directory';
 import { PostgresRegistryStore } from './postgres-registry-store';
 
 const DATABASE = Symbol('Database');
@@ -38,8 +40,16 @@ export class PersistenceModule {
         { provide: REGISTRY_STORE, useExisting: PostgresRegistryStore },
         { provide: PATIENT_RECORD_STORE, useExisting: PostgresRegistryStore },
         { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
+        PostgresProfessionalDirectory,
+        { provide: PROFESSIONAL_DIRECTORY, useExisting: PostgresProfessionalDirectory },
       ],
-      exports: [DataSource, REGISTRY_STORE, PATIENT_RECORD_STORE, CONTENT_STORE],
+      exports: [
+        DataSource,
+        REGISTRY_STORE,
+        PATIENT_RECORD_STORE,
+        CONTENT_STORE,
+        PROFESSIONAL_DIRECTORY,
+      ],
     };
   }
 }

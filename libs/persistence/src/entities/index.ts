@@ -4,6 +4,7 @@ import { DocumentEntryRow } from './document-entry.entity';
 import { DocumentLocatorRow } from './document-locator.entity';
 import { FolderRow } from './folder.entity';
 import { PatientRecordRow } from './patient-record.entity';
+import { ProfessionalRow } from './professional.entity';
 import { SubmissionSetRow } from './submission-set.entity';
 
 export {
@@ -13,6 +14,7 @@ export {
   DocumentLocatorRow,
   FolderRow,
   PatientRecordRow,
+  ProfessionalRow,
   SubmissionSetRow,
 };
 
@@ -23,5 +25,6 @@ export const ENTITIES = [
   DocumentLocatorRow,
   FolderRow,
   PatientRecordRow,
+  ProfessionalRow,
   SubmissionSetRow,
 ];

@@ -1,9 +1,11 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { EntryContentIndex1763900000000 } from './1763900000000-entry-content-index';
 import { SubmissionGuard1763950000000 } from './1763950000000-submission-guard';
+import { ProfessionalDirectory1764000000000 } from './1764000000000-professional-directory';
 
 export const MIGRATIONS = [
   InitialSchema1763800000000,
   EntryContentIndex1763900000000,
   SubmissionGuard1763950000000,
+  ProfessionalDirectory1764000000000,
 ];

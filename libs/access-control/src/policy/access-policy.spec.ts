@@ -1,0 +1,293 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Actor, DocumentFacts, PatientAccessState } from './access-request';
+import { canSeeDocument, decidePatientAccess, mayChangeDocument } from './access-policy';
+import { HabilitationMatrix, HabilitationMatrixFile } from './habilitation-matrix';
+
+const matrix = new HabilitationMatrix(
+  JSON.parse(
+    readFileSync(join(__dirname, '../../../../fixtures/access/habilitation-matrix.json'), 'utf8'),
+  ) as HabilitationMatrixFile,
+);
+
+const generaliste: Actor = {
+  kind: 'PS',
+  idNat: '810000000017',
+  structureIds: ['1750000001'],
+  professionCode: '10',
+  specialtyCode: 'SM26',
+  purposeOfUse: 'normal',
+  forbiddenActor: false,
+};
+const pharmacien: Actor = {
+  ...generaliste,
+  idNat: '810000000025',
+  professionCode: '21',
+  specialtyCode: undefined,
+};
+const medecinDuTravail: Actor = { ...generaliste, idNat: '810000000033', specialtyCode: 'SM25' };
+const hospital: Actor = {
+  kind: 'ORG',
+  idNat: '1750000001',
+  structureIds: ['1750000001'],
+  purposeOfUse: 'normal',
+  forbiddenActor: false,
+};
+
+const authorised: PatientAccessState = {
+  recordStatus: 'open',
+  authorisation: 'valid',
+  expressConsent: false,
+  blocked: false,
+  medecinTraitant: false,
+  emergencyConsents: { centre15: true, otherProfessionals: true, maskedDocuments: true },
+};
+const stranger: PatientAccessState = { ...authorised, authorisation: 'none' };
+
+const report: DocumentFacts = {
+  typeCode: { code: '11488-4', codeSystem: '2.16.840.1.113883.6.1' },
+  confidentialityCodes: [{ code: 'N', codeSystem: '2.16.840.1.113883.5.25' }],
+  status: 'Approved',
+  authorIds: ['810000000099'],
+};
+const masked: DocumentFacts = {
+  ...report,
+  confidentialityCodes: [
+    ...report.confidentialityCodes,
+    { code: 'MASQUE_PS', codeSystem: '1.2.250.1.213.1.1.4.13' },
+  ],
+};
+
+const reasonOf = (decision: ReturnType<typeof decidePatientAccess>) =>
+  decision.allowed ? `allowed:${decision.basis}` : decision.reason;
+
+describe('patient-level decisions', () => {
+  it.each([
+    [
+      'an authorised PS consults',
+      generaliste,
+      authorised,
+      'document.consult',
+      'allowed:authorisation',
+    ],
+    ['a PS without authorisation', generaliste, stranger, 'document.consult', 'NO_AUTHORISATION'],
+    [
+      'an expired authorisation',
+      generaliste,
+      { ...authorised, authorisation: 'expired' },
+      'document.consult',
+      'AUTHORISATION_EXPIRED',
+    ],
+    [
+      'a forbidden authorisation',
+      generaliste,
+      { ...authorised, authorisation: 'forbidden' },
+      'document.consult',
+      'AUTHORISATION_FORBIDDEN',
+    ],
+    [
+      'the médecin traitant without authorisation',
+      generaliste,
+      { ...stranger, medecinTraitant: true },
+      'document.consult',
+      'allowed:medecin-traitant',
+    ],
+    [
+      'a blocked PS reads',
+      generaliste,
+      { ...authorised, blocked: true },
+      'document.consult',
+      'BLOCKED',
+    ],
+    [
+      'a blocked PS writes',
+      generaliste,
+      { ...authorised, blocked: true },
+      'document.provide',
+      'BLOCKED',
+    ],
+    [
+      'a blocked médecin traitant (cannot be blocked)',
+      generaliste,
+      { ...authorised, blocked: true, medecinTraitant: true },
+      'document.consult',
+      'allowed:medecin-traitant',
+    ],
+    ['any PS feeds', generaliste, stranger, 'document.provide', 'allowed:feeding'],
+    ['an ORG feeds', hospital, stranger, 'document.provide', 'allowed:feeding'],
+    ['an ORG consults', hospital, authorised, 'document.consult', 'INDIRECT_CANNOT_CONSULT'],
+    [
+      'a closed record is consulted',
+      generaliste,
+      { ...authorised, recordStatus: 'closed' },
+      'document.consult',
+      'RECORD_CLOSED',
+    ],
+    [
+      'a closed record is fed',
+      hospital,
+      { ...authorised, recordStatus: 'closed' },
+      'document.provide',
+      'RECORD_CLOSED',
+    ],
+    [
+      "a closed record's status is read",
+      generaliste,
+      { ...authorised, recordStatus: 'closed' },
+      'record.status',
+      'allowed:status-read',
+    ],
+    [
+      'a médecin du travail without express consent',
+      medecinDuTravail,
+      authorised,
+      'document.consult',
+      'EXPRESS_CONSENT_REQUIRED',
+    ],
+    [
+      'a médecin du travail with express consent',
+      medecinDuTravail,
+      { ...authorised, expressConsent: true },
+      'document.consult',
+      'allowed:authorisation',
+    ],
+    [
+      'a forbidden actor',
+      { ...generaliste, forbiddenActor: true },
+      authorised,
+      'record.status',
+      'FORBIDDEN_ACTOR',
+    ],
+    [
+      'no record',
+      generaliste,
+      { ...authorised, recordStatus: undefined },
+      'document.consult',
+      'NO_RECORD',
+    ],
+  ] as const)('%s', (_name, actor, state, action, expected) => {
+    expect(reasonOf(decidePatientAccess(actor, state, action))).toBe(expected);
+  });
+
+  describe('emergencies', () => {
+    const urgentiste: Actor = {
+      ...generaliste,
+      purposeOfUse: 'bris_de_glace',
+      accessReason: 'Patient inconscient',
+    };
+
+    it('bris de glace with a reason is allowed and flagged as an emergency', () => {
+      expect(decidePatientAccess(urgentiste, stranger, 'document.consult')).toEqual({
+        allowed: true,
+        basis: 'bris_de_glace',
+        emergency: true,
+      });
+    });
+
+    it('bris de glace needs a reason, and the patient may refuse it', () => {
+      expect(
+        reasonOf(
+          decidePatientAccess({ ...urgentiste, accessReason: ' ' }, stranger, 'document.consult'),
+        ),
+      ).toBe('EMERGENCY_REASON_REQUIRED');
+      const refused = {
+        ...stranger,
+        emergencyConsents: { ...stranger.emergencyConsents, otherProfessionals: false },
+      };
+      expect(reasonOf(decidePatientAccess(urgentiste, refused, 'document.consult'))).toBe(
+        'EMERGENCY_REFUSED_BY_PATIENT',
+      );
+    });
+
+    it('centre 15 is for a regulating médecin, unless the patient refused it', () => {
+      const regulateur: Actor = { ...generaliste, purposeOfUse: 'centre_15' };
+      expect(reasonOf(decidePatientAccess(regulateur, stranger, 'document.consult'))).toBe(
+        'allowed:centre_15',
+      );
+      expect(
+        reasonOf(
+          decidePatientAccess(
+            { ...pharmacien, purposeOfUse: 'centre_15' },
+            stranger,
+            'document.consult',
+          ),
+        ),
+      ).toBe('EMERGENCY_REFUSED_BY_PATIENT');
+      const refused = {
+        ...stranger,
+        emergencyConsents: { ...stranger.emergencyConsents, centre15: false },
+      };
+      expect(reasonOf(decidePatientAccess(regulateur, refused, 'document.consult'))).toBe(
+        'EMERGENCY_REFUSED_BY_PATIENT',
+      );
+    });
+  });
+});
+
+describe('document-level decisions', () => {
+  const see = (actor: Actor, state: PatientAccessState, document: DocumentFacts) =>
+    reasonOf(
+      canSeeDocument(
+        actor,
+        state,
+        decidePatientAccess(actor, state, 'document.consult'),
+        document,
+        matrix,
+      ),
+    );
+
+  it('applies the habilitation matrix by profession', () => {
+    expect(see(generaliste, authorised, report)).toBe('allowed:authorisation');
+    expect(see(pharmacien, authorised, report)).toBe('OUTSIDE_HABILITATION');
+    expect(
+      see(pharmacien, authorised, {
+        ...report,
+        typeCode: { code: '57833-6', codeSystem: '2.16.840.1.113883.6.1' },
+      }),
+    ).toBe('allowed:authorisation');
+  });
+
+  it('hides a masked document except from the médecin traitant, its author and a permitted emergency', () => {
+    expect(see(generaliste, authorised, masked)).toBe('MASKED');
+    expect(see(generaliste, { ...authorised, medecinTraitant: true }, masked)).toBe(
+      'allowed:medecin-traitant',
+    );
+    expect(see(generaliste, authorised, { ...masked, authorIds: [generaliste.idNat] })).toBe(
+      'allowed:authorisation',
+    );
+    const urgentiste: Actor = {
+      ...generaliste,
+      purposeOfUse: 'bris_de_glace',
+      accessReason: 'coma',
+    };
+    expect(see(urgentiste, stranger, masked)).toBe('allowed:bris_de_glace');
+    const noMasked = {
+      ...stranger,
+      emergencyConsents: { ...stranger.emergencyConsents, maskedDocuments: false },
+    };
+    expect(see(urgentiste, noMasked, masked)).toBe('MASKED');
+  });
+
+  it('lets an ORG caller see only its own documents, and nobody but the author a deleted one', () => {
+    const orgState = authorised;
+    const own = { ...report, authorIds: ['1750000001'] };
+    const decision = decidePatientAccess(hospital, orgState, 'document.update');
+    expect(reasonOf(canSeeDocument(hospital, orgState, decision, own, matrix))).toBe(
+      'allowed:author',
+    );
+    expect(reasonOf(canSeeDocument(hospital, orgState, decision, report, matrix))).toBe(
+      'INDIRECT_CANNOT_CONSULT',
+    );
+    expect(see(generaliste, authorised, { ...report, status: 'Deleted' })).toBe('DELETED');
+  });
+
+  it('reserves metadata changes and the logical delete to the author', () => {
+    const decision = decidePatientAccess(generaliste, authorised, 'document.delete');
+    expect(reasonOf(mayChangeDocument(generaliste, decision, report))).toBe('NOT_AUTHOR');
+    expect(
+      reasonOf(
+        mayChangeDocument(generaliste, decision, { ...report, authorIds: [generaliste.idNat] }),
+      ),
+    ).toBe('allowed:author');
+  });
+});

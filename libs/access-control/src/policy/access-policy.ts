@@ -1,0 +1,138 @@
+import type { Coded } from '@passerelle/domain';
+import type {
+  Actor,
+  Decision,
+  DenialReason,
+  DocumentFacts,
+  PatientAccessState,
+  PatientAction,
+} from './access-request';
+import type { HabilitationMatrix } from './habilitation-matrix';
+
+const RESTRICTION_SYSTEM = '1.2.250.1.213.1.1.4.13';
+const MEDECIN_DU_TRAVAIL = 'SM25';
+const MEDECIN = '10';
+
+const deny = (reason: DenialReason): Decision => ({ allowed: false, reason });
+
+/**
+ * The DMP's rules at patient level (DESIGN §4), deny by default. A denial here is explicit to
+ * the caller (403 / XDS failure); document-level rules then hide what the caller may not see.
+ */
+export function decidePatientAccess(
+  actor: Actor,
+  state: PatientAccessState,
+  action: PatientAction,
+): Decision {
+  if (actor.forbiddenActor) return deny('FORBIDDEN_ACTOR');
+  if (action === 'record.manage' && !state.recordStatus) return feedingDecision(state);
+  if (!state.recordStatus) return deny('NO_RECORD');
+  if (action === 'record.status') return { allowed: true, basis: 'status-read', emergency: false };
+  if (state.recordStatus === 'closed' && action !== 'record.manage') return deny('RECORD_CLOSED');
+  if (state.blocked && !state.medecinTraitant) return deny('BLOCKED');
+  if (isMedecinDuTravail(actor) && !state.expressConsent) return deny('EXPRESS_CONSENT_REQUIRED');
+  switch (action) {
+    case 'document.provide':
+    case 'document.update':
+    case 'document.delete':
+      return feedingDecision(state);
+    case 'document.consult':
+    case 'audit.read':
+      return consultDecision(actor, state);
+    case 'record.manage':
+    case 'consent.manage':
+      return actor.kind === 'PS'
+        ? { allowed: true, basis: 'feeding', emergency: false }
+        : deny('NOT_PERMITTED');
+  }
+}
+
+/** Any professional or establishment treating the patient may feed the record. */
+function feedingDecision(state: PatientAccessState): Decision {
+  if (state.blocked && !state.medecinTraitant) return deny('BLOCKED');
+  return { allowed: true, basis: 'feeding', emergency: false };
+}
+
+function consultDecision(actor: Actor, state: PatientAccessState): Decision {
+  if (actor.kind === 'ORG') return deny('INDIRECT_CANNOT_CONSULT');
+  if (state.medecinTraitant) return { allowed: true, basis: 'medecin-traitant', emergency: false };
+  if (state.authorisation === 'forbidden') return deny('AUTHORISATION_FORBIDDEN');
+  if (state.authorisation === 'valid' && actor.purposeOfUse === 'normal') {
+    return { allowed: true, basis: 'authorisation', emergency: false };
+  }
+  return emergencyDecision(actor, state);
+}
+
+function emergencyDecision(actor: Actor, state: PatientAccessState): Decision {
+  switch (actor.purposeOfUse) {
+    case 'bris_de_glace':
+      if (!actor.accessReason?.trim()) return deny('EMERGENCY_REASON_REQUIRED');
+      return state.emergencyConsents.otherProfessionals
+        ? { allowed: true, basis: 'bris_de_glace', emergency: true }
+        : deny('EMERGENCY_REFUSED_BY_PATIENT');
+    case 'centre_15':
+      return state.emergencyConsents.centre15 && actor.professionCode === MEDECIN
+        ? { allowed: true, basis: 'centre_15', emergency: true }
+        : deny('EMERGENCY_REFUSED_BY_PATIENT');
+    case 'normal':
+      return deny(state.authorisation === 'expired' ? 'AUTHORISATION_EXPIRED' : 'NO_AUTHORISATION');
+  }
+}
+
+/**
+ * Whether a document the actor may reach at patient level is visible to it. A denial hides the
+ * document: absent from searches, missing on retrieve.
+ */
+export function canSeeDocument(
+  actor: Actor,
+  state: PatientAccessState,
+  patientDecision: Decision,
+  document: DocumentFacts,
+  matrix: HabilitationMatrix,
+): Decision {
+  if (!patientDecision.allowed) return patientDecision;
+  const author = isAuthor(actor, document);
+  if (actor.kind === 'ORG') return author ? authorDecision() : deny('INDIRECT_CANNOT_CONSULT');
+  if (document.status === 'Deleted' && !author) return deny('DELETED');
+  if (
+    hasRestriction(document.confidentialityCodes, 'MASQUE_PS') &&
+    !mayLiftMask(state, patientDecision, author)
+  ) {
+    return deny('MASKED');
+  }
+  if (!author && !matrix.mayRead(actor.professionCode, actor.specialtyCode, document.typeCode)) {
+    return deny('OUTSIDE_HABILITATION');
+  }
+  return patientDecision;
+}
+
+/** Metadata updates and the DMP's logical delete: by the document's author only. */
+export function mayChangeDocument(
+  actor: Actor,
+  patientDecision: Decision,
+  document: DocumentFacts,
+): Decision {
+  if (!patientDecision.allowed) return patientDecision;
+  return isAuthor(actor, document) ? authorDecision() : deny('NOT_AUTHOR');
+}
+
+function authorDecision(): Decision {
+  return { allowed: true, basis: 'author', emergency: false };
+}
+
+function mayLiftMask(state: PatientAccessState, decision: Decision, author: boolean): boolean {
+  if (author || state.medecinTraitant) return true;
+  return decision.allowed && decision.emergency && state.emergencyConsents.maskedDocuments;
+}
+
+function isAuthor(actor: Actor, document: DocumentFacts): boolean {
+  return document.authorIds.some((id) => id === actor.idNat || actor.structureIds.includes(id));
+}
+
+function hasRestriction(codes: readonly Coded[], code: string): boolean {
+  return codes.some((c) => c.code === code && c.codeSystem === RESTRICTION_SYSTEM);
+}
+
+function isMedecinDuTravail(actor: Actor): boolean {
+  return actor.professionCode === MEDECIN && actor.specialtyCode === MEDECIN_DU_TRAVAIL;
+}

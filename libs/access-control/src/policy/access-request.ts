@@ -1,0 +1,91 @@
+import type { AvailabilityStatus, Coded, PurposeOfUse } from '@passerelle/domain';
+
+/** What an actor wants to do with a patient's record. */
+export type PatientAction =
+  | 'record.status'
+  | 'record.manage'
+  | 'consent.manage'
+  | 'audit.read'
+  | 'document.provide'
+  | 'document.consult'
+  | 'document.update'
+  | 'document.delete';
+
+/** The actor as the policy sees it: the certificate, the assertion and the directory merged. */
+export interface Actor {
+  readonly kind: 'PS' | 'ORG';
+  /** idNat_PS of a professional; the structure id of an ORG caller. */
+  readonly idNat: string;
+  /** Structures the actor acts for (an ORG: its own). */
+  readonly structureIds: readonly string[];
+  /** TRE_G15 profession (10 médecin, 21 pharmacien, 60 infirmier…). */
+  readonly professionCode?: string;
+  /** TRE_R38 specialty (SM26 médecine générale, SM25 médecine du travail…). */
+  readonly specialtyCode?: string;
+  readonly purposeOfUse: PurposeOfUse;
+  /** Mode_Acces_Raison: mandatory for bris de glace. */
+  readonly accessReason?: string;
+  /** Insurers, mutuelles, the health-insurance fund's medical advisers: never let in. */
+  readonly forbiddenActor: boolean;
+}
+
+export type AuthorisationState = 'none' | 'valid' | 'expired' | 'forbidden';
+
+/** The patient's emergency consents; each one permits unless the patient refused it. */
+export interface EmergencyConsents {
+  readonly centre15: boolean;
+  readonly otherProfessionals: boolean;
+  readonly maskedDocuments: boolean;
+}
+
+/** What the record says about this actor, loaded once per request. */
+export interface PatientAccessState {
+  readonly recordStatus?: 'open' | 'closed';
+  readonly authorisation: AuthorisationState;
+  /** The worker's express consent, required for a médecin du travail. */
+  readonly expressConsent: boolean;
+  readonly blocked: boolean;
+  readonly medecinTraitant: boolean;
+  readonly emergencyConsents: EmergencyConsents;
+}
+
+/** The document metadata a document-level decision needs. */
+export interface DocumentFacts {
+  readonly typeCode: Coded;
+  readonly confidentialityCodes: readonly Coded[];
+  readonly status: AvailabilityStatus;
+  /** Ids of the authors: persons (idNat) and institutions (structure ids). */
+  readonly authorIds: readonly string[];
+}
+
+/** Why access was granted, for the audit trail and the patient's notifications. */
+export type AccessBasis =
+  | 'medecin-traitant'
+  | 'authorisation'
+  | 'bris_de_glace'
+  | 'centre_15'
+  | 'feeding'
+  | 'author'
+  | 'status-read';
+
+export type DenialReason =
+  | 'NO_RECORD'
+  | 'FORBIDDEN_ACTOR'
+  | 'RECORD_CLOSED'
+  | 'BLOCKED'
+  | 'NO_AUTHORISATION'
+  | 'AUTHORISATION_EXPIRED'
+  | 'AUTHORISATION_FORBIDDEN'
+  | 'EXPRESS_CONSENT_REQUIRED'
+  | 'EMERGENCY_REASON_REQUIRED'
+  | 'EMERGENCY_REFUSED_BY_PATIENT'
+  | 'INDIRECT_CANNOT_CONSULT'
+  | 'OUTSIDE_HABILITATION'
+  | 'MASKED'
+  | 'DELETED'
+  | 'NOT_AUTHOR'
+  | 'NOT_PERMITTED';
+
+export type Decision =
+  | { readonly allowed: true; readonly basis: AccessBasis; readonly emergency: boolean }
+  | { readonly allowed: false; readonly reason: DenialReason };

@@ -1,0 +1,3 @@
+export * from './access-request';
+export * from './access-policy';
+export * from './habilitation-matrix';
