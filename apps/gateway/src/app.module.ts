@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MhdModule } from '@passerelle/mhd';
 import { PersistenceModule } from '@passerelle/persistence';
-import type { AppConfig } from '@passerelle/platform';
+import { type AppConfig, PlatformModule } from '@passerelle/platform';
 import { HealthController } from './health.controller';
 
 @Module({})
@@ -10,6 +10,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        PlatformModule.forRoot(config),
         PersistenceModule.forRoot({
           databaseUrl: config.databaseUrl,
           dataDir: config.dataDir,

@@ -1,4 +1,4 @@
-/** Who acts: built from the verified client certificate (and, later, the access assertion). */
+/** Who acts: built from the verified client certificate and, when sent, the access assertion. */
 
 export type AuthenticationMode = 'DIRECTE' | 'INDIRECTE' | 'INDIRECTE_RENFORCEE';
 
@@ -10,8 +10,47 @@ interface CertificateIdentity {
   readonly fingerprint256: string;
 }
 
+/** The verified access assertion (VIHF) a request carried. */
+export interface AssertionIdentity {
+  /** jti */
+  readonly id: string;
+  /** iss */
+  readonly issuer: string;
+  /** Subject of the certificate that signed the assertion (the x5c leaf), as Node prints it. */
+  readonly signerSubject: string;
+  readonly expiresAt: Date;
+}
+
+/** LPS_Nom / LPS_Version: the software the request comes from. */
+export interface SoftwareIdentity {
+  readonly name?: string;
+  readonly version?: string;
+}
+
+/** What the caller acts as and for: from the assertion, or certificate defaults without one. */
+interface AccessContext {
+  readonly authenticationMode: AuthenticationMode;
+  readonly purposeOfUse: PurposeOfUse;
+  /** Mode_Acces_Raison: the emergency reason, always present for bris_de_glace. */
+  readonly accessReason?: string;
+  /**
+   * urn:oasis:names:tc:xacml:2.0:subject:role codes: TRE_G15 profession, TRE_R38 specialty
+   * (e.g. SM26) or AUTOMATE. Without an assertion, a PS has its certificate's profession code.
+   */
+  readonly roles: readonly string[];
+  /** Identifiant_Structure; an ORG caller's own structure when the assertion gives none. */
+  readonly structureId?: string;
+  /** Secteur_Activite */
+  readonly sectorCode?: string;
+  /** urn:oasis:names:tc:xacml:2.0:resource:resource-id, as given (e.g. `NIR^^^&OID&ISO`). */
+  readonly patientId?: string;
+  readonly software?: SoftwareIdentity;
+  readonly assertion?: AssertionIdentity;
+  readonly certificate: CertificateIdentity;
+}
+
 /** A health professional authenticated by a CPS-style (PS) certificate. */
-export interface ProfessionalPrincipal {
+export interface ProfessionalPrincipal extends AccessContext {
   readonly kind: 'PS';
   /** idNat_PS: 8+RPPS, 0+ADELI, 3+FINESS-based (CPE). */
   readonly subjectId: string;
@@ -20,21 +59,17 @@ export interface ProfessionalPrincipal {
   /** TRE_G15 profession code derived from the certificate's T= label, when known. */
   readonly professionCode?: string;
   readonly professionLabel: string;
-  readonly authenticationMode: AuthenticationMode;
-  readonly purposeOfUse: PurposeOfUse;
-  readonly certificate: CertificateIdentity;
 }
 
 /** An establishment's system authenticated by an ORG certificate: never a person. */
-export interface OrganisationPrincipal {
+export interface OrganisationPrincipal extends AccessContext {
   readonly kind: 'ORG';
   /** Structure idNat from OU, e.g. 1+FINESS. */
   readonly subjectId: string;
   readonly serviceName: string;
   readonly organisationName: string;
-  readonly authenticationMode: AuthenticationMode;
-  readonly purposeOfUse: PurposeOfUse;
-  readonly certificate: CertificateIdentity;
+  /** The person acting or responsible (the assertion's sub); absent without an assertion. */
+  readonly responsibleSubjectId?: string;
 }
 
 export type Principal = ProfessionalPrincipal | OrganisationPrincipal;

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from 
 import { DomainError, Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
+import { AssertionVerifier } from './assertion';
 import { principalFromCertificate } from './pki';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
@@ -38,14 +39,35 @@ export function principalOfSocket(socket: TLSSocket): Principal {
   return identity;
 }
 
-/** Every request must come over mutual TLS with a certificate of a known IGC-Santé profile. */
+/**
+ * Every request must come over mutual TLS with a certificate of a known IGC-Santé profile. An
+ * access assertion (`Authorization: Bearer <JWS>`) then says who acts, how and for what; it may
+ * differ from one request to the next on the same connection, so it is verified per request.
+ */
 @Injectable()
 export class ClientCertificateGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
+  constructor(private readonly assertions: AssertionVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.principal = principalOfSocket(request.socket as TLSSocket);
+    const presenter = principalOfSocket(request.socket as TLSSocket);
+    const token = bearerToken(request.headers.authorization);
+    request.principal =
+      token === undefined ? presenter : await this.assertions.verify(token, presenter);
     return true;
   }
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer +(\S+) *$/i.exec(authorization);
+  if (!match) {
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      'The Authorization header must be "Bearer <access assertion (JWS)>"',
+    );
+  }
+  return match[1];
 }
 
 /** The authenticated principal of the current request (set by ClientCertificateGuard). */

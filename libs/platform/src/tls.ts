@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { X509Certificate } from 'node:crypto';
 import type { ServerOptions } from 'node:https';
+import { parseCertificateBundle } from './assertion';
 import type { AppConfig } from './config';
-import { ensureDevPki } from './pki';
+import { type DevPki, ensureDevPki } from './pki';
 
 export interface TlsSetup {
   readonly options: ServerOptions;
@@ -29,7 +31,7 @@ export function tlsSetup(config: AppConfig): TlsSetup {
       },
     };
   }
-  const pki = ensureDevPki(join(config.dataDir, 'pki'));
+  const pki = devPki(config);
   return {
     options: {
       key: readFileSync(pki.serverKeyPath),
@@ -40,6 +42,22 @@ export function tlsSetup(config: AppConfig): TlsSetup {
     },
     devPkiDir: pki.dir,
   };
+}
+
+/**
+ * The CA certificates (TRUSTED_CA, or the development CA) that client certificates and the
+ * signers of access assertions must chain to.
+ */
+export function trustedCertificates(config: AppConfig): X509Certificate[] {
+  const path = config.tls?.trustedCaPath ?? devPki(config).caPath;
+  const certificates = parseCertificateBundle(readFileSync(path));
+  if (certificates.length === 0) throw new Error(`No PEM certificate in ${path}`);
+  return certificates;
+}
+
+/** Generated on first use, then reused: calling it again rewrites nothing. */
+function devPki(config: AppConfig): DevPki {
+  return ensureDevPki(join(config.dataDir, 'pki'));
 }
 
 /** CRLs may be PEM or DER; Node's TLS wants PEM. */

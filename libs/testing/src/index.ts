@@ -1,3 +1,5 @@
 export * from './bundle-builder';
 export * from './patients';
 export * from './fixtures';
+export * from './assertions';
+export * from './test-certificates';

@@ -50,6 +50,7 @@ describe('principalFromCertificate', () => {
         professionLabel: 'Médecin',
         authenticationMode: 'DIRECTE',
         purposeOfUse: 'normal',
+        roles: ['10'],
         certificate: {
           serialNumber: cert.serialNumber,
           issuer: 'CN=Profile Test CA',
@@ -142,6 +143,8 @@ describe('principalFromCertificate', () => {
         organisationName: 'Laboratoire, Biologie & Cie',
         authenticationMode: 'INDIRECTE',
         purposeOfUse: 'normal',
+        roles: [],
+        structureId: '1690000000',
         certificate: {
           serialNumber: cert.serialNumber,
           issuer: cert.issuer,

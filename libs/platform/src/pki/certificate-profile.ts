@@ -62,15 +62,17 @@ function professionalFrom(
   const subjectId = required(subject, 'CN');
   if (!ID_NAT_PS.test(subjectId)) throw unauthenticated(`CN is not an idNat_PS: ${subjectId}`);
   const professionLabel = required(subject, 'title');
+  const professionCode = professionCodeFromLabel(professionLabel);
   return {
     kind: 'PS',
     subjectId,
     family: required(subject, 'SN'),
     given: required(subject, 'GN'),
-    professionCode: professionCodeFromLabel(professionLabel),
+    professionCode,
     professionLabel,
     authenticationMode: 'DIRECTE',
     purposeOfUse: 'normal',
+    roles: professionCode ? [professionCode] : [],
     certificate,
   };
 }
@@ -90,6 +92,8 @@ function organisationFrom(
     organisationName: required(subject, 'O'),
     authenticationMode: 'INDIRECTE',
     purposeOfUse: 'normal',
+    roles: [],
+    structureId: subjectId,
     certificate,
   };
 }

@@ -1,0 +1,3 @@
+export * from './assertion-claims';
+export * from './assertion-verifier';
+export * from './certificate-chain';

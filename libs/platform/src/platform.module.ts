@@ -1,0 +1,23 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AssertionVerifier, TRUSTED_CERTIFICATES } from './assertion';
+import type { AppConfig } from './config';
+import { trustedCertificates } from './tls';
+
+/**
+ * What ClientCertificateGuard needs, wherever a module uses it: the trusted CA certificates and
+ * the access-assertion verifier. Global, so feature modules need not import it.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: TRUSTED_CERTIFICATES, useFactory: () => trustedCertificates(config) },
+        AssertionVerifier,
+      ],
+      exports: [TRUSTED_CERTIFICATES, AssertionVerifier],
+    };
+  }
+}
