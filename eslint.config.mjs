@@ -10,6 +10,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = {
   domain: [
     'access-control',
+    'audit',
     'platform',
     'persistence',
     'registry',
@@ -18,6 +19,15 @@ const LAYERS = {
     'testing',
   ],
   'access-control': [
+    'platform',
+    'persistence',
+    'registry',
+    'document-repository',
+    'mhd',
+    'testing',
+  ],
+  audit: [
+    'access-control',
     'platform',
     'persistence',
     'registry',

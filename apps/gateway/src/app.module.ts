@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessControlModule } from '@passerelle/access-control';
+import { AuditModule } from '@passerelle/audit';
 import { MhdModule } from '@passerelle/mhd';
 import { PersistenceModule } from '@passerelle/persistence';
 import { type AppConfig, PlatformModule } from '@passerelle/platform';
+import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
 
 @Module({})
@@ -11,6 +14,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(config),
+        AuditModule,
+        AccessControlModule.forRoot({
+          habilitationMatrix: habilitationMatrix(config.habilitationMatrixFile),
+          patientChannelStructureIds: config.patientChannelStructureIds,
+        }),
         PersistenceModule.forRoot({
           databaseUrl: config.databaseUrl,
           dataDir: config.dataDir,

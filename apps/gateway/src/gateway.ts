@@ -1,7 +1,8 @@
 import { INestApplication, LogLevel, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
+import { AuditTrail } from '@passerelle/audit';
+import { FhirExceptionFilter, answerFhirError, attachAuditContext } from '@passerelle/mhd';
 import { AppConfig, tlsSetup } from '@passerelle/platform';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -32,13 +33,14 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
     abortOnError: false,
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
   });
+  const auditTrail = app.get(AuditTrail);
   app.disable('x-powered-by');
-  app.use('/fhir', requireJsonBody);
+  app.use('/fhir', attachAuditContext, requireJsonBody);
   app.use(json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
-  app.use('/fhir', (error: unknown, _request: Request, response: Response, next: NextFunction) =>
-    error ? answerFhirError(error, response) : next(),
+  app.use('/fhir', (error: unknown, request: Request, response: Response, next: NextFunction) =>
+    error ? void answerFhirError(error, request, response, auditTrail) : next(),
   );
-  app.useGlobalFilters(new FhirExceptionFilter());
+  app.useGlobalFilters(new FhirExceptionFilter(auditTrail));
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -46,28 +48,18 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
 }
 
 /** Requests with a body must send FHIR JSON (or JSON Patch): anything else is 415. */
-function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
+function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+  const length = request.headers['content-length'];
   const hasBody =
-    (request.headers['content-length'] !== '0' &&
-      request.headers['content-length'] !== undefined) ||
-    request.headers['transfer-encoding'] !== undefined;
+    (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
   const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
   if (hasBody && (!type || !FHIR_BODY_TYPES.includes(type))) {
-    response
-      .status(415)
-      .type('application/fhir+json')
-      .send(
-        JSON.stringify({
-          resourceType: 'OperationOutcome',
-          issue: [
-            {
-              severity: 'error',
-              code: 'not-supported',
-              diagnostics: `Unsupported Content-Type ${type ?? '(none)'}: send application/fhir+json`,
-            },
-          ],
-        }),
-      );
+    next(
+      Object.assign(new Error(`Unsupported Content-Type ${type ?? '(none)'}`), {
+        status: 415,
+        type: 'unsupported.media.type',
+      }),
+    );
     return;
   }
   next();

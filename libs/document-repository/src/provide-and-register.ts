@@ -3,6 +3,7 @@ import {
   DocumentContent,
   DomainError,
   ErrorDetail,
+  Submitter,
   digestContent,
   newEntryUuid,
 } from '@passerelle/domain';
@@ -23,7 +24,11 @@ import {
 export class ProvideAndRegisterDocumentSet {
   constructor(private readonly register: RegisterDocumentSet) {}
 
-  execute(draft: SubmissionDraft, repositoryUniqueId: string): Promise<RegisteredSubmission> {
+  execute(
+    draft: SubmissionDraft,
+    repositoryUniqueId: string,
+    submitter?: Submitter,
+  ): Promise<RegisteredSubmission> {
     const problems: ErrorDetail[] = [];
     const contents = new Map<string, DocumentContent>();
     const documents = draft.documents.map((document) => {
@@ -46,7 +51,7 @@ export class ProvideAndRegisterDocumentSet {
       };
     });
     if (problems.length > 0) throw DomainError.of([...problems, ...metadataProblems(draft)]);
-    return this.register.execute({ ...draft, documents }, contents);
+    return this.register.execute({ ...draft, documents }, contents, submitter);
   }
 }
 

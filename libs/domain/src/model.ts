@@ -80,10 +80,31 @@ export interface DocumentEntry {
   readonly sourcePatientId: string;
   readonly sourcePatientInfo?: SourcePatientInfo;
   readonly referenceIds: readonly string[];
+  /** Who provided the document: with the authors, the only ones who may change or delete it. */
+  readonly submitter?: Submitter;
   /** Repository content this entry describes (absent for a register-only ITI-42 entry). */
   readonly contentId?: string;
   readonly submissionSetUuid: string;
   readonly submissionTime: Date;
+}
+
+/** The authenticated caller that provided a document (a PS, or an ORG system). */
+export interface Submitter {
+  readonly kind: 'PS' | 'ORG';
+  readonly subjectId: string;
+  readonly structureId?: string;
+}
+
+/** Ids that count as "the author" of an entry: author persons, institutions and the submitter. */
+export function authorIdsOf(entry: Pick<DocumentEntry, 'authors' | 'submitter'>): string[] {
+  const ids = entry.authors.flatMap((author) => [
+    ...(author.person?.id ? [author.person.id] : []),
+    ...author.institutions.flatMap((institution) => (institution.id ? [institution.id] : [])),
+  ]);
+  const submitter = entry.submitter;
+  if (submitter)
+    ids.push(submitter.subjectId, ...(submitter.structureId ? [submitter.structureId] : []));
+  return [...new Set(ids)];
 }
 
 export interface SubmissionSet {

@@ -36,8 +36,24 @@ export interface DocumentQuery {
   readonly uniqueIds?: readonly string[];
   readonly logicalIds?: readonly string[];
   readonly referenceIds?: readonly string[];
+  /** What the caller may see (access control), applied in the query so counts leak nothing. */
+  readonly visibility?: VisibilityFilter;
   readonly limit: number;
   readonly offset: number;
+}
+
+/**
+ * Documents authored by `authorIds` are always visible; others only if of an allowed type,
+ * carrying none of the hidden confidentiality codes, and not deleted. `onlyAuthored` restricts
+ * the caller to its own documents (an establishment's system).
+ */
+export interface VisibilityFilter {
+  readonly authorIds: readonly string[];
+  readonly onlyAuthored: boolean;
+  /** Allowed type codes; undefined: every type. */
+  readonly typeCodes?: readonly string[];
+  /** `system|code` confidentiality keys that hide a document. */
+  readonly hiddenConfidentialityKeys: readonly string[];
 }
 
 export interface Page<T> {

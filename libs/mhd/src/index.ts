@@ -7,3 +7,4 @@ export * from './document-reference';
 export * from './search-parameters';
 export * from './patient-reference';
 export * from './patient-resource';
+export * from './request-scope';

@@ -1,6 +1,6 @@
 import type { CodeableConcept, Extension, Identifier, List, ListEntry } from 'fhir/r4';
 import { DomainError, Folder, PatientId, SubmissionSet, stripUrnUuid } from '@passerelle/domain';
-import type { FolderDraft, SubmissionSetDraft } from '@passerelle/registry';
+import type { FolderDraft, ListMember, SubmissionSetDraft } from '@passerelle/registry';
 import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
 import { authorsFrom } from './contained';
 import { MHD } from './mhd-constants';
@@ -80,13 +80,15 @@ function listType(kind: ListKind): CodeableConcept {
   return { coding: [{ system: MHD.listTypes, code: kind }] };
 }
 
-function entriesOf(memberLogicalIds: readonly string[]): ListEntry[] {
-  return memberLogicalIds.map((id) => ({
-    item: { reference: `DocumentReference/${stripUrnUuid(id)}` },
+function entriesOf(members: readonly ListMember[]): ListEntry[] {
+  return members.map(({ kind, id }) => ({
+    item: {
+      reference: `${kind === 'document' ? 'DocumentReference' : 'List'}/${stripUrnUuid(id)}`,
+    },
   }));
 }
 
-export function listFromSubmissionSet(set: SubmissionSet, members: readonly string[]): List {
+export function listFromSubmissionSet(set: SubmissionSet, members: readonly ListMember[]): List {
   return {
     resourceType: 'List',
     id: stripUrnUuid(set.entryUuid),
@@ -113,7 +115,7 @@ export function listFromSubmissionSet(set: SubmissionSet, members: readonly stri
   };
 }
 
-export function listFromFolder(folder: Folder, members: readonly string[]): List {
+export function listFromFolder(folder: Folder, members: readonly ListMember[]): List {
   return {
     resourceType: 'List',
     id: stripUrnUuid(folder.entryUuid),

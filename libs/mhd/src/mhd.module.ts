@@ -3,6 +3,7 @@ import { DocumentRepositoryModule } from '@passerelle/document-repository';
 import { RegistryModule } from '@passerelle/registry';
 import { FhirController } from './fhir.controller';
 import { MHD_OPTIONS, MhdOptions } from './mhd-options';
+import { ManagementService } from './management.service';
 import { MhdService } from './mhd.service';
 
 @Module({})
@@ -12,7 +13,7 @@ export class MhdModule {
       module: MhdModule,
       imports: [RegistryModule, DocumentRepositoryModule],
       controllers: [FhirController],
-      providers: [{ provide: MHD_OPTIONS, useValue: options }, MhdService],
+      providers: [{ provide: MHD_OPTIONS, useValue: options }, MhdService, ManagementService],
     };
   }
 }

@@ -1,4 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import {
+  ACCESS_STATE_STORE,
+  AccessControl,
+  AccessStateStore,
+  Grant,
+} from '@passerelle/access-control';
 import type { Bundle, BundleEntry, DocumentReference, FhirResource, List, Patient } from 'fhir/r4';
 import {
   DocumentContent,
@@ -6,18 +12,20 @@ import {
   DomainError,
   PatientId,
   PatientRecord,
-  Principal,
+  principalLabel,
   stripUrnUuid,
 } from '@passerelle/domain';
 import { ProvideAndRegisterDocumentSet, RetrieveDocument } from '@passerelle/document-repository';
 import {
   DocumentQueries,
+  ListMember,
   PatientRecords,
   RegisteredSubmission,
   UpdateDocumentMetadata,
 } from '@passerelle/registry';
 import { uniqueIdFromUri } from './code-systems';
 import { documentReferenceFrom } from './document-reference';
+import { RequestScope, submitterOf } from './request-scope';
 import { listFromFolder, listFromSubmissionSet } from './list';
 import { MHD_OPTIONS, MhdOptions } from './mhd-options';
 import { metadataChangeFrom } from './metadata-patch';
@@ -36,12 +44,30 @@ export class MhdService {
     private readonly queries: DocumentQueries,
     private readonly records: PatientRecords,
     private readonly updates: UpdateDocumentMetadata,
+    private readonly access: AccessControl,
+    @Inject(ACCESS_STATE_STORE) private readonly accessState: AccessStateStore,
   ) {}
 
   /** ITI-65 Provide Document Bundle. */
-  async provideBundle(body: unknown, baseUrl: string): Promise<Bundle> {
+  async provideBundle(body: unknown, baseUrl: string, scope: RequestScope): Promise<Bundle> {
+    scope.audit.begin('ITI-65', 'document.provide');
     const request = provideRequestFrom(body);
-    const result = await this.provide.execute(request.draft, this.options.repositoryUniqueId);
+    const patientId = request.draft.submissionSet.patientId;
+    if (patientId) {
+      await this.access.authorize(scope.audit, scope.principal, patientId.key, 'document.provide');
+    }
+    const result = await this.provide.execute(
+      request.draft,
+      this.options.repositoryUniqueId,
+      submitterOf(scope.principal),
+    );
+    const added = result.documents.filter((d) => !d.alreadyRegistered).map((d) => d.entry);
+    scope.audit.documents = result.documents.map((d) => d.entry.uniqueId);
+    if (added.length > 0) {
+      scope.audit.notify('new-document', {
+        documents: added.map((entry) => ({ uniqueId: entry.uniqueId, title: entry.title })),
+      });
+    }
     return {
       resourceType: 'Bundle',
       type: 'transaction-response',
@@ -50,48 +76,68 @@ export class MhdService {
   }
 
   /** ITI-67 Find Document References. */
-  async findDocumentReferences(params: QueryParameters, baseUrl: string): Promise<Bundle> {
+  async findDocumentReferences(
+    params: QueryParameters,
+    baseUrl: string,
+    scope: RequestScope,
+  ): Promise<Bundle> {
+    scope.audit.begin('ITI-67', 'document.consult');
     const query = documentQueryFrom(params, this.options.maxPageSize);
-    const page = await this.queries.findDocuments(query);
+    const grant = await this.consult(scope, query.patientKey);
+    const page = await this.queries.findDocuments({
+      ...query,
+      visibility: this.access.visibility(grant),
+    });
+    scope.audit.documents = page.items.map((entry) => entry.uniqueId);
     const resources = page.items.map((entry) => documentReferenceFrom(entry, baseUrl));
     return searchSet(resources, page.total, query, params, `${baseUrl}/DocumentReference`);
   }
 
-  async readDocumentReference(id: string, baseUrl: string): Promise<DocumentReference> {
-    return documentReferenceFrom(await this.documentById(id), baseUrl);
+  async readDocumentReference(
+    id: string,
+    baseUrl: string,
+    scope: RequestScope,
+  ): Promise<DocumentReference> {
+    scope.audit.begin('ITI-67', 'document.consult');
+    const entry = await this.visibleDocument(scope, await this.documentById(id));
+    return documentReferenceFrom(entry, baseUrl);
   }
 
   /** ITI-66 Find Document Lists. */
-  async findLists(params: QueryParameters, baseUrl: string): Promise<Bundle> {
+  async findLists(params: QueryParameters, baseUrl: string, scope: RequestScope): Promise<Bundle> {
+    scope.audit.begin('ITI-66', 'document.consult');
     const { kinds, query } = listQueryFrom(params, this.options.maxPageSize);
-    const lists: List[] = [];
-    let total = 0;
-    if (kinds.includes('submissionset')) {
-      const sets = await this.queries.findSubmissionSets(query);
-      const members = await this.queries.membersOf(
-        query.patientKey,
-        sets.items.map((s) => s.entryUuid),
-      );
-      lists.push(
-        ...sets.items.map((s) => listFromSubmissionSet(s, members.get(s.entryUuid) ?? [])),
-      );
-      total += sets.total;
-    }
-    if (kinds.includes('folder')) {
-      const folders = await this.queries.findFolders(query.patientKey, query.limit, query.offset);
-      const members = await this.queries.membersOf(
-        query.patientKey,
-        folders.items.map((f) => f.entryUuid),
-      );
-      lists.push(...folders.items.map((f) => listFromFolder(f, members.get(f.entryUuid) ?? [])));
-      total += folders.total;
-    }
-    return searchSet(lists, total, query, params, `${baseUrl}/List`);
+    const grant = await this.consult(scope, query.patientKey);
+    const sets = kinds.includes('submissionset')
+      ? await this.queries.findSubmissionSets(query)
+      : { items: [], total: 0 };
+    const folders = kinds.includes('folder')
+      ? await this.queries.findFolders(query.patientKey, query.limit, query.offset)
+      : { items: [], total: 0 };
+    const members = await this.queries.membersOf(query.patientKey, [
+      ...sets.items.map((s) => s.entryUuid),
+      ...folders.items.map((f) => f.entryUuid),
+    ]);
+    const visible = await this.visibleMembers(
+      grant,
+      query.patientKey,
+      [...members.values()].flat(),
+    );
+    const lists: List[] = [
+      ...sets.items.map((s) => listFromSubmissionSet(s, visible(members.get(s.entryUuid)))),
+      ...folders.items.map((f) => listFromFolder(f, visible(members.get(f.entryUuid)))),
+    ];
+    return searchSet(lists, sets.total + folders.total, query, params, `${baseUrl}/List`);
   }
 
-  /** ITI-68 Retrieve Document: the bytes as provided. */
-  retrieveBinary(id: string): Promise<DocumentContent> {
-    return this.retrieve.byContentId(id);
+  /** ITI-68 Retrieve Document: the bytes as provided, if the caller may see the document. */
+  async retrieveBinary(id: string, scope: RequestScope): Promise<DocumentContent> {
+    scope.audit.begin('ITI-68', 'document.consult');
+    const content = await this.retrieve.byContentId(id);
+    const entry = await this.queries.findDocumentByContent(content.patientKey, id);
+    if (!entry) throw new DomainError('DOCUMENT_NOT_FOUND', 'No such document');
+    await this.visibleDocument(scope, entry);
+    return content;
   }
 
   /** Conditional (by identifier) or direct metadata update through JSON Patch. */
@@ -99,11 +145,23 @@ export class MhdService {
     target: { id?: string; identifier?: string },
     patch: unknown,
     baseUrl: string,
+    scope: RequestScope,
   ): Promise<DocumentReference> {
+    scope.audit.begin('metadata-update', 'document.update');
     const current = target.id
       ? await this.documentById(target.id)
       : await this.documentByIdentifier(target.identifier);
     const change = metadataChangeFrom(documentReferenceFrom(current, baseUrl), patch);
+    const action = change.status === 'Deleted' ? 'document.delete' : 'document.update';
+    const grant = await this.access.authorize(
+      scope.audit,
+      scope.principal,
+      current.patientKey,
+      action,
+    );
+    this.hideUnlessVisible(scope, grant, current);
+    this.access.assertMayChange(scope.audit, grant, current);
+    scope.audit.documents = [current.uniqueId];
     const updated = await this.updates.execute(current, change);
     return documentReferenceFrom(updated, baseUrl);
   }
@@ -112,10 +170,13 @@ export class MhdService {
   async openRecord(
     body: unknown,
     ifNoneExist: string | undefined,
-    principal: Principal,
+    scope: RequestScope,
   ): Promise<{ patient: Patient; created: boolean }> {
+    scope.audit.begin('record-open', 'record.manage');
     const patient = asPatient(body);
     const patientId = insOf(patient);
+    const { principal } = scope;
+    await this.access.authorize(scope.audit, principal, patientId.key, 'record.manage');
     if (ifNoneExist !== undefined) checkIfNoneExist(ifNoneExist, patientId);
     const existing = await this.records.find(patientId);
     if (existing && ifNoneExist === undefined) {
@@ -127,10 +188,20 @@ export class MhdService {
       birthDate: patient.birthDate,
       gender: patient.gender,
     });
+    if (created && principal.kind === 'PS') {
+      await this.accessState.declareAuthorisation({
+        patientKey: record.patientKey,
+        subjectId: principal.subjectId,
+        state: 'valid',
+        expressConsent: false,
+        declaredBy: principalLabel(principal),
+      });
+    }
     return { patient: patientResourceFrom(record), created };
   }
 
-  async searchRecords(params: QueryParameters): Promise<Bundle> {
+  async searchRecords(params: QueryParameters, scope: RequestScope): Promise<Bundle> {
+    scope.audit.begin('record-status', 'record.status');
     const identifier = params.identifier;
     const id = params._id;
     let patientId: PatientId;
@@ -140,6 +211,9 @@ export class MhdService {
       throw new DomainError('METADATA_MISSING', 'Search Patient by identifier=<system>|<value>');
     }
     const record = await this.records.find(patientId);
+    if (record) {
+      await this.access.authorize(scope.audit, scope.principal, record.patientKey, 'record.status');
+    }
     return {
       resourceType: 'Bundle',
       type: 'searchset',
@@ -148,10 +222,49 @@ export class MhdService {
     };
   }
 
-  async readRecord(id: string): Promise<Patient> {
+  async readRecord(id: string, scope: RequestScope): Promise<Patient> {
+    scope.audit.begin('record-status', 'record.status');
     const record: PatientRecord | undefined = await this.records.find(patientIdFromResourceId(id));
     if (!record) throw new DomainError('RESOURCE_NOT_FOUND', `Unknown Patient/${id}`);
+    await this.access.authorize(scope.audit, scope.principal, record.patientKey, 'record.status');
     return patientResourceFrom(record);
+  }
+
+  /** Patient-level consult decision (explicit denial) for a search or a read. */
+  private consult(scope: RequestScope, patientKey: string): Promise<Grant> {
+    return this.access.authorize(scope.audit, scope.principal, patientKey, 'document.consult');
+  }
+
+  /** A document the caller may not see is reported exactly like one that does not exist. */
+  private async visibleDocument(scope: RequestScope, entry: DocumentEntry): Promise<DocumentEntry> {
+    const grant = await this.consult(scope, entry.patientKey);
+    this.hideUnlessVisible(scope, grant, entry);
+    scope.audit.documents = [entry.uniqueId];
+    return entry;
+  }
+
+  private hideUnlessVisible(scope: RequestScope, grant: Grant, entry: DocumentEntry): void {
+    if (!this.access.canSee(grant, entry)) {
+      scope.audit.denied('DOCUMENT_HIDDEN');
+      throw new DomainError('DOCUMENT_NOT_FOUND', 'No such document');
+    }
+  }
+
+  /** Keeps, of lists' members, the documents the caller may see (and every folder). */
+  private async visibleMembers(grant: Grant, patientKey: string, members: readonly ListMember[]) {
+    const documentIds = members.filter((m) => m.kind === 'document').map((m) => m.id);
+    const page = documentIds.length
+      ? await this.queries.findDocuments({
+          patientKey,
+          logicalIds: documentIds,
+          visibility: this.access.visibility(grant),
+          limit: documentIds.length,
+          offset: 0,
+        })
+      : { items: [] };
+    const visible = new Set(page.items.map((entry) => entry.logicalId));
+    return (listMembers: readonly ListMember[] | undefined) =>
+      (listMembers ?? []).filter((m) => m.kind === 'folder' || visible.has(m.id));
   }
 
   private async documentById(id: string): Promise<DocumentEntry> {

@@ -1,4 +1,4 @@
-import type { CodeFilter, DocumentQuery, TimeRange } from '@passerelle/domain';
+import type { CodeFilter, DocumentQuery, TimeRange, VisibilityFilter } from '@passerelle/domain';
 
 /** A parameterised SQL fragment builder: values never enter the SQL text. */
 class Conditions {
@@ -41,6 +41,20 @@ function timeRange(conditions: Conditions, column: string, range: TimeRange | un
   if (range?.to) conditions.add(`${column} < ${conditions.param(range.to)}`);
 }
 
+/** What the caller may see: its own documents, and others within its habilitations. */
+function visibilityClause(c: Conditions, visibility: VisibilityFilter): string {
+  const authored = `author_ids && ${c.param(visibility.authorIds)}::text[]`;
+  if (visibility.onlyAuthored) return authored;
+  const visible = [
+    `status <> 'Deleted'`,
+    `NOT (confidentiality_keys && ${c.param(visibility.hiddenConfidentialityKeys)}::text[])`,
+    ...(visibility.typeCodes
+      ? [`split_part(type_key, '|', 2) = ANY(${c.param(visibility.typeCodes)}::text[])`]
+      : []),
+  ];
+  return `(${authored} OR (${visible.join(' AND ')}))`;
+}
+
 /** SELECT of the latest version of the patient's documents that match, with the total count. */
 export function documentSearchSql(query: DocumentQuery): { text: string; params: unknown[] } {
   const c = new Conditions();
@@ -77,6 +91,7 @@ export function documentSearchSql(query: DocumentQuery): { text: string; params:
   if (query.uniqueIds?.length) c.add(`unique_id = ANY(${c.param(query.uniqueIds)})`);
   if (query.logicalIds?.length) c.add(`logical_id = ANY(${c.param(query.logicalIds)})`);
   if (query.referenceIds?.length) c.add(`reference_ids && ${c.param(query.referenceIds)}::text[]`);
+  if (query.visibility) c.add(visibilityClause(c, query.visibility));
   const limit = c.param(query.limit);
   const offset = c.param(query.offset);
   return {

@@ -1,9 +1,12 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
-import { PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
+import { ACCESS_STATE_STORE, PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
+import { AUDIT_STORE, NOTIFICATION_OUTBOX } from '@passerelle/audit';
 import { CONTENT_STORE } from '@passerelle/document-repository';
 import { PATIENT_RECORD_STORE, REGISTRY_STORE } from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import { Database, DatabaseOptions, openDatabase } from './database';
+import { PostgresAccessStateStore } from './postgres-access-state-store';
+import { PostgresAuditStore } from './postgres-audit-store';
 import { PostgresProfessionalDirectory } from './postgres-professional-directory';
 import { PostgresRegistryStore } from './postgres-registry-store';
 
@@ -42,6 +45,11 @@ export class PersistenceModule {
         { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
         PostgresProfessionalDirectory,
         { provide: PROFESSIONAL_DIRECTORY, useExisting: PostgresProfessionalDirectory },
+        PostgresAccessStateStore,
+        { provide: ACCESS_STATE_STORE, useExisting: PostgresAccessStateStore },
+        PostgresAuditStore,
+        { provide: AUDIT_STORE, useExisting: PostgresAuditStore },
+        { provide: NOTIFICATION_OUTBOX, useExisting: PostgresAuditStore },
       ],
       exports: [
         DataSource,
@@ -49,6 +57,9 @@ export class PersistenceModule {
         PATIENT_RECORD_STORE,
         CONTENT_STORE,
         PROFESSIONAL_DIRECTORY,
+        ACCESS_STATE_STORE,
+        AUDIT_STORE,
+        NOTIFICATION_OUTBOX,
       ],
     };
   }

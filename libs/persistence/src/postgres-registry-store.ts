@@ -156,6 +156,17 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     };
   }
 
+  async findLatestDocumentByContent(
+    patientKey: string,
+    contentId: string,
+  ): Promise<DocumentEntry | undefined> {
+    const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
+      select: { entryUuid: true, version: true, status: true, metadata: true },
+      where: { patientKey, contentId, isLatest: true },
+    });
+    return row ? documentEntryFromRow(row) : undefined;
+  }
+
   async findLatestDocument(logicalId: string): Promise<DocumentEntry | undefined> {
     const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
       select: { entryUuid: true, version: true, status: true, metadata: true },
@@ -267,16 +278,8 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     return new Map(rows.map((row) => [row.entryUuid, row.logicalId]));
   }
 
-  /** Content of a document whose latest version is not logically deleted. */
   async read(contentId: string): Promise<DocumentContent | undefined> {
-    const row = await this.dataSource.manager
-      .createQueryBuilder(DocumentContentRow, 'c')
-      .where('c.content_id = :contentId', { contentId })
-      .andWhere(
-        `EXISTS (SELECT 1 FROM document_entry e WHERE e.patient_key = c.patient_key
-           AND e.content_id = c.content_id AND e.is_latest AND e.status <> 'Deleted')`,
-      )
-      .getOne();
+    const row = await this.dataSource.manager.findOneBy(DocumentContentRow, { contentId });
     return row ? contentFromRow(row) : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { authorIdsOf } from '@passerelle/domain';
 import type {
   Association,
   Author,
@@ -51,6 +52,7 @@ export function documentEntryToRow(entry: DocumentEntry, isLatest: boolean): Doc
     eventKeys: entry.eventCodes.map(codeKey),
     confidentialityKeys: entry.confidentialityCodes.map(codeKey),
     authorNames: authorNameTokens(entry.authors),
+    authorIds: authorIdsOf(entry),
     referenceIds: [...entry.referenceIds],
     creationTime,
     serviceStartTime: serviceStartTime ?? null,

@@ -24,6 +24,10 @@ export interface AppConfig {
   readonly maxPageSize: number;
   /** Base URL written into attachment URLs; derived from the request when absent. */
   readonly publicBaseUrl?: string;
+  /** Replaces the default habilitation matrix (fixtures/access/habilitation-matrix.json). */
+  readonly habilitationMatrixFile?: string;
+  /** Structure ids (ORG certificates' OU) of the systems acting for patients: their portal. */
+  readonly patientChannelStructureIds: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
+    habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
+    patientChannelStructureIds: list(env.PATIENT_CHANNEL_STRUCTURES),
   };
 }
 
@@ -59,10 +65,7 @@ function tlsConfig(env: NodeJS.ProcessEnv): AppConfig['tls'] {
   if (!certPath || !keyPath || !trustedCaPath) {
     throw new ConfigError('TLS_CERT, TLS_KEY and TRUSTED_CA must be set together');
   }
-  const crlPaths = (env.CRL_FILES ?? '')
-    .split(',')
-    .map((path) => path.trim())
-    .filter(Boolean);
+  const crlPaths = list(env.CRL_FILES);
   return { certPath, keyPath, trustedCaPath, crlPaths };
 }
 
@@ -95,6 +98,13 @@ function oid(value: string, name: string): string {
     throw new ConfigError(`${name} must be an OID, got "${value}"`);
   }
   return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -10,6 +10,11 @@ import type {
 } from '@passerelle/domain';
 import { REGISTRY_STORE, RegistryStore } from './ports';
 
+export interface ListMember {
+  readonly kind: 'document' | 'folder';
+  readonly id: string;
+}
+
 /** Read side of the registry (ITI-18 / ITI-66 / ITI-67): every query is scoped to one patient. */
 @Injectable()
 export class DocumentQueries {
@@ -21,6 +26,10 @@ export class DocumentQueries {
 
   findDocument(logicalId: string): Promise<DocumentEntry | undefined> {
     return this.store.findLatestDocument(logicalId);
+  }
+
+  findDocumentByContent(patientKey: string, contentId: string): Promise<DocumentEntry | undefined> {
+    return this.store.findLatestDocumentByContent(patientKey, contentId);
   }
 
   /** The latest version of the document with this uniqueId, whichever patient it belongs to. */
@@ -37,21 +46,26 @@ export class DocumentQueries {
     return this.store.findFolders(patientKey, limit, offset);
   }
 
-  /** Members of the given lists, as logical ids of documents or entryUuids of folders. */
+  /** Members of the given lists: documents by logical id, folders by entryUUID. */
   async membersOf(
     patientKey: string,
     listUuids: readonly string[],
-  ): Promise<Map<string, string[]>> {
+  ): Promise<Map<string, ListMember[]>> {
     const associations: Association[] = await this.store.findMembers(patientKey, listUuids);
     const logicalIds = await this.store.logicalIdsOf(
       patientKey,
       associations.map((a) => a.targetUuid),
     );
-    const members = new Map<string, string[]>(listUuids.map((uuid) => [uuid, []]));
+    const members = new Map<string, ListMember[]>(listUuids.map((uuid) => [uuid, []]));
     for (const association of associations) {
+      const logicalId = logicalIds.get(association.targetUuid);
       members
         .get(association.sourceUuid)
-        ?.push(logicalIds.get(association.targetUuid) ?? association.targetUuid);
+        ?.push(
+          logicalId
+            ? { kind: 'document', id: logicalId }
+            : { kind: 'folder', id: association.targetUuid },
+        );
     }
     return members;
   }

@@ -56,6 +56,11 @@ export interface RegistryStore {
     documentUniqueIds: readonly string[],
   ): Promise<SubmissionContext>;
   findDocuments(query: DocumentQuery): Promise<Page<DocumentEntry>>;
+  /** The latest version of the document whose content this is. */
+  findLatestDocumentByContent(
+    patientKey: string,
+    contentId: string,
+  ): Promise<DocumentEntry | undefined>;
   /** The latest version of a document, by its logical id, whatever the patient. */
   findLatestDocument(logicalId: string): Promise<DocumentEntry | undefined>;
   /** Applies the change atomically against `expectedVersion`; returns the new latest entry. */

@@ -8,6 +8,7 @@ import {
   Folder,
   PatientId,
   SubmissionSet,
+  Submitter,
   newEntryUuid,
 } from '@passerelle/domain';
 import { assertRecordOpen } from './patient-records';
@@ -40,6 +41,7 @@ export class RegisterDocumentSet {
   async execute(
     draft: SubmissionDraft,
     contents: ReadonlyMap<string, DocumentContent>,
+    submitter?: Submitter,
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft);
     const patientKey = validated.patientId.key;
@@ -66,7 +68,12 @@ export class RegisterDocumentSet {
     const documents = validated.documents.map(
       (document) =>
         existing.get(document.uniqueId) ??
-        newDocument(document, submissionSet.entryUuid, submissionTime, contents.get(document.ref)),
+        newDocument(document, {
+          submissionSetUuid: submissionSet.entryUuid,
+          submissionTime,
+          content: contents.get(document.ref),
+          submitter,
+        }),
     );
     const folders = draft.folders.map((folder) => ({
       ref: folder.ref,
@@ -181,11 +188,16 @@ function sameContent(
   );
 }
 
+interface Registration {
+  readonly submissionSetUuid: string;
+  readonly submissionTime: Date;
+  readonly content?: DocumentContent;
+  readonly submitter?: Submitter;
+}
+
 function newDocument(
   draft: CompleteDocumentDraft,
-  submissionSetUuid: string,
-  submissionTime: Date,
-  content: DocumentContent | undefined,
+  { submissionSetUuid, submissionTime, content, submitter }: Registration,
 ): RegisteredDocument {
   const entryUuid = newEntryUuid();
   const entry: DocumentEntry = {
@@ -218,6 +230,7 @@ function newDocument(
     sourcePatientInfo: draft.sourcePatientInfo,
     referenceIds: draft.referenceIds,
     contentId: content?.contentId,
+    submitter,
     submissionSetUuid,
     submissionTime,
   };

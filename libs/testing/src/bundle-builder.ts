@@ -18,6 +18,8 @@ export interface DocumentSpec {
   readonly supplyHash?: boolean;
   readonly replaces?: string;
   readonly securityLabels?: string[];
+  /** idNat of the authoring professional (default: Dr Jeanne MARTIN, 810000000017). */
+  readonly authorId?: string;
 }
 
 const AUTHOR = {
@@ -111,7 +113,11 @@ function documentReference(
   return {
     resourceType: 'DocumentReference',
     status: 'current',
-    contained: [AUTHOR],
+    contained: [
+      spec.authorId
+        ? { ...AUTHOR, identifier: [{ ...AUTHOR.identifier[0], value: spec.authorId }] }
+        : AUTHOR,
+    ],
     masterIdentifier: {
       system: 'urn:ietf:rfc:3986',
       value: `urn:oid:${spec.uniqueId ?? freshOid()}`,

@@ -43,7 +43,10 @@ export const SECTOR = {
   OCCUPATIONAL_HEALTH: 'SA66',
 } as const;
 
-const INSURER_SECTORS: readonly string[] = [SECTOR.PRIVATE_INSURANCE, SECTOR.SOCIAL_SECURITY];
+export const INSURER_SECTORS: readonly string[] = [
+  SECTOR.PRIVATE_INSURANCE,
+  SECTOR.SOCIAL_SECURITY,
+];
 
 /** Whether the professional practises for an insurer or the health-insurance fund. */
 export function practisesForAnInsurer(professional: Professional): boolean {

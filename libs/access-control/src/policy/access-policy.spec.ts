@@ -18,6 +18,7 @@ const generaliste: Actor = {
   specialtyCode: 'SM26',
   purposeOfUse: 'normal',
   forbiddenActor: false,
+  patientChannel: false,
 };
 const pharmacien: Actor = {
   ...generaliste,
@@ -32,6 +33,13 @@ const hospital: Actor = {
   structureIds: ['1750000001'],
   purposeOfUse: 'normal',
   forbiddenActor: false,
+  patientChannel: false,
+};
+const portal: Actor = {
+  ...hospital,
+  idNat: '1990000001',
+  structureIds: ['1990000001'],
+  patientChannel: true,
 };
 
 const authorised: PatientAccessState = {
@@ -157,6 +165,34 @@ describe('patient-level decisions', () => {
       authorised,
       'record.status',
       'FORBIDDEN_ACTOR',
+    ],
+    [
+      "the patient's channel blocks a professional",
+      portal,
+      authorised,
+      'patient.decide',
+      'allowed:patient',
+    ],
+    [
+      "the patient's channel reads the access history",
+      portal,
+      authorised,
+      'audit.read',
+      'allowed:patient',
+    ],
+    [
+      "the patient's channel cannot consult documents",
+      portal,
+      authorised,
+      'document.consult',
+      'NOT_PERMITTED',
+    ],
+    [
+      'a PS cannot take decisions reserved to the patient',
+      generaliste,
+      authorised,
+      'patient.decide',
+      'NOT_PERMITTED',
     ],
     [
       'no record',

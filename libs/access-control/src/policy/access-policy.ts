@@ -28,6 +28,12 @@ export function decidePatientAccess(
   if (action === 'record.manage' && !state.recordStatus) return feedingDecision(state);
   if (!state.recordStatus) return deny('NO_RECORD');
   if (action === 'record.status') return { allowed: true, basis: 'status-read', emergency: false };
+  if (actor.patientChannel) {
+    return action === 'patient.decide' || action === 'audit.read'
+      ? { allowed: true, basis: 'patient', emergency: false }
+      : deny('NOT_PERMITTED');
+  }
+  if (action === 'patient.decide') return deny('NOT_PERMITTED');
   if (state.recordStatus === 'closed' && action !== 'record.manage') return deny('RECORD_CLOSED');
   if (state.blocked && !state.medecinTraitant) return deny('BLOCKED');
   if (isMedecinDuTravail(actor) && !state.expressConsent) return deny('EXPRESS_CONSENT_REQUIRED');

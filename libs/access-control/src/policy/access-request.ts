@@ -5,6 +5,7 @@ export type PatientAction =
   | 'record.status'
   | 'record.manage'
   | 'consent.manage'
+  | 'patient.decide'
   | 'audit.read'
   | 'document.provide'
   | 'document.consult'
@@ -27,6 +28,8 @@ export interface Actor {
   readonly accessReason?: string;
   /** Insurers, mutuelles, the health-insurance fund's medical advisers: never let in. */
   readonly forbiddenActor: boolean;
+  /** The patient's own channel (e.g. the patient portal's system), acting for the patient. */
+  readonly patientChannel: boolean;
 }
 
 export type AuthorisationState = 'none' | 'valid' | 'expired' | 'forbidden';
@@ -66,7 +69,8 @@ export type AccessBasis =
   | 'centre_15'
   | 'feeding'
   | 'author'
-  | 'status-read';
+  | 'status-read'
+  | 'patient';
 
 export type DenialReason =
   | 'NO_RECORD'

@@ -30,11 +30,23 @@ export class HabilitationMatrix {
 
   /** The most specific rule wins (profession + specialty, then profession); no rule: no access. */
   mayRead(professionCode: string | undefined, specialtyCode: string | undefined, type: Coded) {
-    if (!professionCode) return false;
-    const types =
-      (specialtyCode && this.byKey.get(key(professionCode, specialtyCode))) ||
-      this.byKey.get(key(professionCode));
+    const types = this.rule(professionCode, specialtyCode);
     return types === '*' || (types?.has(type.code) ?? false);
+  }
+
+  /** The readable type codes, as a query filter; undefined means every type. */
+  readableTypes(professionCode?: string, specialtyCode?: string): string[] | undefined {
+    const types = this.rule(professionCode, specialtyCode);
+    if (types === '*') return undefined;
+    return [...(types ?? [])];
+  }
+
+  private rule(professionCode?: string, specialtyCode?: string) {
+    if (!professionCode) return undefined;
+    return (
+      (specialtyCode && this.byKey.get(key(professionCode, specialtyCode))) ||
+      this.byKey.get(key(professionCode))
+    );
   }
 }
 

@@ -58,6 +58,9 @@ export class DocumentEntryRow {
   @Column({ name: 'author_names', type: 'text', array: true })
   authorNames!: string[];
 
+  @Column({ name: 'author_ids', type: 'text', array: true })
+  authorIds!: string[];
+
   @Column({ name: 'reference_ids', type: 'text', array: true })
   referenceIds!: string[];
 

@@ -1,6 +1,7 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { EntryContentIndex1763900000000 } from './1763900000000-entry-content-index';
 import { SubmissionGuard1763950000000 } from './1763950000000-submission-guard';
+import { AccessAuditNotifications1764100000000 } from './1764100000000-access-audit-notifications';
 import { ProfessionalDirectory1764000000000 } from './1764000000000-professional-directory';
 
 export const MIGRATIONS = [
@@ -8,4 +9,5 @@ export const MIGRATIONS = [
   EntryContentIndex1763900000000,
   SubmissionGuard1763950000000,
   ProfessionalDirectory1764000000000,
+  AccessAuditNotifications1764100000000,
 ];

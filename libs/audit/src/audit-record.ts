@@ -1,0 +1,63 @@
+import type { Principal } from '@passerelle/domain';
+
+export type AuditOutcome = 'allowed' | 'denied' | 'failed';
+
+/** Who acted, as the audit trail keeps it (no key material, no assertion text). */
+export interface AuditedPrincipal {
+  readonly kind: 'PS' | 'ORG';
+  readonly subjectId: string;
+  readonly name: string;
+  readonly professionCode?: string;
+  readonly specialtyCode?: string;
+  readonly structureId?: string;
+  readonly certificateSerial: string;
+  readonly certificateIssuer: string;
+  readonly authenticationMode: string;
+  readonly purposeOfUse: string;
+  readonly accessReason?: string;
+}
+
+/** One request, allowed or denied: written before the answer leaves (no unaudited access). */
+export interface AuditRecord {
+  readonly id: string;
+  readonly patientKey?: string;
+  readonly recordedAt: Date;
+  /** ITI-65, ITI-67, ITI-68, ITI-66, record-open, authorisation… */
+  readonly transaction: string;
+  readonly action: string;
+  readonly outcome: AuditOutcome;
+  readonly reason?: string;
+  readonly emergency: boolean;
+  readonly principal?: AuditedPrincipal;
+  readonly documents: readonly string[];
+  readonly httpStatus: number;
+}
+
+export type NotificationKind = 'new-document' | 'first-access' | 'emergency-access';
+
+/** A message owed to the patient, kept in the outbox until delivered. */
+export interface PatientNotification {
+  readonly id: string;
+  readonly patientKey: string;
+  readonly kind: NotificationKind;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly createdAt: Date;
+}
+
+export function auditedPrincipal(principal: Principal): AuditedPrincipal {
+  const common = {
+    kind: principal.kind,
+    subjectId: principal.subjectId,
+    certificateSerial: principal.certificate.serialNumber,
+    certificateIssuer: principal.certificate.issuer,
+    authenticationMode: principal.authenticationMode,
+    purposeOfUse: principal.purposeOfUse,
+  };
+  return principal.kind === 'PS'
+    ? {
+        ...common,
+        name: `${principal.given} ${principal.family}`.trim(),
+        professionCode: principal.professionCode,
+      }
+    : { ...common, name: principal.organisationName, structureId: principal.subjectId };
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { auditedPrincipal } from './audit-record';
+import type { AuditContext } from './audit-context';
+import { AUDIT_STORE, AuditStore } from './ports';
+
+/** Writes each request's audit entry; a failure to write fails the request (no unaudited access). */
+@Injectable()
+export class AuditTrail {
+  constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
+
+  async complete(context: AuditContext, httpStatus: number): Promise<void> {
+    const outcome =
+      context.outcome ?? (httpStatus < 400 ? 'allowed' : httpStatus === 403 ? 'denied' : 'failed');
+    const reachedPatient = outcome === 'allowed' && httpStatus < 400;
+    await this.store.write({
+      record: {
+        id: context.id,
+        patientKey: context.patientKey,
+        recordedAt: new Date(),
+        transaction: context.transaction,
+        action: context.action,
+        outcome: httpStatus >= 400 && outcome === 'allowed' ? 'failed' : outcome,
+        reason: context.reason,
+        emergency: context.emergency,
+        principal: context.principal && auditedPrincipal(context.principal),
+        documents: context.documents,
+        httpStatus,
+      },
+      notifications: reachedPatient ? context.notifications : [],
+      firstAccess:
+        reachedPatient && context.patientKey && context.firstAccessBy
+          ? { patientKey: context.patientKey, ...context.firstAccessBy }
+          : undefined,
+    });
+  }
+}

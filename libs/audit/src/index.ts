@@ -1,0 +1,5 @@
+export * from './audit-record';
+export * from './audit-context';
+export * from './audit-trail';
+export * from './ports';
+export * from './audit.module';

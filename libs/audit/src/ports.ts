@@ -1,0 +1,35 @@
+import type { Page } from '@passerelle/domain';
+import type { AuditRecord, PatientNotification } from './audit-record';
+
+export const AUDIT_STORE = Symbol('AuditStore');
+
+/** What one request leaves behind: its audit record and the notifications it owes the patient. */
+export interface AuditEntry {
+  readonly record: AuditRecord;
+  readonly notifications: readonly PatientNotification[];
+  /** A professional who consulted: notify the patient if it is the first time. */
+  readonly firstAccess?: {
+    readonly patientKey: string;
+    readonly subjectId: string;
+    readonly name: string;
+  };
+}
+
+export interface AuditStore {
+  /** Writes the audit record, the notifications and the first-access check in one statement. */
+  write(entry: AuditEntry): Promise<void>;
+  findByPatient(patientKey: string, limit: number, offset: number): Promise<Page<AuditRecord>>;
+}
+
+export const NOTIFICATION_OUTBOX = Symbol('NotificationOutbox');
+
+export interface PendingNotification extends PatientNotification {
+  readonly attempts: number;
+}
+
+/** The outbox as the dispatcher sees it: claim due notifications, then settle each. */
+export interface NotificationOutbox {
+  claimDue(limit: number, now: Date): Promise<PendingNotification[]>;
+  markDelivered(notification: PendingNotification, at: Date): Promise<void>;
+  markFailed(notification: PendingNotification, error: string, retryAt: Date): Promise<void>;
+}

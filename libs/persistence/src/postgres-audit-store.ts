@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  AuditEntry,
+  AuditRecord,
+  AuditStore,
+  AuditedPrincipal,
+  NotificationOutbox,
+  PendingNotification,
+} from '@passerelle/audit';
+import type { Page } from '@passerelle/domain';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+interface AuditRow {
+  patient_key: string;
+  id: string;
+  recorded_at: Date;
+  transaction: string;
+  action: string;
+  outcome: AuditRecord['outcome'];
+  reason: string | null;
+  emergency: boolean;
+  principal: AuditedPrincipal | null;
+  documents: string[];
+  http_status: number;
+  total: string;
+}
+
+/**
+ * The audit trail and the notifications outbox. A request's audit record, the patient
+ * notifications it causes and the first-access check are one statement.
+ */
+@Injectable()
+export class PostgresAuditStore implements AuditStore, NotificationOutbox {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async write({ record, notifications, firstAccess }: AuditEntry): Promise<void> {
+    const params: unknown[] = [
+      record.patientKey ?? '',
+      record.id,
+      record.recordedAt,
+      record.transaction,
+      record.action,
+      record.outcome,
+      record.reason ?? null,
+      record.emergency,
+      record.principal?.subjectId ?? null,
+      record.principal ? JSON.stringify(record.principal) : null,
+      record.documents,
+      record.httpStatus,
+      JSON.stringify(notifications.map(notificationRow)),
+      firstAccess?.patientKey ?? null,
+      firstAccess?.subjectId ?? null,
+      firstAccess
+        ? JSON.stringify({ professional: firstAccess.subjectId, name: firstAccess.name })
+        : null,
+      randomUUID(),
+    ];
+    await this.dataSource.query(
+      `WITH audit AS (
+         INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
+                                  emergency, subject_id, principal, documents, http_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)),
+       notified AS (
+         INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+         SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
+         FROM jsonb_to_recordset($13::jsonb)
+           AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)),
+       first_access AS (
+         INSERT INTO professional_first_access (patient_key, subject_id, first_at)
+         SELECT $14, $15, now() WHERE $14::text IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING patient_key)
+       INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+       SELECT patient_key, $17, 'first-access', $16::jsonb, now(), now() FROM first_access`,
+      params,
+    );
+  }
+
+  async findByPatient(
+    patientKey: string,
+    limit: number,
+    offset: number,
+  ): Promise<Page<AuditRecord>> {
+    const rows: AuditRow[] = await this.dataSource.query(
+      `SELECT *, count(*) OVER () AS total FROM audit_event WHERE patient_key = $1
+       ORDER BY recorded_at DESC, id LIMIT $2 OFFSET $3`,
+      [patientKey, limit, offset],
+    );
+    return { items: rows.map(auditRecordFromRow), total: rows.length ? Number(rows[0].total) : 0 };
+  }
+
+  async claimDue(limit: number, now: Date): Promise<PendingNotification[]> {
+    const rows: {
+      patient_key: string;
+      id: string;
+      kind: PendingNotification['kind'];
+      payload: Record<string, unknown>;
+      created_at: Date;
+      attempts: number;
+    }[] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT patient_key, id FROM notification_outbox
+         WHERE delivered_at IS NULL AND next_attempt_at <= $2
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       UPDATE notification_outbox o SET next_attempt_at = $2::timestamptz + interval '5 minutes'
+       FROM due WHERE o.patient_key = due.patient_key AND o.id = due.id
+       RETURNING o.patient_key, o.id, o.kind, o.payload, o.created_at, o.attempts`,
+      [limit, now],
+    );
+    return rows.map((row) => ({
+      patientKey: row.patient_key,
+      id: row.id,
+      kind: row.kind,
+      payload: row.payload,
+      createdAt: row.created_at,
+      attempts: row.attempts,
+    }));
+  }
+
+  async markDelivered(notification: PendingNotification, at: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL
+       WHERE patient_key = $1 AND id = $2`,
+      [notification.patientKey, notification.id, at],
+    );
+  }
+
+  async markFailed(notification: PendingNotification, error: string, retryAt: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $3, next_attempt_at = $4
+       WHERE patient_key = $1 AND id = $2`,
+      [notification.patientKey, notification.id, error.slice(0, 1000), retryAt],
+    );
+  }
+}
+
+function notificationRow(notification: AuditEntry['notifications'][number]) {
+  return {
+    patient_key: notification.patientKey,
+    id: notification.id,
+    kind: notification.kind,
+    payload: notification.payload,
+    created_at: notification.createdAt.toISOString(),
+  };
+}
+
+function auditRecordFromRow(row: AuditRow): AuditRecord {
+  return {
+    id: row.id,
+    patientKey: row.patient_key || undefined,
+    recordedAt: row.recorded_at,
+    transaction: row.transaction,
+    action: row.action,
+    outcome: row.outcome,
+    reason: row.reason ?? undefined,
+    emergency: row.emergency,
+    principal: row.principal ?? undefined,
+    documents: row.documents,
+    httpStatus: row.http_status,
+  };
+}
