@@ -16,6 +16,8 @@ export interface BenchServer {
   readonly pkiDir: string;
   /** Where the data goes, for the report (no password). */
   readonly database: string;
+  /** The database itself, for the phases measured in process (absent with --target). */
+  readonly databaseUrl?: string;
   /** CPU seconds used so far by the gateway; null when it is not our child. */
   cpuSeconds(): number | null;
   /** Stops sampling the gateway's memory; nulls when it is not our child. */
@@ -54,6 +56,7 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
     origin: gateway.origin,
     pkiDir: pki.dir,
     database: redactedUrl(databaseUrl),
+    databaseUrl,
     cpuSeconds: () => processCpuSeconds(gateway.pid),
     stopSampling: () => sampler.stop(),
   };

@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly pki?: string;
   readonly timeoutMs: number;
   readonly cpuProfDir?: string;
+  /** Authorisations on the record of the policy-decision measurement. */
+  readonly authorisations: number;
 }
 
 export const USAGE = `Usage: node dist/apps/gateway/bench/run.js [options]
@@ -42,6 +44,8 @@ searches and ITI-68 reads. Progress goes to stderr, one JSON result object to st
                           medecin-generaliste.pem and their -key.pem files
   --timeout-ms T          timeout of each request (default 30000)
   --cpu-prof DIR          run the spawned gateway with --cpu-prof, profiles written to DIR
+  --authorisations N      authorisations on the record when measuring the access decision
+                          (default 10000; not with --target)
   --help                  show this help
 `;
 
@@ -54,6 +58,7 @@ const FLAGS = {
   searches: { type: 'string' },
   reads: { type: 'string' },
   'serial-bundles': { type: 'string' },
+  authorisations: { type: 'string' },
   'database-url': { type: 'string' },
   'admin-database-url': { type: 'string' },
   keep: { type: 'boolean' },
@@ -86,6 +91,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     pki: values.pki,
     timeoutMs: integer(values['timeout-ms'], 'timeout-ms', 30_000, 100),
     cpuProfDir: values['cpu-prof'],
+    authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
   };
   checkCoherence(options);
   return options;

@@ -1,3 +1,4 @@
+import type { PolicyResult } from './policy-phase';
 import { cpus, totalmem } from 'node:os';
 import { round } from './latency';
 import { MemoryReport } from './memory-sampler';
@@ -16,6 +17,7 @@ export interface BenchResults {
   readonly serialLoad: LoadResult;
   readonly searches: PhaseResult;
   readonly reads: ReadResult;
+  readonly policy: PolicyResult | null;
   readonly server: MemoryReport;
   readonly errors: number;
 }
@@ -55,6 +57,7 @@ export function buildReport(results: BenchResults) {
       latencyMs: reads.latency.summary(),
       cpu: cpuOf(reads),
     },
+    policy: results.policy,
     server: results.server,
     errors: results.errors,
   };

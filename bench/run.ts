@@ -1,3 +1,4 @@
+import { measurePolicyDecisions } from './policy-phase';
 import { loadavg } from 'node:os';
 import { AttachmentPaths } from './attachment-urls';
 import { redactedUrl } from './bench-database';
@@ -69,23 +70,35 @@ async function runPhases(
     interruption,
   };
   const serialBundles = serialBundleCount(options, plan);
-  const load = await runLoad(push, context, serialBundles);
+  const load = await runLoad(push, consult, context, serialBundles);
   const queries = await runQueries(consult, context, options);
+  const policy = server.databaseUrl
+    ? await measurePolicyDecisions(server.databaseUrl, options.authorisations, 2000)
+    : null;
   return {
     config: reportedConfig(options, server, plan, serialBundles),
     loadAverageAtStart,
     ...load,
     ...queries,
+    policy,
     server: server.stopSampling(),
     errors: context.errors.count,
   };
 }
 
-/** Records, then ITI-65 at the configured concurrency, then the last bundles one at a time. */
-async function runLoad(push: FhirClient, context: PhaseContext, serialBundles: number) {
+/**
+ * Records (opened by the médecin, who so holds the patient's authorisation to consult), then
+ * ITI-65 at the configured concurrency, then the last bundles one at a time.
+ */
+async function runLoad(
+  push: FhirClient,
+  consult: FhirClient,
+  context: PhaseContext,
+  serialBundles: number,
+) {
   const { plan } = context;
   const concurrentEnd = plan.bundles - serialBundles;
-  const records = await openRecords(push, context);
+  const records = await openRecords(consult, context);
   const concurrentLoad = await pushBundles(push, context, {
     from: 0,
     to: concurrentEnd,
