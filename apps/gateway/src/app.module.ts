@@ -14,7 +14,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(config),
-        AuditModule,
+        AuditModule.forRoot({
+          smtpUrl: config.notifications.smtpUrl,
+          mailFrom: config.notifications.mailFrom,
+          dispatchIntervalMs: config.notifications.intervalMs,
+        }),
         AccessControlModule.forRoot({
           habilitationMatrix: habilitationMatrix(config.habilitationMatrixFile),
           patientChannelStructureIds: config.patientChannelStructureIds,

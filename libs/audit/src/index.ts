@@ -3,3 +3,5 @@ export * from './audit-context';
 export * from './audit-trail';
 export * from './ports';
 export * from './audit.module';
+export * from './delivery/notification-channel';
+export * from './delivery/notification-dispatcher';

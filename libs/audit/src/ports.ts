@@ -25,6 +25,8 @@ export const NOTIFICATION_OUTBOX = Symbol('NotificationOutbox');
 
 export interface PendingNotification extends PatientNotification {
   readonly attempts: number;
+  /** The patient's e-mail address, when the record has one. */
+  readonly recipient?: string;
 }
 
 /** The outbox as the dispatcher sees it: claim due notifications, then settle each. */

@@ -47,6 +47,8 @@ export interface SourcePatientInfo {
   readonly given?: string;
   readonly birthDate?: string;
   readonly gender?: string;
+  /** Where the patient's notifications are e-mailed. */
+  readonly email?: string;
 }
 
 export interface DocumentEntry {
@@ -197,4 +199,6 @@ export interface PatientRecord {
   readonly given?: string;
   readonly birthDate?: string;
   readonly gender?: string;
+  /** Where the patient's notifications are e-mailed. */
+  readonly email?: string;
 }

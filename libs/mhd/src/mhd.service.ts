@@ -187,6 +187,7 @@ export class MhdService {
       given: patient.name?.[0]?.given?.join(' '),
       birthDate: patient.birthDate,
       gender: patient.gender,
+      email: patient.telecom?.find((telecom) => telecom.system === 'email')?.value,
     });
     if (created && principal.kind === 'PS') {
       await this.accessState.declareAuthorisation({

@@ -30,5 +30,6 @@ export function patientResourceFrom(record: PatientRecord): Patient {
       : {}),
     ...(record.birthDate ? { birthDate: record.birthDate } : {}),
     ...(record.gender ? { gender: record.gender as Patient['gender'] } : {}),
+    ...(record.email ? { telecom: [{ system: 'email', value: record.email }] } : {}),
   };
 }

@@ -97,14 +97,18 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
       payload: Record<string, unknown>;
       created_at: Date;
       attempts: number;
+      recipient: string | null;
     }[] = await this.dataSource.query(
       `WITH due AS (
          SELECT patient_key, id FROM notification_outbox
          WHERE delivered_at IS NULL AND next_attempt_at <= $2
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       UPDATE notification_outbox o SET next_attempt_at = $2::timestamptz + interval '5 minutes'
-       FROM due WHERE o.patient_key = due.patient_key AND o.id = due.id
-       RETURNING o.patient_key, o.id, o.kind, o.payload, o.created_at, o.attempts`,
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE notification_outbox o SET next_attempt_at = $2::timestamptz + interval '5 minutes'
+         FROM due WHERE o.patient_key = due.patient_key AND o.id = due.id
+         RETURNING o.patient_key, o.id, o.kind, o.payload, o.created_at, o.attempts)
+       SELECT c.*, r.demographics->>'email' AS recipient
+       FROM claimed c LEFT JOIN patient_record r ON r.patient_key = c.patient_key`,
       [limit, now],
     );
     return rows.map((row) => ({
@@ -114,6 +118,7 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
       payload: row.payload,
       createdAt: row.created_at,
       attempts: row.attempts,
+      recipient: row.recipient ?? undefined,
     }));
   }
 

@@ -148,6 +148,7 @@ export function patientRecordToRow(record: PatientRecord): PatientRecordRow {
       given: record.given,
       birthDate: record.birthDate,
       gender: record.gender,
+      email: record.email,
     },
   };
 }

@@ -28,6 +28,12 @@ export interface AppConfig {
   readonly habilitationMatrixFile?: string;
   /** Structure ids (ORG certificates' OU) of the systems acting for patients: their portal. */
   readonly patientChannelStructureIds: readonly string[];
+  readonly notifications: {
+    /** smtp://user:password@host:port to e-mail patients; absent: notifications are logged. */
+    readonly smtpUrl?: string;
+    readonly mailFrom: string;
+    readonly intervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
     patientChannelStructureIds: list(env.PATIENT_CHANNEL_STRUCTURES),
+    notifications: {
+      smtpUrl: nonEmpty(env.NOTIFY_SMTP_URL),
+      mailFrom: nonEmpty(env.NOTIFY_FROM) ?? 'Passerelle <no-reply@passerelle.invalid>',
+      intervalMs: integer(env, 'NOTIFY_INTERVAL_MS', 5000, 50, 3_600_000),
+    },
   };
 }
 

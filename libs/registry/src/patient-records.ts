@@ -13,6 +13,7 @@ export interface Demographics {
   readonly given?: string;
   readonly birthDate?: string;
   readonly gender?: string;
+  readonly email?: string;
 }
 
 /** The patient's shared record ("DMP"): opened once, required open before any document. */

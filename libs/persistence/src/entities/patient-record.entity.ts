@@ -27,5 +27,11 @@ export class PatientRecordRow {
   closureReason!: string | null;
 
   @Column({ type: 'jsonb' })
-  demographics!: { family?: string; given?: string; birthDate?: string; gender?: string };
+  demographics!: {
+    family?: string;
+    given?: string;
+    birthDate?: string;
+    gender?: string;
+    email?: string;
+  };
 }

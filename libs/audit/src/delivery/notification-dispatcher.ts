@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { NOTIFICATION_OUTBOX, NotificationOutbox, PendingNotification } from '../ports';
+import { NOTIFICATION_CHANNEL, NotificationChannel } from './notification-channel';
+
+export const DISPATCH_INTERVAL_MS = Symbol('DispatchIntervalMs');
+
+const BATCH = 50;
+const MAX_RETRY_DELAY_MS = 6 * 3600_000;
+
+/**
+ * Delivers the outbox: due notifications are claimed (several gateways may run this at once),
+ * delivered, and marked delivered or retried with exponential backoff. Nothing is dropped.
+ */
+@Injectable()
+export class NotificationDispatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('NotificationDispatcher');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(NOTIFICATION_OUTBOX) private readonly outbox: NotificationOutbox,
+    @Inject(NOTIFICATION_CHANNEL) private readonly channel: NotificationChannel,
+    @Inject(DISPATCH_INTERVAL_MS) private readonly intervalMs: number,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over the due notifications; returns how many were delivered. */
+  async dispatchDue(now = new Date()): Promise<number> {
+    const due = await this.outbox.claimDue(BATCH, now);
+    let delivered = 0;
+    for (const notification of due) {
+      if (await this.deliver(notification, now)) delivered += 1;
+    }
+    return delivered;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.dispatchDue()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn(`Outbox pass failed: ${String(error)}`))
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+
+  private async deliver(notification: PendingNotification, now: Date): Promise<boolean> {
+    try {
+      await this.channel.deliver(notification);
+      await this.outbox.markDelivered(notification, new Date());
+      return true;
+    } catch (error) {
+      const delay = Math.min(30_000 * 2 ** notification.attempts, MAX_RETRY_DELAY_MS);
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.outbox.markFailed(notification, reason, new Date(now.getTime() + delay));
+      return false;
+    }
+  }
+}
