@@ -7,7 +7,10 @@ import {
   provideBundle,
   vihfClaims,
 } from '@passerelle/testing';
+import type { Professional } from '@passerelle/access-control';
+import { Database, PostgresProfessionalDirectory, openDatabase } from '@passerelle/persistence';
 import { readFileSync } from 'node:fs';
+import seedProfessionals from '../fixtures/directory/seed-professionals.json';
 import { Client } from 'pg';
 import { Agent } from 'undici';
 import { TestGateway, startTestGateway } from './support/test-gateway';
@@ -24,6 +27,7 @@ type Answer = {
 describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQL)', () => {
   let gateway: TestGateway;
   let database: Client;
+  let directoryDatabase: Database;
   let ca: IssuedCertificate;
   const agents = new Map<string, Agent>();
   const certificates = new Map<string, IssuedCertificate>();
@@ -66,11 +70,17 @@ describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQ
     }
     database = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
     await database.connect();
+    directoryDatabase = await openDatabase({
+      databaseUrl: process.env.PASSERELLE_TEST_DATABASE_URL,
+      dataDir: '/nonexistent',
+      poolSize: 1,
+    });
   });
 
   afterAll(async () => {
     await Promise.all([...agents.values()].map((agent) => agent.close()));
     await database.end();
+    await directoryDatabase.close();
     await gateway.close();
   });
 
@@ -352,6 +362,49 @@ describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQ
     expect(JSON.stringify(status.body)).toContain('décès');
     expect((await operation('portail', patient.resourceId, '$reopen')).status).toBe(200);
     expect((await search('medecin-generaliste', patient.token)).status).toBe(200);
+  });
+
+  it('lets a médecin du travail in only with express consent, and never an insurer', async () => {
+    const patient = await newRecord([{}]);
+    const directory = new PostgresProfessionalDirectory(directoryDatabase.dataSource);
+    await directory.upsert(seedProfessionals as Professional[]);
+    for (const [name, idNat, family] of [
+      ['travail', '810000000033', 'LEROY'],
+      ['conseil', '810000000041', 'GARNIER'],
+    ]) {
+      certificates.set(
+        name,
+        issueCertificate(ca, {
+          subject: psSubject({ idNat, family, given: 'Test', professionLabel: 'Médecin' }),
+          kind: 'client',
+        }),
+      );
+      await operation(name, patient.resourceId, '$declare-authorisation');
+    }
+    const travail = await search('travail', patient.token);
+    expect(travail.status).toBe(403);
+    expect(travail.body.issue![0].diagnostics).toMatch(/EXPRESS_CONSENT_REQUIRED/);
+    await operation('medecin-generaliste', patient.resourceId, '$declare-authorisation', [
+      { name: 'professional', valueString: '810000000033' },
+      { name: 'expressConsent', valueBoolean: true },
+    ]);
+    expect((await search('travail', patient.token)).status).toBe(200);
+    const insurer = await search('conseil', patient.token);
+    expect(insurer.status).toBe(403);
+    expect(insurer.body.issue![0].diagnostics).toMatch(/FORBIDDEN_ACTOR/);
+  });
+
+  it('fails the request, returning nothing, when its audit record cannot be written', async () => {
+    const patient = await newRecord([{}]);
+    await database.query('ALTER TABLE audit_event RENAME TO audit_event_unavailable');
+    try {
+      const answer = await search('medecin-generaliste', patient.token);
+      expect(answer.status).toBe(500);
+      expect(answer.body.resourceType).toBe('OperationOutcome');
+      expect(JSON.stringify(answer.body)).not.toMatch(/DocumentReference|audit_event/);
+    } finally {
+      await database.query('ALTER TABLE audit_event_unavailable RENAME TO audit_event');
+    }
   });
 
   it("gives the patient's channel the access history as AuditEvents, and refuses it to others", async () => {

@@ -12,6 +12,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { Agent } from 'undici';
 import { BuiltGateway, startBuiltGateway } from './support/built-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
@@ -107,6 +108,20 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
     const outcome = JSON.parse(body) as { resourceType: string; issue: { diagnostics: string }[] };
     expect(outcome.resourceType).toBe('OperationOutcome');
     expect(outcome.issue[0].diagnostics).toMatch(reason);
+  });
+
+  it('audits every refusal', async () => {
+    const database = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
+    await database.connect();
+    try {
+      const { rows } = await database.query<{ n: string }>(
+        `SELECT count(*) AS n FROM audit_event
+         WHERE http_status = 401 AND outcome = 'denied' AND transaction = 'GET /fhir/metadata'`,
+      );
+      expect(Number(rows[0].n)).toBeGreaterThanOrEqual(5);
+    } finally {
+      await database.end();
+    }
   });
 });
 

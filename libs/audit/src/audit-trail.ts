@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { auditedPrincipal } from './audit-record';
+import { AuditOutcome, auditedPrincipal } from './audit-record';
 import type { AuditContext } from './audit-context';
 import { AUDIT_STORE, AuditStore } from './ports';
 
@@ -9,8 +9,7 @@ export class AuditTrail {
   constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
 
   async complete(context: AuditContext, httpStatus: number): Promise<void> {
-    const outcome =
-      context.outcome ?? (httpStatus < 400 ? 'allowed' : httpStatus === 403 ? 'denied' : 'failed');
+    const outcome = context.outcome ?? outcomeOfStatus(httpStatus);
     const reachedPatient = outcome === 'allowed' && httpStatus < 400;
     await this.store.write({
       record: {
@@ -33,4 +32,10 @@ export class AuditTrail {
           : undefined,
     });
   }
+}
+
+/** Without a decision noted: refused authentication or access is a denial, other errors fail. */
+function outcomeOfStatus(httpStatus: number): AuditOutcome {
+  if (httpStatus < 400) return 'allowed';
+  return httpStatus === 401 || httpStatus === 403 ? 'denied' : 'failed';
 }

@@ -13,14 +13,18 @@ export type FhirRequest = Request & { principal?: Principal; audit?: AuditContex
 
 /** Every FHIR request gets its audit context before anything else can fail. */
 export function attachAuditContext(request: FhirRequest, _response: Response, next: NextFunction) {
-  request.audit = new AuditContext(`${request.method} ${request.path}`);
+  request.audit = new AuditContext(routeOf(request));
   next();
 }
 
 export function auditOf(request: FhirRequest): AuditContext {
-  request.audit ??= new AuditContext(`${request.method} ${request.path}`);
+  request.audit ??= new AuditContext(routeOf(request));
   if (request.principal) request.audit.principal ??= request.principal;
   return request.audit;
+}
+
+function routeOf(request: Request): string {
+  return `${request.method} ${request.originalUrl.split('?')[0]}`;
 }
 
 export const Scope = createParamDecorator((_data: unknown, context: ExecutionContext) => {
