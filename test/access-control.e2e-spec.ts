@@ -367,7 +367,7 @@ describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQ
   it('lets a médecin du travail in only with express consent, and never an insurer', async () => {
     const patient = await newRecord([{}]);
     const directory = new PostgresProfessionalDirectory(directoryDatabase.dataSource);
-    await directory.upsert(seedProfessionals as Professional[]);
+    await directory.upsert(seedProfessionals);
     for (const [name, idNat, family] of [
       ['travail', '810000000033', 'LEROY'],
       ['conseil', '810000000041', 'GARNIER'],
