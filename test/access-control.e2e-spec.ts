@@ -7,7 +7,6 @@ import {
   provideBundle,
   vihfClaims,
 } from '@passerelle/testing';
-import type { Professional } from '@passerelle/access-control';
 import { Database, PostgresProfessionalDirectory, openDatabase } from '@passerelle/persistence';
 import { readFileSync } from 'node:fs';
 import seedProfessionals from '../fixtures/directory/seed-professionals.json';
