@@ -1,17 +1,5 @@
 import { freshPatient } from '@passerelle/testing';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
-const CLI = join(__dirname, '../dist/apps/cli/apps/cli/src/main.js');
-
-function passerelle(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, DATABASE_URL: process.env.PASSERELLE_TEST_DATABASE_URL },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { passerelle } from './support/cli';
 
 describe('operator CLI (built) against PostgreSQL', () => {
   it('opens a record once and reports its status as JSON', () => {

@@ -1,17 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { passerelle } from './support/cli';
 
-const CLI = join(__dirname, '../dist/apps/cli/apps/cli/src/main.js');
 const SAMPLE = join(__dirname, '../fixtures/directory/rpps-extract-sample.txt');
-
-function passerelle(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, DATABASE_URL: process.env.PASSERELLE_TEST_DATABASE_URL },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('directory commands of the operator CLI (built) against PostgreSQL', () => {
   it('imports an RPPS extract, reporting the malformed lines, then shows merged exercises', () => {
