@@ -1,5 +1,6 @@
 import { DocumentEntry, PatientId, Submission, newEntryUuid } from '@passerelle/domain';
 import { Database, PostgresRegistryStore, openDatabase } from '@passerelle/persistence';
+import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import { freshOid, freshPatient } from '@passerelle/testing';
 
 const coded = (code: string) => ({ code, codeSystem: '1.2.3' });
@@ -150,16 +151,31 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
     expect(replaced.status).toBe('Deprecated');
   });
 
-  it('maps a uniqueId registered concurrently to XDSDuplicateUniqueIdInRegistry', async () => {
+  it('reports a document uniqueId already registered, storing nothing', async () => {
     const patient = patientId();
     await openRecord(patient);
     const first = submissionFor(patient);
     await store.storeSubmission(first);
     const second = submissionFor(patient);
     const clash = { ...second.documents[0], uniqueId: first.documents[0].uniqueId };
-    await expect(store.storeSubmission({ ...second, documents: [clash] })).rejects.toMatchObject({
-      code: 'DUPLICATE_UNIQUE_ID',
-    });
+    await expect(store.storeSubmission({ ...second, documents: [clash] })).rejects.toBeInstanceOf(
+      DocumentAlreadyRegistered,
+    );
     expect(await countOf('submission_set', patient.key)).toBe(1);
+  });
+
+  it('refuses a submission set uniqueId already registered (XDSDuplicateUniqueIdInRegistry)', async () => {
+    const patient = patientId();
+    await openRecord(patient);
+    const first = submissionFor(patient);
+    await store.storeSubmission(first);
+    const again = submissionFor(patient);
+    await expect(
+      store.storeSubmission({
+        ...again,
+        submissionSet: { ...again.submissionSet, uniqueId: first.submissionSet.uniqueId },
+      }),
+    ).rejects.toMatchObject({ code: 'DUPLICATE_UNIQUE_ID' });
+    expect(await countOf('document_entry', patient.key)).toBe(1);
   });
 });

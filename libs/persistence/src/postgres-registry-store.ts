@@ -20,6 +20,7 @@ import type {
   RegistryStore,
   SubmissionContext,
 } from '@passerelle/registry';
+import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import type { ContentStore } from '@passerelle/document-repository';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { documentSearchSql } from './document-search-sql';
@@ -334,10 +335,13 @@ function submissionFailure(error: unknown, patientKey: string): unknown {
     return GUARD_FAILURES[message](patientKey);
   }
   if (code === UNIQUE_VIOLATION) {
-    return new DomainError(
-      'DUPLICATE_UNIQUE_ID',
-      'A uniqueId of this submission was registered concurrently',
-    );
+    const { constraint } = error as { constraint?: string };
+    return constraint === 'document_locator_pkey'
+      ? new DocumentAlreadyRegistered()
+      : new DomainError(
+          'DUPLICATE_UNIQUE_ID',
+          'A uniqueId of this submission is already registered',
+        );
   }
   return error;
 }

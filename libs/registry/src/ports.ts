@@ -43,10 +43,18 @@ export interface SubmissionContext {
   readonly locators: readonly DocumentLocator[];
 }
 
+/** Raised by the store when a document uniqueId of the submission is already registered. */
+export class DocumentAlreadyRegistered extends Error {
+  constructor() {
+    super('A document uniqueId of the submission is already registered');
+  }
+}
+
 export interface RegistryStore {
   /**
-   * Stores the whole submission in one database transaction: the patient's record must be open at
-   * commit time, replaced entries must still be current, and every row is written or none is.
+   * Stores the whole submission atomically: the patient's record must be open at commit time,
+   * replaced entries must still be current, and every row is written or none is. A document
+   * uniqueId already registered raises {@link DocumentAlreadyRegistered}.
    */
   storeSubmission(submission: Submission): Promise<void>;
   findLocators(uniqueIds: readonly string[]): Promise<DocumentLocator[]>;

@@ -12,15 +12,22 @@ import {
   newEntryUuid,
 } from '@passerelle/domain';
 import { assertRecordOpen } from './patient-records';
-import { DocumentLocator, REGISTRY_STORE, RegistryStore } from './ports';
+import { DocumentAlreadyRegistered, DocumentLocator, REGISTRY_STORE, RegistryStore } from './ports';
 import type { AssociationEnd, SubmissionDraft } from './submission-draft';
-import { CompleteDocumentDraft, validateSubmission } from './validate-submission';
+import { CompleteDocumentDraft, ValidatedDraft, validateSubmission } from './validate-submission';
 
 export interface RegisteredDocument {
   readonly ref: string;
   readonly entry: DocumentEntry;
   /** True when an identical document (same uniqueId and hash) was already registered. */
   readonly alreadyRegistered: boolean;
+}
+
+interface Attempt {
+  readonly draft: SubmissionDraft;
+  readonly validated: ValidatedDraft;
+  readonly contents: ReadonlyMap<string, DocumentContent>;
+  readonly submitter?: Submitter;
 }
 
 export interface RegisteredSubmission {
@@ -44,25 +51,25 @@ export class RegisterDocumentSet {
     submitter?: Submitter,
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft);
-    const patientKey = validated.patientId.key;
-    const context = await this.store.submissionContext(
-      patientKey,
-      validated.submissionSet.uniqueId,
-      validated.documents.map((d) => d.uniqueId),
-    );
-    assertRecordOpen(context.record, validated.patientId);
-    if (context.submissionSetExists) {
-      throw new DomainError(
-        'DUPLICATE_UNIQUE_ID',
-        `SubmissionSet.uniqueId ${validated.submissionSet.uniqueId} is already registered`,
-      );
+    const attempt = { draft, validated, contents, submitter };
+    try {
+      return await this.register(attempt, new Map());
+    } catch (error) {
+      if (!(error instanceof DocumentAlreadyRegistered)) throw error;
+      return this.register(attempt, await this.alreadyRegistered(validated));
     }
-    const existing = await this.existingDocuments(
-      validated.patientId,
-      validated.documents,
-      context.locators,
-    );
+  }
 
+  /**
+   * Stores the submission; `existing` are documents found already registered (an identical
+   * resubmission), referenced rather than stored again. The common case, nothing registered yet,
+   * costs one statement: the store reports a uniqueId conflict and the caller looks closer.
+   */
+  private async register(
+    { draft, validated, contents, submitter }: Attempt,
+    existing: ReadonlyMap<string, RegisteredDocument>,
+  ): Promise<RegisteredSubmission> {
+    const patientKey = validated.patientId.key;
     const submissionTime = validated.submissionSet.submissionTime;
     const submissionSet: SubmissionSet = { ...validated.submissionSet, status: 'Approved' };
     const documents = validated.documents.map(
@@ -89,20 +96,38 @@ export class RegisterDocumentSet {
       ...membership(submissionSet, documents, folders),
       ...resolved.associations,
     ];
-
+    const added = documents.filter((d) => !d.alreadyRegistered);
     await this.store.storeSubmission({
       patientKey,
       submissionSet,
-      documents: documents.filter((d) => !d.alreadyRegistered).map((d) => d.entry),
+      documents: added.map((d) => d.entry),
       folders: folders.map((f) => f.folder),
       associations,
-      contents: documents
-        .filter((d) => !d.alreadyRegistered)
+      contents: added
         .map((d) => contents.get(d.ref))
         .filter((content): content is DocumentContent => content !== undefined),
       replacedEntryUuids: resolved.replacedEntryUuids,
     });
     return { submissionSet, documents, folders };
+  }
+
+  /** After a uniqueId conflict: which documents are identical resubmissions, or a refusal. */
+  private async alreadyRegistered(
+    validated: ValidatedDraft,
+  ): Promise<Map<string, RegisteredDocument>> {
+    const context = await this.store.submissionContext(
+      validated.patientId.key,
+      validated.submissionSet.uniqueId,
+      validated.documents.map((d) => d.uniqueId),
+    );
+    assertRecordOpen(context.record, validated.patientId);
+    if (context.submissionSetExists) {
+      throw new DomainError(
+        'DUPLICATE_UNIQUE_ID',
+        `SubmissionSet.uniqueId ${validated.submissionSet.uniqueId} is already registered`,
+      );
+    }
+    return this.existingDocuments(validated.patientId, validated.documents, context.locators);
   }
 
   /**

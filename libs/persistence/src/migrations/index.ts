@@ -3,6 +3,7 @@ import { EntryContentIndex1763900000000 } from './1763900000000-entry-content-in
 import { SubmissionGuard1763950000000 } from './1763950000000-submission-guard';
 import { AccessAuditNotifications1764100000000 } from './1764100000000-access-audit-notifications';
 import { ProfessionalDirectory1764000000000 } from './1764000000000-professional-directory';
+import { UniqueSubmissionSet1764200000000 } from './1764200000000-unique-submission-set';
 
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   SubmissionGuard1763950000000,
   ProfessionalDirectory1764000000000,
   AccessAuditNotifications1764100000000,
+  UniqueSubmissionSet1764200000000,
 ];
