@@ -27,8 +27,8 @@ export interface SoftwareIdentity {
   readonly version?: string;
 }
 
-/** What the caller acts as and for: from the assertion, or certificate defaults without one. */
-interface AccessContext {
+/** The access assertion's attributes (VIHF), also the principal's once verified. */
+export interface AccessAttributes {
   readonly authenticationMode: AuthenticationMode;
   readonly purposeOfUse: PurposeOfUse;
   /** Mode_Acces_Raison: the emergency reason, always present for bris_de_glace. */
@@ -45,6 +45,10 @@ interface AccessContext {
   /** urn:oasis:names:tc:xacml:2.0:resource:resource-id, as given (e.g. `NIR^^^&OID&ISO`). */
   readonly patientId?: string;
   readonly software?: SoftwareIdentity;
+}
+
+/** What the caller acts as and for: from the assertion, or certificate defaults without one. */
+interface AccessContext extends AccessAttributes {
   readonly assertion?: AssertionIdentity;
   readonly certificate: CertificateIdentity;
 }

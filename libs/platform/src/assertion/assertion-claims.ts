@@ -1,4 +1,9 @@
-import type { AuthenticationMode, PurposeOfUse, SoftwareIdentity } from '@passerelle/domain';
+import type {
+  AccessAttributes,
+  AuthenticationMode,
+  PurposeOfUse,
+  SoftwareIdentity,
+} from '@passerelle/domain';
 import { refused } from './refusal';
 
 /** Claim names of the FHIR form of the VIHF: the attribute names of the SAML form. */
@@ -31,20 +36,12 @@ const AUTHENTICATION_MODES: readonly AuthenticationMode[] = [
 ];
 
 /** What a verified assertion says, its claims checked one by one. */
-export interface AccessAssertion {
+export interface AccessAssertion extends AccessAttributes {
   readonly id: string;
   readonly issuer: string;
   /** sub: the professional, or for an establishment's system the person responsible. */
   readonly subjectId: string;
   readonly expiresAt: Date;
-  readonly authenticationMode: AuthenticationMode;
-  readonly purposeOfUse: PurposeOfUse;
-  readonly accessReason?: string;
-  readonly roles: readonly string[];
-  readonly structureId?: string;
-  readonly sectorCode?: string;
-  readonly patientId?: string;
-  readonly software?: SoftwareIdentity;
 }
 
 type Claims = Readonly<Record<string, unknown>>;
