@@ -74,6 +74,18 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     ]);
   });
 
+  it('exposes Prometheus metrics by route pattern, never by id', async () => {
+    await download(`${gateway.fhirUrl}/Binary/00000000-0000-4000-8000-000000000000`);
+    const response = await fetch(`${gateway.baseUrl}/metrics`, {
+      dispatcher: gateway.agent(),
+    } as unknown as RequestInit);
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(text).toContain('passerelle_http_request_duration_seconds_count');
+    expect(text).toContain('route="/fhir/Binary/:id",status="404"');
+    expect(text).not.toContain('00000000-0000-4000-8000-000000000000');
+  });
+
   it('refuses a request without a client certificate, and one from an unknown CA', async () => {
     const anonymous = await fetch(`${gateway.fhirUrl}/metadata`, {
       dispatcher: gateway.agent(),

@@ -6,10 +6,11 @@ import { PersistenceModule } from '@passerelle/persistence';
 import { type AppConfig, PlatformModule } from '@passerelle/platform';
 import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
+import { GatewayMetrics, MetricsController } from './metrics';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static forConfig(config: AppConfig, metrics: GatewayMetrics): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -34,7 +35,8 @@ export class AppModule {
           publicBaseUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/fhir` : undefined,
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: GatewayMetrics, useValue: metrics }],
     };
   }
 }

@@ -8,6 +8,7 @@ import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
+import { GatewayMetrics } from './metrics';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -27,14 +28,19 @@ export interface RunningGateway {
 /** Builds and starts the HTTPS gateway (mutual TLS) for a validated configuration. */
 export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const tls = tlsSetup(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
-    httpsOptions: tls.options as NestApplicationOptions['httpsOptions'],
-    bodyParser: false,
-    abortOnError: false,
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
-  });
+  const metrics = new GatewayMetrics();
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forConfig(config, metrics),
+    {
+      httpsOptions: tls.options as NestApplicationOptions['httpsOptions'],
+      bodyParser: false,
+      abortOnError: false,
+      logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    },
+  );
   const auditTrail = app.get(AuditTrail);
   app.disable('x-powered-by');
+  app.use(metrics.middleware);
   app.use('/fhir', attachAuditContext, requireJsonBody);
   app.use(json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
   app.use('/fhir', (error: unknown, request: Request, response: Response, next: NextFunction) =>
