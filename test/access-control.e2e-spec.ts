@@ -216,6 +216,19 @@ describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQ
     expect((await search('bernard', patient.token)).body.total).toBe(2);
   });
 
+  it("lets the patient's channel read the record, except what is invisible to the patient", async () => {
+    const patient = await newRecord([
+      {},
+      { securityLabels: ['N', 'MASQUE_PS'] },
+      { securityLabels: ['N', 'INVISIBLE_PATIENT'] },
+    ]);
+    expect((await search('medecin-generaliste', patient.token)).body.total).toBe(3);
+    const portal = await search('portail', patient.token);
+    expect(portal.status).toBe(200);
+    expect(portal.body.total).toBe(2);
+    expect(JSON.stringify(portal.body)).not.toContain('INVISIBLE_PATIENT');
+  });
+
   it('lets the patient block a professional from reading and writing, but never the médecin traitant', async () => {
     const patient = await newRecord([{}]);
     await operation('bernard', patient.resourceId, '$declare-authorisation');

@@ -39,6 +39,7 @@ export interface Grant {
 }
 
 const MASQUE_PS_KEY = '1.2.250.1.213.1.1.4.13|MASQUE_PS';
+const INVISIBLE_PATIENT_KEY = '1.2.250.1.213.1.1.4.13|INVISIBLE_PATIENT';
 const SPECIALTY_ROLE = /^(SM\d+|G15_\d+\/.+)$/;
 
 const DENIAL_MESSAGES: Record<DenialReason, string> = {
@@ -55,6 +56,7 @@ const DENIAL_MESSAGES: Record<DenialReason, string> = {
   INDIRECT_CANNOT_CONSULT: 'An establishment system may feed the record but not consult it',
   OUTSIDE_HABILITATION: 'Not permitted',
   MASKED: 'Not permitted',
+  INVISIBLE_TO_PATIENT: 'Not permitted',
   DELETED: 'Not permitted',
   NOT_AUTHOR: 'Only the author may change or delete this document',
   NOT_PERMITTED: 'Not permitted',
@@ -101,7 +103,7 @@ export class AccessControl {
         reason: actor.accessReason,
       });
     }
-    if (action === 'document.consult' && principal.kind === 'PS') {
+    if (action === 'document.consult' && principal.kind === 'PS' && !actor.patientChannel) {
       audit.firstAccessBy = {
         subjectId: actor.idNat,
         name: `${principal.given} ${principal.family}`,
@@ -113,6 +115,13 @@ export class AccessControl {
   /** The document-level rules as a query filter, so hidden documents are not even counted. */
   visibility(grant: Grant): VisibilityFilter {
     const { actor, state, decision } = grant;
+    if (actor.patientChannel) {
+      return {
+        authorIds: [],
+        onlyAuthored: false,
+        hiddenConfidentialityKeys: [INVISIBLE_PATIENT_KEY],
+      };
+    }
     const authorIds = [actor.idNat, ...actor.structureIds];
     if (actor.kind === 'ORG')
       return { authorIds, onlyAuthored: true, hiddenConfidentialityKeys: [] };

@@ -181,10 +181,17 @@ describe('patient-level decisions', () => {
       'allowed:patient',
     ],
     [
-      "the patient's channel cannot consult documents",
+      "the patient's channel consults the record",
       portal,
       authorised,
       'document.consult',
+      'allowed:patient',
+    ],
+    [
+      "the patient's channel cannot feed the record",
+      portal,
+      authorised,
+      'document.provide',
       'NOT_PERMITTED',
     ],
     [
@@ -315,6 +322,19 @@ describe('document-level decisions', () => {
       'INDIRECT_CANNOT_CONSULT',
     );
     expect(see(generaliste, authorised, { ...report, status: 'Deleted' })).toBe('DELETED');
+  });
+
+  it('shows the patient everything but what is invisible to the patient, masked documents included', () => {
+    const invisible = {
+      ...report,
+      confidentialityCodes: [
+        ...report.confidentialityCodes,
+        { code: 'INVISIBLE_PATIENT', codeSystem: '1.2.250.1.213.1.1.4.13' },
+      ],
+    };
+    expect(see(portal, authorised, masked)).toBe('allowed:patient');
+    expect(see(portal, authorised, invisible)).toBe('INVISIBLE_TO_PATIENT');
+    expect(see(portal, authorised, { ...report, status: 'Deleted' })).toBe('DELETED');
   });
 
   it('reserves metadata changes and the logical delete to the author', () => {

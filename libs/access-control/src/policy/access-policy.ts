@@ -13,6 +13,13 @@ const RESTRICTION_SYSTEM = '1.2.250.1.213.1.1.4.13';
 const MEDECIN_DU_TRAVAIL = 'SM25';
 const MEDECIN = '10';
 
+/** What the patient's own channel may do: consult (what is visible to the patient), decide. */
+const PATIENT_ACTIONS: readonly PatientAction[] = [
+  'patient.decide',
+  'audit.read',
+  'document.consult',
+];
+
 const deny = (reason: DenialReason): Decision => ({ allowed: false, reason });
 
 /**
@@ -29,7 +36,7 @@ export function decidePatientAccess(
   if (!state.recordStatus) return deny('NO_RECORD');
   if (action === 'record.status') return { allowed: true, basis: 'status-read', emergency: false };
   if (actor.patientChannel) {
-    return action === 'patient.decide' || action === 'audit.read'
+    return PATIENT_ACTIONS.includes(action)
       ? { allowed: true, basis: 'patient', emergency: false }
       : deny('NOT_PERMITTED');
   }
@@ -97,6 +104,7 @@ export function canSeeDocument(
   matrix: HabilitationMatrix,
 ): Decision {
   if (!patientDecision.allowed) return patientDecision;
+  if (actor.patientChannel) return patientView(document, patientDecision);
   const author = isAuthor(actor, document);
   if (actor.kind === 'ORG') return author ? authorDecision() : deny('INDIRECT_CANNOT_CONSULT');
   if (document.status === 'Deleted' && !author) return deny('DELETED');
@@ -110,6 +118,14 @@ export function canSeeDocument(
     return deny('OUTSIDE_HABILITATION');
   }
   return patientDecision;
+}
+
+/** The patient sees every document of the record but those made invisible to the patient. */
+function patientView(document: DocumentFacts, decision: Decision): Decision {
+  if (document.status === 'Deleted') return deny('DELETED');
+  return hasRestriction(document.confidentialityCodes, 'INVISIBLE_PATIENT')
+    ? deny('INVISIBLE_TO_PATIENT')
+    : decision;
 }
 
 /** Metadata updates and the DMP's logical delete: by the document's author only. */

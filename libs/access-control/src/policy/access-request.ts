@@ -86,6 +86,7 @@ export type DenialReason =
   | 'INDIRECT_CANNOT_CONSULT'
   | 'OUTSIDE_HABILITATION'
   | 'MASKED'
+  | 'INVISIBLE_TO_PATIENT'
   | 'DELETED'
   | 'NOT_AUTHOR'
   | 'NOT_PERMITTED';
