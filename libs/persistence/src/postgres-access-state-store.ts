@@ -92,11 +92,16 @@ export class PostgresAccessStateStore implements AccessStateStore {
     blocked: boolean,
     declaredBy: string,
   ): Promise<void> {
+    if (!blocked) {
+      await this.dataSource.query(
+        `DELETE FROM access_block WHERE patient_key = $1 AND subject_id = $2`,
+        [patientKey, subjectId],
+      );
+      return;
+    }
     await this.dataSource.query(
-      blocked
-        ? `INSERT INTO access_block (patient_key, subject_id, declared_by, declared_at)
-           VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`
-        : `DELETE FROM access_block WHERE patient_key = $1 AND subject_id = $2 AND $3::text IS NOT NULL`,
+      `INSERT INTO access_block (patient_key, subject_id, declared_by, declared_at)
+       VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`,
       [patientKey, subjectId, declaredBy],
     );
   }

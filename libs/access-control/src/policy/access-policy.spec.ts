@@ -181,6 +181,14 @@ describe('patient-level decisions', () => {
       'allowed:patient',
     ],
     [
+      'an ORG re-opens an existing record conditionally',
+      hospital,
+      authorised,
+      'record.manage',
+      'allowed:feeding',
+    ],
+    ['an ORG cannot manage consents', hospital, authorised, 'consent.manage', 'NOT_PERMITTED'],
+    [
       "the patient's channel consults the record",
       portal,
       authorised,

@@ -53,6 +53,7 @@ export function decidePatientAccess(
     case 'audit.read':
       return consultDecision(actor, state);
     case 'record.manage':
+      return feedingDecision(state);
     case 'consent.manage':
       return actor.kind === 'PS'
         ? { allowed: true, basis: 'feeding', emergency: false }
