@@ -8,9 +8,3 @@ export function newEntryUuid(): string {
 export function stripUrnUuid(id: string): string {
   return id.startsWith('urn:uuid:') ? id.slice('urn:uuid:'.length) : id;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}

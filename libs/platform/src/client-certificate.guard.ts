@@ -29,7 +29,7 @@ function identityOf(socket: TLSSocket): Principal | DomainError {
   }
 }
 
-export function principalOfSocket(socket: TLSSocket): Principal {
+function principalOfSocket(socket: TLSSocket): Principal {
   let identity = identityBySocket.get(socket);
   if (identity === undefined) {
     identity = identityOf(socket);

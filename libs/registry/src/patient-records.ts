@@ -41,10 +41,6 @@ export class PatientRecords {
       ...demographics,
     });
   }
-
-  async requireOpen(patientId: PatientId): Promise<PatientRecord> {
-    return assertRecordOpen(await this.store.find(patientId.key), patientId);
-  }
 }
 
 /** Documents are accepted only into an existing, open record (XDSUnknownPatientId otherwise). */

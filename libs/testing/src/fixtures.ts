@@ -4,7 +4,7 @@ import { join } from 'node:path';
 const FIXTURES = join(__dirname, '../../../fixtures');
 
 /** A fixture file of the repository's `fixtures/` folder, as text. */
-export function fixtureText(path: string): string {
+function fixtureText(path: string): string {
   return readFileSync(join(FIXTURES, path), 'utf8');
 }
 
