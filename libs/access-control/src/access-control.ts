@@ -5,8 +5,10 @@ import {
   DomainError,
   PatientId,
   Principal,
+  RESTRICTION_CODE_SYSTEM,
   VisibilityFilter,
   authorIdsOf,
+  codeKey,
 } from '@passerelle/domain';
 import { ACCESS_STATE_STORE, AccessStateStore } from './access-state-store';
 import {
@@ -38,8 +40,11 @@ export interface Grant {
   readonly decision: Decision;
 }
 
-const MASQUE_PS_KEY = '1.2.250.1.213.1.1.4.13|MASQUE_PS';
-const INVISIBLE_PATIENT_KEY = '1.2.250.1.213.1.1.4.13|INVISIBLE_PATIENT';
+const MASQUE_PS_KEY = codeKey({ code: 'MASQUE_PS', codeSystem: RESTRICTION_CODE_SYSTEM });
+const INVISIBLE_PATIENT_KEY = codeKey({
+  code: 'INVISIBLE_PATIENT',
+  codeSystem: RESTRICTION_CODE_SYSTEM,
+});
 const SPECIALTY_ROLE = /^(SM\d+|G15_\d+\/.+)$/;
 
 const DENIAL_MESSAGES: Record<DenialReason, string> = {

@@ -6,6 +6,14 @@ export interface Coded {
   readonly display?: string;
 }
 
+/** How codes are indexed and compared: `system|code`. */
+export function codeKey(coded: Pick<Coded, 'code' | 'codeSystem'>): string {
+  return `${coded.codeSystem}|${coded.code}`;
+}
+
+/** The DMP's confidentiality restriction codes (MASQUE_PS, INVISIBLE_PATIENT…). */
+export const RESTRICTION_CODE_SYSTEM = '1.2.250.1.213.1.1.4.13';
+
 export interface PersonName {
   readonly id?: string;
   readonly assigningAuthority?: string;

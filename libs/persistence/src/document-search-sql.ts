@@ -1,3 +1,4 @@
+import { codeKey } from '@passerelle/domain';
 import type { CodeFilter, DocumentQuery, TimeRange, VisibilityFilter } from '@passerelle/domain';
 
 /** A parameterised SQL fragment builder: values never enter the SQL text. */
@@ -22,7 +23,7 @@ function escapeLike(value: string): string {
 function codeMatch(conditions: Conditions, column: string, filters: readonly CodeFilter[]): string {
   const alternatives = filters.map((filter) =>
     filter.codeSystem
-      ? `${column} = ${conditions.param(`${filter.codeSystem}|${filter.code}`)}`
+      ? `${column} = ${conditions.param(codeKey({ code: filter.code, codeSystem: filter.codeSystem }))}`
       : `${column} LIKE ${conditions.param(`%|${escapeLike(filter.code)}`)}`,
   );
   return `(${alternatives.join(' OR ')})`;

@@ -1,8 +1,7 @@
-import { authorIdsOf } from '@passerelle/domain';
+import { authorIdsOf, codeKey } from '@passerelle/domain';
 import type {
   Association,
   Author,
-  Coded,
   DocumentEntry,
   Folder,
   PatientRecord,
@@ -13,11 +12,6 @@ import type { DocumentEntryRow, StoredEntryMetadata } from './entities/document-
 import type { FolderRow } from './entities/folder.entity';
 import type { PatientRecordRow } from './entities/patient-record.entity';
 import type { SubmissionSetRow } from './entities/submission-set.entity';
-
-/** Codes are indexed as `system|code` so that a search may match with or without the system. */
-export function codeKey(coded: Coded): string {
-  return `${coded.codeSystem}|${coded.code}`;
-}
 
 /** Author name tokens, lower case, `f:` family and `g:` given, for prefix search. */
 export function authorNameTokens(authors: readonly Author[]): string[] {

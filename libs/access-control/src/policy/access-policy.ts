@@ -1,4 +1,4 @@
-import type { Coded } from '@passerelle/domain';
+import { Coded, RESTRICTION_CODE_SYSTEM } from '@passerelle/domain';
 import type {
   Actor,
   Decision,
@@ -9,7 +9,6 @@ import type {
 } from './access-request';
 import type { HabilitationMatrix } from './habilitation-matrix';
 
-const RESTRICTION_SYSTEM = '1.2.250.1.213.1.1.4.13';
 const MEDECIN_DU_TRAVAIL = 'SM25';
 const MEDECIN = '10';
 
@@ -153,7 +152,7 @@ function isAuthor(actor: Actor, document: DocumentFacts): boolean {
 }
 
 function hasRestriction(codes: readonly Coded[], code: string): boolean {
-  return codes.some((c) => c.code === code && c.codeSystem === RESTRICTION_SYSTEM);
+  return codes.some((c) => c.code === code && c.codeSystem === RESTRICTION_CODE_SYSTEM);
 }
 
 function isMedecinDuTravail(actor: Actor): boolean {
