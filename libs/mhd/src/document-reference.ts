@@ -24,6 +24,7 @@ import {
 import type { AssociationDraft, DocumentEntryDraft } from '@passerelle/registry';
 import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
 import { authorsFrom, containedResource, personFrom, sourcePatientFrom } from './contained';
+import { fhirInstant } from './fhir-datetime';
 import { MHD } from './mhd-constants';
 import { patientIdFromReference, patientResourceId } from './patient-reference';
 
@@ -65,9 +66,9 @@ export function documentDraftFrom(input: DocumentReferenceInput): {
     eventCodes: allCoded(resource.context?.event),
     healthcareFacilityTypeCode: firstCoded(resource.context?.facilityType),
     practiceSettingCode: firstCoded(resource.context?.practiceSetting),
-    creationTime: instant(attachment?.creation ?? resource.date, 'attachment.creation', ref),
-    serviceStartTime: instant(resource.context?.period?.start, 'context.period.start', ref),
-    serviceStopTime: instant(resource.context?.period?.end, 'context.period.end', ref),
+    creationTime: fhirInstant(attachment?.creation ?? resource.date, 'attachment.creation', ref),
+    serviceStartTime: fhirInstant(resource.context?.period?.start, 'context.period.start', ref),
+    serviceStopTime: fhirInstant(resource.context?.period?.end, 'context.period.end', ref),
     languageCode: attachment?.language,
     mimeType: attachment?.contentType,
     authors: authorsFrom(resource, resource.author ?? []),
@@ -124,18 +125,6 @@ function firstCoded(concept: CodeableConcept | undefined): Coded | undefined {
 
 function allCoded(concepts: readonly CodeableConcept[] | undefined): Coded[] {
   return (concepts ?? []).flatMap((c) => c.coding ?? []).flatMap((c) => codedFromCoding(c) ?? []);
-}
-
-function instant(value: string | undefined, path: string, ref: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (
-    !/^\d{4}(-\d{2}(-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/.test(value) ||
-    isNaN(date.getTime())
-  ) {
-    throw new DomainError('METADATA_INVALID', `${path} is not a FHIR dateTime: "${value}"`, ref);
-  }
-  return date;
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { CodeableConcept, Extension, Identifier, List, ListEntry } from 'fhir/r4';
-import { DomainError, Folder, PatientId, SubmissionSet, stripUrnUuid } from '@passerelle/domain';
+import { Folder, PatientId, SubmissionSet, stripUrnUuid } from '@passerelle/domain';
 import type { FolderDraft, ListMember, SubmissionSetDraft } from '@passerelle/registry';
 import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
 import { authorsFrom } from './contained';
+import { fhirInstant } from './fhir-datetime';
 import { MHD } from './mhd-constants';
 import { patientIdFromReference, patientResourceId } from './patient-reference';
 
@@ -25,15 +26,6 @@ function uniqueIdOf(identifiers: readonly Identifier[] | undefined): string | un
   return usual?.value ? uniqueIdFromUri(usual.value) : undefined;
 }
 
-function instant(value: string | undefined, ref: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (isNaN(date.getTime())) {
-    throw new DomainError('METADATA_INVALID', `List.date is not a FHIR dateTime: "${value}"`, ref);
-  }
-  return date;
-}
-
 export function submissionSetDraftFrom(list: List, ref: string): SubmissionSetDraft {
   const sourceId = extension(list, MHD.sourceId)?.valueIdentifier?.value;
   return {
@@ -41,7 +33,7 @@ export function submissionSetDraftFrom(list: List, ref: string): SubmissionSetDr
     uniqueId: uniqueIdOf(list.identifier),
     patientId: patientIdFromReference(list.subject, ref),
     sourceId: sourceId ? uniqueIdFromUri(sourceId) : undefined,
-    submissionTime: instant(list.date, ref),
+    submissionTime: fhirInstant(list.date, 'List.date', ref),
     contentTypeCode: codedFromCoding(
       extension(list, MHD.designationType)?.valueCodeableConcept?.coding?.[0],
     ),

@@ -7,15 +7,12 @@ import {
   PatientAction,
 } from '@passerelle/access-control';
 import { AUDIT_STORE, AuditStore } from '@passerelle/audit';
-import { DomainError, PatientId, principalLabel } from '@passerelle/domain';
+import { DomainError, principalLabel } from '@passerelle/domain';
 import { auditEventFrom } from './audit-event';
-import {
-  patientIdFromReference,
-  patientIdFromResourceId,
-  patientIdFromToken,
-} from './patient-reference';
+import { patientIdFromResourceId } from './patient-reference';
 import type { RequestScope } from './request-scope';
-import type { QueryParameters } from './search-parameters';
+import { MHD_OPTIONS, MhdOptions } from './mhd-options';
+import { QueryParameters, pagingOf, patientOf } from './search-parameters';
 
 type Operation = (
   patientKey: string,
@@ -40,6 +37,7 @@ export class ManagementService {
     private readonly access: AccessControl,
     @Inject(ACCESS_STATE_STORE) private readonly state: AccessStateStore,
     @Inject(AUDIT_STORE) private readonly audits: AuditStore,
+    @Inject(MHD_OPTIONS) private readonly options: MhdOptions,
   ) {
     this.operations = {
       '$declare-authorisation': { action: 'consent.manage', run: this.declareAuthorisation },
@@ -77,11 +75,10 @@ export class ManagementService {
     scope: RequestScope,
   ): Promise<Bundle> {
     scope.audit.begin('audit-read', 'audit.read');
-    const patientId = patientOfQuery(params);
+    const patientId = patientOf(params);
     await this.access.authorize(scope.audit, scope.principal, patientId.key, 'audit.read');
-    const count = Math.min(Number(params._count ?? 50) || 50, 500);
-    const offset = Number(params._offset ?? 0) || 0;
-    const page = await this.audits.findByPatient(patientId.key, count, offset);
+    const { limit, offset } = pagingOf(params, this.options.maxPageSize, 50);
+    const page = await this.audits.findByPatient(patientId.key, limit, offset);
     return {
       resourceType: 'Bundle',
       type: 'searchset',
@@ -153,20 +150,6 @@ export class ManagementService {
       await this.state.setRecordStatus(patientKey, status, reason);
     };
   }
-}
-
-function patientOfQuery(params: QueryParameters): PatientId {
-  if (typeof params.patient === 'string') {
-    const reference = params.patient.includes('/') ? params.patient : `Patient/${params.patient}`;
-    return patientIdFromReference({ reference }, 'patient');
-  }
-  if (typeof params['patient.identifier'] === 'string') {
-    return patientIdFromToken(params['patient.identifier']);
-  }
-  throw new DomainError(
-    'METADATA_MISSING',
-    'AuditEvent search needs patient or patient.identifier',
-  );
 }
 
 /** Reads the `Parameters` body of an operation (an empty body means no parameter). */

@@ -32,7 +32,7 @@ import { metadataChangeFrom } from './metadata-patch';
 import { patientIdFromResourceId, patientIdFromToken } from './patient-reference';
 import { patientResourceFrom } from './patient-resource';
 import { ProvidedEntry, provideRequestFrom } from './provide-bundle';
-import { QueryParameters, documentQueryFrom, listQueryFrom } from './search-parameters';
+import { QueryParameters, documentQueryFrom, listQueryFrom, tokenValue } from './search-parameters';
 
 /** The MHD Document Recipient and Responder: FHIR in, domain use cases, FHIR out. */
 @Injectable()
@@ -278,9 +278,7 @@ export class MhdService {
     if (!identifier) {
       throw new DomainError('METADATA_MISSING', 'A conditional PATCH needs ?identifier=<value>');
     }
-    const value = identifier.includes('|')
-      ? identifier.slice(identifier.indexOf('|') + 1)
-      : identifier;
+    const value = tokenValue(identifier);
     const byEntryUuid = value.startsWith('urn:uuid:')
       ? await this.queries.findDocument(value)
       : undefined;

@@ -136,7 +136,8 @@ function refuseUnknown(params: QueryParameters, known: ReadonlySet<string>): voi
   }
 }
 
-function patientOf(params: QueryParameters): PatientId {
+/** The patient a search is about: `patient` (reference or id) or `patient.identifier`. */
+export function patientOf(params: QueryParameters): PatientId {
   const reference = single(params, 'patient');
   const identifier = single(params, 'patient.identifier');
   if (reference)
@@ -166,8 +167,8 @@ function statusesOf(params: QueryParameters): AvailabilityStatus[] | undefined {
   });
 }
 
-function pagingOf(params: QueryParameters, maxPageSize: number): Paging {
-  const count = integer(single(params, '_count') ?? '20', '_count');
+export function pagingOf(params: QueryParameters, maxPageSize: number, defaultCount = 20): Paging {
+  const count = integer(single(params, '_count') ?? String(defaultCount), '_count');
   const offset = integer(single(params, '_offset') ?? '0', '_offset');
   return { limit: Math.min(Math.max(count, 1), maxPageSize), offset };
 }
@@ -197,7 +198,8 @@ function splitOr(value: string): string[] {
   return value.split(',').filter((part) => part !== '');
 }
 
-function tokenValue(token: string): string {
+/** The value of a `system|value` token (the whole token when it has no system). */
+export function tokenValue(token: string): string {
   const separator = token.indexOf('|');
   return separator < 0 ? token : token.slice(separator + 1);
 }
