@@ -16,6 +16,7 @@ const LAYERS = {
     'registry',
     'document-repository',
     'mhd',
+    'xds',
     'testing',
   ],
   'access-control': [
@@ -23,7 +24,7 @@ const LAYERS = {
     'persistence',
     'registry',
     'document-repository',
-    'mhd',
+    'mhd', 'xds',
     'testing',
   ],
   audit: [
@@ -32,14 +33,15 @@ const LAYERS = {
     'persistence',
     'registry',
     'document-repository',
-    'mhd',
+    'mhd', 'xds',
     'testing',
   ],
-  platform: ['persistence', 'registry', 'document-repository', 'mhd', 'testing'],
-  registry: ['platform', 'persistence', 'document-repository', 'mhd', 'testing'],
-  'document-repository': ['platform', 'persistence', 'mhd', 'testing'],
-  persistence: ['platform', 'mhd', 'testing'],
-  mhd: ['persistence', 'testing'],
+  platform: ['persistence', 'registry', 'document-repository', 'mhd', 'xds', 'testing'],
+  registry: ['platform', 'persistence', 'document-repository', 'mhd', 'xds', 'testing'],
+  'document-repository': ['platform', 'persistence', 'mhd', 'xds', 'testing'],
+  persistence: ['platform', 'mhd', 'xds', 'testing'],
+  mhd: ['persistence', 'xds', 'testing'],
+  xds: ['persistence', 'mhd', 'testing'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({

@@ -59,7 +59,7 @@ export class FhirClient {
   async send(
     method: 'GET' | 'POST',
     path: string,
-    body?: string,
+    body?: string | Buffer,
     headers: Record<string, string> = {},
   ): Promise<TextResponse> {
     const started = performance.now();

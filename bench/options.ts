@@ -19,12 +19,16 @@ export interface BenchOptions {
   readonly cpuProfDir?: string;
   /** Authorisations on the record of the policy-decision measurement. */
   readonly authorisations: number;
+  /** ITI-41 (MTOM) submissions into one patient's record, then ITI-18 FindDocuments on it. */
+  readonly xdsDocuments: number;
+  readonly xdsQueries: number;
 }
 
 export const USAGE = `Usage: node dist/apps/gateway/bench/run.js [options]
 
-Benchmarks the FHIR MHD door: opens patient records, pushes ITI-65 bundles, runs ITI-67
-searches and ITI-68 reads. Progress goes to stderr, one JSON result object to stdout.
+Benchmarks both doors: opens patient records, pushes ITI-65 bundles, runs ITI-67 searches and
+ITI-68 reads (MHD); pushes ITI-41 MTOM submissions into one patient's record and times ITI-18
+FindDocuments on it (XDS.b). Progress goes to stderr, one JSON result object to stdout.
 
   --patients N            patient records to open (default 200)
   --documents M           documents pushed in total (default 2000)
@@ -46,6 +50,10 @@ searches and ITI-68 reads. Progress goes to stderr, one JSON result object to st
   --cpu-prof DIR          run the spawned gateway with --cpu-prof, profiles written to DIR
   --authorisations N      authorisations on the record when measuring the access decision
                           (default 10000; not with --target)
+  --xds-documents N       ITI-41 MTOM submissions (one --doc-size document each) into one
+                          patient's record (default 1000)
+  --xds-queries Q         ITI-18 FindDocuments (LeafClass) on that patient, one at a time
+                          (default 100)
   --help                  show this help
 `;
 
@@ -66,6 +74,8 @@ const FLAGS = {
   pki: { type: 'string' },
   'timeout-ms': { type: 'string' },
   'cpu-prof': { type: 'string' },
+  'xds-documents': { type: 'string' },
+  'xds-queries': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -92,6 +102,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     timeoutMs: integer(values['timeout-ms'], 'timeout-ms', 30_000, 100),
     cpuProfDir: values['cpu-prof'],
     authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
+    xdsDocuments: integer(values['xds-documents'], 'xds-documents', 1000, 0),
+    xdsQueries: integer(values['xds-queries'], 'xds-queries', 100, 0),
   };
   checkCoherence(options);
   return options;

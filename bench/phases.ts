@@ -199,7 +199,7 @@ function randomPatient(plan: LoadPlan): number {
 }
 
 /** Runs a phase; a request that throws (timeout, reset) counts as an error, not a crash. */
-async function timedPhase(
+export async function timedPhase(
   context: PhaseContext,
   shape: PhaseShape,
   task: (index: number) => Promise<TimedResponse>,

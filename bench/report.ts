@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { round } from './latency';
 import { MemoryReport } from './memory-sampler';
 import { PhaseResult, ReadResult } from './phases';
+import type { XdsResults } from './xds-phase';
 
 export interface LoadResult extends PhaseResult {
   readonly documents: number;
@@ -17,6 +18,7 @@ export interface BenchResults {
   readonly serialLoad: LoadResult;
   readonly searches: PhaseResult;
   readonly reads: ReadResult;
+  readonly xds: XdsResults;
   readonly policy: PolicyResult | null;
   readonly server: MemoryReport;
   readonly errors: number;
@@ -56,6 +58,15 @@ export function buildReport(results: BenchResults) {
       mbPerSecond: perSecond(reads.bytes / MB, reads.seconds),
       latencyMs: reads.latency.summary(),
       cpu: cpuOf(reads),
+    },
+    iti41: {
+      documents: results.xds.ingest.requests,
+      ...rates(results.xds.ingest),
+    },
+    iti18: {
+      requests: results.xds.findDocuments.requests,
+      documentsPerAnswer: results.xds.findDocuments.documentsPerAnswer,
+      ...rates(results.xds.findDocuments),
     },
     policy: results.policy,
     server: results.server,

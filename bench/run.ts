@@ -17,6 +17,7 @@ import {
   seedAttachmentPaths,
 } from './phases';
 import { BenchResults, buildReport } from './report';
+import { runXdsPhases } from './xds-phase';
 
 /** `npm run bench`: see USAGE in ./options. */
 async function main(): Promise<number> {
@@ -72,6 +73,7 @@ async function runPhases(
   const serialBundles = serialBundleCount(options, plan);
   const load = await runLoad(push, consult, context, serialBundles);
   const queries = await runQueries(consult, context, options);
+  const xds = await runXdsPhases(push, consult, context, options.xdsDocuments, options.xdsQueries);
   const policy = server.databaseUrl
     ? await measurePolicyDecisions(server.databaseUrl, options.authorisations, 2000)
     : null;
@@ -80,6 +82,7 @@ async function runPhases(
     loadAverageAtStart,
     ...load,
     ...queries,
+    xds,
     policy,
     server: server.stopSampling(),
     errors: context.errors.count,

@@ -3,6 +3,7 @@ import { AccessControlModule } from '@passerelle/access-control';
 import { AuditModule } from '@passerelle/audit';
 import { MhdModule } from '@passerelle/mhd';
 import { PersistenceModule } from '@passerelle/persistence';
+import { XdsModule } from '@passerelle/xds';
 import { type AppConfig, PlatformModule } from '@passerelle/platform';
 import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
@@ -33,6 +34,12 @@ export class AppModule {
           repositoryUniqueId: config.repositoryUniqueId,
           maxPageSize: config.maxPageSize,
           publicBaseUrl: config.publicBaseUrl ? `${config.publicBaseUrl}/fhir` : undefined,
+        }),
+        XdsModule.forRoot({
+          repositoryUniqueId: config.repositoryUniqueId,
+          maxRequestBytes: config.maxRequestBytes,
+          maxPartBytes: config.maxPartBytes,
+          maxQueryResults: config.maxQueryResults,
         }),
       ],
       controllers: [HealthController, MetricsController],

@@ -1,3 +1,5 @@
+import type { Submitter } from './model';
+
 /** Who acts: built from the verified client certificate and, when sent, the access assertion. */
 
 export type AuthenticationMode = 'DIRECTE' | 'INDIRECTE' | 'INDIRECTE_RENFORCEE';
@@ -81,4 +83,11 @@ export type Principal = ProfessionalPrincipal | OrganisationPrincipal;
 /** A short, stable label for audit and `openedBy` fields. */
 export function principalLabel(principal: Principal): string {
   return `${principal.kind}:${principal.subjectId}`;
+}
+
+/** The provider recorded on the documents this principal submits. */
+export function submitterOf(principal: Principal): Submitter {
+  return principal.kind === 'PS'
+    ? { kind: 'PS', subjectId: principal.subjectId, structureId: principal.structureId }
+    : { kind: 'ORG', subjectId: principal.subjectId, structureId: principal.subjectId };
 }

@@ -14,6 +14,7 @@ import {
   PatientRecord,
   principalLabel,
   stripUrnUuid,
+  submitterOf,
 } from '@passerelle/domain';
 import { ProvideAndRegisterDocumentSet, RetrieveDocument } from '@passerelle/document-repository';
 import {
@@ -25,7 +26,7 @@ import {
 } from '@passerelle/registry';
 import { uniqueIdFromUri } from './code-systems';
 import { documentReferenceFrom } from './document-reference';
-import { RequestScope, submitterOf } from './request-scope';
+import { RequestScope } from './request-scope';
 import { listFromFolder, listFromSubmissionSet } from './list';
 import { MHD_OPTIONS, MhdOptions } from './mhd-options';
 import { metadataChangeFrom } from './metadata-patch';

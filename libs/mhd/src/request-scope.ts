@@ -1,6 +1,6 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { AuditContext } from '@passerelle/audit';
-import { DomainError, Principal, Submitter } from '@passerelle/domain';
+import { DomainError, Principal } from '@passerelle/domain';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Who asks (the authenticated principal) and what the request has done so far (its audit). */
@@ -34,9 +34,3 @@ export const Scope = createParamDecorator((_data: unknown, context: ExecutionCon
   audit.principal = request.principal;
   return { principal: request.principal, audit } satisfies RequestScope;
 });
-
-export function submitterOf(principal: Principal): Submitter {
-  return principal.kind === 'PS'
-    ? { kind: 'PS', subjectId: principal.subjectId, structureId: principal.structureId }
-    : { kind: 'ORG', subjectId: principal.subjectId, structureId: principal.subjectId };
-}

@@ -1,8 +1,16 @@
 import { codeKey } from '@passerelle/domain';
 import type { CodeFilter, DocumentQuery, TimeRange, VisibilityFilter } from '@passerelle/domain';
 
+/** A document search: the query, plus lookups by entryUUID and prior versions (ITI-18). */
+export type DocumentSearch = DocumentQuery & {
+  readonly entryUuids?: readonly string[];
+  readonly allVersions?: boolean;
+  /** ITI-18 $XDSDocumentEntryAuthorPerson: SQL LIKE patterns on the author's XCN. */
+  readonly authorPersonPatterns?: readonly string[];
+};
+
 /** A parameterised SQL fragment builder: values never enter the SQL text. */
-class Conditions {
+export class Conditions {
   readonly clauses: string[] = [];
   readonly params: unknown[] = [];
 
@@ -20,7 +28,11 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function codeMatch(conditions: Conditions, column: string, filters: readonly CodeFilter[]): string {
+export function codeMatch(
+  conditions: Conditions,
+  column: string,
+  filters: readonly CodeFilter[],
+): string {
   const alternatives = filters.map((filter) =>
     filter.codeSystem
       ? `${column} = ${conditions.param(codeKey({ code: filter.code, codeSystem: filter.codeSystem }))}`
@@ -29,7 +41,7 @@ function codeMatch(conditions: Conditions, column: string, filters: readonly Cod
   return `(${alternatives.join(' OR ')})`;
 }
 
-function arrayCodeMatch(
+export function arrayCodeMatch(
   conditions: Conditions,
   column: string,
   filters: readonly CodeFilter[],
@@ -37,7 +49,11 @@ function arrayCodeMatch(
   return `EXISTS (SELECT 1 FROM unnest(${column}) AS k WHERE ${codeMatch(conditions, 'k', filters)})`;
 }
 
-function timeRange(conditions: Conditions, column: string, range: TimeRange | undefined): void {
+export function timeRange(
+  conditions: Conditions,
+  column: string,
+  range: TimeRange | undefined,
+): void {
   if (range?.from) conditions.add(`${column} >= ${conditions.param(range.from)}`);
   if (range?.to) conditions.add(`${column} < ${conditions.param(range.to)}`);
 }
@@ -56,11 +72,22 @@ function visibilityClause(c: Conditions, visibility: VisibilityFilter): string {
   return `(${authored} OR (${visible.join(' AND ')}))`;
 }
 
+/** An author (jsonb) written as an XCN, for ITI-18 authorPerson LIKE patterns. */
+export const AUTHOR_XCN_SQL = `concat_ws('^', a->'person'->>'id', a->'person'->>'family', a->'person'->>'given')`;
+
 /** SELECT of the latest version of the patient's documents that match, with the total count. */
-export function documentSearchSql(query: DocumentQuery): { text: string; params: unknown[] } {
+export function documentSearchSql(query: DocumentSearch): { text: string; params: unknown[] } {
   const c = new Conditions();
   c.add(`patient_key = ${c.param(query.patientKey)}`);
-  c.add('is_latest');
+  if (!query.allVersions) c.add('is_latest');
+  if (query.entryUuids) c.add(`entry_uuid = ANY(${c.param(query.entryUuids)}::text[])`);
+  if (query.authorPersonPatterns?.length) {
+    c.add(
+      `EXISTS (SELECT 1 FROM jsonb_array_elements(metadata->'authors') AS a, unnest(${c.param(
+        query.authorPersonPatterns,
+      )}::text[]) AS p WHERE ${AUTHOR_XCN_SQL} LIKE p)`,
+    );
+  }
   if (query.statuses?.length) c.add(`status = ANY(${c.param(query.statuses)})`);
   const single: [string, readonly CodeFilter[] | undefined][] = [
     ['class_key', query.classCodes],
@@ -89,8 +116,8 @@ export function documentSearchSql(query: DocumentQuery): { text: string; params:
   for (const prefix of authorPrefixes) {
     c.add(`EXISTS (SELECT 1 FROM unnest(author_names) AS n WHERE n LIKE ${c.param(prefix)})`);
   }
-  if (query.uniqueIds?.length) c.add(`unique_id = ANY(${c.param(query.uniqueIds)})`);
-  if (query.logicalIds?.length) c.add(`logical_id = ANY(${c.param(query.logicalIds)})`);
+  if (query.uniqueIds) c.add(`unique_id = ANY(${c.param(query.uniqueIds)})`);
+  if (query.logicalIds) c.add(`logical_id = ANY(${c.param(query.logicalIds)})`);
   if (query.referenceIds?.length) c.add(`reference_ids && ${c.param(query.referenceIds)}::text[]`);
   if (query.visibility) c.add(visibilityClause(c, query.visibility));
   const limit = c.param(query.limit);

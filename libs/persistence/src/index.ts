@@ -5,3 +5,4 @@ export * from './postgres-professional-directory';
 export * from './embedded-lock';
 export * from './postgres-access-state-store';
 export * from './postgres-audit-store';
+export * from './postgres-stored-query-store';

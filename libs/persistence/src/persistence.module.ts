@@ -2,12 +2,13 @@ import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/co
 import { ACCESS_STATE_STORE, PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
 import { AUDIT_STORE, NOTIFICATION_OUTBOX } from '@passerelle/audit';
 import { CONTENT_STORE } from '@passerelle/document-repository';
-import { PATIENT_RECORD_STORE, REGISTRY_STORE } from '@passerelle/registry';
+import { PATIENT_RECORD_STORE, REGISTRY_STORE, STORED_QUERY_STORE } from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import { Database, DatabaseOptions, openDatabase } from './database';
 import { PostgresAccessStateStore } from './postgres-access-state-store';
 import { PostgresAuditStore } from './postgres-audit-store';
 import { PostgresProfessionalDirectory } from './postgres-professional-directory';
+import { PostgresStoredQueryStore } from './postgres-stored-query-store';
 import { PostgresRegistryStore } from './postgres-registry-store';
 
 const DATABASE = Symbol('Database');
@@ -43,6 +44,8 @@ export class PersistenceModule {
         { provide: REGISTRY_STORE, useExisting: PostgresRegistryStore },
         { provide: PATIENT_RECORD_STORE, useExisting: PostgresRegistryStore },
         { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
+        PostgresStoredQueryStore,
+        { provide: STORED_QUERY_STORE, useExisting: PostgresStoredQueryStore },
         PostgresProfessionalDirectory,
         { provide: PROFESSIONAL_DIRECTORY, useExisting: PostgresProfessionalDirectory },
         PostgresAccessStateStore,
@@ -56,6 +59,7 @@ export class PersistenceModule {
         REGISTRY_STORE,
         PATIENT_RECORD_STORE,
         CONTENT_STORE,
+        STORED_QUERY_STORE,
         PROFESSIONAL_DIRECTORY,
         ACCESS_STATE_STORE,
         AUDIT_STORE,

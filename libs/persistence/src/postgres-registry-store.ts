@@ -15,6 +15,7 @@ import {
 } from '@passerelle/domain';
 import type {
   DocumentLocator,
+  DocumentUpdate,
   MetadataChange,
   PatientRecordStore,
   RegistryStore,
@@ -176,53 +177,26 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     return row ? documentEntryFromRow(row) : undefined;
   }
 
-  async updateDocument(
+  async findLatestDocumentByEntryUuid(
     patientKey: string,
-    logicalId: string,
-    expectedVersion: number,
-    change: MetadataChange,
-  ): Promise<DocumentEntry> {
-    return this.dataSource.transaction(async (manager) => {
-      const current = await manager.findOne(DocumentEntryRow, {
-        where: { patientKey, logicalId, isLatest: true },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!current || current.version !== expectedVersion) {
-        throw new DomainError('PRECONDITION_FAILED', 'The document was changed concurrently');
-      }
-      if (!change.confidentialityCodes) {
-        await manager.update(
-          DocumentEntryRow,
-          { patientKey, entryUuid: current.entryUuid },
-          { status: change.status },
-        );
-        return documentEntryFromRow({ ...current, status: change.status ?? current.status });
-      }
-      return this.writeNewVersion(manager, current, change);
+    entryUuid: string,
+  ): Promise<DocumentEntry | undefined> {
+    const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
+      select: { entryUuid: true, version: true, status: true, metadata: true },
+      where: { patientKey, entryUuid, isLatest: true },
     });
+    return row ? documentEntryFromRow(row) : undefined;
   }
 
-  /** A confidentiality change makes a new metadata version; the previous one is deprecated. */
-  private async writeNewVersion(
-    manager: EntityManager,
-    current: DocumentEntryRow,
-    change: MetadataChange,
-  ): Promise<DocumentEntry> {
-    const previous = documentEntryFromRow(current);
-    const next: DocumentEntry = {
-      ...previous,
-      entryUuid: newEntryUuid(),
-      version: previous.version + 1,
-      status: change.status ?? previous.status,
-      confidentialityCodes: change.confidentialityCodes ?? previous.confidentialityCodes,
-    };
-    await manager.update(
-      DocumentEntryRow,
-      { patientKey: current.patientKey, entryUuid: current.entryUuid },
-      { isLatest: false, status: 'Deprecated' },
-    );
-    await manager.insert(DocumentEntryRow, documentEntryToRow(next, true));
-    return next;
+  updateDocuments(
+    patientKey: string,
+    updates: readonly DocumentUpdate[],
+  ): Promise<DocumentEntry[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const updated: DocumentEntry[] = [];
+      for (const update of updates) updated.push(await applyUpdate(manager, patientKey, update));
+      return updated;
+    });
   }
 
   async findSubmissionSets(query: SubmissionSetQuery): Promise<Page<SubmissionSet>> {
@@ -363,4 +337,51 @@ function locatorRow(entry: DocumentEntry): DocumentLocatorRow {
     hashSha1: entry.hashSha1,
     size: String(entry.size),
   };
+}
+
+async function applyUpdate(
+  manager: EntityManager,
+  patientKey: string,
+  { logicalId, expectedVersion, change }: DocumentUpdate,
+): Promise<DocumentEntry> {
+  const current = await manager.findOne(DocumentEntryRow, {
+    where: { patientKey, logicalId, isLatest: true },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!current || current.version !== expectedVersion) {
+    throw new DomainError('PRECONDITION_FAILED', 'The document was changed concurrently');
+  }
+  if (!change.confidentialityCodes && !change.metadata) {
+    await manager.update(
+      DocumentEntryRow,
+      { patientKey, entryUuid: current.entryUuid },
+      { status: change.status },
+    );
+    return documentEntryFromRow({ ...current, status: change.status ?? current.status });
+  }
+  return writeNewVersion(manager, current, change);
+}
+
+/** A change of confidentiality or other metadata makes a new version; the previous is deprecated. */
+async function writeNewVersion(
+  manager: EntityManager,
+  current: DocumentEntryRow,
+  change: MetadataChange,
+): Promise<DocumentEntry> {
+  const previous = documentEntryFromRow(current);
+  const next: DocumentEntry = {
+    ...previous,
+    ...change.metadata,
+    entryUuid: newEntryUuid(),
+    version: previous.version + 1,
+    status: change.status ?? previous.status,
+    confidentialityCodes: change.confidentialityCodes ?? previous.confidentialityCodes,
+  };
+  await manager.update(
+    DocumentEntryRow,
+    { patientKey: current.patientKey, entryUuid: current.entryUuid },
+    { isLatest: false, status: 'Deprecated' },
+  );
+  await manager.insert(DocumentEntryRow, documentEntryToRow(next, true));
+  return next;
 }

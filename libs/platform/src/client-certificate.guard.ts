@@ -29,7 +29,8 @@ function identityOf(socket: TLSSocket): Principal | DomainError {
   }
 }
 
-function principalOfSocket(socket: TLSSocket): Principal {
+/** The principal of the connection's verified client certificate (throws 401-style refusals). */
+export function principalOfSocket(socket: TLSSocket): Principal {
   let identity = identityBySocket.get(socket);
   if (identity === undefined) {
     identity = identityOf(socket);

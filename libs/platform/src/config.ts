@@ -20,6 +20,10 @@ export interface AppConfig {
   /** OID of this repository (XDS repositoryUniqueId of every stored document). */
   readonly repositoryUniqueId: string;
   readonly maxRequestBytes: number;
+  /** Largest MIME part (one document) of an MTOM request. */
+  readonly maxPartBytes: number;
+  /** Above this many objects an ITI-18 stored query answers XDSTooManyResults. */
+  readonly maxQueryResults: number;
   /** Largest page a search returns (ITI-67 `_count` is capped to it). */
   readonly maxPageSize: number;
   /** Base URL written into attachment URLs; derived from the request when absent. */
@@ -55,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'REPOSITORY_UNIQUE_ID',
     ),
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
+    maxPartBytes: integer(env, 'MAX_PART_BYTES', 32 * 1024 * 1024, 1024, 2 ** 31),
+    maxQueryResults: integer(env, 'XDS_MAX_QUERY_RESULTS', 5000, 1, 1_000_000),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),

@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AssertionVerifier, TRUSTED_CERTIFICATES } from './assertion';
+import { AssertionVerifier, SamlAssertionVerifier, TRUSTED_CERTIFICATES } from './assertion';
 import type { AppConfig } from './config';
 import { trustedCertificates } from './tls';
 
 /**
  * What ClientCertificateGuard needs, wherever a module uses it: the trusted CA certificates and
- * the access-assertion verifier. Global, so feature modules need not import it.
+ * the access-assertion verifiers (JWS for FHIR, SAML for SOAP). Global, so feature modules need not import it.
  */
 @Global()
 @Module({})
@@ -16,8 +16,9 @@ export class PlatformModule {
       providers: [
         { provide: TRUSTED_CERTIFICATES, useFactory: () => trustedCertificates(config) },
         AssertionVerifier,
+        SamlAssertionVerifier,
       ],
-      exports: [TRUSTED_CERTIFICATES, AssertionVerifier],
+      exports: [TRUSTED_CERTIFICATES, AssertionVerifier, SamlAssertionVerifier],
     };
   }
 }

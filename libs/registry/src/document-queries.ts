@@ -28,6 +28,13 @@ export class DocumentQueries {
     return this.store.findLatestDocument(logicalId);
   }
 
+  findLatestDocumentByEntryUuid(
+    patientKey: string,
+    entryUuid: string,
+  ): Promise<DocumentEntry | undefined> {
+    return this.store.findLatestDocumentByEntryUuid(patientKey, entryUuid);
+  }
+
   findDocumentByContent(patientKey: string, contentId: string): Promise<DocumentEntry | undefined> {
     return this.store.findLatestDocumentByContent(patientKey, contentId);
   }

@@ -6,3 +6,5 @@ export * from './register-document-set';
 export * from './document-queries';
 export * from './update-document-metadata';
 export * from './registry.module';
+export * from './stored-queries';
+export * from './stored-query-store';

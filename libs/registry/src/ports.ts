@@ -30,10 +30,44 @@ export interface DocumentLocator {
   readonly size: number;
 }
 
-/** A metadata change: a new version of the entry (securityLabel) or a status change in place. */
+/** Metadata an update (ITI-57 new version) may replace; identity, content and patient stay. */
+export type ReplaceableMetadata = Partial<
+  Pick<
+    DocumentEntry,
+    | 'title'
+    | 'comments'
+    | 'classCode'
+    | 'typeCode'
+    | 'formatCode'
+    | 'eventCodes'
+    | 'healthcareFacilityTypeCode'
+    | 'practiceSettingCode'
+    | 'creationTime'
+    | 'serviceStartTime'
+    | 'serviceStopTime'
+    | 'languageCode'
+    | 'authors'
+    | 'legalAuthenticator'
+    | 'sourcePatientInfo'
+    | 'referenceIds'
+  >
+>;
+
+/**
+ * A metadata change: a status change in place, or — when confidentiality codes or other
+ * metadata change — a new version of the entry, the previous one deprecated.
+ */
 export interface MetadataChange {
   readonly status?: AvailabilityStatus;
   readonly confidentialityCodes?: readonly Coded[];
+  readonly metadata?: ReplaceableMetadata;
+}
+
+/** One document's change, applied only if its latest version is still `expectedVersion`. */
+export interface DocumentUpdate {
+  readonly logicalId: string;
+  readonly expectedVersion: number;
+  readonly change: MetadataChange;
 }
 
 /** What registering a submission must know first: the record, and what is already registered. */
@@ -71,13 +105,16 @@ export interface RegistryStore {
   ): Promise<DocumentEntry | undefined>;
   /** The latest version of a document, by its logical id, whatever the patient. */
   findLatestDocument(logicalId: string): Promise<DocumentEntry | undefined>;
-  /** Applies the change atomically against `expectedVersion`; returns the new latest entry. */
-  updateDocument(
+  /** The entry with this entryUUID if it is the latest version of its document. */
+  findLatestDocumentByEntryUuid(
     patientKey: string,
-    logicalId: string,
-    expectedVersion: number,
-    change: MetadataChange,
-  ): Promise<DocumentEntry>;
+    entryUuid: string,
+  ): Promise<DocumentEntry | undefined>;
+  /**
+   * Applies every change in one transaction, each against its `expectedVersion` (a concurrent
+   * change fails the whole set); returns the new latest entries in the same order.
+   */
+  updateDocuments(patientKey: string, updates: readonly DocumentUpdate[]): Promise<DocumentEntry[]>;
   findSubmissionSets(query: SubmissionSetQuery): Promise<Page<SubmissionSet>>;
   findFolders(patientKey: string, limit: number, offset: number): Promise<Page<Folder>>;
   /** HasMember associations whose source is one of the given lists (submission sets, folders). */

@@ -190,11 +190,17 @@ export class RegisterDocumentSet {
     uuidByRef: ReadonlyMap<string, string>,
   ): Promise<string> {
     if ('ref' in end) return uuidByRef.get(end.ref)!;
-    const target = await this.store.findLatestDocument(end.existingLogicalId);
+    const [name, target] =
+      'existingLogicalId' in end
+        ? [end.existingLogicalId, await this.store.findLatestDocument(end.existingLogicalId)]
+        : [
+            end.existingEntryUuid,
+            await this.store.findLatestDocumentByEntryUuid(patientKey, end.existingEntryUuid),
+          ];
     if (!target || target.patientKey !== patientKey || target.status !== 'Approved') {
       throw new DomainError(
         'REPLACED_NOT_FOUND',
-        `Document ${end.existingLogicalId} is not a current document of this patient`,
+        `Document ${name} is not a current document of this patient`,
       );
     }
     return target.entryUuid;
@@ -224,7 +230,7 @@ function newDocument(
   draft: CompleteDocumentDraft,
   { submissionSetUuid, submissionTime, content, submitter }: Registration,
 ): RegisteredDocument {
-  const entryUuid = newEntryUuid();
+  const entryUuid = draft.entryUuid ?? newEntryUuid();
   const entry: DocumentEntry = {
     entryUuid,
     logicalId: entryUuid,
@@ -270,7 +276,7 @@ function newFolder(
   if (!draft.uniqueId) {
     throw new DomainError('METADATA_MISSING', 'Folder.uniqueId is required', draft.ref);
   }
-  const entryUuid = newEntryUuid();
+  const entryUuid = draft.entryUuid ?? newEntryUuid();
   return {
     entryUuid,
     logicalId: entryUuid,

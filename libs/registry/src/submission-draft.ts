@@ -14,6 +14,8 @@ import type {
  */
 export interface DocumentEntryDraft {
   readonly ref: string;
+  /** entryUUID chosen by the sender (an XDS `urn:uuid:` id); the registry assigns one otherwise. */
+  readonly entryUuid?: string;
   readonly uniqueId?: string;
   readonly patientId?: PatientId;
   readonly title?: string;
@@ -45,6 +47,8 @@ export interface DocumentEntryDraft {
 
 export interface SubmissionSetDraft {
   readonly ref: string;
+  /** entryUUID chosen by the sender (an XDS `urn:uuid:` id); the registry assigns one otherwise. */
+  readonly entryUuid?: string;
   readonly uniqueId?: string;
   readonly patientId?: PatientId;
   readonly sourceId?: string;
@@ -58,6 +62,8 @@ export interface SubmissionSetDraft {
 
 export interface FolderDraft {
   readonly ref: string;
+  /** entryUUID chosen by the sender (an XDS `urn:uuid:` id); the registry assigns one otherwise. */
+  readonly entryUuid?: string;
   readonly uniqueId?: string;
   readonly patientId?: PatientId;
   readonly title?: string;
@@ -65,8 +71,15 @@ export interface FolderDraft {
   readonly codeList: readonly Coded[];
 }
 
-/** An end of an association: an object of this submission, or a document already registered. */
-export type AssociationEnd = { readonly ref: string } | { readonly existingLogicalId: string };
+/**
+ * An end of an association: an object of this submission, or a document already registered —
+ * named by its logical id (FHIR DocumentReference id) or by the entryUUID of its current version
+ * (XDS).
+ */
+export type AssociationEnd =
+  | { readonly ref: string }
+  | { readonly existingLogicalId: string }
+  | { readonly existingEntryUuid: string };
 
 export interface AssociationDraft {
   readonly type: AssociationType;

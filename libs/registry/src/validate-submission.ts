@@ -8,7 +8,11 @@ import {
 } from '@passerelle/domain';
 import type { DocumentEntryDraft, SubmissionDraft } from './submission-draft';
 
-const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+/**
+ * sourceId: dotted numbers. Real sources (the NIST toolkit's own `129.6.58.92.1.1`) use
+ * registered-looking ids whose first arc is not 0–2; refusing them breaks interoperability.
+ */
+const DOTTED_NUMBERS = /^\d+(\.\d+)+$/;
 const UNIQUE_ID =
   /^([0-2](\.(0|[1-9][0-9]*))+(\^[A-Za-z0-9.\-_]{1,16})?|urn:uuid:[0-9a-fA-F-]{36})$/;
 
@@ -51,10 +55,10 @@ export function validateSubmission(draft: SubmissionDraft): ValidatedDraft {
   else checkUniqueId(set.uniqueId, set.ref, problems);
   if (!set.patientId) missing(set.ref, 'SubmissionSet.patientId');
   if (!set.sourceId) missing(set.ref, 'SubmissionSet.sourceId');
-  else if (!OID.test(set.sourceId)) {
+  else if (!DOTTED_NUMBERS.test(set.sourceId)) {
     problems.push({
       code: 'METADATA_INVALID',
-      message: `SubmissionSet.sourceId must be an OID, got "${set.sourceId}"`,
+      message: `SubmissionSet.sourceId must be an OID (dotted numbers), got "${set.sourceId}"`,
       location: set.ref,
     });
   }
@@ -71,7 +75,7 @@ export function validateSubmission(draft: SubmissionDraft): ValidatedDraft {
   return {
     patientId: set.patientId!,
     submissionSet: {
-      entryUuid: newEntryUuid(),
+      entryUuid: set.entryUuid ?? newEntryUuid(),
       uniqueId: set.uniqueId!,
       patientKey: set.patientId!.key,
       sourceId: set.sourceId!,

@@ -3,3 +3,4 @@ export * from './patients';
 export * from './fixtures';
 export * from './assertions';
 export * from './test-certificates';
+export * from './xds-requests';

@@ -4,6 +4,7 @@ import { SubmissionGuard1763950000000 } from './1763950000000-submission-guard';
 import { AccessAuditNotifications1764100000000 } from './1764100000000-access-audit-notifications';
 import { ProfessionalDirectory1764000000000 } from './1764000000000-professional-directory';
 import { UniqueSubmissionSet1764200000000 } from './1764200000000-unique-submission-set';
+import { StoredQueryLookups1764300000000 } from './1764300000000-stored-query-lookups';
 
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   ProfessionalDirectory1764000000000,
   AccessAuditNotifications1764100000000,
   UniqueSubmissionSet1764200000000,
+  StoredQueryLookups1764300000000,
 ];

@@ -48,7 +48,14 @@ type Claims = Readonly<Record<string, unknown>>;
 
 /** The assertion in a verified JWS payload, refused unless every claim is well-formed and current. */
 export function readAssertionClaims(payload: Uint8Array, now: Date): AccessAssertion {
-  const claims = parseClaims(payload);
+  return readClaims(parseClaims(payload), now);
+}
+
+/**
+ * The assertion in claims (the JWS payload, or the SAML form's attributes under the same names),
+ * refused unless every claim is well-formed and current.
+ */
+export function readClaims(claims: Claims, now: Date): AccessAssertion {
   const expiresAt = checkValidityWindow(claims, now);
   const purpose = purposeOfUse(claims);
   return {

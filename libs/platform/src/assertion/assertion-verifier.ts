@@ -84,7 +84,12 @@ async function verifiedPayload(token: string, signer: VerifiedSigner): Promise<U
   }
 }
 
-function checkBinding(assertion: AccessAssertion, signer: VerifiedSigner, presenter: Principal) {
+/** The assertion belongs to the connection: DIRECTE to the card's holder, INDIRECTE to its structure. */
+export function checkBinding(
+  assertion: AccessAssertion,
+  signer: VerifiedSigner,
+  presenter: Principal,
+) {
   if (assertion.authenticationMode === 'DIRECTE') {
     if (presenter.kind !== 'PS') throw refused('DIRECTE mode needs a PS client certificate');
     checkDirect(assertion, signer, presenter);
@@ -136,7 +141,8 @@ function checkIndirect(
   }
 }
 
-function withAssertion(
+/** The presenter with what the assertion says. */
+export function withAssertion(
   presenter: Principal,
   assertion: AccessAssertion,
   signer: VerifiedSigner,

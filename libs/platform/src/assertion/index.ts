@@ -1,3 +1,4 @@
 export * from './assertion-claims';
 export * from './assertion-verifier';
 export * from './certificate-chain';
+export * from './saml-assertion-verifier';

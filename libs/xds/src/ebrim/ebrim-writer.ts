@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ASSOCIATION_TYPE_URN,
+  Association,
+  Author,
+  Coded,
+  DocumentEntry,
+  Folder,
+  SubmissionSet,
+  XDS_STATUS_URN,
+} from '@passerelle/domain';
+import { element, escapeText } from '../xml/xml-writer';
+import { formatDtm, formatXcn, formatXon, formatXtn } from './hl7v2';
+import {
+  CLASSIFICATION_NODE,
+  CLASSIFICATION_SCHEME,
+  IDENTIFICATION_SCHEME,
+  OBJECT_TYPE,
+} from './vocabulary';
+
+/** ebRIM 3.0 LeafClass objects of an AdhocQueryResponse (prefix `rim`, declared by the caller). */
+
+export function objectRef(id: string): string {
+  return element('rim:ObjectRef', { id });
+}
+
+export function extrinsicObject(entry: DocumentEntry): string {
+  const id = entry.entryUuid;
+  return element(
+    'rim:ExtrinsicObject',
+    {
+      id,
+      lid: entry.logicalId,
+      objectType: OBJECT_TYPE.stableDocumentEntry,
+      mimeType: entry.mimeType,
+      status: XDS_STATUS_URN[entry.status],
+    },
+    [
+      slot('creationTime', formatDtm(entry.creationTime)),
+      slot('hash', entry.hashSha1),
+      slot('languageCode', entry.languageCode),
+      ...(entry.legalAuthenticator
+        ? [slot('legalAuthenticator', formatXcn(entry.legalAuthenticator))]
+        : []),
+      slot('repositoryUniqueId', entry.repositoryUniqueId),
+      ...optionalTime('serviceStartTime', entry.serviceStartTime),
+      ...optionalTime('serviceStopTime', entry.serviceStopTime),
+      slot('size', String(entry.size)),
+      slot('sourcePatientId', entry.sourcePatientId),
+      ...sourcePatientInfo(entry),
+      ...(entry.referenceIds.length > 0
+        ? [slot('urn:ihe:iti:xds:2013:referenceIdList', ...entry.referenceIds)]
+        : []),
+      nameAndDescription(entry.title, entry.comments),
+      versionInfo(entry.version),
+      ...entry.authors.map((author) =>
+        authorClassification(author, id, CLASSIFICATION_SCHEME.documentAuthor),
+      ),
+      coded(CLASSIFICATION_SCHEME.classCode, id, entry.classCode),
+      ...entry.confidentialityCodes.map((code) =>
+        coded(CLASSIFICATION_SCHEME.confidentialityCode, id, code),
+      ),
+      ...entry.eventCodes.map((code) => coded(CLASSIFICATION_SCHEME.eventCodeList, id, code)),
+      coded(CLASSIFICATION_SCHEME.formatCode, id, entry.formatCode),
+      coded(CLASSIFICATION_SCHEME.healthcareFacilityTypeCode, id, entry.healthcareFacilityTypeCode),
+      coded(CLASSIFICATION_SCHEME.practiceSettingCode, id, entry.practiceSettingCode),
+      coded(CLASSIFICATION_SCHEME.typeCode, id, entry.typeCode),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.documentPatientId,
+        id,
+        entry.patientKey,
+        'XDSDocumentEntry.patientId',
+      ),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.documentUniqueId,
+        id,
+        entry.uniqueId,
+        'XDSDocumentEntry.uniqueId',
+      ),
+    ],
+  );
+}
+
+export function submissionSetPackage(set: SubmissionSet): string {
+  const id = set.entryUuid;
+  return element(
+    'rim:RegistryPackage',
+    { id, lid: id, objectType: OBJECT_TYPE.registryPackage, status: XDS_STATUS_URN[set.status] },
+    [
+      slot('submissionTime', formatDtm(set.submissionTime)),
+      ...(set.intendedRecipients.length > 0
+        ? [slot('intendedRecipient', ...set.intendedRecipients)]
+        : []),
+      nameAndDescription(set.title, set.comments),
+      versionInfo(1),
+      ...set.authors.map((author) =>
+        authorClassification(author, id, CLASSIFICATION_SCHEME.submissionSetAuthor),
+      ),
+      coded(CLASSIFICATION_SCHEME.contentTypeCode, id, set.contentTypeCode),
+      nodeClassification(id, CLASSIFICATION_NODE.submissionSet),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.submissionSetPatientId,
+        id,
+        set.patientKey,
+        'XDSSubmissionSet.patientId',
+      ),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.submissionSetSourceId,
+        id,
+        set.sourceId,
+        'XDSSubmissionSet.sourceId',
+      ),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.submissionSetUniqueId,
+        id,
+        set.uniqueId,
+        'XDSSubmissionSet.uniqueId',
+      ),
+    ],
+  );
+}
+
+export function folderPackage(folder: Folder): string {
+  const id = folder.entryUuid;
+  return element(
+    'rim:RegistryPackage',
+    {
+      id,
+      lid: folder.logicalId,
+      objectType: OBJECT_TYPE.registryPackage,
+      status: XDS_STATUS_URN[folder.status],
+    },
+    [
+      slot('lastUpdateTime', formatDtm(folder.lastUpdateTime)),
+      nameAndDescription(folder.title, folder.comments),
+      versionInfo(folder.version),
+      ...folder.codeList.map((code) => coded(CLASSIFICATION_SCHEME.folderCodeList, id, code)),
+      nodeClassification(id, CLASSIFICATION_NODE.folder),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.folderPatientId,
+        id,
+        folder.patientKey,
+        'XDSFolder.patientId',
+      ),
+      externalIdentifier(
+        IDENTIFICATION_SCHEME.folderUniqueId,
+        id,
+        folder.uniqueId,
+        'XDSFolder.uniqueId',
+      ),
+    ],
+  );
+}
+
+export function association(link: Association): string {
+  return element(
+    'rim:Association',
+    {
+      id: link.entryUuid,
+      associationType: ASSOCIATION_TYPE_URN[link.type],
+      sourceObject: link.sourceUuid,
+      targetObject: link.targetUuid,
+      objectType: OBJECT_TYPE.association,
+      status: XDS_STATUS_URN[link.status],
+    },
+    link.submissionSetStatus ? slot('SubmissionSetStatus', link.submissionSetStatus) : '',
+  );
+}
+
+function slot(name: string, ...values: string[]): string {
+  return element(
+    'rim:Slot',
+    { name },
+    element(
+      'rim:ValueList',
+      {},
+      values.map((v) => element('rim:Value', {}, escapeText(v))),
+    ),
+  );
+}
+
+function optionalTime(name: string, time: Date | undefined): string[] {
+  return time ? [slot(name, formatDtm(time))] : [];
+}
+
+function localized(wrapper: string, text: string | undefined): string {
+  return text === undefined
+    ? ''
+    : element(wrapper, {}, element('rim:LocalizedString', { value: text }));
+}
+
+function nameAndDescription(title: string | undefined, comments: string | undefined): string {
+  return localized('rim:Name', title) + localized('rim:Description', comments);
+}
+
+function versionInfo(version: number): string {
+  return element('rim:VersionInfo', { versionName: String(version) });
+}
+
+function sourcePatientInfo(entry: DocumentEntry): string[] {
+  const info = entry.sourcePatientInfo;
+  if (!info) return [];
+  const values = [
+    ...(info.family || info.given ? [`PID-5|${info.family ?? ''}^${info.given ?? ''}`] : []),
+    ...(info.birthDate ? [`PID-7|${info.birthDate}`] : []),
+    ...(info.gender ? [`PID-8|${info.gender}`] : []),
+  ];
+  return values.length > 0 ? [slot('sourcePatientInfo', ...values)] : [];
+}
+
+function coded(scheme: string, objectId: string, code: Coded): string {
+  return element(
+    'rim:Classification',
+    {
+      id: `urn:uuid:${randomUUID()}`,
+      classificationScheme: scheme,
+      classifiedObject: objectId,
+      nodeRepresentation: code.code,
+      objectType: OBJECT_TYPE.classification,
+    },
+    [slot('codingScheme', code.codeSystem), localized('rim:Name', code.display)],
+  );
+}
+
+function nodeClassification(objectId: string, node: string): string {
+  return element('rim:Classification', {
+    id: `urn:uuid:${randomUUID()}`,
+    classificationNode: node,
+    classifiedObject: objectId,
+    objectType: OBJECT_TYPE.classification,
+  });
+}
+
+function authorClassification(author: Author, objectId: string, scheme: string): string {
+  const cwe = (code: Coded) => [code.code, code.display ?? '', code.codeSystem].join('^');
+  return element(
+    'rim:Classification',
+    {
+      id: `urn:uuid:${randomUUID()}`,
+      classificationScheme: scheme,
+      classifiedObject: objectId,
+      nodeRepresentation: '',
+      objectType: OBJECT_TYPE.classification,
+    },
+    [
+      ...(author.person ? [slot('authorPerson', formatXcn(author.person))] : []),
+      ...(author.institutions.length > 0
+        ? [slot('authorInstitution', ...author.institutions.map(formatXon))]
+        : []),
+      ...(author.roles.length > 0 ? [slot('authorRole', ...author.roles.map(cwe))] : []),
+      ...(author.specialties.length > 0
+        ? [slot('authorSpecialty', ...author.specialties.map(cwe))]
+        : []),
+      ...(author.telecom.length > 0
+        ? [slot('authorTelecommunication', ...author.telecom.map(formatXtn))]
+        : []),
+    ],
+  );
+}
+
+function externalIdentifier(scheme: string, objectId: string, value: string, name: string): string {
+  return element(
+    'rim:ExternalIdentifier',
+    {
+      id: `urn:uuid:${randomUUID()}`,
+      registryObject: objectId,
+      identificationScheme: scheme,
+      value,
+      objectType: OBJECT_TYPE.externalIdentifier,
+    },
+    element('rim:Name', {}, element('rim:LocalizedString', { value: name })),
+  );
+}

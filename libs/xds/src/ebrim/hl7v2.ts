@@ -1,0 +1,101 @@
+import type { Institution, PersonName } from '@passerelle/domain';
+
+/** HL7 v2 data types as XDS metadata writes them (ITI TF-3 Table 4.2.3.1.7-2). */
+
+/** `&OID&ISO` → OID. */
+function authorityOf(component: string | undefined): string | undefined {
+  const match = /^&([0-9.]+)&ISO$/.exec(component ?? '');
+  return match?.[1];
+}
+
+function empty(value: string | undefined): string | undefined {
+  return value ? value : undefined;
+}
+
+/** XCN: `id^family^given^^^prefix^^^&authority&ISO` (authorPerson, legalAuthenticator). */
+export function parseXcn(value: string): PersonName {
+  const components = value.split('^');
+  return {
+    id: empty(components[0]),
+    family: empty(components[1]),
+    given: empty(components[2]),
+    prefix: empty(components[5]),
+    assigningAuthority: authorityOf(components[8]),
+  };
+}
+
+export function formatXcn(person: PersonName): string {
+  const authority = person.assigningAuthority ? `&${person.assigningAuthority}&ISO` : '';
+  return trimComponents([
+    person.id ?? '',
+    person.family ?? '',
+    person.given ?? '',
+    '',
+    '',
+    person.prefix ?? '',
+    '',
+    '',
+    authority,
+  ]);
+}
+
+/** XON: `name^^^^^&authority&ISO^type^^^id` (authorInstitution). */
+export function parseXon(value: string): Institution {
+  const components = value.split('^');
+  return {
+    name: components[0] ?? '',
+    assigningAuthority: authorityOf(components[5]),
+    id: empty(components[9]),
+  };
+}
+
+export function formatXon(institution: Institution): string {
+  const authority = institution.assigningAuthority ? `&${institution.assigningAuthority}&ISO` : '';
+  return trimComponents([
+    institution.name,
+    '',
+    '',
+    '',
+    '',
+    authority,
+    institution.id ? 'IDNST' : '',
+    '',
+    '',
+    institution.id ?? '',
+  ]);
+}
+
+/** XTN: `^^Internet^address` (e-mail) or a plain number. */
+export function parseXtn(value: string): string {
+  const components = value.split('^');
+  return components[3] || components[0] || value;
+}
+
+export function formatXtn(telecom: string): string {
+  return telecom.includes('@') ? `^^Internet^${telecom}` : telecom;
+}
+
+function trimComponents(components: string[]): string {
+  while (components.length > 1 && components[components.length - 1] === '') components.pop();
+  return components.join('^');
+}
+
+const DTM = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?$/;
+
+/** DTM `YYYY[MM[DD[hh[mm[ss]]]]]`, UTC; undefined when malformed. */
+export function parseDtm(value: string): Date | undefined {
+  const match = DTM.exec(value.trim());
+  if (!match) return undefined;
+  const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00'] = match;
+  const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`);
+  const valid =
+    !Number.isNaN(date.getTime()) &&
+    date.getUTCMonth() + 1 === Number(month) &&
+    date.getUTCDate() === Number(day);
+  return valid ? date : undefined;
+}
+
+/** Date → DTM at second precision, UTC. */
+export function formatDtm(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}

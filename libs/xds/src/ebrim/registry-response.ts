@@ -1,0 +1,67 @@
+import { DomainError, ERROR_CATALOGUE } from '@passerelle/domain';
+import { NS } from '../xml/xml-element';
+import { element } from '../xml/xml-writer';
+import { ERROR_SEVERITY, RESPONSE_STATUS } from './vocabulary';
+
+export type ResponseStatus = keyof typeof RESPONSE_STATUS;
+
+export interface RegistryErrorItem {
+  readonly errorCode: string;
+  readonly codeContext: string;
+  readonly location?: string;
+}
+
+/** Each problem of a domain error with its XDS error code from the one catalogue. */
+export function registryErrorsFrom(error: DomainError): RegistryErrorItem[] {
+  return error.details.map((detail) => ({
+    errorCode: ERROR_CATALOGUE[detail.code].xdsCode,
+    codeContext: detail.message,
+    location: detail.location,
+  }));
+}
+
+function registryErrorList(errors: readonly RegistryErrorItem[]): string {
+  if (errors.length === 0) return '';
+  return element(
+    'rs:RegistryErrorList',
+    {},
+    errors.map((error) =>
+      element('rs:RegistryError', {
+        errorCode: error.errorCode,
+        codeContext: error.codeContext,
+        location: error.location,
+        severity: ERROR_SEVERITY,
+      }),
+    ),
+  );
+}
+
+/** rs:RegistryResponse (ITI-41, ITI-42, ITI-57, and inside ITI-43's response). */
+export function registryResponse(
+  status: ResponseStatus,
+  errors: readonly RegistryErrorItem[],
+): string {
+  return element(
+    'rs:RegistryResponse',
+    { 'xmlns:rs': NS.rs, status: RESPONSE_STATUS[status] },
+    registryErrorList(errors),
+  );
+}
+
+/** query:AdhocQueryResponse (ITI-18) with its RegistryObjectList. */
+export function adhocQueryResponse(
+  status: ResponseStatus,
+  objects: readonly string[],
+  errors: readonly RegistryErrorItem[],
+): string {
+  return element(
+    'query:AdhocQueryResponse',
+    {
+      'xmlns:query': NS.query,
+      'xmlns:rs': NS.rs,
+      'xmlns:rim': NS.rim,
+      status: RESPONSE_STATUS[status],
+    },
+    [registryErrorList(errors), element('rim:RegistryObjectList', {}, [...objects])],
+  );
+}

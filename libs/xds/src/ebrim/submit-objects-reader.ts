@@ -1,0 +1,472 @@
+import {
+  ASSOCIATION_TYPE_URN,
+  AssociationType,
+  Author,
+  AvailabilityStatus,
+  Coded,
+  DomainError,
+  ErrorCode,
+  ErrorDetail,
+  PatientId,
+  SourcePatientInfo,
+  XDS_STATUS_URN,
+} from '@passerelle/domain';
+import type {
+  AssociationDraft,
+  AssociationEnd,
+  DocumentEntryDraft,
+  FolderDraft,
+  SubmissionDraft,
+  SubmissionSetDraft,
+} from '@passerelle/registry';
+import { NS, XmlElement, attributeOf, childOf, childrenOf } from '../xml/xml-element';
+import { parseDtm, parseXcn, parseXon, parseXtn } from './hl7v2';
+import {
+  CLASSIFICATION_NODE,
+  CLASSIFICATION_SCHEME,
+  IDENTIFICATION_SCHEME,
+  UPDATE_AVAILABILITY_STATUS,
+} from './vocabulary';
+
+/** An ITI-57 Update Document Set operation. */
+export type MetadataUpdate =
+  | {
+      readonly kind: 'document';
+      readonly logicalId: string;
+      readonly previousVersion: number;
+      readonly entry: DocumentEntryDraft;
+    }
+  | {
+      readonly kind: 'folder';
+      readonly logicalId: string;
+      readonly previousVersion: number;
+      readonly folder: FolderDraft;
+    }
+  | {
+      readonly kind: 'status';
+      readonly targetUuid: string;
+      readonly originalStatus: AvailabilityStatus;
+      readonly newStatus: AvailabilityStatus;
+    };
+
+export interface EbrimSubmission {
+  readonly draft: SubmissionDraft;
+  /** ExtrinsicObject ids, which xdsb:Document/@id must match (ITI-41). */
+  readonly documentIds: readonly string[];
+  readonly updates: readonly MetadataUpdate[];
+}
+
+const URN_UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TYPE_BY_URN = new Map(
+  Object.entries(ASSOCIATION_TYPE_URN).map(([type, urn]) => [urn, type as AssociationType]),
+);
+const STATUS_BY_URN = new Map(
+  Object.entries(XDS_STATUS_URN).map(([status, urn]) => [urn, status as AvailabilityStatus]),
+);
+
+/**
+ * lcm:SubmitObjectsRequest (ebRIM 3.0) → one submission draft, plus ITI-57 updates. Every
+ * problem is collected and reported at once, located by the sender's object id.
+ */
+export function readSubmitObjectsRequest(request: XmlElement): EbrimSubmission {
+  if (request.ns !== NS.lcm || request.local !== 'SubmitObjectsRequest') {
+    throw new DomainError(
+      'MALFORMED_REQUEST',
+      `Expected lcm:SubmitObjectsRequest (ebRIM 3.0), found {${request.ns}}${request.local}`,
+    );
+  }
+  const list = childOf(request, NS.rim, 'RegistryObjectList');
+  if (!list) {
+    throw new DomainError('METADATA_MISSING', 'SubmitObjectsRequest has no RegistryObjectList');
+  }
+  return new SubmissionReader(list).read();
+}
+
+class SubmissionReader {
+  private readonly problems: ErrorDetail[] = [];
+  private readonly topClassifications: XmlElement[];
+  private readonly extrinsicObjects: XmlElement[];
+  private readonly packages: XmlElement[];
+  private readonly associations: XmlElement[];
+  private readonly ids = new Set<string>();
+
+  constructor(list: XmlElement) {
+    this.topClassifications = childrenOf(list, NS.rim, 'Classification');
+    this.extrinsicObjects = childrenOf(list, NS.rim, 'ExtrinsicObject');
+    this.packages = childrenOf(list, NS.rim, 'RegistryPackage');
+    this.associations = childrenOf(list, NS.rim, 'Association');
+    for (const object of [...this.extrinsicObjects, ...this.packages, ...this.associations]) {
+      this.ids.add(idOf(object));
+    }
+  }
+
+  read(): EbrimSubmission {
+    const submissionSets = this.packages.filter((p) => this.isClassifiedAs(p, 'submissionSet'));
+    const folders = this.packages.filter((p) => this.isClassifiedAs(p, 'folder'));
+    if (submissionSets.length !== 1) {
+      this.problem(
+        'METADATA_MISSING',
+        `A submission holds exactly one SubmissionSet (RegistryPackage classified ${CLASSIFICATION_NODE.submissionSet}), found ${submissionSets.length}`,
+      );
+    }
+    const submissionSet = submissionSets[0] && this.submissionSetFrom(submissionSets[0]);
+    const versioned = new Set(
+      [...this.extrinsicObjects, ...folders].filter((o) => this.previousVersionOf(o) !== undefined),
+    );
+    const documents = this.extrinsicObjects.filter((o) => !versioned.has(o));
+    const newFolders = folders.filter((f) => !versioned.has(f));
+    const draft: SubmissionDraft = {
+      submissionSet: submissionSet ?? { ref: '', authors: [], intendedRecipients: [] },
+      documents: documents.map((o) => this.documentFrom(o)),
+      folders: newFolders.map((f) => this.folderFrom(f)),
+      associations: this.associationDrafts(submissionSets[0], folders),
+    };
+    const updates = [
+      ...[...versioned].map((object) => this.versionUpdateFrom(object)),
+      ...this.statusUpdates(),
+    ];
+    this.checkClassificationTargets();
+    if (this.problems.length > 0) throw DomainError.of(this.problems);
+    return { draft, documentIds: documents.map(idOf), updates };
+  }
+
+  private submissionSetFrom(element: XmlElement): SubmissionSetDraft {
+    const ref = idOf(element);
+    return {
+      ref,
+      entryUuid: uuidOf(ref),
+      uniqueId: this.identifier(element, IDENTIFICATION_SCHEME.submissionSetUniqueId),
+      patientId: this.patientId(element, IDENTIFICATION_SCHEME.submissionSetPatientId),
+      sourceId: this.identifier(element, IDENTIFICATION_SCHEME.submissionSetSourceId),
+      submissionTime: this.time(element, 'submissionTime'),
+      contentTypeCode: this.code(element, CLASSIFICATION_SCHEME.contentTypeCode),
+      title: nameOf(element),
+      comments: descriptionOf(element),
+      authors: this.authors(element, CLASSIFICATION_SCHEME.submissionSetAuthor),
+      intendedRecipients: slotValues(element, 'intendedRecipient'),
+    };
+  }
+
+  private documentFrom(element: XmlElement): DocumentEntryDraft {
+    const ref = idOf(element);
+    return {
+      ref,
+      entryUuid: uuidOf(ref),
+      uniqueId: this.identifier(element, IDENTIFICATION_SCHEME.documentUniqueId),
+      patientId: this.patientId(element, IDENTIFICATION_SCHEME.documentPatientId),
+      title: nameOf(element),
+      comments: descriptionOf(element),
+      classCode: this.code(element, CLASSIFICATION_SCHEME.classCode),
+      typeCode: this.code(element, CLASSIFICATION_SCHEME.typeCode),
+      formatCode: this.code(element, CLASSIFICATION_SCHEME.formatCode),
+      confidentialityCodes: this.codes(element, CLASSIFICATION_SCHEME.confidentialityCode),
+      eventCodes: this.codes(element, CLASSIFICATION_SCHEME.eventCodeList),
+      healthcareFacilityTypeCode: this.code(
+        element,
+        CLASSIFICATION_SCHEME.healthcareFacilityTypeCode,
+      ),
+      practiceSettingCode: this.code(element, CLASSIFICATION_SCHEME.practiceSettingCode),
+      creationTime: this.time(element, 'creationTime'),
+      serviceStartTime: this.time(element, 'serviceStartTime'),
+      serviceStopTime: this.time(element, 'serviceStopTime'),
+      languageCode: slotValues(element, 'languageCode')[0],
+      mimeType: attributeOf(element, 'mimeType'),
+      authors: this.authors(element, CLASSIFICATION_SCHEME.documentAuthor),
+      legalAuthenticator: optional(slotValues(element, 'legalAuthenticator')[0], parseXcn),
+      sourcePatientId: slotValues(element, 'sourcePatientId')[0],
+      sourcePatientInfo: sourcePatientInfoOf(slotValues(element, 'sourcePatientInfo')),
+      referenceIds: slotValues(element, 'urn:ihe:iti:xds:2013:referenceIdList'),
+      suppliedHashSha1: slotValues(element, 'hash')[0],
+      suppliedSize: this.size(element),
+      repositoryUniqueId: slotValues(element, 'repositoryUniqueId')[0],
+    };
+  }
+
+  private folderFrom(element: XmlElement): FolderDraft {
+    const ref = idOf(element);
+    return {
+      ref,
+      entryUuid: uuidOf(ref),
+      uniqueId: this.identifier(element, IDENTIFICATION_SCHEME.folderUniqueId),
+      patientId: this.patientId(element, IDENTIFICATION_SCHEME.folderPatientId),
+      title: nameOf(element),
+      comments: descriptionOf(element),
+      codeList: this.codes(element, CLASSIFICATION_SCHEME.folderCodeList),
+    };
+  }
+
+  /**
+   * Associations other than the SubmissionSet's own memberships (the registry records those):
+   * folder memberships and document relationships (RPLC, APND, XFRM, XFRM_RPLC, signs).
+   */
+  private associationDrafts(
+    submissionSet: XmlElement | undefined,
+    folders: readonly XmlElement[],
+  ): AssociationDraft[] {
+    const submissionSetId = submissionSet && idOf(submissionSet);
+    const folderIds = new Set(folders.map(idOf));
+    const drafts: AssociationDraft[] = [];
+    for (const association of this.associations) {
+      const source = attributeOf(association, 'sourceObject') ?? '';
+      const target = attributeOf(association, 'targetObject') ?? '';
+      const typeUrn = attributeOf(association, 'associationType') ?? '';
+      const where = idOf(association);
+      if (source === target) {
+        this.problem('METADATA_INVALID', `Association ${where} links ${source} to itself`, where);
+        continue;
+      }
+      if (typeUrn === UPDATE_AVAILABILITY_STATUS) continue;
+      const type = TYPE_BY_URN.get(typeUrn);
+      if (!type) {
+        this.problem('METADATA_INVALID', `Unknown associationType ${typeUrn}`, where);
+        continue;
+      }
+      if (type === 'HasMember' && source === submissionSetId) continue;
+      if (type === 'HasMember' && !folderIds.has(source)) {
+        this.problem(
+          'UNRESOLVED_REFERENCE',
+          `HasMember source ${source} is neither the SubmissionSet nor a Folder of the request`,
+          where,
+        );
+        continue;
+      }
+      const sourceEnd = this.end(source, where);
+      const targetEnd = this.end(target, where);
+      if (sourceEnd && targetEnd) drafts.push({ type, source: sourceEnd, target: targetEnd });
+    }
+    return drafts;
+  }
+
+  /** An object of the request by its id, or an entry already registered by its entryUUID. */
+  private end(id: string, where: string): AssociationEnd | undefined {
+    if (this.ids.has(id)) return { ref: id };
+    if (URN_UUID.test(id)) return { existingEntryUuid: id.toLowerCase() };
+    this.problem(
+      'UNRESOLVED_REFERENCE',
+      `Association ${where} refers to ${id || '(nothing)'}, which is neither an object of the request nor a urn:uuid`,
+      where,
+    );
+    return undefined;
+  }
+
+  private versionUpdateFrom(object: XmlElement): MetadataUpdate {
+    const logicalId = attributeOf(object, 'lid') ?? idOf(object);
+    const previousVersion = this.previousVersionOf(object) ?? 0;
+    if (object.local === 'ExtrinsicObject') {
+      return { kind: 'document', logicalId, previousVersion, entry: this.documentFrom(object) };
+    }
+    return { kind: 'folder', logicalId, previousVersion, folder: this.folderFrom(object) };
+  }
+
+  /** The PreviousVersion slot of the SubmissionSet's HasMember association to this object. */
+  private previousVersionOf(object: XmlElement): number | undefined {
+    const id = idOf(object);
+    const membership = this.associations.find(
+      (a) =>
+        attributeOf(a, 'targetObject') === id &&
+        attributeOf(a, 'associationType') === ASSOCIATION_TYPE_URN.HasMember &&
+        slotValues(a, 'PreviousVersion').length > 0,
+    );
+    if (!membership) return undefined;
+    const value = slotValues(membership, 'PreviousVersion')[0];
+    if (!/^\d+$/.test(value)) {
+      this.problem('METADATA_INVALID', `PreviousVersion ${value} is not a version number`, id);
+      return 0;
+    }
+    return Number(value);
+  }
+
+  private statusUpdates(): MetadataUpdate[] {
+    return this.associations
+      .filter((a) => attributeOf(a, 'associationType') === UPDATE_AVAILABILITY_STATUS)
+      .flatMap((association) => {
+        const where = idOf(association);
+        const originalStatus = this.status(association, 'OriginalStatus', where);
+        const newStatus = this.status(association, 'NewStatus', where);
+        const targetUuid = attributeOf(association, 'targetObject') ?? '';
+        if (!originalStatus || !newStatus) return [];
+        return [{ kind: 'status' as const, targetUuid, originalStatus, newStatus }];
+      });
+  }
+
+  private status(association: XmlElement, slot: string, where: string) {
+    const urn = slotValues(association, slot)[0];
+    const status = urn ? STATUS_BY_URN.get(urn) : undefined;
+    if (!status)
+      this.problem('METADATA_INVALID', `${slot} ${urn ?? '(missing)'} is not a status`, where);
+    return status;
+  }
+
+  private isClassifiedAs(element: XmlElement, node: keyof typeof CLASSIFICATION_NODE): boolean {
+    return this.classificationsOf(element).some(
+      (c) => attributeOf(c, 'classificationNode') === CLASSIFICATION_NODE[node],
+    );
+  }
+
+  /** Classifications inside the object, and those beside it in the list (IPF puts them there). */
+  private classificationsOf(element: XmlElement): XmlElement[] {
+    const id = idOf(element);
+    return [
+      ...childrenOf(element, NS.rim, 'Classification'),
+      ...this.topClassifications.filter((c) => attributeOf(c, 'classifiedObject') === id),
+    ];
+  }
+
+  private byScheme(element: XmlElement, scheme: string): XmlElement[] {
+    return this.classificationsOf(element).filter(
+      (c) => attributeOf(c, 'classificationScheme') === scheme,
+    );
+  }
+
+  private code(element: XmlElement, scheme: string): Coded | undefined {
+    const found = this.byScheme(element, scheme);
+    if (found.length > 1) {
+      this.problem(
+        'METADATA_INVALID',
+        `Several codes where one is allowed (${scheme})`,
+        idOf(element),
+      );
+    }
+    return found[0] && this.coded(found[0]);
+  }
+
+  private codes(element: XmlElement, scheme: string): Coded[] {
+    return this.byScheme(element, scheme).map((c) => this.coded(c));
+  }
+
+  private coded(classification: XmlElement): Coded {
+    const code = attributeOf(classification, 'nodeRepresentation') ?? '';
+    const codeSystem = slotValues(classification, 'codingScheme')[0] ?? '';
+    if (!code || !codeSystem) {
+      this.problem(
+        'METADATA_INVALID',
+        'A coded Classification needs nodeRepresentation and a codingScheme slot',
+        idOf(classification),
+      );
+    }
+    return { code, codeSystem, display: nameOf(classification) };
+  }
+
+  private authors(element: XmlElement, scheme: string): Author[] {
+    return this.byScheme(element, scheme).map((c) => ({
+      person: optional(slotValues(c, 'authorPerson')[0], parseXcn),
+      institutions: slotValues(c, 'authorInstitution').map(parseXon),
+      roles: slotValues(c, 'authorRole').map(parseCwe),
+      specialties: slotValues(c, 'authorSpecialty').map(parseCwe),
+      telecom: slotValues(c, 'authorTelecommunication').map(parseXtn),
+    }));
+  }
+
+  private identifier(element: XmlElement, scheme: string): string | undefined {
+    const found = childrenOf(element, NS.rim, 'ExternalIdentifier').find(
+      (e) => attributeOf(e, 'identificationScheme') === scheme,
+    );
+    return found && attributeOf(found, 'value');
+  }
+
+  private patientId(element: XmlElement, scheme: string): PatientId | undefined {
+    const cx = this.identifier(element, scheme);
+    if (!cx) return undefined;
+    try {
+      return PatientId.fromCx(cx);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.problems.push({ ...error.details[0], location: idOf(element) });
+      return undefined;
+    }
+  }
+
+  private time(element: XmlElement, slot: string): Date | undefined {
+    const value = slotValues(element, slot)[0];
+    if (value === undefined) return undefined;
+    const date = parseDtm(value);
+    if (!date)
+      this.problem('METADATA_INVALID', `${slot} ${value} is not an HL7 DTM`, idOf(element));
+    return date;
+  }
+
+  private size(element: XmlElement): number | undefined {
+    const value = slotValues(element, 'size')[0];
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) {
+      this.problem('METADATA_INVALID', `size ${value} is not a number of bytes`, idOf(element));
+      return undefined;
+    }
+    return Number(value);
+  }
+
+  /** Classifications must point at an object of the request (NIST pnr-bad-uplink). */
+  private checkClassificationTargets(): void {
+    const classified = [
+      ...this.topClassifications,
+      ...[...this.extrinsicObjects, ...this.packages].flatMap((o) =>
+        childrenOf(o, NS.rim, 'Classification'),
+      ),
+    ];
+    for (const classification of classified) {
+      const target = attributeOf(classification, 'classifiedObject');
+      if (target && !this.ids.has(target)) {
+        this.problem(
+          'UNRESOLVED_REFERENCE',
+          `Classification ${idOf(classification)} classifies ${target}, which is not an object of the request`,
+          idOf(classification),
+        );
+      }
+    }
+  }
+
+  private problem(code: ErrorCode, message: string, location?: string): void {
+    this.problems.push({ code, message, location });
+  }
+}
+
+function idOf(element: XmlElement): string {
+  return attributeOf(element, 'id') ?? '';
+}
+
+function uuidOf(id: string): string | undefined {
+  return URN_UUID.test(id) ? id.toLowerCase() : undefined;
+}
+
+export function slotValues(element: XmlElement, name: string): string[] {
+  const slot = childrenOf(element, NS.rim, 'Slot').find((s) => attributeOf(s, 'name') === name);
+  const valueList = slot && childOf(slot, NS.rim, 'ValueList');
+  return valueList ? childrenOf(valueList, NS.rim, 'Value').map((v) => v.text.trim()) : [];
+}
+
+function localizedString(element: XmlElement | undefined): string | undefined {
+  const localized = element && childOf(element, NS.rim, 'LocalizedString');
+  return (localized && attributeOf(localized, 'value')) || undefined;
+}
+
+function nameOf(element: XmlElement): string | undefined {
+  return localizedString(childOf(element, NS.rim, 'Name'));
+}
+
+function descriptionOf(element: XmlElement): string | undefined {
+  return localizedString(childOf(element, NS.rim, 'Description'));
+}
+
+function optional<T>(value: string | undefined, parse: (value: string) => T): T | undefined {
+  return value ? parse(value) : undefined;
+}
+
+/** CWE `code^display^system` (authorRole, authorSpecialty). */
+function parseCwe(value: string): Coded {
+  const [code, display, codeSystem] = value.split('^');
+  return { code, codeSystem: codeSystem ?? '', display: display || undefined };
+}
+
+/** sourcePatientInfo `PID-5|family^given`, `PID-7|birth date`, `PID-8|sex`. */
+function sourcePatientInfoOf(values: readonly string[]): SourcePatientInfo | undefined {
+  if (values.length === 0) return undefined;
+  const field = (name: string) =>
+    values.find((v) => v.startsWith(`${name}|`))?.slice(name.length + 1);
+  const [family, given] = (field('PID-5') ?? '').split('^');
+  return {
+    family: family || undefined,
+    given: given || undefined,
+    birthDate: field('PID-7'),
+    gender: field('PID-8'),
+  };
+}

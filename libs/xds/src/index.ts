@@ -1,0 +1,7 @@
+export * from './xds.module';
+export * from './xds-options';
+export * from './xds-transactions';
+export * from './xml/xml-element';
+export * from './xml/xml-parser';
+export * from './transport/mime';
+export * from './transport/soap-response';

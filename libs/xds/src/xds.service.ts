@@ -1,0 +1,175 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditContext, AuditTrail } from '@passerelle/audit';
+import { DomainError, Principal } from '@passerelle/domain';
+import { SamlAssertionVerifier, principalOfSocket } from '@passerelle/platform';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import { parseXml } from './xml/xml-parser';
+import { NS, childOf } from './xml/xml-element';
+import { readSoapRequest } from './transport/mime';
+import { SoapEnvelope, readEnvelope } from './transport/soap-request';
+import { mtomResponse, soapEnvelope, soapFault } from './transport/soap-response';
+import { SoapFaultError, TransportRejected, XmlRejected } from './transport/transport-errors';
+import { XdsEndpoint, XdsTransaction, transactionFor } from './xds-transactions';
+import { XDS_OPTIONS, XdsOptions } from './xds-options';
+import { XdsTransactions, TransactionResult, XdsRequest } from './xds-transaction-handlers';
+
+/** What the controller writes back: SOAP over HTTP, plain or MTOM-packaged. */
+export interface XdsAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string | readonly Buffer[];
+}
+
+const SOAP_XML = 'application/soap+xml; charset=utf-8';
+const WSSE_FAILED_AUTHENTICATION = { ns: NS.wsse, local: 'FailedAuthentication' };
+const logger = new Logger('XDS');
+
+/**
+ * The XDS.b door: one pipeline for every transaction — read the SOAP request (plain or MTOM),
+ * authenticate (TLS certificate + SAML assertion), dispatch on wsa:Action, answer, audit.
+ * SOAP Faults only for envelope and security failures; everything else is a registry response.
+ */
+@Injectable()
+export class XdsService {
+  constructor(
+    @Inject(XDS_OPTIONS) private readonly options: XdsOptions,
+    private readonly transactions: XdsTransactions,
+    private readonly assertions: SamlAssertionVerifier,
+    private readonly auditTrail: AuditTrail,
+  ) {}
+
+  async handle(endpoint: XdsEndpoint, request: IncomingMessage): Promise<XdsAnswer> {
+    const audit = new AuditContext(`POST /xds/${endpoint}`);
+    const exchange: { messageId?: string } = {};
+    let answer: XdsAnswer;
+    let auditStatus: number;
+    try {
+      const presenter = principalOfSocket(request.socket as TLSSocket);
+      audit.principal = presenter;
+      if (request.method !== 'POST') {
+        throw new SoapFaultError(
+          { code: 'Sender', reason: 'XDS.b endpoints accept POST only' },
+          405,
+        );
+      }
+      const soap = await this.readSoap(request);
+      exchange.messageId = soap.envelope.messageId;
+      const transaction = transactionFor(endpoint, soap.envelope.action);
+      audit.begin(transaction.name, 'unknown');
+      const principal = this.principalOf(soap, presenter);
+      audit.principal = principal;
+      const result = await this.transactions.run(transaction, { ...soap, principal, audit });
+      answer = packaged(transaction, soap, result, exchange.messageId);
+      auditStatus = result.auditStatus;
+    } catch (error) {
+      [answer, auditStatus] = faultAnswer(error, exchange.messageId);
+    }
+    return this.audited(audit, answer, auditStatus, exchange.messageId);
+  }
+
+  private async readSoap(
+    request: IncomingMessage,
+  ): Promise<Omit<XdsRequest, 'principal' | 'audit'>> {
+    const body = await readSoapRequest(request, request.headers['content-type'], {
+      maxRequestBytes: this.options.maxRequestBytes,
+      maxPartBytes: this.options.maxPartBytes,
+    });
+    const envelope: SoapEnvelope = readEnvelope(parseXml(body.root));
+    return { envelope, rootXml: body.root, attachments: body.attachments, mtom: body.mtom };
+  }
+
+  /** Without an assertion the TLS certificate alone speaks (DIRECTE, normal use). */
+  private principalOf(
+    soap: Omit<XdsRequest, 'principal' | 'audit'>,
+    presenter: Principal,
+  ): Principal {
+    const security = soap.envelope.security;
+    if (!security || !childOf(security, NS.saml2, 'Assertion')) return presenter;
+    return this.assertions.verify(soap.rootXml.toString('utf8'), presenter);
+  }
+
+  /** No answer leaves unaudited: if the audit cannot be written, the caller gets a fault. */
+  private async audited(
+    audit: AuditContext,
+    answer: XdsAnswer,
+    auditStatus: number,
+    relatesTo: string | undefined,
+  ): Promise<XdsAnswer> {
+    try {
+      await this.auditTrail.complete(audit, auditStatus);
+      return answer;
+    } catch (error) {
+      return faultAnswer(error, relatesTo)[0];
+    }
+  }
+}
+
+function packaged(
+  transaction: XdsTransaction,
+  soap: Omit<XdsRequest, 'principal' | 'audit'>,
+  result: TransactionResult,
+  relatesTo: string | undefined,
+): XdsAnswer {
+  const envelope = soapEnvelope({
+    action: transaction.responseAction,
+    relatesTo,
+    body: result.body,
+  });
+  if (!soap.mtom && result.attachments.length === 0) {
+    return { status: 200, contentType: SOAP_XML, body: envelope };
+  }
+  const { contentType, body } = mtomResponse(envelope, [...result.attachments]);
+  return { status: 200, contentType, body };
+}
+
+/** SOAP 1.2 over HTTP: Sender faults are 400 (401 for authentication), Receiver faults 500. */
+function faultAnswer(error: unknown, relatesTo: string | undefined): [XdsAnswer, number] {
+  const fault = faultOf(error);
+  const status = fault.status;
+  return [{ status, contentType: SOAP_XML, body: soapFault(fault.error, relatesTo) }, status];
+}
+
+function faultOf(error: unknown): { error: SoapFaultError; status: number } {
+  if (error instanceof SoapFaultError) {
+    return { error, status: error.httpStatus ?? (error.code === 'Receiver' ? 500 : 400) };
+  }
+  if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
+    return {
+      error: new SoapFaultError({
+        code: 'Sender',
+        subcode: WSSE_FAILED_AUTHENTICATION,
+        reason: error.message,
+      }),
+      status: 401,
+    };
+  }
+  if (error instanceof XmlRejected) {
+    return {
+      error: new SoapFaultError({ code: 'Sender', reason: `Malformed XML: ${error.message}` }),
+      status: 400,
+    };
+  }
+  if (error instanceof TransportRejected) {
+    return {
+      error: new SoapFaultError({ code: 'Sender', reason: error.message }),
+      status: TRANSPORT_STATUS[error.reason] ?? 400,
+    };
+  }
+  const correlationId = randomUUID();
+  logger.error(`[${correlationId}] ${(error as Error)?.stack ?? String(error)}`);
+  return {
+    error: new SoapFaultError({
+      code: 'Receiver',
+      reason: `Internal error (correlation id ${correlationId})`,
+    }),
+    status: 500,
+  };
+}
+
+const TRANSPORT_STATUS: Partial<Record<TransportRejected['reason'], number>> = {
+  'unsupported-media-type': 415,
+  'request-too-large': 413,
+  'part-too-large': 413,
+};

@@ -1,0 +1,73 @@
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import {
+  NS,
+  XmlElement,
+  childOf,
+  childrenOf,
+  parseXml,
+  readSoapRequest,
+  type MimePart,
+} from '@passerelle/xds';
+import type { HttpBody } from '@passerelle/testing';
+import type { TestGateway } from './test-gateway';
+
+export interface SoapAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly raw: Buffer;
+  /** The first element of soap:Body. */
+  readonly body: XmlElement;
+  readonly header: XmlElement | undefined;
+  readonly attachments: ReadonlyMap<string, MimePart>;
+}
+
+/** POSTs a SOAP request over mutual TLS and reads the answer with the gateway's own MIME reader. */
+export async function postSoap(
+  gateway: TestGateway,
+  endpoint: 'registry' | 'repository',
+  message: HttpBody,
+  persona = 'hopital-org',
+): Promise<SoapAnswer> {
+  const response = await request(`${gateway.baseUrl}/xds/${endpoint}`, {
+    method: 'POST',
+    headers: { 'content-type': message.contentType },
+    body: message.body,
+    dispatcher: gateway.agent(persona),
+  });
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  const contentType = String(response.headers['content-type']);
+  const read = await readSoapRequest(Readable.from([raw]), contentType, {
+    maxRequestBytes: 1 << 30,
+    maxPartBytes: 1 << 30,
+  });
+  const envelope = parseXml(read.root);
+  const body = childOf(envelope, NS.soap12, 'Body')!.children[0];
+  return {
+    status: response.statusCode,
+    contentType,
+    raw,
+    body,
+    header: childOf(envelope, NS.soap12, 'Header'),
+    attachments: read.attachments,
+  };
+}
+
+/** RegistryResponse/@status shortened to Success, Failure or PartialSuccess. */
+export function statusOf(response: XmlElement): string {
+  const registryResponse =
+    response.local === 'RegistryResponse' || response.local === 'AdhocQueryResponse'
+      ? response
+      : childOf(response, NS.rs, 'RegistryResponse')!;
+  return registryResponse.attributes.status.split(':').pop()!;
+}
+
+/** errorCode of every rs:RegistryError of the response. */
+export function errorCodesOf(response: XmlElement): string[] {
+  const registryResponse =
+    response.local === 'RetrieveDocumentSetResponse'
+      ? childOf(response, NS.rs, 'RegistryResponse')!
+      : response;
+  const list = childOf(registryResponse, NS.rs, 'RegistryErrorList');
+  return list ? childrenOf(list, NS.rs, 'RegistryError').map((e) => e.attributes.errorCode) : [];
+}
