@@ -1,10 +1,17 @@
 import type { Bundle, DocumentReference } from 'fhir/r4';
 import { createHash } from 'node:crypto';
+import { AvailabilityStatus, XDS_STATUS_URN } from '@passerelle/domain';
 import { NS, XmlElement, attributeOf, childOf, childrenOf } from '@passerelle/xds';
-import { XdsPatient, freshOid, freshXdsPatient, provideBundle } from '@passerelle/testing';
+import {
+  XdsPatient,
+  freshOid,
+  freshXdsPatient,
+  instantiateXdsTemplate,
+  provideBundle,
+} from '@passerelle/testing';
 import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
-import { errorCodesOf, postSoap, statusOf } from './support/xds-client';
+import { errorCodesOf, expectSuccess, postSoap, statusOf } from './support/xds-client';
 import {
   STORED_QUERY,
   nistBytes,
@@ -12,10 +19,41 @@ import {
   provideRequest,
   registerRequest,
   retrieveRequest,
+  soapCall,
+  ACTIONS,
   storedQuery,
+  withSymbols,
 } from './support/xds-fixtures';
 
 const REPOSITORY = '1.2.250.1.999.1.1.1';
+
+/** An ITI-57 request from a metadata body, patient ids instantiated. */
+function updateRequest(template: string, patient: XdsPatient) {
+  const body = instantiateXdsTemplate(template, { patient: patient.cx });
+  return soapCall(ACTIONS.update, body);
+}
+
+/** ITI-57 status change of one document (UpdateAvailabilityStatus), with its SubmissionSet. */
+function statusUpdateRequest(patient: XdsPatient, logicalId: string, from: string, to: string) {
+  const cx = patient.cx.replace(/&/g, '&amp;');
+  const slot = (name: string, value: string) =>
+    `<rim:Slot name="${name}"><rim:ValueList><rim:Value>${value}</rim:Value></rim:ValueList></rim:Slot>`;
+  const body =
+    '<lcm:SubmitObjectsRequest xmlns:lcm="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0" xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"><rim:RegistryObjectList>' +
+    `<rim:RegistryPackage id="SubmissionSet01">${slot('submissionTime', '20261122100000')}` +
+    '<rim:Classification id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000001" classificationScheme="urn:uuid:a7058bb9-b4e4-4307-ba5b-e3f0ab85e12d" classifiedObject="SubmissionSet01" nodeRepresentation="">' +
+    `${slot('authorPerson', '810000000017^MARTIN^Jeanne^^^^^^&amp;1.2.250.1.71.4.2.1&amp;ISO')}</rim:Classification>` +
+    `<rim:Classification id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000002" classificationScheme="urn:uuid:aa543740-bdda-424e-8c96-df4873be8500" classifiedObject="SubmissionSet01" nodeRepresentation="04">${slot('codingScheme', '1.2.250.1.213.1.1.4.12')}</rim:Classification>` +
+    `<rim:ExternalIdentifier id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000003" identificationScheme="urn:uuid:96fdda7c-d067-4183-912e-bf5ee74998a8" registryObject="SubmissionSet01" value="${freshOid()}"/>` +
+    '<rim:ExternalIdentifier id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000004" identificationScheme="urn:uuid:554ac39e-e3fe-47fe-b233-965d2a147832" registryObject="SubmissionSet01" value="1.2.250.1.999.2"/>' +
+    `<rim:ExternalIdentifier id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000005" identificationScheme="urn:uuid:6b5aea1a-874d-4603-a4bc-96a0a7b38446" registryObject="SubmissionSet01" value="${cx}"/>` +
+    '</rim:RegistryPackage>' +
+    '<rim:Classification id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000006" classifiedObject="SubmissionSet01" classificationNode="urn:uuid:a54d6aa5-d40d-43f9-88c5-b4633d873bdd"/>' +
+    `<rim:Association id="urn:uuid:aaaaaaaa-0000-4000-8000-000000000007" associationType="urn:ihe:iti:2010:AssociationType:UpdateAvailabilityStatus" sourceObject="SubmissionSet01" targetObject="${logicalId}">` +
+    `${slot('OriginalStatus', from)}${slot('NewStatus', to)}</rim:Association>` +
+    '</rim:RegistryObjectList></lcm:SubmitObjectsRequest>';
+  return soapCall(ACTIONS.update, body);
+}
 
 describe('XDS.b door over mutual TLS on PostgreSQL', () => {
   let gateway: TestGateway;
@@ -63,19 +101,17 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
 
   const DOCUMENT_UNIQUE_ID = 'urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab';
 
-  async function findDocuments(patient: XdsPatient, statuses = ['Approved']) {
+  async function findDocuments(patient: XdsPatient, statuses: AvailabilityStatus[] = ['Approved']) {
     const answer = await postSoap(
       gateway,
       'registry',
       storedQuery(STORED_QUERY.FindDocuments, {
         $XDSDocumentEntryPatientId: [`'${patient.cx}'`],
-        $XDSDocumentEntryStatus: [
-          `(${statuses.map((s) => `'urn:oasis:names:tc:ebxml-regrep:StatusType:${s}'`).join(',')})`,
-        ],
+        $XDSDocumentEntryStatus: [`(${statuses.map((s) => `'${XDS_STATUS_URN[s]}'`).join(',')})`],
       }),
       'medecin-generaliste',
     );
-    expect(statusOf(answer.body)).toBe('Success');
+    expectSuccess(answer);
     return documentsOf(answer.body);
   }
 
@@ -96,7 +132,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
           ),
         );
         expect(answer.status).toBe(200);
-        expect(statusOf(answer.body)).toBe('Success');
+        expectSuccess(answer);
         expect(childOf(answer.header!, NS.wsa, 'Action')!.text).toBe(
           'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-bResponse',
         );
@@ -183,7 +219,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
           ],
         ),
       );
-      expect(statusOf(upper.body)).toBe('Success');
+      expectSuccess(upper);
     });
   });
 
@@ -195,7 +231,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         'registry',
         registerRequest(nistText('11990', 'submit', 'single_doc.xml'), { patient: patient.cx }),
       );
-      expect(statusOf(answer.body)).toBe('Success');
+      expectSuccess(answer);
       expect(await findDocuments(patient)).toHaveLength(1);
     });
 
@@ -259,6 +295,310 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       );
       expect(statusOf(answer.body)).toBe('Failure');
       expect(errorCodesOf(answer.body)).toContain('XDSRegistryMetadataError');
+    });
+  });
+
+  async function registerNist(
+    patient: XdsPatient,
+    path: string[],
+    extra: {
+      symbols?: Record<string, string>;
+      entryUuids?: Map<string, string>;
+      uniqueIds?: Map<string, string>;
+    } = {},
+  ) {
+    const template = withSymbols(nistText(...path), extra.symbols ?? {});
+    return postSoap(
+      gateway,
+      'registry',
+      registerRequest(template, {
+        patient: patient.cx,
+        entryUuids: extra.entryUuids,
+        uniqueIds: extra.uniqueIds,
+      }),
+    );
+  }
+
+  describe('ITI-18 Registry Stored Query on the NIST 12346 seed', () => {
+    let patient: XdsPatient;
+    const rplcUuids = new Map<string, string>();
+
+    beforeAll(async () => {
+      patient = await patientWithRecord();
+      for (const step of [
+        ['12346', 'single_doc', 'single_doc.xml'],
+        ['12346', 'doc_w_fol', 'single_doc_w_fol.xml'],
+        ['12346', 'two_doc_w_fol', 'two_doc_w_fol.xml'],
+      ]) {
+        const answer = await registerNist(patient, step, { entryUuids: new Map() });
+        expectSuccess(answer);
+      }
+      const original = await registerNist(
+        patient,
+        ['12346', 'doc_for_rplc', 'single_doc_for_rplc.xml'],
+        {
+          entryUuids: rplcUuids,
+        },
+      );
+      expectSuccess(original);
+      const replacement = await registerNist(patient, ['12346', 'rplc', 'rplc.xml'], {
+        symbols: { $rplc_doc_uuid$: rplcUuids.get('Document01')! },
+        entryUuids: new Map(),
+      });
+      expectSuccess(replacement);
+    });
+
+    async function nistQuery(file: string) {
+      const query = withSymbols(nistText('11897', file, 'query.xml'), { $patient_id$: patient.cx });
+      return postSoap(
+        gateway,
+        'registry',
+        soapCall(ACTIONS.storedQuery, query),
+        'medecin-generaliste',
+      );
+    }
+
+    it('FindDocuments Approved returns 5 documents (11897/approved)', async () => {
+      const answer = await nistQuery('approved');
+      expectSuccess(answer);
+      expect(documentsOf(answer.body)).toHaveLength(5);
+    });
+
+    it('FindDocuments Approved + Deprecated returns 6, the replaced one Deprecated (11897/leafclass)', async () => {
+      const answer = await nistQuery('leafclass');
+      const documents = documentsOf(answer.body);
+      expect(documents).toHaveLength(6);
+      const replaced = documents.find((d) => d.attributes.id === rplcUuids.get('Document01'));
+      expect(replaced?.attributes.status).toBe(
+        'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated',
+      );
+    });
+
+    it('treats the creationTime To bound as exclusive (11897/creationtime_right_edge)', async () => {
+      const answer = await nistQuery('creationtime_right_edge');
+      expectSuccess(answer);
+      expect(objectRefsOf(answer.body)).toHaveLength(0);
+    });
+
+    it('refuses a code without its coding scheme (11897/classcode_scheme_mismatch)', async () => {
+      const answer = await nistQuery('classcode_scheme_mismatch');
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryError']);
+    });
+
+    it('answers GetAll, GetSubmissionSetAndContents, GetFolderAndContents and GetRelatedDocuments', async () => {
+      const all = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetAll, {
+          $patientId: [`'${patient.cx}'`],
+          $XDSDocumentEntryStatus: [
+            `('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved','urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated')`,
+          ],
+          $XDSSubmissionSetStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
+          $XDSFolderStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
+        }),
+        'medecin-generaliste',
+      );
+      const list = childOf(all.body, NS.rim, 'RegistryObjectList')!;
+      expect(childrenOf(list, NS.rim, 'ExtrinsicObject')).toHaveLength(6);
+      const packages = childrenOf(list, NS.rim, 'RegistryPackage');
+      expect(packages).toHaveLength(7);
+      const associations = childrenOf(list, NS.rim, 'Association');
+      expect(associations.some((a) => a.attributes.associationType.endsWith(':RPLC'))).toBe(true);
+
+      const folder = packages.find(
+        (p) =>
+          childrenOf(p, NS.rim, 'Classification').some(
+            (c) =>
+              c.attributes.classificationNode === 'urn:uuid:d9d542f3-6cc4-48b6-8870-ea235fbc94c2',
+          ) && childrenOf(p, NS.rim, 'VersionInfo').length === 1,
+      )!;
+      const contents = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetFolderAndContents, {
+          $XDSFolderEntryUUID: [`'${folder.attributes.id}'`],
+        }),
+        'medecin-generaliste',
+      );
+      expectSuccess(contents);
+      expect(documentsOf(contents.body).length).toBeGreaterThanOrEqual(1);
+
+      const related = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetRelatedDocuments, {
+          $XDSDocumentEntryEntryUUID: [`'${rplcUuids.get('Document01')}'`],
+          $AssociationTypes: [`('urn:ihe:iti:2007:AssociationType:RPLC')`],
+        }),
+        'medecin-generaliste',
+      );
+      expect(documentsOf(related.body)).toHaveLength(2);
+      expect(
+        childrenOf(childOf(related.body, NS.rim, 'RegistryObjectList')!, NS.rim, 'Association'),
+      ).toHaveLength(1);
+    });
+
+    it('requires the parameters a query needs: XDSStoredQueryMissingParam, XDSStoredQueryParamNumber', async () => {
+      const missing = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.FindDocuments, {
+          $XDSDocumentEntryPatientId: [`'${patient.cx}'`],
+        }),
+        'medecin-generaliste',
+      );
+      expect(errorCodesOf(missing.body)).toEqual(['XDSStoredQueryMissingParam']);
+      const both = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetDocuments, {
+          $XDSDocumentEntryEntryUUID: [`'${rplcUuids.get('Document01')}'`],
+          $XDSDocumentEntryUniqueId: [`'1.2.3'`],
+        }),
+        'medecin-generaliste',
+      );
+      expect(errorCodesOf(both.body)).toEqual(['XDSStoredQueryParamNumber']);
+      const unquoted = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.FindDocuments, {
+          $XDSDocumentEntryPatientId: [patient.cx],
+          $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
+        }),
+        'medecin-generaliste',
+      );
+      expect(statusOf(unquoted.body)).toBe('Failure');
+      expect(errorCodesOf(unquoted.body)).toEqual(['XDSRegistryError']);
+    });
+
+    it('refuses a by-id query spanning two patients: XDSResultNotSinglePatient', async () => {
+      const other = await patientWithRecord();
+      const otherIds = new Map<string, string>();
+      await registerNist(other, ['11990', 'submit', 'single_doc.xml'], { uniqueIds: otherIds });
+      const mine = new Map<string, string>();
+      await registerNist(patient, ['11990', 'submit', 'single_doc.xml'], { uniqueIds: mine });
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetDocuments, {
+          $XDSDocumentEntryUniqueId: [
+            `('${otherIds.get('Document01')}','${mine.get('Document01')}')`,
+          ],
+        }),
+        'medecin-generaliste',
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSResultNotSinglePatient']);
+    });
+  });
+
+  describe('ITI-57 Update Document Set', () => {
+    it('makes a new version, the previous Deprecated (NIST 15800), visible through MHD', async () => {
+      const patient = await patientWithRecord();
+      const entryUuids = new Map<string, string>();
+      const uniqueIds = new Map<string, string>();
+      const original = await registerNist(patient, ['15800', 'original', 'single_doc.xml'], {
+        entryUuids,
+        uniqueIds,
+      });
+      expectSuccess(original);
+      const lid = entryUuids.get('Document01')!;
+      const update = withSymbols(nistText('15800', 'update', 'single_doc.xml'), {
+        $lid$: lid,
+        $Document01_uid$: uniqueIds.get('Document01')!,
+      });
+      const answer = await postSoap(gateway, 'registry', updateRequest(update, patient));
+      expectSuccess(answer);
+      const versions = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetDocuments, { $XDSDocumentEntryLogicalID: [`('${lid}')`] }),
+        'medecin-generaliste',
+      );
+      const byVersion = new Map(
+        documentsOf(versions.body).map((d) => [
+          childOf(d, NS.rim, 'VersionInfo')!.attributes.versionName,
+          d.attributes.status.split(':').pop(),
+        ]),
+      );
+      expect(Object.fromEntries(byVersion)).toEqual({ '1': 'Deprecated', '2': 'Approved' });
+      const found = (await doctor.search({
+        resourceType: 'DocumentReference',
+        searchParams: { 'patient.identifier': patient.token },
+      })) as unknown as Bundle;
+      expect(found.total).toBe(1);
+    });
+
+    it('refuses an update of an unknown document: XDSMetadataVersionError (NIST 15800b)', async () => {
+      const patient = await patientWithRecord();
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        updateRequest(nistText('15800b', 'no_orig_docentry', 'single_doc.xml'), patient),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toContain('XDSMetadataVersionError');
+    });
+
+    it('archives a document (DMP status) through UpdateAvailabilityStatus, seen by MHD; an MHD PATCH is seen by ITI-18', async () => {
+      const patient = await patientWithRecord();
+      const uniqueIds = new Map<string, string>();
+      await postSoap(
+        gateway,
+        'repository',
+        provideRequest(
+          nistText('11966', 'submit', 'single_doc.xml'),
+          { patient: patient.cx, uniqueIds },
+          [{ id: 'Document01', bytes: myDocument() }],
+        ),
+        'medecin-generaliste',
+      );
+      const [entry] = await findDocuments(patient);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        statusUpdateRequest(
+          patient,
+          entry.attributes.lid,
+          'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved',
+          'urn:asip:ci-sis:2010:StatusType:Archived',
+        ),
+        'medecin-generaliste',
+      );
+      expectSuccess(answer);
+      const read = (await doctor.search({
+        resourceType: 'DocumentReference',
+        searchParams: { 'patient.identifier': patient.token },
+      })) as unknown as Bundle;
+      const reference = read.entry![0].resource as DocumentReference;
+      expect(
+        reference.extension?.some((e) => e.url.endsWith('dmp-archived') && e.valueBoolean),
+      ).toBe(true);
+
+      const stale = await postSoap(
+        gateway,
+        'registry',
+        statusUpdateRequest(
+          patient,
+          entry.attributes.lid,
+          'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved',
+          'urn:asip:ci-sis:2010:StatusType:Archived',
+        ),
+        'medecin-generaliste',
+      );
+      expect(errorCodesOf(stale.body)).toEqual(['XDSMetadataVersionError']);
+
+      const patched = await fetch(`${gateway.fhirUrl}/DocumentReference/${reference.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json-patch+json' },
+        body: JSON.stringify([{ op: 'replace', path: '/status', value: 'entered-in-error' }]),
+        dispatcher: gateway.agent('medecin-generaliste'),
+      } as unknown as RequestInit);
+      expect(patched.status).toBe(200);
+      const deleted = await findDocuments(patient, ['Deleted']);
+      expect(deleted).toHaveLength(1);
     });
   });
 
@@ -329,7 +669,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         retrieveRequest([{ repositoryUniqueId: REPOSITORY, documentUniqueId: uniqueId }]),
         'medecin-generaliste',
       );
-      expect(statusOf(answer.body)).toBe('Success');
+      expectSuccess(answer);
       const [part] = [...answer.attachments.values()];
       expect(part.body.equals(content)).toBe(true);
       expect(createHash('sha1').update(part.body).digest('hex')).toBe(

@@ -55,12 +55,18 @@ export function instantiateXdsTemplate(template: string, bindings: TemplateBindi
   if (bindings.altPatient) {
     xml = xml.split('$altpatientid$').join(escapeXml(bindings.altPatient));
   }
+  // The toolkit gives each object its own uniqueId, even where a template repeats a symbol
+  // (12346 two_doc_w_fol): the n-th use of a symbol is its own key.
+  const uses = new Map<string, number>();
   xml = xml.replace(/<rim:ExternalIdentifier\b[^>]*>/g, (tag) => {
     const scheme = /identificationScheme="([^"]+)"/.exec(tag)?.[1];
     const value = /value="([^"]+)"/.exec(tag)?.[1];
     if (!scheme || !value || !UNIQUE_ID_SCHEMES.includes(scheme) || OID.test(value)) return tag;
-    if (!uniqueIds.has(value)) uniqueIds.set(value, freshUniqueId());
-    return tag.replace(`value="${value}"`, `value="${uniqueIds.get(value)}"`);
+    const use = (uses.get(value) ?? 0) + 1;
+    uses.set(value, use);
+    const key = use === 1 ? value : `${value}#${use}`;
+    if (!uniqueIds.has(key)) uniqueIds.set(key, freshUniqueId());
+    return tag.replace(`value="${value}"`, `value="${uniqueIds.get(key)}"`);
   });
   return bindings.entryUuids ? assignEntryUuids(xml, bindings.entryUuids) : xml;
 }

@@ -71,3 +71,20 @@ export function errorCodesOf(response: XmlElement): string[] {
   const list = childOf(registryResponse, NS.rs, 'RegistryErrorList');
   return list ? childrenOf(list, NS.rs, 'RegistryError').map((e) => e.attributes.errorCode) : [];
 }
+
+/** Fails with the registry's own words (error codes and contexts) unless the status is Success. */
+export function expectSuccess(answer: SoapAnswer): void {
+  const status = statusOf(answer.body);
+  if (status === 'Success') return;
+  const registryResponse =
+    answer.body.local === 'RetrieveDocumentSetResponse'
+      ? childOf(answer.body, NS.rs, 'RegistryResponse')!
+      : answer.body;
+  const list = childOf(registryResponse, NS.rs, 'RegistryErrorList');
+  const errors = list
+    ? childrenOf(list, NS.rs, 'RegistryError').map(
+        (e) => `${e.attributes.errorCode}: ${e.attributes.codeContext}`,
+      )
+    : [];
+  throw new Error(`Expected Success, got ${status}\n${errors.join('\n')}`);
+}

@@ -34,6 +34,14 @@ export function nistBytes(...path: string[]): Buffer {
   return readFileSync(join(NIST, ...path));
 }
 
+/** `$symbol$` values a NIST step takes from earlier ones (`$lid$`, `$rplc_doc_uuid$`…). */
+export function withSymbols(template: string, symbols: Readonly<Record<string, string>>): string {
+  return Object.entries(symbols).reduce(
+    (xml, [symbol, value]) => xml.split(symbol).join(value.replace(/&/g, '&amp;')),
+    template,
+  );
+}
+
 /** ITI-42 from a NIST template, instantiated as the toolkit does. */
 export function registerRequest(template: string, bindings: TemplateBindings): HttpBody {
   const body = instantiateXdsTemplate(template, bindings);

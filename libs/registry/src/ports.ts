@@ -30,7 +30,10 @@ export interface DocumentLocator {
   readonly size: number;
 }
 
-/** Metadata an update (ITI-57 new version) may replace; identity, content and patient stay. */
+/**
+ * Metadata an update (ITI-57 new version) may replace; identity, hash and patient stay, and so
+ * do size, repository and mime type of a document whose content this repository holds.
+ */
 export type ReplaceableMetadata = Partial<
   Pick<
     DocumentEntry,
@@ -50,6 +53,9 @@ export type ReplaceableMetadata = Partial<
     | 'legalAuthenticator'
     | 'sourcePatientInfo'
     | 'referenceIds'
+    | 'size'
+    | 'repositoryUniqueId'
+    | 'mimeType'
   >
 >;
 

@@ -97,14 +97,22 @@ function ofPatient(
   return entry;
 }
 
-/** What identifies the document and its content stays; the rest is taken from the new version. */
+/**
+ * What identifies the document stays (uniqueId, patient, hash); so do size, repository and mime
+ * type when this repository holds the content. The rest is taken from the new version.
+ */
 function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): MetadataChange {
+  const held = current.contentId !== undefined;
   const unchangeable: [string, unknown, unknown][] = [
     ['uniqueId', draft.uniqueId, current.uniqueId],
     ['hash', draft.suppliedHashSha1?.toLowerCase(), current.hashSha1],
-    ['size', draft.suppliedSize, current.size],
-    ['repositoryUniqueId', draft.repositoryUniqueId, current.repositoryUniqueId],
-    ['mimeType', draft.mimeType, current.mimeType],
+    ...(held
+      ? ([
+          ['size', draft.suppliedSize, current.size],
+          ['repositoryUniqueId', draft.repositoryUniqueId, current.repositoryUniqueId],
+          ['mimeType', draft.mimeType, current.mimeType],
+        ] as [string, unknown, unknown][])
+      : []),
   ];
   const changed = unchangeable.filter(([, given, kept]) => given !== undefined && given !== kept);
   if (draft.patientId && draft.patientId.key !== current.patientKey) {
@@ -138,6 +146,13 @@ function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): Metada
     legalAuthenticator: draft.legalAuthenticator,
     sourcePatientInfo: draft.sourcePatientInfo,
     referenceIds: draft.referenceIds.length > 0 ? draft.referenceIds : undefined,
+    ...(held
+      ? {}
+      : {
+          size: draft.suppliedSize,
+          repositoryUniqueId: draft.repositoryUniqueId,
+          mimeType: draft.mimeType,
+        }),
   });
   const codes = draft.confidentialityCodes;
   return { metadata, confidentialityCodes: codes.length > 0 ? codes : undefined };
