@@ -4,3 +4,4 @@ export * from './fixtures';
 export * from './assertions';
 export * from './test-certificates';
 export * from './xds-requests';
+export * from './saml-assertions';

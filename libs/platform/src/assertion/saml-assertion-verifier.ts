@@ -62,12 +62,16 @@ export class SamlAssertionVerifier {
 
 function parse(xml: string) {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw refused('DTDs are not accepted in the SOAP request');
-  const fail = (message: string) => {
-    throw refused(`its XML cannot be read (${message.split('\n')[0]})`);
-  };
-  return new DOMParser({
-    onError: (level, message) => level !== 'warning' && fail(message),
-  }).parseFromString(xml, 'text/xml');
+  try {
+    return new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new Error(message);
+      },
+    }).parseFromString(xml.replace(/^\uFEFF?\s+/, ''), 'text/xml');
+  } catch (error) {
+    // xmldom wraps what its handler throws; only the first line says what is wrong.
+    throw refused(`its XML cannot be read (${(error as Error).message.split('\n')[0]})`);
+  }
 }
 
 function elementsOf(parent: DomNode, ns: string, local: string): Element[] {
