@@ -299,7 +299,7 @@ class SubmissionReader {
 
   private isClassifiedAs(element: XmlElement, node: keyof typeof CLASSIFICATION_NODE): boolean {
     return this.classificationsOf(element).some(
-      (c) => attributeOf(c, 'classificationNode') === CLASSIFICATION_NODE[node],
+      (c) => schemeOf(c, 'classificationNode') === CLASSIFICATION_NODE[node],
     );
   }
 
@@ -314,7 +314,7 @@ class SubmissionReader {
 
   private byScheme(element: XmlElement, scheme: string): XmlElement[] {
     return this.classificationsOf(element).filter(
-      (c) => attributeOf(c, 'classificationScheme') === scheme,
+      (c) => schemeOf(c, 'classificationScheme') === scheme,
     );
   }
 
@@ -359,7 +359,7 @@ class SubmissionReader {
 
   private identifier(element: XmlElement, scheme: string): string | undefined {
     const found = childrenOf(element, NS.rim, 'ExternalIdentifier').find(
-      (e) => attributeOf(e, 'identificationScheme') === scheme,
+      (e) => schemeOf(e, 'identificationScheme') === scheme,
     );
     return found && attributeOf(found, 'value');
   }
@@ -418,6 +418,11 @@ class SubmissionReader {
   private problem(code: ErrorCode, message: string, location?: string): void {
     this.problems.push({ code, message, location });
   }
+}
+
+/** A scheme or node UUID; whitespace inside is dropped (line-wrapped senders, the IPF sample). */
+function schemeOf(element: XmlElement, attribute: string): string | undefined {
+  return attributeOf(element, attribute)?.replace(/\s+/g, '');
 }
 
 function idOf(element: XmlElement): string {

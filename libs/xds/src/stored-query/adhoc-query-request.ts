@@ -64,8 +64,9 @@ function readQuery(name: StoredQuery['name'], p: QueryParameters) {
       return {
         name,
         filter: {
-          patientKey: p.patient('$XDSDocumentEntryPatientId'),
+          // Missing parameters are reported before malformed values.
           statuses: p.statuses('$XDSDocumentEntryStatus', true),
+          patientKey: p.patient('$XDSDocumentEntryPatientId'),
           classCodes: p.codes('$XDSDocumentEntryClassCode'),
           typeCodes: p.codes('$XDSDocumentEntryTypeCode'),
           practiceSettingCodes: p.codes('$XDSDocumentEntryPracticeSettingCode'),

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainError } from '@passerelle/domain';
+import { instantiateXdsTemplate } from '@passerelle/testing';
+import { parseXml } from '../xml/xml-parser';
+import { readSubmitObjectsRequest } from './submit-objects-reader';
+
+const FIXTURES = join(__dirname, '..', '..', '..', '..', 'fixtures', 'xds');
+const PATIENT = '185037530313011^^^&1.2.250.1.213.1.4.10&ISO';
+
+function read(xml: string) {
+  return readSubmitObjectsRequest(parseXml(xml));
+}
+
+function nist(path: string, patient = PATIENT) {
+  return read(
+    instantiateXdsTemplate(readFileSync(join(FIXTURES, 'nist-toolkit/testkit', path), 'utf8'), {
+      patient,
+    }),
+  );
+}
+
+/** An IPF sample with its (non-INS) patient id replaced by a test INS. */
+function ipf(file: string, patientValue: string): string {
+  return readFileSync(join(FIXTURES, 'ipf', file), 'utf8').replace(
+    new RegExp(
+      `${patientValue}\\^\\^\\^&amp;1\\.3\\.6\\.1\\.4\\.1\\.21367\\.2005\\.3\\.7&amp;ISO`,
+      'g',
+    ),
+    PATIENT.replace(/&/g, '&amp;'),
+  );
+}
+
+function problems(action: () => unknown): string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof DomainError) return error.details.map((d) => `${d.code}: ${d.message}`);
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('readSubmitObjectsRequest', () => {
+  it('reads a NIST single-document submission into the domain draft', () => {
+    const { draft, documentIds, updates } = nist('11966/submit/single_doc.xml');
+    expect(documentIds).toEqual(['Document01']);
+    expect(updates).toEqual([]);
+    const [document] = draft.documents;
+    expect(document.patientId?.key).toBe(PATIENT);
+    expect(document.mimeType).toBe('text/plain');
+    expect(document.creationTime).toEqual(new Date('2005-12-24T00:00:00Z'));
+    expect(document.classCode).toMatchObject({
+      code: 'REPORTS',
+      codeSystem: '1.3.6.1.4.1.19376.1.2.6.1',
+    });
+    expect(document.authors.length).toBe(2);
+    expect(draft.submissionSet.sourceId).toBe('129.6.58.92.1.1');
+    expect(draft.associations).toEqual([]);
+  });
+
+  it('reads the IPF submission whose SubmissionSet classification stands beside the package', () => {
+    const { draft } = read(ipf('SubmitObjectsRequest_ebrs30.xml', 'SELF-5'));
+    expect(draft.submissionSet.patientId?.key).toBe(PATIENT);
+    expect(draft.submissionSet.uniqueId).toBeTruthy();
+    expect(draft.documents).toHaveLength(1);
+  });
+
+  it('reads folder memberships and replacement associations (NIST 12346)', () => {
+    const { draft } = nist('12346/two_doc_w_fol/two_doc_w_fol.xml');
+    expect(draft.documents).toHaveLength(2);
+    expect(draft.folders).toHaveLength(1);
+    expect(draft.associations.every((a) => a.type === 'HasMember')).toBe(true);
+    const replacement = read(
+      instantiateXdsTemplate(
+        readFileSync(join(FIXTURES, 'nist-toolkit/testkit/12346/rplc/rplc.xml'), 'utf8').replace(
+          /\$rplc_doc_uuid\$/g,
+          'urn:uuid:639ff453-5a56-46a6-9408-d6685d919739',
+        ),
+        { patient: PATIENT },
+      ),
+    );
+    expect(replacement.draft.associations).toContainEqual({
+      type: 'RPLC',
+      source: { ref: 'Document01' },
+      target: { existingEntryUuid: 'urn:uuid:639ff453-5a56-46a6-9408-d6685d919739' },
+    });
+  });
+
+  it('refuses a self-reference (NIST 21000) and an unresolved classification (NIST pnr-bad-uplink)', () => {
+    expect(problems(() => nist('21000/submit/submissionset_update_target_self.xml'))).toEqual([
+      expect.stringMatching(/^METADATA_INVALID: Association .* links SubmissionSet01 to itself$/),
+    ]);
+    const body = readFileSync(
+      join(FIXTURES, 'nist-toolkit/message-validator/pnr-bad-uplink.xml'),
+      'utf8',
+    );
+    const request = body.slice(
+      body.indexOf('<lcm:SubmitObjectsRequest'),
+      body.indexOf('</lcm:SubmitObjectsRequest>') + 27,
+    );
+    expect(problems(() => read(request))).toContainEqual(
+      expect.stringMatching(/^UNRESOLVED_REFERENCE: Classification .* classifies Document011/),
+    );
+  });
+
+  it('reads ITI-57 updates: a new version with PreviousVersion, and status changes (IPF)', () => {
+    const { draft, updates } = read(
+      ipf('SubmitObjectsRequest_ebrs30_update.xml', '714f4004f80540c'),
+    );
+    expect(draft.documents).toHaveLength(0);
+    expect(updates.map((u) => u.kind).sort()).toEqual(['document', 'status']);
+    const version = updates.find((u) => u.kind === 'document');
+    expect(version).toMatchObject({
+      logicalId: expect.stringMatching(/^urn:uuid:/),
+      previousVersion: expect.any(Number),
+    });
+    expect(updates.find((u) => u.kind === 'status')).toMatchObject({
+      originalStatus: expect.any(String),
+      newStatus: expect.any(String),
+    });
+  });
+
+  it('reads the French metadata of the DMP capture', () => {
+    const capture = readFileSync(join(FIXTURES, 'ans-dmp-xds/publication.xml'), 'utf8');
+    const envelope = parseXml(
+      capture.slice(capture.indexOf('<?xml'), capture.indexOf('</soap:Envelope>') + 16),
+    );
+    const body = envelope.children[1].children[0];
+    const { draft } = readSubmitObjectsRequest(body.children[0]);
+    const [document] = draft.documents;
+    expect(document.patientId?.key).toBe('162018885045327^^^&1.2.250.1.213.1.4.10&ISO');
+    expect(document.authors[0].person).toMatchObject({
+      id: '899700367909',
+      family: 'DOC0036790',
+      given: 'KIT',
+    });
+    expect(document.authors[0].institutions[0]).toMatchObject({
+      name: 'BCOM',
+      id: '499700367909006',
+    });
+    expect(document.confidentialityCodes.map((c) => c.code)).toContain('N');
+  });
+});
