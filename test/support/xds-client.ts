@@ -73,7 +73,7 @@ export function errorCodesOf(response: XmlElement): string[] {
 }
 
 /** Fails with the registry's own words (error codes and contexts) unless the status is Success. */
-export function expectSuccess(answer: SoapAnswer): void {
+export function expectSuccess(answer: Pick<SoapAnswer, 'body'>): void {
   const status = statusOf(answer.body);
   if (status === 'Success') return;
   const registryResponse =
