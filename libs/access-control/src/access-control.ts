@@ -28,6 +28,7 @@ import type {
   PatientAction,
 } from './policy/access-request';
 import { HabilitationMatrix } from './policy/habilitation-matrix';
+import { LEGAL_REPRESENTATIVE_ROLE } from './policy/access-request';
 
 export const HABILITATION_MATRIX = Symbol('HabilitationMatrix');
 /** Structure ids of the systems that act for patients (their portal). */
@@ -43,6 +44,10 @@ export interface Grant {
 const MASQUE_PS_KEY = codeKey({ code: 'MASQUE_PS', codeSystem: RESTRICTION_CODE_SYSTEM });
 const INVISIBLE_PATIENT_KEY = codeKey({
   code: 'INVISIBLE_PATIENT',
+  codeSystem: RESTRICTION_CODE_SYSTEM,
+});
+const INVISIBLE_TO_LEGAL_REPRESENTATIVES_KEY = codeKey({
+  code: 'INVISIBLE_REPRESENTANTS_LEGAUX',
   codeSystem: RESTRICTION_CODE_SYSTEM,
 });
 const SPECIALTY_ROLE = /^(SM\d+|G15_\d+\/.+)$/;
@@ -62,6 +67,7 @@ const DENIAL_MESSAGES: Record<DenialReason, string> = {
   OUTSIDE_HABILITATION: 'Not permitted',
   MASKED: 'Not permitted',
   INVISIBLE_TO_PATIENT: 'Not permitted',
+  INVISIBLE_TO_LEGAL_REPRESENTATIVES: 'Not permitted',
   DELETED: 'Not permitted',
   NOT_AUTHOR: 'Only the author may change or delete this document',
   NOT_PERMITTED: 'Not permitted',
@@ -124,7 +130,9 @@ export class AccessControl {
       return {
         authorIds: [],
         onlyAuthored: false,
-        hiddenConfidentialityKeys: [INVISIBLE_PATIENT_KEY],
+        hiddenConfidentialityKeys: actor.legalRepresentative
+          ? [INVISIBLE_PATIENT_KEY, INVISIBLE_TO_LEGAL_REPRESENTATIVES_KEY]
+          : [INVISIBLE_PATIENT_KEY],
       };
     }
     const authorIds = [actor.idNat, ...actor.structureIds];
@@ -169,6 +177,9 @@ export class AccessControl {
         structureIds: [principal.subjectId],
         forbiddenActor: INSURER_SECTORS.includes(principal.sectorCode ?? ''),
         patientChannel: this.patientChannels.has(principal.subjectId),
+        legalRepresentative:
+          this.patientChannels.has(principal.subjectId) &&
+          principal.roles.includes(LEGAL_REPRESENTATIVE_ROLE),
       };
     }
     const professional = await this.professional(principal.subjectId);

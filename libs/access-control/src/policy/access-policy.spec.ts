@@ -345,6 +345,20 @@ describe('document-level decisions', () => {
     expect(see(portal, authorised, { ...report, status: 'Deleted' })).toBe('DELETED');
   });
 
+  it("hides from a minor's legal representatives what is invisible to them, not from the patient", () => {
+    const hiddenFromParents = {
+      ...report,
+      confidentialityCodes: [
+        ...report.confidentialityCodes,
+        { code: 'INVISIBLE_REPRESENTANTS_LEGAUX', codeSystem: '1.2.250.1.213.1.1.4.13' },
+      ],
+    };
+    const parent = { ...portal, legalRepresentative: true };
+    expect(see(portal, authorised, hiddenFromParents)).toBe('allowed:patient');
+    expect(see(parent, authorised, hiddenFromParents)).toBe('INVISIBLE_TO_LEGAL_REPRESENTATIVES');
+    expect(see(parent, authorised, report)).toBe('allowed:patient');
+  });
+
   it('reserves metadata changes and the logical delete to the author', () => {
     const decision = decidePatientAccess(generaliste, authorised, 'document.delete');
     expect(reasonOf(mayChangeDocument(generaliste, decision, report))).toBe('NOT_AUTHOR');

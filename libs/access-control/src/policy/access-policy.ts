@@ -104,7 +104,7 @@ export function canSeeDocument(
   matrix: HabilitationMatrix,
 ): Decision {
   if (!patientDecision.allowed) return patientDecision;
-  if (actor.patientChannel) return patientView(document, patientDecision);
+  if (actor.patientChannel) return patientView(actor, document, patientDecision);
   const author = isAuthor(actor, document);
   if (actor.kind === 'ORG') return author ? authorDecision() : deny('INDIRECT_CANNOT_CONSULT');
   if (document.status === 'Deleted' && !author) return deny('DELETED');
@@ -120,11 +120,18 @@ export function canSeeDocument(
   return patientDecision;
 }
 
-/** The patient sees every document of the record but those made invisible to the patient. */
-function patientView(document: DocumentFacts, decision: Decision): Decision {
+/**
+ * The patient sees every document of the record but those made invisible to the patient; a
+ * legal representative, also not those made invisible to legal representatives.
+ */
+function patientView(actor: Actor, document: DocumentFacts, decision: Decision): Decision {
   if (document.status === 'Deleted') return deny('DELETED');
-  return hasRestriction(document.confidentialityCodes, 'INVISIBLE_PATIENT')
-    ? deny('INVISIBLE_TO_PATIENT')
+  if (hasRestriction(document.confidentialityCodes, 'INVISIBLE_PATIENT')) {
+    return deny('INVISIBLE_TO_PATIENT');
+  }
+  return actor.legalRepresentative &&
+    hasRestriction(document.confidentialityCodes, 'INVISIBLE_REPRESENTANTS_LEGAUX')
+    ? deny('INVISIBLE_TO_LEGAL_REPRESENTATIVES')
     : decision;
 }
 

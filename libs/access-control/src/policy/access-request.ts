@@ -30,7 +30,15 @@ export interface Actor {
   readonly forbiddenActor: boolean;
   /** The patient's own channel (e.g. the patient portal's system), acting for the patient. */
   readonly patientChannel: boolean;
+  /**
+   * On the patient's channel, a legal representative (a minor's parent) acting rather than the
+   * patient: the assertion carries the role {@link LEGAL_REPRESENTATIVE_ROLE}.
+   */
+  readonly legalRepresentative?: boolean;
 }
+
+/** The role code a patient channel's assertion gives when a legal representative acts. */
+export const LEGAL_REPRESENTATIVE_ROLE = 'REPRESENTANT_LEGAL';
 
 export type AuthorisationState = 'none' | 'valid' | 'expired' | 'forbidden';
 
@@ -87,6 +95,7 @@ export type DenialReason =
   | 'OUTSIDE_HABILITATION'
   | 'MASKED'
   | 'INVISIBLE_TO_PATIENT'
+  | 'INVISIBLE_TO_LEGAL_REPRESENTATIVES'
   | 'DELETED'
   | 'NOT_AUTHOR'
   | 'NOT_PERMITTED';
