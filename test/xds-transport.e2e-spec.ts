@@ -59,7 +59,10 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ MAX_REQUEST_BYTES: String(256 * 1024) });
+    gateway = await startTestGateway({
+      MAX_REQUEST_BYTES: String(256 * 1024),
+      XDS_MAX_QUERY_RESULTS: '3',
+    });
   });
 
   afterAll(() => gateway.close());
@@ -349,6 +352,30 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
       );
       expect(answer.status).toBe(400);
       expect(faultOf(answer.text).reason).toContain('closing delimiter');
+    });
+
+    it('answers XDSTooManyResults above XDS_MAX_QUERY_RESULTS', async () => {
+      const crowded = await patientWithRecord();
+      for (let i = 0; i < 4; i++) {
+        expectSuccess(
+          await postSoap(
+            gateway,
+            'registry',
+            registerRequest(nistText('11990', 'submit', 'single_doc.xml'), { patient: crowded.cx }),
+          ),
+        );
+      }
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.FindDocuments, {
+          $XDSDocumentEntryPatientId: [`'${crowded.cx}'`],
+          $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
+        }),
+        'medecin-generaliste',
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSTooManyResults']);
     });
 
     it('answers a request without a client certificate with a security fault', async () => {

@@ -677,6 +677,35 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       );
     });
 
+    it('hides a masked document from a professional who is not its author: absent from ITI-18, missing on ITI-43', async () => {
+      const patient = await patientWithRecord();
+      const uniqueId = freshOid();
+      await gateway.fhir('hopital-org').transaction({
+        body: provideBundle(patient.token, [
+          {
+            content: Buffer.from('masqué'),
+            uniqueId,
+            securityLabels: ['N', 'MASQUE_PS'],
+            authorId: '810000000025',
+          },
+          { content: Buffer.from('visible'), authorId: '810000000025' },
+        ]),
+      });
+      const visible = await findDocuments(patient);
+      expect(visible.map((entry) => externalIdentifier(entry, DOCUMENT_UNIQUE_ID))).not.toContain(
+        uniqueId,
+      );
+      expect(visible).toHaveLength(1);
+      const answer = await postSoap(
+        gateway,
+        'repository',
+        retrieveRequest([{ repositoryUniqueId: REPOSITORY, documentUniqueId: uniqueId }]),
+        'medecin-generaliste',
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSMissingDocument']);
+    });
+
     it('returns ObjectRefs when asked', async () => {
       const patient = await patientWithRecord();
       await gateway
