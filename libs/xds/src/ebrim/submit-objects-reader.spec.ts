@@ -43,8 +43,8 @@ function problems(action: () => unknown): string[] {
 
 describe('readSubmitObjectsRequest', () => {
   it('reads a NIST single-document submission into the domain draft', () => {
-    const { draft, documentIds, updates } = nist('11966/submit/single_doc.xml');
-    expect(documentIds).toEqual(['Document01']);
+    const { draft, updates } = nist('11966/submit/single_doc.xml');
+    expect(draft.documents.map((d) => d.ref)).toEqual(['Document01']);
     expect(updates).toEqual([]);
     const [document] = draft.documents;
     expect(document.patientId?.key).toBe(PATIENT);

@@ -50,9 +50,8 @@ export type MetadataUpdate =
     };
 
 export interface EbrimSubmission {
+  /** New objects; each DocumentEntry's ref is its ExtrinsicObject id (xdsb:Document/@id). */
   readonly draft: SubmissionDraft;
-  /** ExtrinsicObject ids, which xdsb:Document/@id must match (ITI-41). */
-  readonly documentIds: readonly string[];
   readonly updates: readonly MetadataUpdate[];
 }
 
@@ -127,7 +126,7 @@ class SubmissionReader {
     ];
     this.checkClassificationTargets();
     if (this.problems.length > 0) throw DomainError.of(this.problems);
-    return { draft, documentIds: documents.map(idOf), updates };
+    return { draft, updates };
   }
 
   private submissionSetFrom(element: XmlElement): SubmissionSetDraft {
