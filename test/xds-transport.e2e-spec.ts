@@ -24,6 +24,7 @@ import {
   nistText,
   provideRequest,
   registerRequest,
+  findDocumentsQuery,
   storedQuery,
 } from './support/xds-fixtures';
 
@@ -139,14 +140,7 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
     const answer = await postSoap(
       gateway,
       'registry',
-      storedQuery(
-        STORED_QUERY.FindDocuments,
-        {
-          $XDSDocumentEntryPatientId: [`'${patient.cx}'`],
-          $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
-        },
-        'ObjectRef',
-      ),
+      findDocumentsQuery(patient.cx, 'ObjectRef'),
       'medecin-generaliste',
     );
     return childrenOf(childOf(answer.body, NS.rim, 'RegistryObjectList')!, NS.rim, 'ObjectRef')
@@ -368,10 +362,7 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
       const answer = await postSoap(
         gateway,
         'registry',
-        storedQuery(STORED_QUERY.FindDocuments, {
-          $XDSDocumentEntryPatientId: [`'${crowded.cx}'`],
-          $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
-        }),
+        findDocumentsQuery(crowded.cx),
         'medecin-generaliste',
       );
       expect(statusOf(answer.body)).toBe('Failure');
@@ -397,10 +388,7 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
       const answer = await postSoap(
         gateway,
         'registry',
-        storedQuery(STORED_QUERY.FindDocuments, {
-          $XDSDocumentEntryPatientId: [`'${patient.cx}'`],
-          $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
-        }),
+        findDocumentsQuery(patient.cx),
         'hopital-org',
       );
       expect(statusOf(answer.body)).toBe('Failure');
@@ -423,10 +411,7 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
       });
 
       const query = (patient: XdsPatient, security: string) => {
-        const body = storedQuery(STORED_QUERY.FindDocuments, {
-          $XDSDocumentEntryPatientId: [`'${patient.cx}'`],
-          $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
-        }).body.toString();
+        const body = findDocumentsQuery(patient.cx).body.toString();
         const inner = body.slice(
           body.indexOf('<query:AdhocQueryRequest'),
           body.indexOf('</soap:Body>'),

@@ -21,6 +21,7 @@ import {
   retrieveRequest,
   soapCall,
   ACTIONS,
+  findDocumentsQuery,
   storedQuery,
   withSymbols,
 } from './support/xds-fixtures';
@@ -714,14 +715,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       const answer = await postSoap(
         gateway,
         'registry',
-        storedQuery(
-          STORED_QUERY.FindDocuments,
-          {
-            $XDSDocumentEntryPatientId: [`'${patient.cx}'`],
-            $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
-          },
-          'ObjectRef',
-        ),
+        findDocumentsQuery(patient.cx, 'ObjectRef'),
         'medecin-generaliste',
       );
       expect(objectRefsOf(answer.body)).toHaveLength(1);

@@ -86,6 +86,21 @@ export function storedQuery(
   return soapCall(ACTIONS.storedQuery, body);
 }
 
+/** FindDocuments of a patient's Approved documents. */
+export function findDocumentsQuery(
+  patientCx: string,
+  returnType: 'LeafClass' | 'ObjectRef' = 'LeafClass',
+): HttpBody {
+  return storedQuery(
+    STORED_QUERY.FindDocuments,
+    {
+      $XDSDocumentEntryPatientId: [`'${patientCx}'`],
+      $XDSDocumentEntryStatus: [`('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`],
+    },
+    returnType,
+  );
+}
+
 export function retrieveRequest(
   documents: readonly { repositoryUniqueId: string; documentUniqueId: string }[],
 ): HttpBody {
