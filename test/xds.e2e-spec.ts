@@ -441,6 +441,85 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       ).toHaveLength(1);
     });
 
+    it('answers every other stored query on the seed', async () => {
+      const approved = `('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')`;
+      const ask = async (id: string, slots: Record<string, string[]>) => {
+        const answer = await postSoap(
+          gateway,
+          'registry',
+          storedQuery(id, slots),
+          'medecin-generaliste',
+        );
+        expectSuccess(answer);
+        const list = childOf(answer.body, NS.rim, 'RegistryObjectList')!;
+        const count = (local: string) => childrenOf(list, NS.rim, local).length;
+        return {
+          documents: count('ExtrinsicObject'),
+          packages: childrenOf(list, NS.rim, 'RegistryPackage'),
+          associations: count('Association'),
+        };
+      };
+      const sets = await ask(STORED_QUERY.FindSubmissionSets, {
+        $XDSSubmissionSetPatientId: [`'${patient.cx}'`],
+        $XDSSubmissionSetStatus: [approved],
+      });
+      expect(sets.packages).toHaveLength(5);
+      const folders = await ask(STORED_QUERY.FindFolders, {
+        $XDSFolderPatientId: [`'${patient.cx}'`],
+        $XDSFolderStatus: [approved],
+      });
+      expect(folders.packages).toHaveLength(2);
+      const [folder] = folders.packages;
+      expect(
+        (
+          await ask(STORED_QUERY.GetFolders, {
+            $XDSFolderEntryUUID: [`('${folder.attributes.id}')`],
+          })
+        ).packages,
+      ).toHaveLength(1);
+      const [setUuid] = sets.packages.map((p) => p.attributes.id);
+      const contents = await ask(STORED_QUERY.GetSubmissionSetAndContents, {
+        $XDSSubmissionSetEntryUUID: [`'${setUuid}'`],
+      });
+      expect(contents.packages.length).toBeGreaterThanOrEqual(1);
+      expect(contents.documents).toBeGreaterThanOrEqual(1);
+      const replaced = rplcUuids.get('Document01')!;
+      const withAssociations = await ask(STORED_QUERY.GetDocumentsAndAssociations, {
+        $XDSDocumentEntryEntryUUID: [`('${replaced}')`],
+      });
+      expect(withAssociations.documents).toBe(1);
+      expect(withAssociations.associations).toBeGreaterThanOrEqual(2);
+      expect(
+        (await ask(STORED_QUERY.GetAssociations, { $uuid: [`('${replaced}')`] })).associations,
+      ).toBeGreaterThanOrEqual(2);
+      expect(
+        (await ask(STORED_QUERY.GetSubmissionSets, { $uuid: [`('${replaced}')`] })).packages,
+      ).toHaveLength(1);
+      const inFolder = await ask(STORED_QUERY.GetFolderAndContents, {
+        $XDSFolderEntryUUID: [`'${folder.attributes.id}'`],
+      });
+      const [member] = inFolder.packages.length ? [inFolder] : [];
+      expect(member).toBeDefined();
+      const folderDocument = (
+        await postSoap(
+          gateway,
+          'registry',
+          storedQuery(STORED_QUERY.GetFolderAndContents, {
+            $XDSFolderEntryUUID: [`'${folder.attributes.id}'`],
+          }),
+          'medecin-generaliste',
+        )
+      ).body;
+      const documentUuid = documentsOf(folderDocument)[0].attributes.id;
+      expect(
+        (
+          await ask(STORED_QUERY.GetFoldersForDocument, {
+            $XDSDocumentEntryEntryUUID: [`'${documentUuid}'`],
+          })
+        ).packages,
+      ).toHaveLength(1);
+    });
+
     it('requires the parameters a query needs: XDSStoredQueryMissingParam, XDSStoredQueryParamNumber', async () => {
       const missing = await postSoap(
         gateway,
