@@ -5,6 +5,7 @@ import { registerDirectoryCommands } from './directory-commands';
 import { registerInsCommands } from './ins-commands';
 import { packageVersion } from './package-version';
 import { registerPkiCommands } from './pki-commands';
+import { registerDocumentCommands } from './push/document-commands';
 import { registerRecordCommands } from './record-commands';
 
 const PROGRAM_HELP = `
@@ -15,6 +16,11 @@ Examples:
   $ passerelle ins key 2770699123456
   $ passerelle directory import PS_LibreAcces_Personne_activite_202601010000.txt
   $ passerelle directory show 810000000017
+  $ passerelle push CR-BIO.xml --source-id 1.2.250.1.999.7 --server https://localhost:8443 \
+      --cert data/pki/laboratoire-org.pem --key data/pki/laboratoire-org-key.pem --ca data/pki/ca.pem
+  $ passerelle watch /var/spool/reports --source-id 1.2.250.1.999.7 --server … --cert … --key …
+  $ passerelle query 277069912345674 --json --server … --cert … --key …
+  $ passerelle get <DocumentReference id> --dir downloads --server … --cert … --key …
 
 Exit status: 0 success, 1 failure (database, network, gateway), 2 invalid input.
 Set DEBUG=passerelle to print stack traces.`;
@@ -33,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerPkiCommands(program, io);
   registerInsCommands(program, io);
   registerDirectoryCommands(program, io);
+  registerDocumentCommands(program, io);
   return program;
 }
 
