@@ -29,8 +29,8 @@ import {
 const REPOSITORY = '1.2.250.1.999.1.1.1';
 
 /** An ITI-57 request from a metadata body, patient ids instantiated. */
-function updateRequest(template: string, patient: XdsPatient) {
-  const body = instantiateXdsTemplate(template, { patient: patient.cx });
+function updateRequest(template: string, patient: XdsPatient, entryUuids?: Map<string, string>) {
+  const body = instantiateXdsTemplate(template, { patient: patient.cx, entryUuids });
   return soapCall(ACTIONS.update, body);
 }
 
@@ -589,7 +589,12 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         $lid$: lid,
         $Document01_uid$: uniqueIds.get('Document01')!,
       });
-      const answer = await postSoap(gateway, 'registry', updateRequest(update, patient));
+      const versionUuids = new Map<string, string>();
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        updateRequest(update, patient, versionUuids),
+      );
       expectSuccess(answer);
       const versions = await postSoap(
         gateway,
@@ -604,6 +609,8 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         ]),
       );
       expect(Object.fromEntries(byVersion)).toEqual({ '1': 'Deprecated', '2': 'Approved' });
+      const ids = documentsOf(versions.body).map((d) => d.attributes.id);
+      expect(ids).toContain(versionUuids.get('Document01'));
       const found = (await doctor.search({
         resourceType: 'DocumentReference',
         searchParams: { 'patient.identifier': patient.token },

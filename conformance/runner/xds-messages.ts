@@ -32,7 +32,10 @@ export interface TemplateBindings {
   readonly patient: string;
   /** Replaces `$altpatientid$` (NIST: an id the registry does not know, or a second patient). */
   readonly altPatient?: string;
-  /** Symbolic uniqueId → OID; shared between steps to resubmit the same uniqueIds. */
+  /**
+   * Object id (`Document01`) → the OID drawn as its uniqueId (NIST "AssignedUids"); pre-filled
+   * entries are reused, so that steps can resubmit the same uniqueIds.
+   */
   readonly uniqueIds?: Map<string, string>;
   /**
    * NIST `<AssignUuids/>`: when given, symbolic object ids (`Document01`) become fresh
@@ -43,8 +46,9 @@ export interface TemplateBindings {
 
 /**
  * Instantiates a NIST toolkit metadata template as the toolkit does before sending: patient ids
- * replaced by registered ones, symbolic uniqueIds (`Document01`) by fresh OIDs, and, when asked,
- * symbolic object ids by fresh entryUUIDs.
+ * replaced by registered ones, every symbolic uniqueId by a fresh OID (one per object, whatever
+ * its symbol: two entries may share one in a template), and, when asked, symbolic object ids by
+ * fresh entryUUIDs. A uniqueId that is already an OID is kept.
  */
 export function instantiateXdsTemplate(template: string, bindings: TemplateBindings): string {
   const uniqueIds = bindings.uniqueIds ?? new Map<string, string>();
@@ -55,19 +59,22 @@ export function instantiateXdsTemplate(template: string, bindings: TemplateBindi
   if (bindings.altPatient) {
     xml = xml.split('$altpatientid$').join(escapeXml(bindings.altPatient));
   }
-  // The toolkit gives each object its own uniqueId, even where a template repeats a symbol
-  // (12346 two_doc_w_fol): the n-th use of a symbol is its own key.
-  const uses = new Map<string, number>();
-  xml = xml.replace(/<rim:ExternalIdentifier\b[^>]*>/g, (tag) => {
-    const scheme = /identificationScheme="([^"]+)"/.exec(tag)?.[1];
-    const value = /value="([^"]+)"/.exec(tag)?.[1];
-    if (!scheme || !value || !UNIQUE_ID_SCHEMES.includes(scheme) || OID.test(value)) return tag;
-    const use = (uses.get(value) ?? 0) + 1;
-    uses.set(value, use);
-    const key = use === 1 ? value : `${value}#${use}`;
-    if (!uniqueIds.has(key)) uniqueIds.set(key, freshUniqueId());
-    return tag.replace(`value="${value}"`, `value="${uniqueIds.get(key)}"`);
-  });
+  let owner: string | undefined;
+  xml = xml.replace(
+    /<(?:\w+:)?(ExtrinsicObject|RegistryPackage|ExternalIdentifier)\b[^>]*>/g,
+    (tag, element: string) => {
+      if (element !== 'ExternalIdentifier') {
+        owner = /\bid="([^"]+)"/.exec(tag)?.[1];
+        return tag;
+      }
+      const scheme = /identificationScheme="([^"]+)"/.exec(tag)?.[1];
+      const value = /value="([^"]+)"/.exec(tag)?.[1];
+      if (!scheme || !value || !UNIQUE_ID_SCHEMES.includes(scheme) || OID.test(value)) return tag;
+      const object = /registryObject="([^"]+)"/.exec(tag)?.[1] ?? owner ?? value;
+      if (!uniqueIds.has(object)) uniqueIds.set(object, freshUniqueId());
+      return tag.replace(`value="${value}"`, `value="${uniqueIds.get(object)}"`);
+    },
+  );
   return bindings.entryUuids ? assignEntryUuids(xml, bindings.entryUuids) : xml;
 }
 

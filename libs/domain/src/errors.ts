@@ -81,6 +81,12 @@ export const ERROR_CATALOGUE = {
     409,
     'uniqueId already in registry',
   ),
+  DUPLICATE_UNIQUE_ID_IN_MESSAGE: entry(
+    'XDSRegistryDuplicateUniqueIdInMessage',
+    'duplicate',
+    400,
+    'uniqueId used twice in the submission',
+  ),
   DOCUMENT_NOT_FOUND: entry('XDSMissingDocument', 'not-found', 404, 'Document not found'),
   RESOURCE_NOT_FOUND: entry('XDSRegistryError', 'not-found', 404, 'Resource not found'),
   REPLACED_NOT_FOUND: entry(

@@ -34,7 +34,7 @@ describe('ITI-67 search parameters', () => {
       { code: '18842-5' },
     ]);
     expect(query.eventCodes).toEqual([[{ code: 'a' }], [{ code: 'b' }]]);
-    expect(query.statuses).toEqual(['Approved']);
+    expect(query.statuses).toEqual(['Approved', 'Archived']);
     expect(query.patientKey).toBe('277069912345674^^^&1.2.250.1.213.1.4.10&ISO');
   });
 

@@ -13,8 +13,9 @@ import { patientIdFromReference, patientIdFromToken } from './patient-reference'
 /** Query string as Express parses it: repeated parameters become arrays. */
 export type QueryParameters = Record<string, string | string[] | undefined>;
 
+/** As DocumentReference.status shows them: an archived document is current (plus an extension). */
 const STATUS_FROM_FHIR: Record<string, AvailabilityStatus[]> = {
-  current: ['Approved'],
+  current: ['Approved', 'Archived'],
   superseded: ['Deprecated'],
   'entered-in-error': ['Deleted'],
 };

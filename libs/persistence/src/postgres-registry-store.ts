@@ -372,7 +372,7 @@ async function writeNewVersion(
   const next: DocumentEntry = {
     ...previous,
     ...change.metadata,
-    entryUuid: newEntryUuid(),
+    entryUuid: change.entryUuid ?? newEntryUuid(),
     version: previous.version + 1,
     status: change.status ?? previous.status,
     confidentialityCodes: change.confidentialityCodes ?? previous.confidentialityCodes,

@@ -64,6 +64,8 @@ export type ReplaceableMetadata = Partial<
  * metadata change — a new version of the entry, the previous one deprecated.
  */
 export interface MetadataChange {
+  /** entryUUID of the new version when the sender chose it (ITI-57); assigned otherwise. */
+  readonly entryUuid?: string;
   readonly status?: AvailabilityStatus;
   readonly confidentialityCodes?: readonly Coded[];
   readonly metadata?: ReplaceableMetadata;

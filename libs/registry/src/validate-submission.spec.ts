@@ -107,7 +107,7 @@ describe('validateSubmission (XDS metadata rules, French profile)', () => {
     expect(problems).toEqual([
       'METADATA_INVALID: SubmissionSet.sourceId must be an OID (dotted numbers), got "SRC-01"',
       'METADATA_INVALID: DocumentEntry.confidentialityCode holds at most 4 codes',
-      'DUPLICATE_UNIQUE_ID: uniqueId 1.2.250.1.999.4.1 appears twice in the submission',
+      'DUPLICATE_UNIQUE_ID_IN_MESSAGE: uniqueId 1.2.250.1.999.4.1 appears twice in the submission',
     ]);
   });
 

@@ -205,7 +205,7 @@ function checkDistinctUniqueIds(draft: SubmissionDraft, problems: ErrorDetail[])
     if (!uniqueId) continue;
     if (seen.has(uniqueId)) {
       problems.push({
-        code: 'DUPLICATE_UNIQUE_ID',
+        code: 'DUPLICATE_UNIQUE_ID_IN_MESSAGE',
         message: `uniqueId ${uniqueId} appears twice in the submission`,
         location: ref,
       });

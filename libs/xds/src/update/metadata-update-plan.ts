@@ -155,7 +155,11 @@ function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): Metada
         }),
   });
   const codes = draft.confidentialityCodes;
-  return { metadata, confidentialityCodes: codes.length > 0 ? codes : undefined };
+  return {
+    entryUuid: draft.entryUuid,
+    metadata,
+    confidentialityCodes: codes.length > 0 ? codes : undefined,
+  };
 }
 
 function definedOnly<T extends object>(value: T): T {
