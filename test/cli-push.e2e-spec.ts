@@ -184,6 +184,54 @@ describe('passerelle push / watch / query / get against the gateway (mutual TLS,
     expect(readFileSync(copy).equals(readFileSync(report))).toBe(true);
   });
 
+  it('pushes a CDA over XDS.b (ITI-41, MTOM) with --xds, found and read back through MHD', async () => {
+    const patient = await openRecord();
+    const report = join(work, 'CR-BIO-xds.xml');
+    writeFileSync(report, instantiate('CR-BIO_lab-report.xml', patient.nir));
+    const pushed = await passerelle(
+      'push',
+      report,
+      '--xds',
+      '--source-id',
+      SOURCE_ID,
+      '--json',
+      ...connection('laboratoire-org'),
+    );
+    expect(pushed.stderr).toBe('');
+    expect(pushed.status).toBe(0);
+    const [result] = (JSON.parse(pushed.stdout) as { pushed: Record<string, unknown>[] }).pushed;
+    const [document] = await documentsOf(patient);
+    expect(document).toMatchObject({
+      id: result.documentId,
+      uniqueId: result.uniqueId,
+      formatCode: 'urn:ihe:lab:xd-lab:2008',
+      size: readFileSync(report).length,
+    });
+    const copy = join(work, 'downloaded-xds.xml');
+    const got = await passerelle(
+      'get',
+      String(result.documentId),
+      '--output',
+      copy,
+      ...connection('medecin-generaliste'),
+    );
+    expect(got.status).toBe(0);
+    expect(readFileSync(copy).equals(readFileSync(report))).toBe(true);
+
+    const unknown = join(work, 'no-record-xds.xml');
+    writeFileSync(unknown, instantiate('CR-BIO_lab-report.xml', freshPatient().nir));
+    const refused = await passerelle(
+      'push',
+      unknown,
+      '--xds',
+      '--source-id',
+      SOURCE_ID,
+      ...connection('laboratoire-org'),
+    );
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/XDSUnknownPatientId/);
+  });
+
   it('refuses a malformed CDA with exit 2 and a message naming the problem', async () => {
     const refused = await passerelle(
       'push',

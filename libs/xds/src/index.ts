@@ -5,3 +5,4 @@ export * from './xml/xml-element';
 export * from './xml/xml-parser';
 export * from './transport/mime';
 export * from './transport/soap-response';
+export * from './ebrim/ebrim-writer';

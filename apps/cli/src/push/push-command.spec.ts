@@ -86,17 +86,7 @@ describe('passerelle push / watch / query / get (without a gateway)', () => {
     expect(err).toMatch(/CR-BIO_header-errors\.xml: recordTarget\/patientRole\/id .* wrong key/);
   });
 
-  it('says that --xds is not available yet, and what --server and --source-id need', async () => {
-    const xds = await run(
-      'push',
-      LAB_REPORT,
-      ...SOURCE,
-      '--xds',
-      '--server',
-      'https://localhost:8443',
-    );
-    expect(xds.code).toBe(EXIT.INVALID);
-    expect(xds.err).toContain('--xds is not available in this build');
+  it('says what --server and --source-id need', async () => {
     const noServer = await run('push', LAB_REPORT, ...SOURCE);
     expect(noServer.code).toBe(EXIT.INVALID);
     expect(noServer.err).toContain("--server is required: the gateway's https:// URL");

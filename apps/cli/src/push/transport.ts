@@ -1,10 +1,10 @@
-import { CliError, EXIT } from '../cli-error';
 import { GatewayTarget, MhdClient, ProvideOutcome, connectMhd } from './mhd-client';
 import { PushSettings, prepareDocument, submissionOf } from './prepare-document';
 import { provideBundle } from './provide-bundle';
 import type { Submission } from './submission';
+import { xdsTransport } from './xds-transport';
 
-/** How a submission reaches the gateway: MHD (ITI-65) today, XDS.b (ITI-41) later. */
+/** How a submission reaches the gateway: MHD (ITI-65) or XDS.b (ITI-41). */
 export interface DocumentTransport {
   provide(submission: Submission): Promise<ProvideOutcome>;
   close(): Promise<void>;
@@ -17,13 +17,7 @@ export async function openTransport(
   kind: TransportKind,
   targetOf: () => GatewayTarget,
 ): Promise<DocumentTransport> {
-  if (kind === 'xds') {
-    throw new CliError(
-      '--xds is not available in this build: the CLI pushes over MHD (ITI-65) only for now; ' +
-        'leave out --xds',
-      EXIT.INVALID,
-    );
-  }
+  if (kind === 'xds') return xdsTransport(targetOf());
   return mhdTransport(await connectMhd(targetOf()));
 }
 

@@ -42,7 +42,7 @@ export function extrinsicObject(entry: DocumentEntry): string {
       ...(entry.legalAuthenticator
         ? [slot('legalAuthenticator', formatXcn(entry.legalAuthenticator))]
         : []),
-      slot('repositoryUniqueId', entry.repositoryUniqueId),
+      ...(entry.repositoryUniqueId ? [slot('repositoryUniqueId', entry.repositoryUniqueId)] : []),
       ...optionalTime('serviceStartTime', entry.serviceStartTime),
       ...optionalTime('serviceStopTime', entry.serviceStopTime),
       slot('size', String(entry.size)),
