@@ -20,6 +20,32 @@ describe('operator CLI (built) against PostgreSQL', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ ins: patient.nir, oid, status: 'open' });
   });
 
+  it('closes a record with its reason and reopens it', () => {
+    const patient = freshPatient();
+    const oid = patient.system.slice('urn:oid:'.length);
+    passerelle('record', 'open', patient.nir, '--oid', oid);
+    const closed = passerelle(
+      'record',
+      'close',
+      patient.nir,
+      '--oid',
+      oid,
+      '--reason',
+      'Décès du patient',
+      '--json',
+    );
+    expect(closed.status).toBe(0);
+    expect(JSON.parse(closed.stdout)).toMatchObject({
+      status: 'closed',
+      closureReason: 'Décès du patient',
+    });
+    const reopened = passerelle('record', 'reopen', patient.nir, '--oid', oid, '--json');
+    expect(JSON.parse(reopened.stdout)).toMatchObject({ status: 'open' });
+    expect(passerelle('record', 'close', patient.nir, '--oid', oid).stderr).toMatch(
+      /required option '--reason <text>'/,
+    );
+  });
+
   it('refuses a NIR with a wrong key, naming the problem, with exit code 2', () => {
     const patient = freshPatient();
     const wrongKey =

@@ -22,6 +22,20 @@ export async function connectToGateway(target: ApiTarget): Promise<RecordsClient
   return {
     open: (patientId, demographics) => call(() => openRecord(fhir, patientId, demographics)),
     status: (patientId) => call(() => findRecord(fhir.client, patientId)),
+    setStatus: (patientId, status, reason) =>
+      call(async () => {
+        if (!(await findRecord(fhir.client, patientId))) return undefined;
+        await fhir.client.operation({
+          name: status === 'closed' ? '$close' : '$reopen',
+          resourceType: 'Patient',
+          id: `${patientId.oid}-${patientId.value}`,
+          input: {
+            resourceType: 'Parameters',
+            parameter: reason ? [{ name: 'reason', valueString: reason }] : [],
+          },
+        });
+        return findRecord(fhir.client, patientId);
+      }),
     close: () => dispatcher.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { PostgresRegistryStore } from '@passerelle/persistence';
+import { PostgresAccessStateStore, PostgresRegistryStore } from '@passerelle/persistence';
 import type { AppConfig } from '@passerelle/platform';
 import { PatientRecords } from '@passerelle/registry';
 import { openCliDatabase } from './cli-database';
@@ -17,6 +17,7 @@ export async function connectToDatabase(
     'use --server https://<gateway> --cert <file> --key <file> --ca <file>',
   );
   const records = new PatientRecords(new PostgresRegistryStore(database.dataSource));
+  const accessState = new PostgresAccessStateStore(database.dataSource);
   const openedBy = operatorLabel();
   return {
     open: async (patientId, demographics) => {
@@ -24,6 +25,11 @@ export async function connectToDatabase(
       return { view: recordViewOf(record), created };
     },
     status: async (patientId) => {
+      const record = await records.find(patientId);
+      return record && recordViewOf(record);
+    },
+    setStatus: async (patientId, status, reason) => {
+      if (!(await accessState.setRecordStatus(patientId.key, status, reason))) return undefined;
       const record = await records.find(patientId);
       return record && recordViewOf(record);
     },

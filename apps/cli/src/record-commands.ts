@@ -12,6 +12,10 @@ interface RecordOptions extends ConnectionOptions {
 
 type OpenOptions = RecordOptions & Demographics;
 
+interface CloseOptions extends RecordOptions {
+  readonly reason: string;
+}
+
 const CONNECTION_HELP = `
 Without --server the command works directly in the gateway's database, configured by the same
 environment as the gateway: DATABASE_URL (PostgreSQL), else embedded PGlite in DATA_DIR (./data).
@@ -41,10 +45,20 @@ Examples:
 A missing record is not an error: it prints "No record ..." ({"status": "none"} with --json)
 and exits 0.`;
 
+const CLOSE_EXAMPLES = `${CONNECTION_HELP}
+Through the gateway (--server), closing and reopening are the patient's decisions: only the
+patient's channel (a certificate of a PATIENT_CHANNEL_STRUCTURES structure) may make them.
+
+Examples:
+  $ passerelle record close 277069912345674 --reason "Décès du patient"
+  $ passerelle record reopen 277069912345674 --json
+
+A record that does not exist prints "No record ..." ({"status": "none"} with --json), exit 0.`;
+
 export function registerRecordCommands(program: Command, io: CliIo): void {
   const record = program
     .command('record')
-    .description("open a patient's shared record or show its status");
+    .description("open, close or reopen a patient's shared record, or show its status");
   const open = withInsArgument(record.command('open'))
     .description("open the patient's record, identified by INS (does nothing if it exists)")
     .option('--family <name>', 'family name')
@@ -58,6 +72,19 @@ export function registerRecordCommands(program: Command, io: CliIo): void {
     .description("show whether the patient's record exists, is open or closed")
     .addHelpText('after', STATUS_EXAMPLES)
     .action((ins: string, options: RecordOptions) => showStatus(ins, options, io));
+  withConnectionOptions(withInsArgument(record.command('close')))
+    .description("close the patient's record: no new documents, no professional access")
+    .requiredOption('--reason <text>', 'why the record is closed (kept with the record)')
+    .addHelpText('after', CLOSE_EXAMPLES)
+    .action((ins: string, options: CloseOptions) =>
+      changeStatus(ins, options, 'closed', options.reason, io),
+    );
+  withConnectionOptions(withInsArgument(record.command('reopen')))
+    .description('reopen a closed record: its documents are there again')
+    .addHelpText('after', CLOSE_EXAMPLES)
+    .action((ins: string, options: RecordOptions) =>
+      changeStatus(ins, options, 'open', undefined, io),
+    );
 }
 
 function withInsArgument(command: Command): Command {
@@ -91,6 +118,20 @@ async function showStatus(ins: string, options: RecordOptions, io: CliIo): Promi
   const patientId = parsePatientId(ins, options.oid);
   const view = await withRecords(options, { createDatabase: false }, (records) =>
     records.status(patientId),
+  );
+  io.out(formatStatus(view, patientId, options.json === true));
+}
+
+async function changeStatus(
+  ins: string,
+  options: RecordOptions,
+  status: 'open' | 'closed',
+  reason: string | undefined,
+  io: CliIo,
+): Promise<void> {
+  const patientId = parsePatientId(ins, options.oid);
+  const view = await withRecords(options, { createDatabase: false }, (records) =>
+    records.setStatus(patientId, status, reason),
   );
   io.out(formatStatus(view, patientId, options.json === true));
 }

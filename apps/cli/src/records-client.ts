@@ -9,6 +9,12 @@ import type { RecordView } from './record-view';
 export interface RecordsClient {
   open(patientId: PatientId, demographics: Demographics): Promise<OpenOutcome>;
   status(patientId: PatientId): Promise<RecordView | undefined>;
+  /** Closes (with a reason) or reopens the record; undefined when there is none. */
+  setStatus(
+    patientId: PatientId,
+    status: 'open' | 'closed',
+    reason?: string,
+  ): Promise<RecordView | undefined>;
   close(): Promise<void>;
 }
 
