@@ -5,10 +5,8 @@ import {
   DomainError,
   PatientId,
   Principal,
-  RESTRICTION_CODE_SYSTEM,
   VisibilityFilter,
   authorIdsOf,
-  codeKey,
 } from '@passerelle/domain';
 import { ACCESS_STATE_STORE, AccessStateStore } from './access-state-store';
 import {
@@ -18,7 +16,12 @@ import {
   ProfessionalDirectory,
   practisesForAnInsurer,
 } from './directory/professional';
-import { canSeeDocument, decidePatientAccess, mayChangeDocument } from './policy/access-policy';
+import {
+  canSeeDocument,
+  decidePatientAccess,
+  mayChangeDocument,
+  visibilityFilter,
+} from './policy/access-policy';
 import type {
   Actor,
   Decision,
@@ -41,15 +44,6 @@ export interface Grant {
   readonly decision: Decision;
 }
 
-const MASQUE_PS_KEY = codeKey({ code: 'MASQUE_PS', codeSystem: RESTRICTION_CODE_SYSTEM });
-const INVISIBLE_PATIENT_KEY = codeKey({
-  code: 'INVISIBLE_PATIENT',
-  codeSystem: RESTRICTION_CODE_SYSTEM,
-});
-const INVISIBLE_TO_LEGAL_REPRESENTATIVES_KEY = codeKey({
-  code: 'INVISIBLE_REPRESENTANTS_LEGAUX',
-  codeSystem: RESTRICTION_CODE_SYSTEM,
-});
 const SPECIALTY_ROLE = /^(SM\d+|G15_\d+\/.+)$/;
 
 const DENIAL_MESSAGES: Record<DenialReason, string> = {
@@ -125,28 +119,7 @@ export class AccessControl {
 
   /** The document-level rules as a query filter, so hidden documents are not even counted. */
   visibility(grant: Grant): VisibilityFilter {
-    const { actor, state, decision } = grant;
-    if (actor.patientChannel) {
-      return {
-        authorIds: [],
-        onlyAuthored: false,
-        hiddenConfidentialityKeys: actor.legalRepresentative
-          ? [INVISIBLE_PATIENT_KEY, INVISIBLE_TO_LEGAL_REPRESENTATIVES_KEY]
-          : [INVISIBLE_PATIENT_KEY],
-      };
-    }
-    const authorIds = [actor.idNat, ...actor.structureIds];
-    if (actor.kind === 'ORG')
-      return { authorIds, onlyAuthored: true, hiddenConfidentialityKeys: [] };
-    const maskLifted =
-      state.medecinTraitant ||
-      (decision.allowed && decision.emergency && state.emergencyConsents.maskedDocuments);
-    return {
-      authorIds,
-      onlyAuthored: false,
-      typeCodes: this.matrix.readableTypes(actor.professionCode, actor.specialtyCode),
-      hiddenConfidentialityKeys: maskLifted ? [] : [MASQUE_PS_KEY],
-    };
+    return visibilityFilter(grant.actor, grant.state, grant.decision, this.matrix);
   }
 
   /** Whether one document is visible; a hidden document is reported as missing, never denied. */

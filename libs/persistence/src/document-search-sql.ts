@@ -59,7 +59,7 @@ export function timeRange(
 }
 
 /** What the caller may see: its own documents, and others within its habilitations. */
-function visibilityClause(c: Conditions, visibility: VisibilityFilter): string {
+export function visibilityClause(c: Conditions, visibility: VisibilityFilter): string {
   const authored = `author_ids && ${c.param(visibility.authorIds)}::text[]`;
   if (visibility.onlyAuthored) return authored;
   const visible = [

@@ -1,4 +1,4 @@
-import { Coded, RESTRICTION_CODE_SYSTEM } from '@passerelle/domain';
+import { Coded, RESTRICTION_CODE_SYSTEM, VisibilityFilter, codeKey } from '@passerelle/domain';
 import type {
   Actor,
   Decision,
@@ -164,4 +164,37 @@ function hasRestriction(codes: readonly Coded[], code: string): boolean {
 
 function isMedecinDuTravail(actor: Actor): boolean {
   return actor.professionCode === MEDECIN && actor.specialtyCode === MEDECIN_DU_TRAVAIL;
+}
+
+const restrictionKey = (code: string) => codeKey({ code, codeSystem: RESTRICTION_CODE_SYSTEM });
+
+/**
+ * {@link canSeeDocument} as a query filter, so that hidden documents are not even counted. The
+ * two must agree on every document: a property-based test checks it against PostgreSQL.
+ */
+export function visibilityFilter(
+  actor: Actor,
+  state: PatientAccessState,
+  decision: Decision,
+  matrix: HabilitationMatrix,
+): VisibilityFilter {
+  if (actor.patientChannel) {
+    return {
+      authorIds: [],
+      onlyAuthored: false,
+      hiddenConfidentialityKeys: actor.legalRepresentative
+        ? [restrictionKey('INVISIBLE_PATIENT'), restrictionKey('INVISIBLE_REPRESENTANTS_LEGAUX')]
+        : [restrictionKey('INVISIBLE_PATIENT')],
+    };
+  }
+  const authorIds = [actor.idNat, ...actor.structureIds];
+  if (actor.kind === 'ORG') return { authorIds, onlyAuthored: true, hiddenConfidentialityKeys: [] };
+  return {
+    authorIds,
+    onlyAuthored: false,
+    typeCodes: matrix.readableTypes(actor.professionCode, actor.specialtyCode),
+    hiddenConfidentialityKeys: mayLiftMask(state, decision, false)
+      ? []
+      : [restrictionKey('MASQUE_PS')],
+  };
 }
