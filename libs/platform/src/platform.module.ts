@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AssertionVerifier, SamlAssertionVerifier, TRUSTED_CERTIFICATES } from './assertion';
+import { TRUSTED_CRLS } from './assertion/revocation';
 import type { AppConfig } from './config';
-import { trustedCertificates } from './tls';
+import { trustedCertificates, trustedCrls } from './tls';
 
 /**
  * What ClientCertificateGuard needs, wherever a module uses it: the trusted CA certificates and
- * the access-assertion verifiers (JWS for FHIR, SAML for SOAP). Global, so feature modules need not import it.
+ * the access-assertion verifiers (JWS for FHIR, SAML for SOAP), whose signers are also checked
+ * against the CRLs. Global, so feature modules need not import it.
  */
 @Global()
 @Module({})
@@ -15,6 +17,7 @@ export class PlatformModule {
       module: PlatformModule,
       providers: [
         { provide: TRUSTED_CERTIFICATES, useFactory: () => trustedCertificates(config) },
+        { provide: TRUSTED_CRLS, useFactory: () => trustedCrls(config) },
         AssertionVerifier,
         SamlAssertionVerifier,
       ],

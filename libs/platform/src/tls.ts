@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import type { ServerOptions } from 'node:https';
+import type { X509Crl } from '@peculiar/x509';
 import { parseCertificateBundle } from './assertion';
+import { parseCrlBundle } from './assertion/revocation';
 import type { AppConfig } from './config';
 import { type DevPki, ensureDevPki } from './pki';
 
@@ -53,6 +55,11 @@ export function trustedCertificates(config: AppConfig): X509Certificate[] {
   const certificates = parseCertificateBundle(readFileSync(path));
   if (certificates.length === 0) throw new Error(`No PEM certificate in ${path}`);
   return certificates;
+}
+
+/** The CRLs (CRL_FILES) also checked for the signers of access assertions; the dev PKI has none. */
+export function trustedCrls(config: AppConfig): X509Crl[] {
+  return (config.tls?.crlPaths ?? []).flatMap((path) => parseCrlBundle(readCrl(path)));
 }
 
 /** Generated on first use, then reused: calling it again rewrites nothing. */

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { X509Crl } from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
 import type { OrganisationPrincipal, Principal, ProfessionalPrincipal } from '@passerelle/domain';
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import { type AccessAssertion, readAssertionClaims } from './assertion-claims';
 import { SignerChainVerifier, type VerifiedSigner } from './certificate-chain';
 import { refused } from './refusal';
+import { TRUSTED_CRLS } from './revocation';
 
 /** Nest token of the CA certificates (TRUSTED_CA) client certificates and signers chain to. */
 export const TRUSTED_CERTIFICATES = Symbol('TRUSTED_CERTIFICATES');
@@ -25,8 +27,11 @@ const PROFESSION_CODE = /^\d{2}$/;
 export class AssertionVerifier {
   private readonly signers: SignerChainVerifier;
 
-  constructor(@Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[]) {
-    this.signers = new SignerChainVerifier(trusted);
+  constructor(
+    @Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[],
+    @Inject(TRUSTED_CRLS) crls: readonly X509Crl[] = [],
+  ) {
+    this.signers = new SignerChainVerifier(trusted, crls);
   }
 
   /** The presenter (the TLS client certificate's principal) with what the assertion says. */

@@ -1,7 +1,15 @@
+import 'reflect-metadata';
 import { DomainError } from '@passerelle/domain';
 import { issueIntermediateCa } from '@passerelle/testing';
+import { X509Crl } from '@peculiar/x509';
 import { X509Certificate } from 'node:crypto';
-import { type IssuedCertificate, createRootCa, issueCertificate, orgSubject } from '../pki';
+import {
+  type IssuedCertificate,
+  createRootCa,
+  issueCertificate,
+  issueCrl,
+  orgSubject,
+} from '../pki';
 import { SignerChainVerifier, parseCertificateBundle } from './certificate-chain';
 
 const DAY_MS = 24 * 3600_000;
@@ -96,5 +104,86 @@ describe('SignerChainVerifier', () => {
 
   it('needs at least one trusted certificate', () => {
     expect(() => new SignerChainVerifier([])).toThrow(/No trusted CA/);
+  });
+});
+
+describe('SignerChainVerifier with CRLs', () => {
+  const now = new Date();
+  const serialOf = (issued: IssuedCertificate) => x509(issued).serialNumber;
+  const crl = (issuer: IssuedCertificate, revoked: IssuedCertificate[], validDays?: number) =>
+    new X509Crl(issueCrl(issuer, revoked.map(serialOf), { validDays }));
+  let revoked: IssuedCertificate;
+  let revokedIntermediate: IssuedCertificate;
+  let leafOfRevokedIntermediate: IssuedCertificate;
+  /** A CA named as `intermediate`, with another key: its CRLs do not verify for `intermediate`. */
+  let impostor: IssuedCertificate;
+
+  beforeAll(() => {
+    revoked = issueCertificate(intermediate, { subject, kind: 'client' });
+    revokedIntermediate = issueIntermediateCa(root, 'Chain Test Revoked Intermediate');
+    leafOfRevokedIntermediate = issueCertificate(revokedIntermediate, { subject, kind: 'client' });
+    impostor = createRootCa('Chain Test Intermediate');
+  });
+
+  it('refuses a signer its issuer has revoked, and accepts the others', () => {
+    const verifier = new SignerChainVerifier([x509(root)], [crl(intermediate, [revoked])]);
+
+    expect(refusalOf(() => verifier.signerOf(x5c(revoked, intermediate), now))).toMatch(
+      /its signing certificate has been revoked/,
+    );
+    expect(verifier.signerOf(x5c(leaf, intermediate), now).principal?.kind).toBe('ORG');
+  });
+
+  it('refuses a signer whose intermediate CA is revoked', () => {
+    const verifier = new SignerChainVerifier([x509(root)], [crl(root, [revokedIntermediate])]);
+
+    expect(
+      refusalOf(() => verifier.signerOf(x5c(leafOfRevokedIntermediate, revokedIntermediate), now)),
+    ).toMatch(/CA certificate of its x5c chain has been revoked/);
+    expect(verifier.signerOf(x5c(leaf, intermediate), now).principal?.kind).toBe('ORG');
+  });
+
+  it("ignores a CRL of another issuer, even one listing the signer's serial", () => {
+    const verifier = new SignerChainVerifier([x509(root)], [crl(root, [revoked])]);
+
+    expect(verifier.signerOf(x5c(revoked, intermediate), now).principal?.kind).toBe('ORG');
+  });
+
+  it("ignores a CRL in the issuer's name whose signature does not verify", () => {
+    const verifier = new SignerChainVerifier(
+      [x509(root)],
+      [crl(impostor, [revoked]), crl(impostor, [], -1)],
+    );
+
+    expect(verifier.signerOf(x5c(revoked, intermediate), now).principal?.kind).toBe('ORG');
+  });
+
+  it("refuses every signer once its issuer's CRL is past nextUpdate", () => {
+    const verifier = new SignerChainVerifier([x509(root)], [crl(intermediate, [], 1)]);
+
+    expect(verifier.signerOf(x5c(leaf, intermediate), now).principal?.kind).toBe('ORG');
+    expect(
+      refusalOf(() => verifier.signerOf(x5c(leaf), new Date(now.getTime() + 2 * DAY_MS))),
+    ).toMatch(/the CRL of its issuer has expired/);
+  });
+
+  it('accepts a signer while a newer CRL of its issuer is current', () => {
+    const crls = [crl(intermediate, [], 1), crl(intermediate, [], 7)];
+    const verifier = new SignerChainVerifier([x509(root)], crls);
+    const later = new Date(now.getTime() + 2 * DAY_MS);
+
+    expect(verifier.signerOf(x5c(leaf, intermediate), later).principal?.kind).toBe('ORG');
+  });
+
+  it('checks revocation on every use of a cached chain, without verifying signatures again', () => {
+    const verifier = new SignerChainVerifier([x509(root)], [crl(intermediate, [revoked])]);
+    refusalOf(() => verifier.signerOf(x5c(revoked, intermediate), now));
+    const verify = jest.spyOn(X509Certificate.prototype, 'verify');
+    try {
+      expect(refusalOf(() => verifier.signerOf(x5c(revoked), now))).toMatch(/revoked/);
+      expect(verify).not.toHaveBeenCalled();
+    } finally {
+      verify.mockRestore();
+    }
   });
 });

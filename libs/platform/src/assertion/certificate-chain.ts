@@ -1,8 +1,10 @@
+import type { X509Crl } from '@peculiar/x509';
 import { type KeyObject, X509Certificate, createHash } from 'node:crypto';
 import type { Principal } from '@passerelle/domain';
 import { principalFromCertificate } from '../pki';
 import { BoundedCache } from './bounded-cache';
 import { refused } from './refusal';
+import { type RevocationCheck, SignerRevocation } from './revocation';
 
 /** The signer of an access assertion, its x5c chain verified up to a trusted CA. */
 export interface VerifiedSigner {
@@ -15,6 +17,11 @@ export interface VerifiedSigner {
   readonly validTo: number;
 }
 
+interface VerifiedChain {
+  readonly signer: VerifiedSigner;
+  readonly checkRevocation: RevocationCheck;
+}
+
 const VERIFIED_SIGNERS_CAPACITY = 1000;
 
 /** Every certificate of a PEM bundle (the X509Certificate constructor reads only the first). */
@@ -25,39 +32,47 @@ export function parseCertificateBundle(pem: string | Buffer): X509Certificate[] 
 }
 
 /**
- * Verifies x5c chains against the trusted CAs (TRUSTED_CA). A leaf that once chained to a trust
- * anchor always does, so verified signers are cached by leaf fingerprint; only the validity
- * window is checked again on every use. Failures are not cached.
+ * Verifies x5c chains against the trusted CAs (TRUSTED_CA) and their CRLs (CRL_FILES). A leaf
+ * that once chained to a trust anchor always does, so verified chains are cached by leaf
+ * fingerprint; the validity window and revocation are checked again on every use. Failures are
+ * not cached.
  */
 export class SignerChainVerifier {
-  private readonly verified = new BoundedCache<string, VerifiedSigner>(VERIFIED_SIGNERS_CAPACITY);
+  private readonly verified = new BoundedCache<string, VerifiedChain>(VERIFIED_SIGNERS_CAPACITY);
+  private readonly revocation: SignerRevocation;
 
-  constructor(private readonly anchors: readonly X509Certificate[]) {
+  constructor(
+    private readonly anchors: readonly X509Certificate[],
+    crls: readonly X509Crl[] = [],
+  ) {
     if (anchors.length === 0) throw new Error('No trusted CA certificate to verify signers with');
+    this.revocation = new SignerRevocation(crls);
   }
 
   /** `x5c`: base64 DER certificates, the signer's first (RFC 7515 §4.1.6). */
   signerOf(x5c: readonly string[], now: Date): VerifiedSigner {
     const fingerprint = createHash('sha256').update(Buffer.from(x5c[0], 'base64')).digest('hex');
-    let signer = this.verified.get(fingerprint);
-    if (!signer) {
-      signer = this.verifyChain(x5c.map(certificateOf));
-      this.verified.set(fingerprint, signer);
+    let chain = this.verified.get(fingerprint);
+    if (!chain) {
+      chain = this.verifyChain(x5c.map(certificateOf));
+      this.verified.set(fingerprint, chain);
     }
-    checkValidity(signer, now);
-    return signer;
+    checkValidity(chain.signer, now);
+    chain.checkRevocation(now);
+    return chain.signer;
   }
 
-  private verifyChain([leaf, ...intermediates]: X509Certificate[]): VerifiedSigner {
+  private verifyChain([leaf, ...intermediates]: X509Certificate[]): VerifiedChain {
     if (leaf.ca) throw refused('its signing certificate is a CA certificate');
     const path = pathToAnchor(leaf, intermediates, this.anchors);
-    return {
+    const signer = {
       certificate: leaf,
       publicKey: leaf.publicKey,
       principal: profileOf(leaf),
       validFrom: Math.max(...path.map((cert) => Date.parse(cert.validFrom))),
       validTo: Math.min(...path.map((cert) => Date.parse(cert.validTo))),
     };
+    return { signer, checkRevocation: this.revocation.checkFor(path) };
   }
 }
 

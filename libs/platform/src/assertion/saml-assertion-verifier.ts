@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { X509Crl } from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
 import type { Principal } from '@passerelle/domain';
 import { DOMParser, Element, Node as DomNode } from '@xmldom/xmldom';
@@ -7,6 +8,7 @@ import { VIHF_CLAIMS, readClaims } from './assertion-claims';
 import { TRUSTED_CERTIFICATES, checkBinding, withAssertion } from './assertion-verifier';
 import { SignerChainVerifier } from './certificate-chain';
 import { refused } from './refusal';
+import { TRUSTED_CRLS } from './revocation';
 
 const SAML2 = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -42,8 +44,11 @@ const ACCEPTED = {
 export class SamlAssertionVerifier {
   private readonly signers: SignerChainVerifier;
 
-  constructor(@Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[]) {
-    this.signers = new SignerChainVerifier(trusted);
+  constructor(
+    @Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[],
+    @Inject(TRUSTED_CRLS) crls: readonly X509Crl[] = [],
+  ) {
+    this.signers = new SignerChainVerifier(trusted, crls);
   }
 
   /** `soapXml`: the SOAP envelope whose wsse:Security holds one saml2:Assertion. */
