@@ -20,13 +20,32 @@ const doctor = psSubject({
   professionLabel: 'Médecin',
 });
 
+const serialOf = (issued: IssuedCertificate) => new X509Certificate(issued.certPem).serialNumber;
+
 describe('certificate issuer', () => {
+  // Each certificate costs an RSA-2048 key generation (up to a second): those the tests only
+  // read are issued once for the file.
   let ca: IssuedCertificate;
   let caCert: X509Certificate;
+  /** Another CA of the same name, with its own key. */
+  let impostor: IssuedCertificate;
+  let server: IssuedCertificate;
+  let doctorCard: IssuedCertificate;
+  let revokedCard: IssuedCertificate;
 
   beforeAll(() => {
     ca = createRootCa('Issuer Test CA');
     caCert = new X509Certificate(ca.certPem);
+    impostor = createRootCa('Issuer Test CA');
+    server = issueCertificate(ca, {
+      subject: [[{ type: 'CN', value: 'localhost' }]],
+      kind: 'server',
+      dnsNames: ['localhost', 'gateway.test'],
+      ipAddresses: ['127.0.0.1', '::1'],
+    });
+    // server, doctorCard and revokedCard get random serials: no serialNumber is requested.
+    doctorCard = issueCertificate(ca, { subject: doctor, kind: 'client' });
+    revokedCard = issueCertificate(ca, { subject: doctor, kind: 'client' });
   });
 
   describe('createRootCa', () => {
@@ -48,19 +67,13 @@ describe('certificate issuer', () => {
 
   describe('issueCertificate', () => {
     it('issues a server certificate for names and addresses', () => {
-      const issued = issueCertificate(ca, {
-        subject: [[{ type: 'CN', value: 'localhost' }]],
-        kind: 'server',
-        dnsNames: ['localhost', 'gateway.test'],
-        ipAddresses: ['127.0.0.1', '::1'],
-      });
-      const cert = new X509Certificate(issued.certPem);
+      const cert = new X509Certificate(server.certPem);
 
       expect(cert.ca).toBe(false);
       expect(cert.issuer).toBe(caCert.subject);
       expect(cert.checkIssued(caCert)).toBe(true);
       expect(cert.verify(caCert.publicKey)).toBe(true);
-      expect(cert.checkPrivateKey(createPrivateKey(issued.keyPem))).toBe(true);
+      expect(cert.checkPrivateKey(createPrivateKey(server.keyPem))).toBe(true);
       expect(cert.keyUsage).toEqual([SERVER_AUTH]);
       expect(cert.checkHost('gateway.test')).toBe('gateway.test');
       expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
@@ -70,9 +83,7 @@ describe('certificate issuer', () => {
     // DER sorts the members of a SET OF by their encoding, so within the RDN the shorter
     // SN and GN come before CN.
     it('prints CN+SN+GN as one multi-valued RDN, with UTF-8 intact', () => {
-      const cert = new X509Certificate(
-        issueCertificate(ca, { subject: doctor, kind: 'client' }).certPem,
-      );
+      const cert = new X509Certificate(doctorCard.certPem);
 
       expect(cert.keyUsage).toEqual([CLIENT_AUTH]);
       expect(cert.subject).toBe('C=FR\ntitle=Médecin\nSN=MARTIN + GN=Jeanne + CN=810000000017');
@@ -116,20 +127,14 @@ describe('certificate issuer', () => {
     });
 
     it('draws a distinct random serial for each certificate', () => {
-      const serial = () =>
-        new X509Certificate(issueCertificate(ca, { subject: doctor, kind: 'client' }).certPem)
-          .serialNumber;
-
-      expect(serial()).toMatch(/^[4-7][0-9A-F]{31}$/);
-      expect(serial()).not.toBe(serial());
+      expect(serialOf(server)).toMatch(/^[4-7][0-9A-F]{31}$/);
+      expect(serialOf(doctorCard)).not.toBe(serialOf(revokedCard));
     });
 
     it('refuses an issuer whose key does not match its certificate', () => {
-      const other = createRootCa('Other CA');
-
       expect(() =>
         issueCertificate(
-          { certPem: ca.certPem, keyPem: other.keyPem },
+          { certPem: ca.certPem, keyPem: impostor.keyPem },
           {
             subject: doctor,
             kind: 'client',
@@ -140,55 +145,37 @@ describe('certificate issuer', () => {
   });
 
   describe('issueCrl over real TLS', () => {
-    let server: IssuedCertificate;
-    let revoked: IssuedCertificate;
-    let valid: IssuedCertificate;
-
-    beforeAll(() => {
-      server = issueCertificate(ca, {
-        subject: [[{ type: 'CN', value: 'localhost' }]],
-        kind: 'server',
-        dnsNames: ['localhost'],
-        ipAddresses: ['127.0.0.1'],
-      });
-      revoked = issueCertificate(ca, { subject: doctor, kind: 'client' });
-      valid = issueCertificate(ca, { subject: doctor, kind: 'client' });
-    });
-
-    const serialOf = (issued: IssuedCertificate) =>
-      new X509Certificate(issued.certPem).serialNumber;
-
     const connect = (crl: string, client: IssuedCertificate) =>
       handshake({ key: server.keyPem, cert: server.certPem, ca: ca.certPem, crl }, client, ca);
 
     it('produces a PEM CRL that tls.createSecureContext accepts', () => {
-      const crl = issueCrl(ca, [serialOf(revoked)]);
+      const crl = issueCrl(ca, [serialOf(revokedCard)]);
 
       expect(crl).toMatch(/^-----BEGIN X509 CRL-----\n[\s\S]+\n-----END X509 CRL-----\n$/);
       expect(() => tls.createSecureContext({ ca: ca.certPem, crl })).not.toThrow();
     });
 
     it('lets a client whose certificate is not revoked in', async () => {
-      const outcome = await connect(issueCrl(ca, [serialOf(revoked)]), valid);
+      const outcome = await connect(issueCrl(ca, [serialOf(revokedCard)]), doctorCard);
 
       expect(outcome).toEqual({ received: 'welcome', serverError: undefined });
     });
 
     it('refuses a revoked client certificate', async () => {
-      const outcome = await connect(issueCrl(ca, [serialOf(revoked)]), revoked);
+      const outcome = await connect(issueCrl(ca, [serialOf(revokedCard)]), revokedCard);
 
       expect(outcome.received).toBe('');
       expect(outcome.serverError).toBe('CERT_REVOKED');
     });
 
     it('accepts an empty CRL', async () => {
-      const outcome = await connect(issueCrl(ca, []), revoked);
+      const outcome = await connect(issueCrl(ca, []), revokedCard);
 
       expect(outcome.received).toBe('welcome');
     });
 
     it('refuses clients once the CRL is past its nextUpdate', async () => {
-      const outcome = await connect(issueCrl(ca, [], { validDays: -1 }), valid);
+      const outcome = await connect(issueCrl(ca, [], { validDays: -1 }), doctorCard);
 
       expect(outcome.serverError).toBe('CRL_HAS_EXPIRED');
     });
@@ -196,8 +183,7 @@ describe('certificate issuer', () => {
     // Its authorityKeyIdentifier does not match, so OpenSSL finds no CRL for the client's issuer;
     // once any CRL is configured, Node makes a CRL mandatory for every certificate in the chain.
     it('ignores a CRL from another CA of the same name, and so refuses clients', async () => {
-      const impostor = createRootCa('Issuer Test CA');
-      const outcome = await connect(issueCrl(impostor, []), valid);
+      const outcome = await connect(issueCrl(impostor, []), doctorCard);
 
       expect(outcome.received).toBe('');
       expect(outcome.serverError).toBe('UNABLE_TO_GET_CRL');
