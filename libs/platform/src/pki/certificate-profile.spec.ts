@@ -9,8 +9,12 @@ import {
   psSubject,
 } from './certificate-issuer';
 import { principalFromCertificate, professionCodeFromLabel } from './certificate-profile';
+import { reuseGeneratedKeyPairs } from './reused-key-pairs.spec-support';
 
 describe('principalFromCertificate', () => {
+  // Only the subject is read here: the CA and its ~40 certificates share one RSA key pair.
+  reuseGeneratedKeyPairs();
+
   let ca: IssuedCertificate;
 
   beforeAll(() => {
