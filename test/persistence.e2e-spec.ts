@@ -1,11 +1,20 @@
-import { DocumentEntry, PatientId, Submission, newEntryUuid } from '@passerelle/domain';
+import {
+  DocumentContent,
+  DocumentEntry,
+  PatientId,
+  Submission,
+  newEntryUuid,
+} from '@passerelle/domain';
 import { Database, PostgresRegistryStore, openDatabase } from '@passerelle/persistence';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import { freshOid, freshPatient } from '@passerelle/testing';
 
 const coded = (code: string) => ({ code, codeSystem: '1.2.3' });
 
-function submissionFor(patientId: PatientId, replaced: string[] = []): Submission {
+/** A submission and the bytes of its documents. */
+type Stored = Submission & { readonly contents: readonly DocumentContent[] };
+
+function submissionFor(patientId: PatientId, replaced: string[] = []): Stored {
   const patientKey = patientId.key;
   const setUuid = newEntryUuid();
   const entryUuid = newEntryUuid();
@@ -53,6 +62,7 @@ function submissionFor(patientId: PatientId, replaced: string[] = []): Submissio
     documents: [entry],
     folders: [],
     associations: [],
+    senderEntryUuids: [entryUuid],
     contents: [
       {
         contentId: entry.contentId!,
@@ -83,6 +93,14 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
 
   afterAll(() => database.close());
 
+  /** The registry's rows and the content store's bytes in one write unit, as the use cases do. */
+  async function storeSubmission({ contents, ...submission }: Stored): Promise<void> {
+    const unit = store.begin(submission.patientKey);
+    for (const content of contents) store.put(unit, content);
+    store.stageSubmission(unit, submission);
+    await store.commit(unit);
+  }
+
   async function countOf(table: string, patientKey: string): Promise<number> {
     const [row]: { n: string }[] = await database.dataSource.query(
       `SELECT count(*) AS n FROM ${table} WHERE patient_key = $1`,
@@ -110,7 +128,7 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
   it('stores every row of a submission', async () => {
     const patient = patientId();
     await openRecord(patient);
-    await store.storeSubmission(submissionFor(patient));
+    await storeSubmission(submissionFor(patient));
     for (const table of ['submission_set', 'document_entry', 'document_content', 'association']) {
       expect(await countOf(table, patient.key)).toBe(table === 'association' ? 0 : 1);
     }
@@ -122,7 +140,7 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
   ])('refuses a submission into %s and stores nothing', async (_name, status, code) => {
     const patient = patientId();
     if (status) await openRecord(patient, status);
-    await expect(store.storeSubmission(submissionFor(patient))).rejects.toMatchObject({ code });
+    await expect(storeSubmission(submissionFor(patient))).rejects.toMatchObject({ code });
     expect(await countOf('submission_set', patient.key)).toBe(0);
     expect(await countOf('document_content', patient.key)).toBe(0);
   });
@@ -131,10 +149,10 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
     const patient = patientId();
     await openRecord(patient);
     const original = submissionFor(patient);
-    await store.storeSubmission(original);
+    await storeSubmission(original);
     const current = original.documents[0].entryUuid;
     await expect(
-      store.storeSubmission(submissionFor(patient, [current, newEntryUuid()])),
+      storeSubmission(submissionFor(patient, [current, newEntryUuid()])),
     ).rejects.toMatchObject({ code: 'REPLACED_NOT_FOUND' });
     const [row]: { status: string }[] = await database.dataSource.query(
       'SELECT status FROM document_entry WHERE patient_key = $1 AND entry_uuid = $2',
@@ -143,7 +161,7 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
     expect(row.status).toBe('Approved');
     expect(await countOf('document_entry', patient.key)).toBe(1);
 
-    await store.storeSubmission(submissionFor(patient, [current]));
+    await storeSubmission(submissionFor(patient, [current]));
     const [replaced]: { status: string }[] = await database.dataSource.query(
       'SELECT status FROM document_entry WHERE patient_key = $1 AND entry_uuid = $2',
       [patient.key, current],
@@ -155,23 +173,42 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
     const patient = patientId();
     await openRecord(patient);
     const first = submissionFor(patient);
-    await store.storeSubmission(first);
+    await storeSubmission(first);
     const second = submissionFor(patient);
     const clash = { ...second.documents[0], uniqueId: first.documents[0].uniqueId };
-    await expect(store.storeSubmission({ ...second, documents: [clash] })).rejects.toBeInstanceOf(
+    await expect(storeSubmission({ ...second, documents: [clash] })).rejects.toBeInstanceOf(
       DocumentAlreadyRegistered,
     );
     expect(await countOf('submission_set', patient.key)).toBe(1);
+  });
+
+  it('refuses an entryUUID already used in another record, storing nothing', async () => {
+    const [patient, other] = [patientId(), patientId()];
+    await openRecord(patient);
+    await openRecord(other);
+    const first = submissionFor(patient);
+    await storeSubmission(first);
+    const reused = submissionFor(other);
+    const clash = { ...reused.documents[0], entryUuid: first.documents[0].entryUuid };
+    await expect(
+      storeSubmission({
+        ...reused,
+        documents: [clash],
+        senderEntryUuids: [clash.entryUuid],
+      }),
+    ).rejects.toMatchObject({ code: 'DUPLICATE_ENTRY_UUID' });
+    expect(await countOf('document_entry', other.key)).toBe(0);
+    expect(await countOf('document_content', other.key)).toBe(0);
   });
 
   it('refuses a submission set uniqueId already registered (XDSDuplicateUniqueIdInRegistry)', async () => {
     const patient = patientId();
     await openRecord(patient);
     const first = submissionFor(patient);
-    await store.storeSubmission(first);
+    await storeSubmission(first);
     const again = submissionFor(patient);
     await expect(
-      store.storeSubmission({
+      storeSubmission({
         ...again,
         submissionSet: { ...again.submissionSet, uniqueId: first.submissionSet.uniqueId },
       }),

@@ -14,7 +14,7 @@ import { Coded, RESTRICTION_CODE_SYSTEM, codeKey } from '@passerelle/domain';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import defaultMatrixJson from '../fixtures/access/habilitation-matrix.json';
-import { Conditions, visibilityClause } from '../libs/persistence/src/document-search-sql';
+import { Conditions, visibilityClause } from '@passerelle/persistence';
 
 /**
  * The visibility rule exists twice: canSeeDocument (TypeScript, used on retrieve and on every
@@ -118,7 +118,7 @@ const actionArb = fc.constantFrom<PatientAction>(
   'record.status',
   'record.manage',
   'consent.manage',
-  'patient.decide',
+  'consent.manage',
   'audit.read',
   'document.provide',
   'document.consult',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Patient } from 'fhir/r4';
 import type { Client, FhirResource } from 'fhir-kit-client';
 import type { PatientId } from '@passerelle/domain';
-import type { Demographics } from '@passerelle/registry';
+import type { Demographics } from '@passerelle/record-management';
 import { Agent } from 'undici';
 import { CliError, EXIT, invalidInput, messageWithCause } from './cli-error';
 import { loadFhirKitClient } from './fhir-kit-client-loader';

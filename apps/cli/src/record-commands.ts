@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { Demographics } from '@passerelle/registry';
+import type { Demographics } from '@passerelle/record-management';
 import type { CliIo } from './cli-io';
 import { DEFAULT_INS_OID, GENDERS, parseBirthDate, parsePatientId } from './patient-arguments';
 import { formatOpened, formatStatus } from './record-output';
@@ -46,8 +46,9 @@ A missing record is not an error: it prints "No record ..." ({"status": "none"} 
 and exits 0.`;
 
 const CLOSE_EXAMPLES = `${CONNECTION_HELP}
-Through the gateway (--server), closing and reopening are the patient's decisions: only the
-patient's channel (a certificate of a PATIENT_CHANNEL_STRUCTURES structure) may make them.
+Closing and reopening are the patient's decisions: through the gateway (--server) no
+certificate may make them (the gateway answers 403, PATIENT_ONLY); an operator records them in
+the database (without --server), for instance on the patient's written request.
 
 Examples:
   $ passerelle record close 277069912345674 --reason "Décès du patient"

@@ -1,5 +1,5 @@
 import type { PatientId } from '@passerelle/domain';
-import type { Demographics } from '@passerelle/registry';
+import type { Demographics } from '@passerelle/record-management';
 import { loadConfig } from '@passerelle/platform';
 import { invalidInput } from './cli-error';
 import type { OpenOutcome } from './record-output';

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessControlModule } from '@passerelle/access-control';
 import { AuditModule } from '@passerelle/audit';
+import { DocumentRepositoryModule } from '@passerelle/document-repository';
 import { MhdModule } from '@passerelle/mhd';
 import { PersistenceModule } from '@passerelle/persistence';
 import { XdsModule } from '@passerelle/xds';
@@ -23,13 +24,13 @@ export class AppModule {
         }),
         AccessControlModule.forRoot({
           habilitationMatrix: habilitationMatrix(config.habilitationMatrixFile),
-          patientChannelStructureIds: config.patientChannelStructureIds,
         }),
         PersistenceModule.forRoot({
           databaseUrl: config.databaseUrl,
           dataDir: config.dataDir,
           poolSize: config.databasePoolSize,
         }),
+        DocumentRepositoryModule.forRoot({ repositoryUniqueId: config.repositoryUniqueId }),
         MhdModule.forRoot({
           repositoryUniqueId: config.repositoryUniqueId,
           maxPageSize: config.maxPageSize,

@@ -1,8 +1,7 @@
 import { INestApplication, LogLevel, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AuditTrail } from '@passerelle/audit';
-import { FhirExceptionFilter, answerFhirError, attachAuditContext } from '@passerelle/mhd';
+import { FhirDoor, FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
 import { AppConfig, tlsSetup } from '@passerelle/platform';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -38,15 +37,15 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
       logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
     },
   );
-  const auditTrail = app.get(AuditTrail);
+  const door = app.get(FhirDoor);
   app.disable('x-powered-by');
   app.use(metrics.middleware);
-  app.use('/fhir', attachAuditContext, requireJsonBody);
+  app.use('/fhir', requireJsonBody);
   app.use(json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
   app.use('/fhir', (error: unknown, request: Request, response: Response, next: NextFunction) =>
-    error ? void answerFhirError(error, request, response, auditTrail) : next(),
+    error ? void answerFhirError(error, request, response, door) : next(),
   );
-  app.useGlobalFilters(new FhirExceptionFilter(auditTrail));
+  app.useGlobalFilters(new FhirExceptionFilter(door));
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;

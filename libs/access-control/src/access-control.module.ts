@@ -1,11 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AccessControl, HABILITATION_MATRIX, PATIENT_CHANNELS } from './access-control';
+import { AccessControl, HABILITATION_MATRIX } from './access-control';
 import { HabilitationMatrix, HabilitationMatrixFile } from './policy/habilitation-matrix';
 
 export interface AccessControlOptions {
   readonly habilitationMatrix: HabilitationMatrixFile;
-  /** Structure ids of the systems acting for patients (their portal). */
-  readonly patientChannelStructureIds?: readonly string[];
 }
 
 /** The access-control entry point; storage ports come from the persistence module. */
@@ -20,7 +18,6 @@ export class AccessControlModule {
           provide: HABILITATION_MATRIX,
           useValue: new HabilitationMatrix(options.habilitationMatrix),
         },
-        { provide: PATIENT_CHANNELS, useValue: new Set(options.patientChannelStructureIds ?? []) },
         AccessControl,
       ],
       exports: [AccessControl, HABILITATION_MATRIX],

@@ -16,12 +16,7 @@ import {
   ProfessionalDirectory,
   practisesForAnInsurer,
 } from './directory/professional';
-import {
-  canSeeDocument,
-  decidePatientAccess,
-  mayChangeDocument,
-  visibilityFilter,
-} from './policy/access-policy';
+import { canSeeDocument, decidePatientAccess, visibilityFilter } from './policy/access-policy';
 import type {
   Actor,
   Decision,
@@ -30,21 +25,19 @@ import type {
   PatientAccessState,
   PatientAction,
 } from './policy/access-request';
+import {
+  AccessChange,
+  DocumentChange,
+  decideAccessChange,
+  decideDocumentChange,
+} from './policy/change-policy';
 import { HabilitationMatrix } from './policy/habilitation-matrix';
-import { LEGAL_REPRESENTATIVE_ROLE } from './policy/access-request';
 
 export const HABILITATION_MATRIX = Symbol('HabilitationMatrix');
-/** Structure ids of the systems that act for patients (their portal). */
-export const PATIENT_CHANNELS = Symbol('PatientChannels');
-
-/** Access granted at patient level, with what document-level decisions need. */
-export interface Grant {
-  readonly actor: Actor;
-  readonly state: PatientAccessState;
-  readonly decision: Decision;
-}
 
 const SPECIALTY_ROLE = /^(SM\d+|G15_\d+\/.+)$/;
+/** Looked up when a document id names nothing, so that both answers cost the same. */
+const NO_RECORD = '';
 
 const DENIAL_MESSAGES: Record<DenialReason, string> = {
   NO_RECORD: 'The patient has no record',
@@ -63,13 +56,41 @@ const DENIAL_MESSAGES: Record<DenialReason, string> = {
   INVISIBLE_TO_PATIENT: 'Not permitted',
   INVISIBLE_TO_LEGAL_REPRESENTATIVES: 'Not permitted',
   DELETED: 'Not permitted',
-  NOT_AUTHOR: 'Only the author may change or delete this document',
+  NOT_AUTHOR: 'Only the author may make this change to the document',
+  NOT_FOR_HIMSELF: 'A professional declares or revokes his own authorisation only',
+  PROFESSIONAL_ONLY: 'Only a professional, for himself, may do this',
+  NOT_A_MEDECIN: 'Only a médecin may be declared médecin traitant',
+  PATIENT_ONLY: 'Only the patient may do this',
   NOT_PERMITTED: 'Not permitted',
 };
 
 /**
- * The one entry point of access control: every request's patient-level decision, and the
- * document-level visibility derived from it. Every decision is noted in the request's audit.
+ * What a patient-level decision granted: the actor, what the record says of him, and the
+ * document-level visibility that follows. Obtained only from {@link AccessControl}.
+ */
+export class Access {
+  readonly visibility: VisibilityFilter;
+
+  constructor(
+    readonly patientKey: string,
+    readonly actor: Actor,
+    readonly state: PatientAccessState,
+    readonly decision: Decision,
+    private readonly matrix: HabilitationMatrix,
+  ) {
+    this.visibility = visibilityFilter(actor, state, decision, matrix);
+  }
+
+  /** Whether one document is visible; a hidden document is reported as missing, never denied. */
+  canSee(entry: DocumentEntry): boolean {
+    return canSeeDocument(this.actor, this.state, this.decision, factsOf(entry), this.matrix)
+      .allowed;
+  }
+}
+
+/**
+ * The one entry point of access control (DESIGN §4): every use case opens with one of these
+ * decisions, which deny by default and note themselves in the use case's audit facts.
  */
 @Injectable()
 export class AccessControl {
@@ -79,61 +100,129 @@ export class AccessControl {
     @Inject(ACCESS_STATE_STORE) private readonly store: AccessStateStore,
     @Inject(PROFESSIONAL_DIRECTORY) private readonly directory: ProfessionalDirectory,
     @Inject(HABILITATION_MATRIX) private readonly matrix: HabilitationMatrix,
-    @Inject(PATIENT_CHANNELS) private readonly patientChannels: ReadonlySet<string>,
   ) {}
 
-  /** Decides, notes the decision in the audit, and throws an explicit denial (403/404). */
+  /** A patient-level decision; a denial is explicit to the caller (403, or 404 without record). */
   async authorize(
     audit: AuditContext,
     principal: Principal,
-    patientKey: string,
     action: PatientAction,
-  ): Promise<Grant> {
-    audit.principal = principal;
+    patientKey: string,
+  ): Promise<Access> {
     audit.patientKey = patientKey;
-    audit.action = action;
     assertAssertionPatient(audit, principal, patientKey);
-    const actor = await this.actorOf(principal);
-    const state = await this.store.load(patientKey, actor.idNat);
-    const decision = decidePatientAccess(actor, state, action);
+    const access = await this.decide(principal, action, patientKey);
+    if (!access.decision.allowed) {
+      audit.denied(access.decision.reason);
+      throw denial(access.decision.reason);
+    }
+    this.noteAllowed(audit, principal, action, access);
+    return access;
+  }
+
+  /**
+   * A decision about one document named by its id: unknown, refused at patient level or hidden,
+   * the caller gets the same `notFound` — same answer, same work — and the audit the reason.
+   */
+  async authorizeDocument(
+    audit: AuditContext,
+    principal: Principal,
+    action: PatientAction,
+    entry: DocumentEntry | undefined,
+    notFound: () => DomainError,
+  ): Promise<{ access: Access; entry: DocumentEntry }> {
+    const access = await this.authorizeNamed(audit, principal, action, entry?.patientKey);
+    if (!entry || !access) throw notFound();
+    audit.documents = [entry.uniqueId];
+    if (!access.canSee(entry)) {
+      audit.denied('DOCUMENT_HIDDEN');
+      throw notFound();
+    }
+    return { access, entry };
+  }
+
+  /**
+   * A decision about the record objects named by id belong to (undefined when they name
+   * nothing): a refusal is answered as if they did not exist (undefined), and audited.
+   */
+  async authorizeNamed(
+    audit: AuditContext,
+    principal: Principal,
+    action: PatientAction,
+    patientKey: string | undefined,
+  ): Promise<Access | undefined> {
+    const access = await this.decide(principal, action, patientKey ?? NO_RECORD);
+    if (patientKey === undefined) return undefined;
+    audit.patientKey = patientKey;
+    const refusal = assertionNamesOtherPatient(principal, patientKey)
+      ? 'ASSERTION_PATIENT_MISMATCH'
+      : !access.decision.allowed && access.decision.reason;
+    if (refusal) {
+      audit.denied(refusal);
+      return undefined;
+    }
+    this.noteAllowed(audit, principal, action, access);
+    return access;
+  }
+
+  /** Metadata changes: by the author, or the patient / médecin traitant for what is theirs. */
+  assertMayChangeDocument(
+    audit: AuditContext,
+    access: Access,
+    entry: DocumentEntry,
+    change: DocumentChange,
+  ): void {
+    const decision = decideDocumentChange(access.actor, access.state, factsOf(entry), change);
     if (!decision.allowed) {
       audit.denied(decision.reason);
       throw denial(decision.reason);
     }
-    audit.allowed(decision.emergency);
-    if (decision.emergency) {
+  }
+
+  /** Changes of the access state: who may make each one (DESIGN §4), anything else 403. */
+  assertMayChangeAccess(audit: AuditContext, access: Access, change: AccessChange): void {
+    const decision = decideAccessChange(access.actor, access.state, change);
+    if (!decision.allowed) {
+      audit.denied(decision.reason);
+      throw denial(decision.reason);
+    }
+  }
+
+  private async decide(
+    principal: Principal,
+    action: PatientAction,
+    patientKey: string,
+  ): Promise<Access> {
+    const actor = await this.actorOf(principal);
+    const state = await this.store.load(patientKey, actor.idNat);
+    return new Access(
+      patientKey,
+      actor,
+      state,
+      decidePatientAccess(actor, state, action),
+      this.matrix,
+    );
+  }
+
+  private noteAllowed(
+    audit: AuditContext,
+    principal: Principal,
+    action: PatientAction,
+    { actor, decision }: Access,
+  ): void {
+    const emergency = decision.allowed && decision.emergency;
+    audit.allowed(emergency);
+    if (emergency) {
       audit.notify('emergency-access', {
         professional: actor.idNat,
         purposeOfUse: actor.purposeOfUse,
-        reason: actor.accessReason,
       });
     }
-    if (action === 'document.consult' && principal.kind === 'PS' && !actor.patientChannel) {
+    if (action === 'document.consult' && principal.kind === 'PS') {
       audit.firstAccessBy = {
         subjectId: actor.idNat,
         name: `${principal.given} ${principal.family}`,
       };
-    }
-    return { actor, state, decision };
-  }
-
-  /** The document-level rules as a query filter, so hidden documents are not even counted. */
-  visibility(grant: Grant): VisibilityFilter {
-    return visibilityFilter(grant.actor, grant.state, grant.decision, this.matrix);
-  }
-
-  /** Whether one document is visible; a hidden document is reported as missing, never denied. */
-  canSee(grant: Grant, entry: DocumentEntry): boolean {
-    return canSeeDocument(grant.actor, grant.state, grant.decision, factsOf(entry), this.matrix)
-      .allowed;
-  }
-
-  /** Metadata updates and logical delete: the author only (403: the document is visible). */
-  assertMayChange(audit: AuditContext, grant: Grant, entry: DocumentEntry): void {
-    const decision = mayChangeDocument(grant.actor, grant.decision, factsOf(entry));
-    if (!decision.allowed) {
-      audit.denied(decision.reason);
-      throw denial(decision.reason);
     }
   }
 
@@ -141,6 +230,7 @@ export class AccessControl {
     const common = {
       purposeOfUse: principal.purposeOfUse,
       accessReason: principal.accessReason,
+      patientChannel: false,
     };
     if (principal.kind === 'ORG') {
       return {
@@ -149,10 +239,6 @@ export class AccessControl {
         idNat: principal.subjectId,
         structureIds: [principal.subjectId],
         forbiddenActor: INSURER_SECTORS.includes(principal.sectorCode ?? ''),
-        patientChannel: this.patientChannels.has(principal.subjectId),
-        legalRepresentative:
-          this.patientChannels.has(principal.subjectId) &&
-          principal.roles.includes(LEGAL_REPRESENTATIVE_ROLE),
       };
     }
     const professional = await this.professional(principal.subjectId);
@@ -170,7 +256,6 @@ export class AccessControl {
       forbiddenActor:
         (professional !== undefined && practisesForAnInsurer(professional)) ||
         INSURER_SECTORS.includes(principal.sectorCode ?? ''),
-      patientChannel: false,
     };
   }
 
@@ -186,15 +271,17 @@ export class AccessControl {
 }
 
 /** An access assertion names its patient: it is good for that patient only. */
-function assertAssertionPatient(audit: AuditContext, principal: Principal, patientKey: string) {
-  if (!principal.patientId) return;
-  let sameKey = false;
+function assertionNamesOtherPatient(principal: Principal, patientKey: string): boolean {
+  if (!principal.patientId) return false;
   try {
-    sameKey = PatientId.fromCx(principal.patientId).key === patientKey;
+    return PatientId.fromCx(principal.patientId).key !== patientKey;
   } catch {
-    sameKey = false;
+    return true;
   }
-  if (!sameKey) {
+}
+
+function assertAssertionPatient(audit: AuditContext, principal: Principal, patientKey: string) {
+  if (assertionNamesOtherPatient(principal, patientKey)) {
     audit.denied('ASSERTION_PATIENT_MISMATCH');
     throw new DomainError(
       'UNAUTHENTICATED',

@@ -3,14 +3,14 @@ import type { Principal } from '@passerelle/domain';
 import type { AuditOutcome, NotificationKind, PatientNotification } from './audit-record';
 
 /**
- * What a request did, filled in as it goes (transaction, patient, documents, decision) and
- * written once when its answer is ready.
+ * The audit facts of one request: recorded by its use case as it goes (patient, documents, the
+ * access decision, the notifications owed) and written by the door once the answer is ready.
  */
 export class AuditContext {
   readonly id = randomUUID();
-  transaction: string;
-  action = 'unknown';
-  principal?: Principal;
+  readonly transaction: string;
+  readonly action: string;
+  readonly principal?: Principal;
   patientKey?: string;
   documents: string[] = [];
   outcome?: AuditOutcome;
@@ -19,13 +19,10 @@ export class AuditContext {
   firstAccessBy?: { subjectId: string; name: string };
   readonly notifications: PatientNotification[] = [];
 
-  constructor(transaction: string) {
-    this.transaction = transaction;
-  }
-
-  begin(transaction: string, action: string): void {
+  constructor(transaction: string, action: string, principal?: Principal) {
     this.transaction = transaction;
     this.action = action;
+    this.principal = principal;
   }
 
   allowed(emergency: boolean): void {

@@ -33,7 +33,9 @@ export interface AuditRecord {
   readonly httpStatus: number;
 }
 
-export type NotificationKind = 'new-document' | 'first-access' | 'emergency-access';
+/** Never medical content: no title, type or author of a document (DESIGN §5). */
+export type NotificationKind =
+  'new-document' | 'first-access' | 'emergency-access' | 'access-changed';
 
 /** A message owed to the patient, kept in the outbox until delivered. */
 export interface PatientNotification {

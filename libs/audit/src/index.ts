@@ -5,3 +5,4 @@ export * from './ports';
 export * from './audit.module';
 export * from './delivery/notification-channel';
 export * from './delivery/notification-dispatcher';
+export * from './use-case';

@@ -1,11 +1,28 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { RegistryModule } from '@passerelle/registry';
-import { ProvideAndRegisterDocumentSet } from './provide-and-register';
-import { RetrieveDocument } from './retrieve-document';
+import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/provide-and-register-document-set';
+import { RetrieveDocumentSet } from './iti-43-retrieve-document-set/retrieve-document-set';
+import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-document-bundle';
+import { RetrieveDocument } from './iti-68-retrieve-document/retrieve-document';
+import { REPOSITORY_OPTIONS, RepositoryOptions } from './repository-options';
 
-@Module({
-  imports: [RegistryModule],
-  providers: [ProvideAndRegisterDocumentSet, RetrieveDocument],
-  exports: [ProvideAndRegisterDocumentSet, RetrieveDocument],
-})
-export class DocumentRepositoryModule {}
+const USE_CASES = [
+  ProvideAndRegisterDocumentSet,
+  ProvideDocumentBundle,
+  RetrieveDocumentSet,
+  RetrieveDocument,
+];
+
+/** Repository use cases (content in, content out); the content store comes from persistence. */
+@Global()
+@Module({})
+export class DocumentRepositoryModule {
+  static forRoot(options: RepositoryOptions): DynamicModule {
+    return {
+      module: DocumentRepositoryModule,
+      imports: [RegistryModule],
+      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, ...USE_CASES],
+      exports: [RegistryModule, ...USE_CASES],
+    };
+  }
+}

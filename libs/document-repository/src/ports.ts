@@ -1,7 +1,11 @@
 import type { DocumentContent } from '@passerelle/domain';
+import type { WriteUnit } from '@passerelle/registry';
 
 export const CONTENT_STORE = Symbol('ContentStore');
 
+/** Where the repository keeps document bytes, exactly as provided, in each patient's record. */
 export interface ContentStore {
-  read(contentId: string): Promise<DocumentContent | undefined>;
+  /** Stages the bytes into the unit: stored when it commits, with the registry's metadata. */
+  put(unit: WriteUnit, content: DocumentContent): void;
+  read(patientKey: string, contentId: string): Promise<DocumentContent | undefined>;
 }

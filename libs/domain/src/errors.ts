@@ -87,6 +87,12 @@ export const ERROR_CATALOGUE = {
     400,
     'uniqueId used twice in the submission',
   ),
+  DUPLICATE_ENTRY_UUID: entry(
+    'XDSRegistryMetadataError',
+    'duplicate',
+    409,
+    'entryUUID already in registry',
+  ),
   DOCUMENT_NOT_FOUND: entry('XDSMissingDocument', 'not-found', 404, 'Document not found'),
   RESOURCE_NOT_FOUND: entry('XDSRegistryError', 'not-found', 404, 'Resource not found'),
   REPLACED_NOT_FOUND: entry(

@@ -186,9 +186,10 @@ export interface Submission {
   readonly documents: readonly DocumentEntry[];
   readonly folders: readonly Folder[];
   readonly associations: readonly Association[];
-  readonly contents: readonly DocumentContent[];
   /** Entries this submission replaces (RPLC): logicalIds to deprecate, checked at store time. */
   readonly replacedEntryUuids: readonly string[];
+  /** entryUUIDs the sender chose: refused if already used in any record. */
+  readonly senderEntryUuids: readonly string[];
 }
 
 export type RecordStatus = 'open' | 'closed';

@@ -1,19 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DocumentRepositoryModule } from '@passerelle/document-repository';
-import { RegistryModule } from '@passerelle/registry';
-import { FhirController } from './fhir.controller';
+import { RecordManagementModule } from '@passerelle/record-management';
+import { FhirDoor } from './door/fhir-door';
+import { FhirController } from './door/fhir.controller';
 import { MHD_OPTIONS, MhdOptions } from './mhd-options';
-import { ManagementService } from './management.service';
-import { MhdService } from './mhd.service';
 
+/** The FHIR (MHD) door; registry and repository use cases come from their global modules. */
 @Module({})
 export class MhdModule {
   static forRoot(options: MhdOptions): DynamicModule {
     return {
       module: MhdModule,
-      imports: [RegistryModule, DocumentRepositoryModule],
+      imports: [RecordManagementModule],
       controllers: [FhirController],
-      providers: [{ provide: MHD_OPTIONS, useValue: options }, MhdService, ManagementService],
+      providers: [{ provide: MHD_OPTIONS, useValue: options }, FhirDoor],
+      exports: [FhirDoor],
     };
   }
 }

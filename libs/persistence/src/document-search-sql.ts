@@ -1,13 +1,16 @@
 import { codeKey } from '@passerelle/domain';
-import type { CodeFilter, DocumentQuery, TimeRange, VisibilityFilter } from '@passerelle/domain';
-
-/** A document search: the query, plus lookups by entryUUID and prior versions (ITI-18). */
-export type DocumentSearch = DocumentQuery & {
-  readonly entryUuids?: readonly string[];
-  readonly allVersions?: boolean;
-  /** ITI-18 $XDSDocumentEntryAuthorPerson: SQL LIKE patterns on the author's XCN. */
-  readonly authorPersonPatterns?: readonly string[];
-};
+import type {
+  AssociationFilter,
+  CodeFilter,
+  DocumentFilter,
+  FolderFilter,
+  ObjectIds,
+  PageRequest,
+  SubmissionSetFilter,
+  TimeRange,
+  VisibilityFilter,
+} from '@passerelle/domain';
+import type { Visibility } from '@passerelle/registry';
 
 /** A parameterised SQL fragment builder: values never enter the SQL text. */
 export class Conditions {
@@ -21,6 +24,10 @@ export class Conditions {
 
   add(clause: string): void {
     this.clauses.push(clause);
+  }
+
+  where(): string {
+    return this.clauses.join(' AND ');
   }
 }
 
@@ -58,74 +65,225 @@ export function timeRange(
   if (range?.to) conditions.add(`${column} < ${conditions.param(range.to)}`);
 }
 
-/** What the caller may see: its own documents, and others within its habilitations. */
-export function visibilityClause(c: Conditions, visibility: VisibilityFilter): string {
-  const authored = `author_ids && ${c.param(visibility.authorIds)}::text[]`;
+/**
+ * What the caller may see of a document_entry row (columns qualified by `alias`): its own
+ * documents, and others within its habilitations. The SQL twin of `canSeeDocument`; a
+ * property-based test checks that they agree.
+ */
+export function visibilityClause(c: Conditions, visibility: VisibilityFilter, alias = ''): string {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  const authored = `${column('author_ids')} && ${c.param(visibility.authorIds)}::text[]`;
   if (visibility.onlyAuthored) return authored;
   const visible = [
-    `status <> 'Deleted'`,
-    `NOT (confidentiality_keys && ${c.param(visibility.hiddenConfidentialityKeys)}::text[])`,
+    `${column('status')} <> 'Deleted'`,
+    `NOT (${column('confidentiality_keys')} && ${c.param(visibility.hiddenConfidentialityKeys)}::text[])`,
     ...(visibility.typeCodes
-      ? [`split_part(type_key, '|', 2) = ANY(${c.param(visibility.typeCodes)}::text[])`]
+      ? [
+          `split_part(${column('type_key')}, '|', 2) = ANY(${c.param(visibility.typeCodes)}::text[])`,
+        ]
       : []),
   ];
   return `(${authored} OR (${visible.join(' AND ')}))`;
 }
 
-/** An author (jsonb) written as an XCN, for ITI-18 authorPerson LIKE patterns. */
-export const AUTHOR_XCN_SQL = `concat_ws('^', a->'person'->>'id', a->'person'->>'family', a->'person'->>'given')`;
+/**
+ * A SubmissionSet or Folder (`alias`) is visible unless it has document members and the caller
+ * may see none of them: listing it would tell that hidden documents exist.
+ */
+function listVisibilityClause(c: Conditions, visibility: VisibilityFilter, alias: string): string {
+  const members = (condition: string) =>
+    `EXISTS (SELECT 1 FROM association m JOIN document_entry d
+       ON d.patient_key = m.patient_key AND d.entry_uuid = m.target_uuid
+       WHERE m.patient_key = ${alias}.patient_key AND m.source_uuid = ${alias}.entry_uuid
+         AND m.type = 'HasMember'${condition})`;
+  return `(NOT ${members('')} OR ${members(` AND ${visibilityClause(c, visibility, 'd')}`)})`;
+}
 
-/** SELECT of the latest version of the patient's documents that match, with the total count. */
-export function documentSearchSql(query: DocumentSearch): { text: string; params: unknown[] } {
-  const c = new Conditions();
-  c.add(`patient_key = ${c.param(query.patientKey)}`);
-  if (!query.allVersions) c.add('is_latest');
-  if (query.entryUuids) c.add(`entry_uuid = ANY(${c.param(query.entryUuids)}::text[])`);
-  if (query.authorPersonPatterns?.length) {
-    c.add(
-      `EXISTS (SELECT 1 FROM jsonb_array_elements(metadata->'authors') AS a, unnest(${c.param(
-        query.authorPersonPatterns,
-      )}::text[]) AS p WHERE ${AUTHOR_XCN_SQL} LIKE p)`,
-    );
+/** An association (`alias`) to or from a document the caller may not see is not shown. */
+function associationVisibilityClause(
+  c: Conditions,
+  visibility: VisibilityFilter,
+  alias: string,
+): string {
+  return `NOT EXISTS (SELECT 1 FROM document_entry d
+    WHERE d.patient_key = ${alias}.patient_key
+      AND d.entry_uuid IN (${alias}.source_uuid, ${alias}.target_uuid)
+      AND NOT ${visibilityClause(c, visibility, 'd')})`;
+}
+
+/** An author (jsonb) written as an XCN, for ITI-18 authorPerson LIKE patterns. */
+const AUTHOR_XCN_SQL = `concat_ws('^', a->'person'->>'id', a->'person'->>'family', a->'person'->>'given')`;
+
+function authorPersonMatch(c: Conditions, alias: string, patterns: readonly string[]): string {
+  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.metadata->'authors') AS a, unnest(${c.param(
+    patterns,
+  )}::text[]) AS p WHERE ${AUTHOR_XCN_SQL} LIKE p)`;
+}
+
+function idConditions(
+  c: Conditions,
+  ids: ObjectIds | undefined,
+  columns: { uuid: string; uniqueId: string; logicalId?: string; contentId?: string },
+): void {
+  if (ids?.uuids) c.add(`${columns.uuid} = ANY(${c.param(ids.uuids)}::text[])`);
+  if (ids?.uniqueIds) c.add(`${columns.uniqueId} = ANY(${c.param(ids.uniqueIds)}::text[])`);
+  if (ids?.logicalIds && columns.logicalId) {
+    c.add(`${columns.logicalId} = ANY(${c.param(ids.logicalIds)}::text[])`);
   }
-  if (query.statuses?.length) c.add(`status = ANY(${c.param(query.statuses)})`);
+  if (ids?.contentIds && columns.contentId) {
+    c.add(`${columns.contentId} = ANY(${c.param(ids.contentIds)}::text[])`);
+  }
+}
+
+interface Sql {
+  readonly text: string;
+  readonly params: unknown[];
+}
+
+function paged(c: Conditions, select: string, order: string, page: PageRequest): Sql {
+  return {
+    text: `${select} WHERE ${c.where()} ORDER BY ${order}
+           LIMIT ${c.param(page.limit)} OFFSET ${c.param(page.offset)}`,
+    params: c.params,
+  };
+}
+
+/** The patient's documents that match and that the caller may see, with the total count. */
+export function documentSearchSql(
+  patientKey: string,
+  filter: DocumentFilter,
+  visibility: Visibility,
+  page: PageRequest,
+): Sql {
+  const c = new Conditions();
+  c.add(`e.patient_key = ${c.param(patientKey)}`);
+  if (!filter.allVersions) c.add('e.is_latest');
+  idConditions(c, filter.ids, {
+    uuid: 'e.entry_uuid',
+    uniqueId: 'e.unique_id',
+    logicalId: 'e.logical_id',
+    contentId: 'e.content_id',
+  });
+  if (filter.authorPerson?.length) c.add(authorPersonMatch(c, 'e', filter.authorPerson));
+  if (filter.statuses?.length) c.add(`e.status = ANY(${c.param(filter.statuses)})`);
   const single: [string, readonly CodeFilter[] | undefined][] = [
-    ['class_key', query.classCodes],
-    ['type_key', query.typeCodes],
-    ['format_key', query.formatCodes],
-    ['practice_setting_key', query.practiceSettingCodes],
-    ['facility_type_key', query.healthcareFacilityTypeCodes],
+    ['e.class_key', filter.classCodes],
+    ['e.type_key', filter.typeCodes],
+    ['e.format_key', filter.formatCodes],
+    ['e.practice_setting_key', filter.practiceSettingCodes],
+    ['e.facility_type_key', filter.healthcareFacilityTypeCodes],
   ];
   for (const [column, filters] of single) {
     if (filters?.length) c.add(codeMatch(c, column, filters));
   }
-  for (const group of query.eventCodes ?? []) {
-    if (group.length) c.add(arrayCodeMatch(c, 'event_keys', group));
+  for (const group of filter.eventCodes ?? []) {
+    if (group.length) c.add(arrayCodeMatch(c, 'e.event_keys', group));
   }
-  for (const group of query.confidentialityCodes ?? []) {
-    if (group.length) c.add(arrayCodeMatch(c, 'confidentiality_keys', group));
+  for (const group of filter.confidentialityCodes ?? []) {
+    if (group.length) c.add(arrayCodeMatch(c, 'e.confidentiality_keys', group));
   }
-  timeRange(c, 'creation_time', query.creationTime);
-  timeRange(c, 'submission_time', query.submissionTime);
-  timeRange(c, 'service_start_time', query.serviceStartTime);
-  timeRange(c, 'service_stop_time', query.serviceStopTime);
+  timeRange(c, 'e.creation_time', filter.creationTime);
+  timeRange(c, 'e.submission_time', filter.submissionTime);
+  timeRange(c, 'e.service_start_time', filter.serviceStartTime);
+  timeRange(c, 'e.service_stop_time', filter.serviceStopTime);
   const authorPrefixes = [
-    ...(query.authorFamily ? [`f:${escapeLike(query.authorFamily.toLowerCase())}%`] : []),
-    ...(query.authorGiven ? [`g:${escapeLike(query.authorGiven.toLowerCase())}%`] : []),
+    ...(filter.authorFamily ? [`f:${escapeLike(filter.authorFamily.toLowerCase())}%`] : []),
+    ...(filter.authorGiven ? [`g:${escapeLike(filter.authorGiven.toLowerCase())}%`] : []),
   ];
   for (const prefix of authorPrefixes) {
-    c.add(`EXISTS (SELECT 1 FROM unnest(author_names) AS n WHERE n LIKE ${c.param(prefix)})`);
+    c.add(`EXISTS (SELECT 1 FROM unnest(e.author_names) AS n WHERE n LIKE ${c.param(prefix)})`);
   }
-  if (query.uniqueIds) c.add(`unique_id = ANY(${c.param(query.uniqueIds)})`);
-  if (query.logicalIds) c.add(`logical_id = ANY(${c.param(query.logicalIds)})`);
-  if (query.referenceIds?.length) c.add(`reference_ids && ${c.param(query.referenceIds)}::text[]`);
-  if (query.visibility) c.add(visibilityClause(c, query.visibility));
-  const limit = c.param(query.limit);
-  const offset = c.param(query.offset);
-  return {
-    text: `SELECT entry_uuid, version, status, metadata, count(*) OVER() AS total
-           FROM document_entry WHERE ${c.clauses.join(' AND ')}
-           ORDER BY creation_time DESC, entry_uuid LIMIT ${limit} OFFSET ${offset}`,
-    params: c.params,
-  };
+  if (filter.referenceIds?.length) {
+    c.add(`e.reference_ids && ${c.param(filter.referenceIds)}::text[]`);
+  }
+  if (visibility !== 'unfiltered') c.add(visibilityClause(c, visibility, 'e'));
+  return paged(
+    c,
+    `SELECT e.entry_uuid, e.version, e.status, e.metadata, count(*) OVER() AS total
+     FROM document_entry e`,
+    'e.creation_time DESC, e.entry_uuid',
+    page,
+  );
+}
+
+export function submissionSetSearchSql(
+  patientKey: string,
+  filter: SubmissionSetFilter,
+  visibility: Visibility,
+  page: PageRequest,
+): Sql {
+  const c = new Conditions();
+  c.add(`s.patient_key = ${c.param(patientKey)}`);
+  idConditions(c, filter.ids, { uuid: 's.entry_uuid', uniqueId: 's.unique_id' });
+  if (filter.sourceIds) c.add(`s.source_id = ANY(${c.param(filter.sourceIds)}::text[])`);
+  if (filter.statuses?.length) c.add(`s.status = ANY(${c.param(filter.statuses)}::text[])`);
+  if (filter.contentTypeCodes?.length) {
+    c.add(codeMatch(c, 's.content_type_key', filter.contentTypeCodes));
+  }
+  timeRange(c, 's.submission_time', filter.submissionTime);
+  if (filter.authorPerson?.length) c.add(authorPersonMatch(c, 's', filter.authorPerson));
+  if (visibility !== 'unfiltered') c.add(listVisibilityClause(c, visibility, 's'));
+  return paged(
+    c,
+    `SELECT s.status, s.metadata, count(*) OVER() AS total FROM submission_set s`,
+    's.submission_time DESC, s.entry_uuid',
+    page,
+  );
+}
+
+export function folderSearchSql(
+  patientKey: string,
+  filter: FolderFilter,
+  visibility: Visibility,
+  page: PageRequest,
+): Sql {
+  const c = new Conditions();
+  c.add(`f.patient_key = ${c.param(patientKey)}`);
+  idConditions(c, filter.ids, {
+    uuid: 'f.entry_uuid',
+    uniqueId: 'f.unique_id',
+    logicalId: 'f.logical_id',
+  });
+  if (filter.statuses?.length) c.add(`f.status = ANY(${c.param(filter.statuses)}::text[])`);
+  timeRange(c, 'f.last_update_time', filter.lastUpdateTime);
+  for (const group of filter.codes ?? []) {
+    if (group.length) c.add(arrayCodeMatch(c, 'f.code_keys', group));
+  }
+  if (visibility !== 'unfiltered') c.add(listVisibilityClause(c, visibility, 'f'));
+  return paged(
+    c,
+    `SELECT f.status, f.metadata, count(*) OVER() AS total FROM folder f`,
+    'f.last_update_time DESC, f.entry_uuid',
+    page,
+  );
+}
+
+export function associationSearchSql(
+  patientKey: string,
+  filter: AssociationFilter,
+  visibility: Visibility,
+  limit: number,
+): Sql {
+  const c = new Conditions();
+  c.add(`a.patient_key = ${c.param(patientKey)}`);
+  if (filter.touching) {
+    const uuids = c.param(filter.touching);
+    c.add(`(a.source_uuid = ANY(${uuids}::text[]) OR a.target_uuid = ANY(${uuids}::text[]))`);
+  }
+  if (filter.sources) c.add(`a.source_uuid = ANY(${c.param(filter.sources)}::text[])`);
+  if (filter.targets) c.add(`a.target_uuid = ANY(${c.param(filter.targets)}::text[])`);
+  if (filter.between) {
+    const uuids = c.param(filter.between);
+    c.add(`a.source_uuid = ANY(${uuids}::text[]) AND a.target_uuid = ANY(${uuids}::text[])`);
+  }
+  if (filter.types) c.add(`a.type = ANY(${c.param(filter.types)}::text[])`);
+  if (visibility !== 'unfiltered') c.add(associationVisibilityClause(c, visibility, 'a'));
+  return paged(
+    c,
+    `SELECT a.patient_key, a.entry_uuid, a.type, a.source_uuid, a.target_uuid,
+            a.submission_set_status, a.status
+     FROM association a`,
+    'a.entry_uuid',
+    { limit, offset: 0 },
+  );
 }

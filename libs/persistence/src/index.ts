@@ -5,4 +5,5 @@ export * from './postgres-professional-directory';
 export * from './embedded-lock';
 export * from './postgres-access-state-store';
 export * from './postgres-audit-store';
-export * from './postgres-stored-query-store';
+export * from './postgres-registry-reader';
+export { Conditions, visibilityClause } from './document-search-sql';

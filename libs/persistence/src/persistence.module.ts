@@ -2,13 +2,14 @@ import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/co
 import { ACCESS_STATE_STORE, PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
 import { AUDIT_STORE, NOTIFICATION_OUTBOX } from '@passerelle/audit';
 import { CONTENT_STORE } from '@passerelle/document-repository';
-import { PATIENT_RECORD_STORE, REGISTRY_STORE, STORED_QUERY_STORE } from '@passerelle/registry';
+import { ACCESS_STATE_WRITER, PATIENT_RECORD_STORE } from '@passerelle/record-management';
+import { DOCUMENT_LOCATOR, REGISTRY_READER, REGISTRY_WRITER } from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import { Database, DatabaseOptions, openDatabase } from './database';
 import { PostgresAccessStateStore } from './postgres-access-state-store';
 import { PostgresAuditStore } from './postgres-audit-store';
 import { PostgresProfessionalDirectory } from './postgres-professional-directory';
-import { PostgresStoredQueryStore } from './postgres-stored-query-store';
+import { PostgresRegistryReader } from './postgres-registry-reader';
 import { PostgresRegistryStore } from './postgres-registry-store';
 
 const DATABASE = Symbol('Database');
@@ -41,27 +42,31 @@ export class PersistenceModule {
           inject: [DATABASE],
         },
         PostgresRegistryStore,
-        { provide: REGISTRY_STORE, useExisting: PostgresRegistryStore },
+        { provide: REGISTRY_WRITER, useExisting: PostgresRegistryStore },
         { provide: PATIENT_RECORD_STORE, useExisting: PostgresRegistryStore },
         { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
-        PostgresStoredQueryStore,
-        { provide: STORED_QUERY_STORE, useExisting: PostgresStoredQueryStore },
+        PostgresRegistryReader,
+        { provide: REGISTRY_READER, useExisting: PostgresRegistryReader },
+        { provide: DOCUMENT_LOCATOR, useExisting: PostgresRegistryReader },
         PostgresProfessionalDirectory,
         { provide: PROFESSIONAL_DIRECTORY, useExisting: PostgresProfessionalDirectory },
         PostgresAccessStateStore,
         { provide: ACCESS_STATE_STORE, useExisting: PostgresAccessStateStore },
+        { provide: ACCESS_STATE_WRITER, useExisting: PostgresAccessStateStore },
         PostgresAuditStore,
         { provide: AUDIT_STORE, useExisting: PostgresAuditStore },
         { provide: NOTIFICATION_OUTBOX, useExisting: PostgresAuditStore },
       ],
       exports: [
         DataSource,
-        REGISTRY_STORE,
+        REGISTRY_WRITER,
+        REGISTRY_READER,
+        DOCUMENT_LOCATOR,
         PATIENT_RECORD_STORE,
         CONTENT_STORE,
-        STORED_QUERY_STORE,
         PROFESSIONAL_DIRECTORY,
         ACCESS_STATE_STORE,
+        ACCESS_STATE_WRITER,
         AUDIT_STORE,
         NOTIFICATION_OUTBOX,
       ],

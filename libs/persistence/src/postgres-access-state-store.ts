@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type {
   AccessStateStore,
-  AuthorisationDeclaration,
   EmergencyConsents,
   PatientAccessState,
 } from '@passerelle/access-control';
+import type { AccessStateWriter, AuthorisationDeclaration } from '@passerelle/record-management';
 import { DataSource } from 'typeorm';
 
 interface StateRow {
@@ -25,7 +25,7 @@ const DEFAULT_CONSENTS: EmergencyConsents = {
 
 /** The patient's access decisions; one indexed read per request whatever their number. */
 @Injectable()
-export class PostgresAccessStateStore implements AccessStateStore {
+export class PostgresAccessStateStore implements AccessStateStore, AccessStateWriter {
   constructor(private readonly dataSource: DataSource) {}
 
   async load(patientKey: string, subjectId: string): Promise<PatientAccessState> {
@@ -116,6 +116,15 @@ export class PostgresAccessStateStore implements AccessStateStore {
        VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`,
       [patientKey, subjectId, declaredBy],
     );
+  }
+
+  async removeMedecinTraitant(patientKey: string, subjectId: string): Promise<boolean> {
+    const deleted: unknown[] = await this.dataSource.query(
+      `WITH d AS (DELETE FROM medecin_traitant WHERE patient_key = $1 AND subject_id = $2
+                  RETURNING 1) SELECT 1 FROM d`,
+      [patientKey, subjectId],
+    );
+    return deleted.length > 0;
   }
 
   async setEmergencyConsents(patientKey: string, consents: EmergencyConsents): Promise<void> {

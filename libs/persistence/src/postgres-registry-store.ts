@@ -1,30 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import {
-  Association,
   DocumentContent,
   DocumentEntry,
-  DocumentQuery,
   DomainError,
-  Folder,
-  Page,
   PatientRecord,
   Submission,
-  SubmissionSet,
-  SubmissionSetQuery,
   newEntryUuid,
 } from '@passerelle/domain';
 import type {
-  DocumentLocator,
   DocumentUpdate,
   MetadataChange,
-  PatientRecordStore,
-  RegistryStore,
+  RegistryWriter,
   SubmissionContext,
+  WriteUnit,
 } from '@passerelle/registry';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import type { ContentStore } from '@passerelle/document-repository';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { documentSearchSql } from './document-search-sql';
+import type { PatientRecordStore } from '@passerelle/record-management';
+import { DataSource, EntityManager } from 'typeorm';
 import { InsertStatement } from './insert-statement';
 import {
   AssociationRow,
@@ -36,24 +29,43 @@ import {
   SubmissionSetRow,
 } from './entities';
 import {
-  associationFromRow,
   associationToRow,
   documentEntryFromRow,
   documentEntryToRow,
-  folderFromRow,
   folderToRow,
   patientRecordFromRow,
   patientRecordToRow,
-  submissionSetFromRow,
   submissionSetToRow,
 } from './row-mapping';
 
 const UNIQUE_VIOLATION = '23505';
 const RAISED_BY_GUARD = 'P0001';
 
-/** The registry, repository and record stores on PostgreSQL (or PGlite), via TypeORM. */
+/**
+ * A unit of work on PostgreSQL: every row staged by the registry and the content store, sent
+ * as one statement with the submission guard — a submission is stored whole or not at all.
+ */
+class PostgresWriteUnit implements WriteUnit {
+  readonly insert: InsertStatement;
+  replacedEntryUuids: readonly string[] = [];
+  senderEntryUuids: readonly string[] = [];
+
+  constructor(
+    readonly patientKey: string,
+    dataSource: DataSource,
+  ) {
+    this.insert = new InsertStatement(dataSource);
+  }
+}
+
+function unitOf(unit: WriteUnit): PostgresWriteUnit {
+  if (!(unit instanceof PostgresWriteUnit)) throw new Error('Not a PostgreSQL write unit');
+  return unit;
+}
+
+/** The registry's writes, the repository's content and the record store on PostgreSQL (or PGlite). */
 @Injectable()
-export class PostgresRegistryStore implements RegistryStore, PatientRecordStore, ContentStore {
+export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore, ContentStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async find(patientKey: string): Promise<PatientRecord | undefined> {
@@ -85,11 +97,14 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     return { record: created ? record : (await this.find(record.patientKey))!, created };
   }
 
-  /** One statement: the guard function's checks, the deprecations and every insert. */
-  async storeSubmission(submission: Submission): Promise<void> {
-    const insert = new InsertStatement(this.dataSource)
+  begin(patientKey: string): WriteUnit {
+    return new PostgresWriteUnit(patientKey, this.dataSource);
+  }
+
+  stageSubmission(unit: WriteUnit, submission: Submission): void {
+    const staged = unitOf(unit);
+    staged.insert
       .add(SubmissionSetRow, [submissionSetToRow(submission.submissionSet)])
-      .add(DocumentContentRow, submission.contents.map(contentToRow))
       .add(
         DocumentEntryRow,
         submission.documents.map((entry) => documentEntryToRow(entry, true)),
@@ -97,13 +112,24 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
       .add(DocumentLocatorRow, submission.documents.map(locatorRow))
       .add(FolderRow, submission.folders.map(folderToRow))
       .add(AssociationRow, submission.associations.map(associationToRow));
-    const guard = `passerelle_guard_submission(${insert.param(submission.patientKey)}, ${insert.param(
-      submission.replacedEntryUuids,
-    )}::text[])`;
+    staged.replacedEntryUuids = submission.replacedEntryUuids;
+    staged.senderEntryUuids = submission.senderEntryUuids;
+  }
+
+  put(unit: WriteUnit, content: DocumentContent): void {
+    unitOf(unit).insert.add(DocumentContentRow, [contentToRow(content)]);
+  }
+
+  /** One statement: the guard function's checks, the deprecations and every insert. */
+  async commit(unit: WriteUnit): Promise<void> {
+    const { insert, patientKey, replacedEntryUuids, senderEntryUuids } = unitOf(unit);
+    const guard = `passerelle_guard_submission(${insert.param(patientKey)}, ${insert.param(
+      replacedEntryUuids,
+    )}::text[], ${insert.param(senderEntryUuids)}::text[])`;
     try {
       await this.dataSource.query(insert.sql(guard), insert.params);
     } catch (error) {
-      throw submissionFailure(error, submission.patientKey);
+      throw submissionFailure(error, patientKey);
     }
   }
 
@@ -138,56 +164,6 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     };
   }
 
-  async findLocators(uniqueIds: readonly string[]): Promise<DocumentLocator[]> {
-    if (uniqueIds.length === 0) return [];
-    const rows = await this.dataSource.manager.findBy(DocumentLocatorRow, {
-      uniqueId: In([...uniqueIds]),
-    });
-    return rows.map((row) => ({ ...row, size: Number(row.size) }));
-  }
-
-  async findDocuments(query: DocumentQuery): Promise<Page<DocumentEntry>> {
-    const { text, params } = documentSearchSql(query);
-    const rows: (Pick<DocumentEntryRow, 'version' | 'status' | 'metadata'> & {
-      entry_uuid: string;
-      total: string;
-    })[] = await this.dataSource.query(text, params);
-    return {
-      items: rows.map((row) => documentEntryFromRow({ ...row, entryUuid: row.entry_uuid })),
-      total: rows.length > 0 ? Number(rows[0].total) : 0,
-    };
-  }
-
-  async findLatestDocumentByContent(
-    patientKey: string,
-    contentId: string,
-  ): Promise<DocumentEntry | undefined> {
-    const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
-      select: { entryUuid: true, version: true, status: true, metadata: true },
-      where: { patientKey, contentId, isLatest: true },
-    });
-    return row ? documentEntryFromRow(row) : undefined;
-  }
-
-  async findLatestDocument(logicalId: string): Promise<DocumentEntry | undefined> {
-    const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
-      select: { entryUuid: true, version: true, status: true, metadata: true },
-      where: { logicalId, isLatest: true },
-    });
-    return row ? documentEntryFromRow(row) : undefined;
-  }
-
-  async findLatestDocumentByEntryUuid(
-    patientKey: string,
-    entryUuid: string,
-  ): Promise<DocumentEntry | undefined> {
-    const row = await this.dataSource.manager.findOne(DocumentEntryRow, {
-      select: { entryUuid: true, version: true, status: true, metadata: true },
-      where: { patientKey, entryUuid, isLatest: true },
-    });
-    return row ? documentEntryFromRow(row) : undefined;
-  }
-
   updateDocuments(
     patientKey: string,
     updates: readonly DocumentUpdate[],
@@ -199,62 +175,11 @@ export class PostgresRegistryStore implements RegistryStore, PatientRecordStore,
     });
   }
 
-  async findSubmissionSets(query: SubmissionSetQuery): Promise<Page<SubmissionSet>> {
-    const builder = this.dataSource.manager
-      .createQueryBuilder(SubmissionSetRow, 's')
-      .where('s.patient_key = :patientKey', { patientKey: query.patientKey });
-    if (query.uniqueIds?.length) builder.andWhere('s.unique_id IN (:...u)', { u: query.uniqueIds });
-    if (query.sourceIds?.length) builder.andWhere('s.source_id IN (:...s)', { s: query.sourceIds });
-    if (query.statuses?.length) builder.andWhere('s.status IN (:...st)', { st: query.statuses });
-    if (query.submissionTime?.from) {
-      builder.andWhere('s.submission_time >= :from', { from: query.submissionTime.from });
-    }
-    if (query.submissionTime?.to) {
-      builder.andWhere('s.submission_time < :to', { to: query.submissionTime.to });
-    }
-    const [rows, total] = await builder
-      .orderBy('s.submission_time', 'DESC')
-      .addOrderBy('s.entry_uuid')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items: rows.map(submissionSetFromRow), total };
-  }
-
-  async findFolders(patientKey: string, limit: number, offset: number): Promise<Page<Folder>> {
-    const [rows, total] = await this.dataSource.manager.findAndCount(FolderRow, {
-      where: { patientKey },
-      order: { lastUpdateTime: 'DESC', entryUuid: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items: rows.map(folderFromRow), total };
-  }
-
-  async findMembers(patientKey: string, sourceUuids: readonly string[]): Promise<Association[]> {
-    if (sourceUuids.length === 0) return [];
-    const rows = await this.dataSource.manager.findBy(AssociationRow, {
+  async read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
+    const row = await this.dataSource.manager.findOneBy(DocumentContentRow, {
       patientKey,
-      type: 'HasMember',
-      sourceUuid: In([...sourceUuids]),
+      contentId,
     });
-    return rows.map(associationFromRow);
-  }
-
-  async logicalIdsOf(
-    patientKey: string,
-    entryUuids: readonly string[],
-  ): Promise<Map<string, string>> {
-    if (entryUuids.length === 0) return new Map();
-    const rows = await this.dataSource.manager.find(DocumentEntryRow, {
-      select: { entryUuid: true, logicalId: true },
-      where: { patientKey, entryUuid: In([...entryUuids]) },
-    });
-    return new Map(rows.map((row) => [row.entryUuid, row.logicalId]));
-  }
-
-  async read(contentId: string): Promise<DocumentContent | undefined> {
-    const row = await this.dataSource.manager.findOneBy(DocumentContentRow, { contentId });
     return row ? contentFromRow(row) : undefined;
   }
 }
@@ -300,6 +225,11 @@ const GUARD_FAILURES: Record<string, (patientKey: string) => DomainError> = {
     new DomainError('RECORD_CLOSED', `The record of patient ${key} is closed`),
   REPLACED_NOT_FOUND: () =>
     new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current'),
+  DUPLICATE_ENTRY_UUID: () =>
+    new DomainError(
+      'DUPLICATE_ENTRY_UUID',
+      'An entryUUID of this submission is already registered',
+    ),
 };
 
 /** Maps the guard's exceptions and unique violations to the error catalogue. */

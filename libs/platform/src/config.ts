@@ -30,8 +30,6 @@ export interface AppConfig {
   readonly publicBaseUrl?: string;
   /** Replaces the default habilitation matrix (fixtures/access/habilitation-matrix.json). */
   readonly habilitationMatrixFile?: string;
-  /** Structure ids (ORG certificates' OU) of the systems acting for patients: their portal. */
-  readonly patientChannelStructureIds: readonly string[];
   readonly notifications: {
     /** smtp://user:password@host:port to e-mail patients; absent: notifications are logged. */
     readonly smtpUrl?: string;
@@ -45,6 +43,7 @@ export class ConfigError extends Error {}
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  refuseRetired(env);
   const dataDir = resolve(env.DATA_DIR ?? './data');
   return {
     port: integer(env, 'PORT', 8443, 0, 65535),
@@ -64,13 +63,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
-    patientChannelStructureIds: list(env.PATIENT_CHANNEL_STRUCTURES),
     notifications: {
       smtpUrl: nonEmpty(env.NOTIFY_SMTP_URL),
       mailFrom: nonEmpty(env.NOTIFY_FROM) ?? 'Passerelle <no-reply@passerelle.invalid>',
       intervalMs: integer(env, 'NOTIFY_INTERVAL_MS', 5000, 50, 3_600_000),
     },
   };
+}
+
+/** Settings that no longer exist are refused rather than ignored: the operator must know. */
+function refuseRetired(env: NodeJS.ProcessEnv): void {
+  if (nonEmpty(env.PATIENT_CHANNEL_STRUCTURES)) {
+    throw new ConfigError(
+      'PATIENT_CHANNEL_STRUCTURES is no longer supported: no certificate acts as the patient; ' +
+        "patients act through the gateway's own login (patient tokens)",
+    );
+  }
 }
 
 function tlsConfig(env: NodeJS.ProcessEnv): AppConfig['tls'] {

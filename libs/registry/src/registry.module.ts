@@ -1,18 +1,27 @@
 import { Module } from '@nestjs/common';
-import { DocumentQueries } from './document-queries';
-import { PatientRecords } from './patient-records';
-import { RegisterDocumentSet } from './register-document-set';
-import { StoredQueries } from './stored-queries';
-import { UpdateDocumentMetadata } from './update-document-metadata';
+import { RegistryStoredQuery } from './iti-18-registry-stored-query/registry-stored-query';
+import { RegisterDocumentSet } from './iti-42-register-document-set/register-document-set';
+import { UpdateDocumentSet } from './iti-57-update-document-set/update-document-set';
+import { FindDocumentLists } from './iti-66-find-document-lists/find-document-lists';
+import { FindDocumentReferences } from './iti-67-find-document-references/find-document-references';
+import { ReadDocumentReference } from './iti-67-find-document-references/read-document-reference';
+import { ChangeDocumentMetadata } from './metadata-update/change-document-metadata';
+import { UpdateDocumentMetadata } from './metadata-update/update-document-metadata';
+import { SubmissionRegistrar } from './submission/submission-registrar';
 
 const USE_CASES = [
-  PatientRecords,
   RegisterDocumentSet,
-  DocumentQueries,
-  UpdateDocumentMetadata,
-  StoredQueries,
+  RegistryStoredQuery,
+  UpdateDocumentSet,
+  FindDocumentReferences,
+  ReadDocumentReference,
+  FindDocumentLists,
+  ChangeDocumentMetadata,
 ];
 
 /** Registry use cases; the storage ports are provided by the persistence module (global). */
-@Module({ providers: USE_CASES, exports: USE_CASES })
+@Module({
+  providers: [...USE_CASES, SubmissionRegistrar, UpdateDocumentMetadata],
+  exports: [...USE_CASES, SubmissionRegistrar],
+})
 export class RegistryModule {}

@@ -6,4 +6,4 @@ export * from './xml/xml-parser';
 export * from './transport/mime';
 export * from './transport/soap-response';
 export * from './ebrim/ebrim-writer';
-export { STORED_QUERY_IDS } from './stored-query/adhoc-query-request';
+export { STORED_QUERY_IDS } from './iti-18-registry-stored-query/adhoc-query-request';

@@ -1,44 +1,162 @@
+import type { Type } from '@nestjs/common';
+import type { Outcome, UseCase } from '@passerelle/audit';
+import {
+  ProvideAndRegisterDocumentSet,
+  RetrieveDocumentSet,
+} from '@passerelle/document-repository';
+import { DomainError, Principal } from '@passerelle/domain';
+import { RegisterDocumentSet, RegistryStoredQuery, UpdateDocumentSet } from '@passerelle/registry';
+import {
+  adhocQueryResponse,
+  registryErrorsFrom,
+  registryResponse,
+} from './ebrim/registry-response';
+import { readProvideAndRegisterRequest } from './iti-41-provide-and-register/provide-and-register-request';
+import { readRegisterRequest } from './iti-42-register-document-set/register-request';
+import { readAdhocQueryRequest } from './iti-18-registry-stored-query/adhoc-query-request';
+import { queryResponseObjects } from './iti-18-registry-stored-query/stored-query-response';
+import { readRetrieveRequest } from './iti-43-retrieve-document-set/retrieve-request';
+import { retrieveResponse } from './iti-43-retrieve-document-set/retrieve-response';
+import { readUpdateRequest } from './iti-57-update-document-set/update-request';
+import type { MimePart } from './transport/mime';
+import { SoapRequest, bodyElement } from './transport/soap-request-body';
 import { SoapFaultError } from './transport/transport-errors';
+import { NS } from './xml/xml-element';
+import type { XdsOptions } from './xds-options';
 
 export type XdsEndpoint = 'registry' | 'repository';
 
 export type XdsTransactionName = 'ITI-41' | 'ITI-42' | 'ITI-18' | 'ITI-43' | 'ITI-57';
 
-export interface XdsTransaction {
-  readonly name: XdsTransactionName;
-  readonly action: string;
-  readonly responseAction: string;
+/** What a transaction answers in the SOAP Body, and the HTTP status it stands for in the audit. */
+export interface TransactionResult {
+  readonly body: string;
+  readonly attachments: readonly MimePart[];
+  /** The HTTP status the outcome stands for in the audit trail (a Failure answers 200). */
+  readonly auditStatus: number;
 }
 
-const transaction = (name: XdsTransactionName, action: string): XdsTransaction => ({
-  name,
-  action,
-  responseAction: `${action}Response`,
+/** How the door finds the instance of a use case (Nest's module reference). */
+export type UseCaseResolver = <Command, Result>(
+  type: Type<UseCase<Command, Result>>,
+) => UseCase<Command, Result>;
+
+/**
+ * One row of the door's table: the WS-Addressing action on its endpoint, the use case it runs,
+ * how the SOAP body becomes the use case's command, and how the result and failures are written.
+ */
+interface TransactionRow<Command, Result> {
+  readonly name: XdsTransactionName;
+  readonly endpoint: XdsEndpoint;
+  readonly action: string;
+  readonly useCase: Type<UseCase<Command, Result>>;
+  readonly read: (request: SoapRequest, options: XdsOptions) => Command;
+  readonly write: (result: Result, command: Command) => TransactionResult;
+  readonly failure?: (error: DomainError) => TransactionResult;
+}
+
+export interface XdsTransaction {
+  readonly name: XdsTransactionName;
+  readonly endpoint: XdsEndpoint;
+  readonly action: string;
+  readonly responseAction: string;
+  /** Reads the command (a malformed body throws), runs the use case, writes its result. */
+  handle(
+    useCases: UseCaseResolver,
+    actor: Principal,
+    request: SoapRequest,
+    options: XdsOptions,
+  ): Promise<Outcome<TransactionResult>>;
+  failure(error: DomainError): TransactionResult;
+}
+
+const success = (body: string): TransactionResult => ({ body, attachments: [], auditStatus: 200 });
+
+const registryFailure = (error: DomainError): TransactionResult => ({
+  body: registryResponse('Failure', registryErrorsFrom(error)),
+  attachments: [],
+  auditStatus: error.catalogue.httpStatus,
 });
 
-/** The WS-Addressing actions each endpoint serves (DESIGN §2 Endpoints). */
-const TRANSACTIONS: Record<XdsEndpoint, readonly XdsTransaction[]> = {
-  repository: [
-    transaction('ITI-41', 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b'),
-    transaction('ITI-43', 'urn:ihe:iti:2007:RetrieveDocumentSet'),
-  ],
-  registry: [
-    transaction('ITI-42', 'urn:ihe:iti:2007:RegisterDocumentSet-b'),
-    transaction('ITI-18', 'urn:ihe:iti:2007:RegistryStoredQuery'),
-    transaction('ITI-57', 'urn:ihe:iti:2010:UpdateDocumentSet'),
-  ],
-};
+function transaction<Command, Result>(row: TransactionRow<Command, Result>): XdsTransaction {
+  return {
+    name: row.name,
+    endpoint: row.endpoint,
+    action: row.action,
+    responseAction: `${row.action}Response`,
+    failure: row.failure ?? registryFailure,
+    async handle(useCases, actor, request, options) {
+      const command = row.read(request, options);
+      const outcome = await useCases(row.useCase).execute(actor, command);
+      return outcome.ok ? { ...outcome, value: row.write(outcome.value, command) } : outcome;
+    },
+  };
+}
+
+/** The XDS.b door's transactions (DESIGN §2 Endpoints): dispatch, reading and writing. */
+export const XDS_TRANSACTIONS: readonly XdsTransaction[] = [
+  transaction({
+    name: 'ITI-41',
+    endpoint: 'repository',
+    action: 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b',
+    useCase: ProvideAndRegisterDocumentSet,
+    read: readProvideAndRegisterRequest,
+    write: () => success(registryResponse('Success', [])),
+  }),
+  transaction({
+    name: 'ITI-43',
+    endpoint: 'repository',
+    action: 'urn:ihe:iti:2007:RetrieveDocumentSet',
+    useCase: RetrieveDocumentSet,
+    read: (request) =>
+      readRetrieveRequest(bodyElement(request, NS.xdsb, 'RetrieveDocumentSetRequest')),
+    write: retrieveResponse,
+    failure: (error) => retrieveResponse({ documents: [], problems: error.details }),
+  }),
+  transaction({
+    name: 'ITI-42',
+    endpoint: 'registry',
+    action: 'urn:ihe:iti:2007:RegisterDocumentSet-b',
+    useCase: RegisterDocumentSet,
+    read: readRegisterRequest,
+    write: () => success(registryResponse('Success', [])),
+  }),
+  transaction({
+    name: 'ITI-18',
+    endpoint: 'registry',
+    action: 'urn:ihe:iti:2007:RegistryStoredQuery',
+    useCase: RegistryStoredQuery,
+    read: (request, options) => ({
+      query: readAdhocQueryRequest(bodyElement(request, NS.query, 'AdhocQueryRequest')),
+      maxResults: options.maxQueryResults,
+    }),
+    write: (result, { query }) =>
+      success(adhocQueryResponse('Success', queryResponseObjects(query.returnType, result), [])),
+    failure: (error) => ({
+      body: adhocQueryResponse('Failure', [], registryErrorsFrom(error)),
+      attachments: [],
+      auditStatus: error.catalogue.httpStatus,
+    }),
+  }),
+  transaction({
+    name: 'ITI-57',
+    endpoint: 'registry',
+    action: 'urn:ihe:iti:2010:UpdateDocumentSet',
+    useCase: UpdateDocumentSet,
+    read: readUpdateRequest,
+    write: () => success(registryResponse('Success', [])),
+  }),
+];
 
 /** The transaction a wsa:Action names on this endpoint, or the WS-Addressing fault. */
 export function transactionFor(endpoint: XdsEndpoint, action: string): XdsTransaction {
-  const found = TRANSACTIONS[endpoint].find((candidate) => candidate.action === action);
+  const served = XDS_TRANSACTIONS.filter((candidate) => candidate.endpoint === endpoint);
+  const found = served.find((candidate) => candidate.action === action);
   if (!found) {
     throw new SoapFaultError({
       code: 'Sender',
       subcode: { ns: 'http://www.w3.org/2005/08/addressing', local: 'ActionNotSupported' },
-      reason: `The action ${action} is not served by /xds/${endpoint} (it serves ${TRANSACTIONS[
-        endpoint
-      ]
+      reason: `The action ${action} is not served by /xds/${endpoint} (it serves ${served
         .map((t) => t.action)
         .join(', ')})`,
     });

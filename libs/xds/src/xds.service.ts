@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuditContext, AuditTrail } from '@passerelle/audit';
+import { Inject, Injectable, Logger, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AuditContext, AuditTrail, UseCase } from '@passerelle/audit';
 import { DomainError, Principal } from '@passerelle/domain';
 import { SamlAssertionVerifier, principalOfSocket } from '@passerelle/platform';
 import type { IncomingMessage } from 'node:http';
@@ -11,9 +12,9 @@ import { readSoapRequest } from './transport/mime';
 import { SoapEnvelope, readEnvelope } from './transport/soap-request';
 import { mtomResponse, soapEnvelope, soapFault } from './transport/soap-response';
 import { SoapFaultError, TransportRejected, XmlRejected } from './transport/transport-errors';
-import { XdsEndpoint, XdsTransaction, transactionFor } from './xds-transactions';
+import type { SoapRequest } from './transport/soap-request-body';
+import { TransactionResult, XdsEndpoint, XdsTransaction, transactionFor } from './xds-transactions';
 import { XDS_OPTIONS, XdsOptions } from './xds-options';
-import { XdsTransactions, TransactionResult, XdsRequest } from './xds-transaction-handlers';
 
 /** What the controller writes back: SOAP over HTTP, plain or MTOM-packaged. */
 export interface XdsAnswer {
@@ -28,26 +29,31 @@ const logger = new Logger('XDS');
 
 /**
  * The XDS.b door: one pipeline for every transaction — read the SOAP request (plain or MTOM),
- * authenticate (TLS certificate + SAML assertion), dispatch on wsa:Action, answer, audit.
- * SOAP Faults only for envelope and security failures; everything else is a registry response.
+ * authenticate (TLS certificate + SAML assertion), find the transaction of wsa:Action in the
+ * table, let it read its command and run its use case, write the audit facts the use case
+ * recorded, answer. SOAP Faults only for envelope and security failures; everything else is a
+ * registry response. The door decides nothing.
  */
 @Injectable()
 export class XdsService {
+  private readonly useCases = <Command, Result>(type: Type<UseCase<Command, Result>>) =>
+    this.moduleRef.get(type, { strict: false });
+
   constructor(
     @Inject(XDS_OPTIONS) private readonly options: XdsOptions,
-    private readonly transactions: XdsTransactions,
+    private readonly moduleRef: ModuleRef,
     private readonly assertions: SamlAssertionVerifier,
     private readonly auditTrail: AuditTrail,
   ) {}
 
   async handle(endpoint: XdsEndpoint, request: IncomingMessage): Promise<XdsAnswer> {
-    const audit = new AuditContext(`POST /xds/${endpoint}`);
-    const exchange: { messageId?: string } = {};
+    let audit = new AuditContext(`POST /xds/${endpoint}`, 'unknown');
+    let relatesTo: string | undefined;
     let answer: XdsAnswer;
     let auditStatus: number;
     try {
       const presenter = principalOfSocket(request.socket as TLSSocket);
-      audit.principal = presenter;
+      audit = new AuditContext(`POST /xds/${endpoint}`, 'unknown', presenter);
       if (request.method !== 'POST') {
         throw new SoapFaultError(
           { code: 'Sender', reason: 'XDS.b endpoints accept POST only' },
@@ -55,23 +61,29 @@ export class XdsService {
         );
       }
       const soap = await this.readSoap(request);
-      exchange.messageId = soap.envelope.messageId;
+      relatesTo = soap.envelope.messageId;
       const transaction = transactionFor(endpoint, soap.envelope.action);
-      audit.begin(transaction.name, 'unknown');
       const principal = this.principalOf(soap, presenter);
-      audit.principal = principal;
-      const result = await this.transactions.run(transaction, { ...soap, principal, audit });
-      answer = packaged(transaction, soap, result, exchange.messageId);
+      audit = new AuditContext(transaction.name, 'unknown', principal);
+      let result: TransactionResult;
+      try {
+        const outcome = await transaction.handle(this.useCases, principal, soap, this.options);
+        audit = outcome.audit;
+        if (!outcome.ok) throw outcome.error;
+        result = outcome.value;
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code === 'UNAUTHENTICATED') throw error;
+        result = transaction.failure(error);
+      }
+      answer = packaged(transaction, soap, result, relatesTo);
       auditStatus = result.auditStatus;
     } catch (error) {
-      [answer, auditStatus] = faultAnswer(error, exchange.messageId);
+      [answer, auditStatus] = faultAnswer(error, relatesTo);
     }
-    return this.audited(audit, answer, auditStatus, exchange.messageId);
+    return this.audited(audit, answer, auditStatus, relatesTo);
   }
 
-  private async readSoap(
-    request: IncomingMessage,
-  ): Promise<Omit<XdsRequest, 'principal' | 'audit'>> {
+  private async readSoap(request: IncomingMessage): Promise<SoapRequest> {
     const body = await readSoapRequest(request, request.headers['content-type'], {
       maxRequestBytes: this.options.maxRequestBytes,
       maxPartBytes: this.options.maxPartBytes,
@@ -81,10 +93,7 @@ export class XdsService {
   }
 
   /** Without an assertion the TLS certificate alone speaks (DIRECTE, normal use). */
-  private principalOf(
-    soap: Omit<XdsRequest, 'principal' | 'audit'>,
-    presenter: Principal,
-  ): Principal {
+  private principalOf(soap: SoapRequest, presenter: Principal): Principal {
     const security = soap.envelope.security;
     if (!security || !childOf(security, NS.saml2, 'Assertion')) return presenter;
     return this.assertions.verify(soap.rootXml.toString('utf8'), presenter);
@@ -108,7 +117,7 @@ export class XdsService {
 
 function packaged(
   transaction: XdsTransaction,
-  soap: Omit<XdsRequest, 'principal' | 'audit'>,
+  soap: SoapRequest,
   result: TransactionResult,
   relatesTo: string | undefined,
 ): XdsAnswer {

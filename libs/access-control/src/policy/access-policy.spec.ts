@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor, DocumentFacts, PatientAccessState } from './access-request';
-import { canSeeDocument, decidePatientAccess, mayChangeDocument } from './access-policy';
+import { canSeeDocument, decidePatientAccess } from './access-policy';
+import {
+  AccessChange,
+  DocumentChange,
+  decideAccessChange,
+  decideDocumentChange,
+} from './change-policy';
 import { HabilitationMatrix, HabilitationMatrixFile } from './habilitation-matrix';
 
 const matrix = new HabilitationMatrix(
@@ -170,7 +176,7 @@ describe('patient-level decisions', () => {
       "the patient's channel blocks a professional",
       portal,
       authorised,
-      'patient.decide',
+      'consent.manage',
       'allowed:patient',
     ],
     [
@@ -187,7 +193,13 @@ describe('patient-level decisions', () => {
       'record.manage',
       'allowed:feeding',
     ],
-    ['an ORG cannot manage consents', hospital, authorised, 'consent.manage', 'NOT_PERMITTED'],
+    [
+      'an ORG reaches the change rules (which then refuse it)',
+      hospital,
+      authorised,
+      'consent.manage',
+      'allowed:feeding',
+    ],
     [
       "the patient's channel consults the record",
       portal,
@@ -203,11 +215,11 @@ describe('patient-level decisions', () => {
       'NOT_PERMITTED',
     ],
     [
-      'a PS cannot take decisions reserved to the patient',
+      'a blocked PS cannot even ask to change the access state',
       generaliste,
-      authorised,
-      'patient.decide',
-      'NOT_PERMITTED',
+      { ...authorised, blocked: true },
+      'consent.manage',
+      'BLOCKED',
     ],
     [
       'no record',
@@ -358,14 +370,99 @@ describe('document-level decisions', () => {
     expect(see(parent, authorised, hiddenFromParents)).toBe('INVISIBLE_TO_LEGAL_REPRESENTATIVES');
     expect(see(parent, authorised, report)).toBe('allowed:patient');
   });
+});
 
-  it('reserves metadata changes and the logical delete to the author', () => {
-    const decision = decidePatientAccess(generaliste, authorised, 'document.delete');
-    expect(reasonOf(mayChangeDocument(generaliste, decision, report))).toBe('NOT_AUTHOR');
-    expect(
-      reasonOf(
-        mayChangeDocument(generaliste, decision, { ...report, authorIds: [generaliste.idNat] }),
-      ),
-    ).toBe('allowed:author');
+describe('who may change a document (DESIGN §4)', () => {
+  const change = (overrides: Partial<DocumentChange> = {}): DocumentChange => ({
+    restrictions: [],
+    otherMetadata: false,
+    ...overrides,
   });
+  const own = { ...report, authorIds: [generaliste.idNat] };
+  const may = (actor: Actor, state: PatientAccessState, facts: DocumentFacts, c: DocumentChange) =>
+    reasonOf(decideDocumentChange(actor, state, facts, c));
+
+  it('lets the author change anything, and nobody else archive, delete or version it', () => {
+    expect(may(generaliste, authorised, own, change({ status: 'Deleted' }))).toBe('allowed:author');
+    expect(may(generaliste, authorised, own, change({ otherMetadata: true }))).toBe(
+      'allowed:author',
+    );
+    expect(may(generaliste, authorised, report, change({ status: 'Archived' }))).toBe('NOT_AUTHOR');
+    expect(may(generaliste, authorised, report, change({ status: 'Deleted' }))).toBe('NOT_AUTHOR');
+  });
+
+  it('lets a médecin traitant make a document invisible to the patient or release it, not mask it', () => {
+    const traitant = { ...authorised, medecinTraitant: true };
+    expect(
+      may(generaliste, traitant, report, change({ restrictions: ['INVISIBLE_PATIENT'] })),
+    ).toBe('allowed:feeding');
+    expect(may(generaliste, traitant, report, change({ restrictions: ['MASQUE_PS'] }))).toBe(
+      'NOT_AUTHOR',
+    );
+    expect(
+      may(generaliste, authorised, report, change({ restrictions: ['INVISIBLE_PATIENT'] })),
+    ).toBe('NOT_AUTHOR');
+  });
+
+  it('lets the patient mask, unmask or delete a document, and nothing else', () => {
+    expect(may(portal, authorised, report, change({ restrictions: ['MASQUE_PS'] }))).toBe(
+      'allowed:patient',
+    );
+    expect(may(portal, authorised, report, change({ status: 'Deleted' }))).toBe('allowed:patient');
+    expect(may(portal, authorised, report, change({ restrictions: ['INVISIBLE_PATIENT'] }))).toBe(
+      'NOT_AUTHOR',
+    );
+    expect(may(portal, authorised, report, change({ status: 'Archived' }))).toBe('NOT_AUTHOR');
+  });
+});
+
+describe('who may change the access state (DESIGN §4)', () => {
+  const may = (actor: Actor, state: PatientAccessState, c: AccessChange) =>
+    reasonOf(decideAccessChange(actor, state, c));
+  const himself = generaliste.idNat;
+
+  it('lets a professional declare or revoke his own authorisation only', () => {
+    const declare = (subjectId: string, forbidden = false): AccessChange => ({
+      kind: 'declare-authorisation',
+      subjectId,
+      forbidden,
+    });
+    expect(may(generaliste, stranger, declare(himself))).toBe('allowed:feeding');
+    expect(may(generaliste, stranger, declare(pharmacien.idNat))).toBe('NOT_FOR_HIMSELF');
+    expect(may(generaliste, stranger, declare(himself, true))).toBe('PATIENT_ONLY');
+    expect(may(hospital, stranger, declare(hospital.idNat))).toBe('PROFESSIONAL_ONLY');
+    expect(may(generaliste, authorised, { kind: 'revoke-authorisation', subjectId: himself })).toBe(
+      'allowed:feeding',
+    );
+    expect(
+      may(generaliste, authorised, { kind: 'revoke-authorisation', subjectId: pharmacien.idNat }),
+    ).toBe('NOT_FOR_HIMSELF');
+  });
+
+  it('makes médecin traitant only a médecin holding a valid authorisation, for himself', () => {
+    const declare = (subjectId: string): AccessChange => ({
+      kind: 'declare-medecin-traitant',
+      subjectId,
+    });
+    expect(may(generaliste, authorised, declare(himself))).toBe('allowed:feeding');
+    expect(may(generaliste, stranger, declare(himself))).toBe('NO_AUTHORISATION');
+    expect(may(pharmacien, authorised, declare(pharmacien.idNat))).toBe('NOT_A_MEDECIN');
+    expect(may(generaliste, authorised, declare(pharmacien.idNat))).toBe('NOT_FOR_HIMSELF');
+  });
+
+  it.each(['block', 'unblock', 'remove-medecin-traitant'] as const)(
+    'leaves %s to the patient',
+    (kind) => {
+      expect(may(generaliste, authorised, { kind, subjectId: himself })).toBe('PATIENT_ONLY');
+      expect(may(portal, authorised, { kind, subjectId: himself })).toBe('allowed:patient');
+    },
+  );
+
+  it.each(['emergency-consents', 'close', 'reopen', 'read-history'] as const)(
+    'leaves %s to the patient',
+    (kind) => {
+      expect(may(generaliste, authorised, { kind })).toBe('PATIENT_ONLY');
+      expect(may(hospital, authorised, { kind })).toBe('PATIENT_ONLY');
+    },
+  );
 });

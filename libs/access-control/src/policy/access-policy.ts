@@ -14,7 +14,7 @@ const MEDECIN = '10';
 
 /** What the patient's own channel may do: consult (what is visible to the patient), decide. */
 const PATIENT_ACTIONS: readonly PatientAction[] = [
-  'patient.decide',
+  'consent.manage',
   'audit.read',
   'document.consult',
 ];
@@ -39,7 +39,6 @@ export function decidePatientAccess(
       ? { allowed: true, basis: 'patient', emergency: false }
       : deny('NOT_PERMITTED');
   }
-  if (action === 'patient.decide') return deny('NOT_PERMITTED');
   if (state.recordStatus === 'closed' && action !== 'record.manage') return deny('RECORD_CLOSED');
   if (state.blocked && !state.medecinTraitant) return deny('BLOCKED');
   if (isMedecinDuTravail(actor) && !state.expressConsent) return deny('EXPRESS_CONSENT_REQUIRED');
@@ -49,14 +48,13 @@ export function decidePatientAccess(
     case 'document.delete':
       return feedingDecision(state);
     case 'document.consult':
-    case 'audit.read':
       return consultDecision(actor, state);
     case 'record.manage':
       return feedingDecision(state);
     case 'consent.manage':
-      return actor.kind === 'PS'
-        ? { allowed: true, basis: 'feeding', emergency: false }
-        : deny('NOT_PERMITTED');
+    case 'audit.read':
+      // Who may make which change, and read the history, is decided by decideAccessChange.
+      return feedingDecision(state);
   }
 }
 
@@ -135,16 +133,6 @@ function patientView(actor: Actor, document: DocumentFacts, decision: Decision):
     : decision;
 }
 
-/** Metadata updates and the DMP's logical delete: by the document's author only. */
-export function mayChangeDocument(
-  actor: Actor,
-  patientDecision: Decision,
-  document: DocumentFacts,
-): Decision {
-  if (!patientDecision.allowed) return patientDecision;
-  return isAuthor(actor, document) ? authorDecision() : deny('NOT_AUTHOR');
-}
-
 function authorDecision(): Decision {
   return { allowed: true, basis: 'author', emergency: false };
 }
@@ -154,7 +142,7 @@ function mayLiftMask(state: PatientAccessState, decision: Decision, author: bool
   return decision.allowed && decision.emergency && state.emergencyConsents.maskedDocuments;
 }
 
-function isAuthor(actor: Actor, document: DocumentFacts): boolean {
+export function isAuthor(actor: Actor, document: DocumentFacts): boolean {
   return document.authorIds.some((id) => id === actor.idNat || actor.structureIds.includes(id));
 }
 

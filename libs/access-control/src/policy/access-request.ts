@@ -5,7 +5,6 @@ export type PatientAction =
   | 'record.status'
   | 'record.manage'
   | 'consent.manage'
-  | 'patient.decide'
   | 'audit.read'
   | 'document.provide'
   | 'document.consult'
@@ -98,6 +97,10 @@ export type DenialReason =
   | 'INVISIBLE_TO_LEGAL_REPRESENTATIVES'
   | 'DELETED'
   | 'NOT_AUTHOR'
+  | 'NOT_FOR_HIMSELF'
+  | 'PROFESSIONAL_ONLY'
+  | 'NOT_A_MEDECIN'
+  | 'PATIENT_ONLY'
   | 'NOT_PERMITTED';
 
 export type Decision =

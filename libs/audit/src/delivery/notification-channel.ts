@@ -12,6 +12,7 @@ const SUBJECTS: Record<PendingNotification['kind'], string> = {
   'new-document': 'Un nouveau document a été ajouté à votre dossier médical partagé',
   'first-access': 'Un professionnel de santé a consulté votre dossier pour la première fois',
   'emergency-access': "Votre dossier médical partagé a été consulté en situation d'urgence",
+  'access-changed': 'Les accès à votre dossier médical partagé ont changé',
 };
 
 export function subjectOf(notification: PendingNotification): string {

@@ -5,6 +5,7 @@ import { AccessAuditNotifications1764100000000 } from './1764100000000-access-au
 import { ProfessionalDirectory1764000000000 } from './1764000000000-professional-directory';
 import { UniqueSubmissionSet1764200000000 } from './1764200000000-unique-submission-set';
 import { StoredQueryLookups1764300000000 } from './1764300000000-stored-query-lookups';
+import { EntryUuidGuard1764400000000 } from './1764400000000-entry-uuid-guard';
 
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   AccessAuditNotifications1764100000000,
   UniqueSubmissionSet1764200000000,
   StoredQueryLookups1764300000000,
+  EntryUuidGuard1764400000000,
 ];

@@ -16,6 +16,7 @@ import type {
   AssociationEnd,
   DocumentEntryDraft,
   FolderDraft,
+  MetadataUpdate,
   SubmissionDraft,
   SubmissionSetDraft,
 } from '@passerelle/registry';
@@ -27,27 +28,6 @@ import {
   IDENTIFICATION_SCHEME,
   UPDATE_AVAILABILITY_STATUS,
 } from './vocabulary';
-
-/** An ITI-57 Update Document Set operation. */
-export type MetadataUpdate =
-  | {
-      readonly kind: 'document';
-      readonly logicalId: string;
-      readonly previousVersion: number;
-      readonly entry: DocumentEntryDraft;
-    }
-  | {
-      readonly kind: 'folder';
-      readonly logicalId: string;
-      readonly previousVersion: number;
-      readonly folder: FolderDraft;
-    }
-  | {
-      readonly kind: 'status';
-      readonly targetUuid: string;
-      readonly originalStatus: AvailabilityStatus;
-      readonly newStatus: AvailabilityStatus;
-    };
 
 export interface EbrimSubmission {
   /** New objects; each DocumentEntry's ref is its ExtrinsicObject id (xdsb:Document/@id). */

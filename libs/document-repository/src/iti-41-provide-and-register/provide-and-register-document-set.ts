@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessControl } from '@passerelle/access-control';
+import { AuditLabel, Outcome, UseCase, audited } from '@passerelle/audit';
+import { Principal, submitterOf } from '@passerelle/domain';
+import {
+  RegisteredSubmission,
+  SubmissionDraft,
+  SubmissionRegistrar,
+  recordSubmission,
+  submissionPatientKey,
+} from '@passerelle/registry';
+import { CONTENT_STORE, ContentStore } from '../ports';
+import { REPOSITORY_OPTIONS, RepositoryOptions } from '../repository-options';
+import { receiveDocuments } from './repository-part';
+
+/**
+ * ITI-41 Provide and Register Document Set-b: the documents' bytes and their metadata, stored
+ * together or not at all — the bytes through the content store, in the registry's write unit.
+ */
+@Injectable()
+export class ProvideAndRegisterDocumentSet implements UseCase<
+  SubmissionDraft,
+  RegisteredSubmission
+> {
+  protected readonly label: AuditLabel = { transaction: 'ITI-41', action: 'document.provide' };
+
+  constructor(
+    private readonly access: AccessControl,
+    private readonly registrar: SubmissionRegistrar,
+    @Inject(CONTENT_STORE) private readonly content: ContentStore,
+    @Inject(REPOSITORY_OPTIONS) private readonly options: RepositoryOptions,
+  ) {}
+
+  execute(actor: Principal, draft: SubmissionDraft): Promise<Outcome<RegisteredSubmission>> {
+    return audited(this.label, actor, async (audit) => {
+      await this.access.authorize(audit, actor, 'document.provide', submissionPatientKey(draft));
+      const received = receiveDocuments(draft, this.options.repositoryUniqueId);
+      const result = await this.registrar.register(received.draft, submitterOf(actor), {
+        contents: received.contents,
+        stage: (unit, added) => added.forEach((content) => this.content.put(unit, content)),
+      });
+      recordSubmission(audit, result);
+      return result;
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  DocumentContent,
+  DomainError,
+  ErrorDetail,
+  digestContent,
+  newEntryUuid,
+} from '@passerelle/domain';
+import { DocumentEntryDraft, SubmissionDraft, validateSubmission } from '@passerelle/registry';
+
+/** A submission's documents as received: bytes digested, supplied hash and size checked. */
+export interface ReceivedDocuments {
+  readonly draft: SubmissionDraft;
+  /** The bytes to store, by document ref. */
+  readonly contents: ReadonlyMap<string, DocumentContent>;
+}
+
+/**
+ * The repository's part of ITI-41 / ITI-65: takes each document's bytes, computes SHA-1,
+ * SHA-256 and size, checks them against what the sender supplied (every problem at once, with
+ * the metadata's), and gives each entry this repository's id.
+ */
+export function receiveDocuments(
+  draft: SubmissionDraft,
+  repositoryUniqueId: string,
+): ReceivedDocuments {
+  const problems: ErrorDetail[] = [];
+  const contents = new Map<string, DocumentContent>();
+  const documents = draft.documents.map((document) => {
+    if (!document.content) {
+      problems.push({
+        code: 'MISSING_DOCUMENT',
+        message: 'DocumentEntry has no document content',
+        location: document.ref,
+      });
+      return document;
+    }
+    const content = storedContent(document);
+    problems.push(...checkSupplied(document, content));
+    contents.set(document.ref, content);
+    return {
+      ...document,
+      repositoryUniqueId,
+      suppliedHashSha1: content.hashSha1,
+      suppliedSize: content.size,
+    };
+  });
+  if (problems.length > 0) throw DomainError.of([...problems, ...metadataProblems(draft)]);
+  return { draft: { ...draft, documents }, contents };
+}
+
+/** Metadata problems too, so that a sender learns everything wrong with its submission at once. */
+function metadataProblems(draft: SubmissionDraft): readonly ErrorDetail[] {
+  try {
+    validateSubmission(draft);
+    return [];
+  } catch (error) {
+    if (error instanceof DomainError) return error.details;
+    throw error;
+  }
+}
+
+function storedContent(document: DocumentEntryDraft): DocumentContent {
+  const bytes = document.content!;
+  const digest = digestContent(bytes);
+  return {
+    contentId: newEntryUuid().slice('urn:uuid:'.length),
+    patientKey: document.patientId?.key ?? '',
+    mimeType: document.mimeType ?? 'application/octet-stream',
+    bytes,
+    hashSha1: digest.sha1Hex,
+    hashSha256: digest.sha256Hex,
+    size: digest.size,
+  };
+}
+
+/** A supplied hash (compared case-insensitively) or size must match the content exactly. */
+function checkSupplied(document: DocumentEntryDraft, content: DocumentContent): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const supplied = document.suppliedHashSha1;
+  if (supplied !== undefined && supplied.toLowerCase() !== content.hashSha1) {
+    problems.push({
+      code: 'HASH_MISMATCH',
+      message: `Supplied hash ${supplied} differs from the content's SHA-1 ${content.hashSha1}`,
+      location: document.ref,
+    });
+  }
+  if (document.suppliedSize !== undefined && document.suppliedSize !== content.size) {
+    problems.push({
+      code: 'SIZE_MISMATCH',
+      message: `Supplied size ${document.suppliedSize} differs from the content's ${content.size} bytes`,
+      location: document.ref,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,19 @@
+import { All, Controller, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ClientCertificateGuard } from '@passerelle/platform';
+import type { Response } from 'express';
+import { FhirDoor, FhirRequest } from './fhir-door';
+import { FhirExceptionFilter } from './fhir-exception.filter';
+import { sendReply } from './fhir-reply';
+
+/** `/fhir`: every request authenticated, then run by the door from its table of transactions. */
+@Controller('fhir')
+@UseGuards(ClientCertificateGuard)
+@UseFilters(FhirExceptionFilter)
+export class FhirController {
+  constructor(private readonly door: FhirDoor) {}
+
+  @All(['', '*path'])
+  async handle(@Req() request: FhirRequest, @Res() response: Response): Promise<void> {
+    sendReply(response, await this.door.handle(request));
+  }
+}

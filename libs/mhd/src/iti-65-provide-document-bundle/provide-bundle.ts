@@ -1,0 +1,294 @@
+import type {
+  Bundle,
+  BundleEntry,
+  DocumentReference,
+  FhirResource,
+  List,
+  Parameters,
+} from 'fhir/r4';
+import { DomainError, ErrorDetail } from '@passerelle/domain';
+import type {
+  AssociationDraft,
+  DocumentEntryDraft,
+  FolderDraft,
+  SubmissionDraft,
+} from '@passerelle/registry';
+import { documentDraftFrom } from '../resources/document-reference';
+import { folderDraftFrom, listKind, submissionSetDraftFrom } from '../resources/list';
+
+/** Where each request entry went, to answer with a transaction-response in the same order. */
+export type ProvidedEntry =
+  | { kind: 'submissionset' | 'folder' | 'document'; ref: string }
+  | { kind: 'binary'; ref: string; documentRef: string }
+  | { kind: 'supersede'; logicalId: string };
+
+export interface ProvideRequest {
+  readonly draft: SubmissionDraft;
+  readonly entries: readonly ProvidedEntry[];
+}
+
+/** ITI-65 Provide Document Bundle → one submission draft (IHE MHD 4.2 Comprehensive, PDSm). */
+export function provideRequestFrom(body: unknown): ProvideRequest {
+  const bundle = asTransactionBundle(body);
+  const entries = bundle.entry ?? [];
+  const refs = entries.map((entry, index) => entry.fullUrl ?? `Bundle.entry[${index}]`);
+  const binaries = binariesByRef(entries, refs);
+  const lists = entries.flatMap((entry, index) =>
+    entry.resource?.resourceType === 'List' ? [{ list: entry.resource, ref: refs[index] }] : [],
+  );
+  const submissionSets = lists.filter(({ list }) => listKind(list) === 'submissionset');
+  if (submissionSets.length !== 1) {
+    throw new DomainError(
+      'METADATA_MISSING',
+      `An ITI-65 bundle holds exactly one SubmissionSet List, found ${submissionSets.length}`,
+    );
+  }
+  const usedBinaries = new Set<string>();
+  const documents: DocumentEntryDraft[] = [];
+  const associations: AssociationDraft[] = [];
+  const provided: ProvidedEntry[] = [];
+  const supersedes: { logicalId: string; index: number }[] = [];
+
+  entries.forEach((entry, index) => {
+    const ref = refs[index];
+    const resource = entry.resource;
+    if (entry.request?.method === 'PATCH') {
+      supersedes.push({ logicalId: supersededTarget(entry, ref), index });
+      provided.push({ kind: 'supersede', logicalId: supersededTarget(entry, ref) });
+      return;
+    }
+    expectPost(entry, ref);
+    switch (resource?.resourceType) {
+      case 'DocumentReference': {
+        const content = contentOf(resource, ref, binaries, usedBinaries);
+        const translated = documentDraftFrom({ ref, resource, content: content?.bytes });
+        documents.push(translated.draft);
+        associations.push(...translated.associations);
+        provided.push({ kind: 'document', ref });
+        return;
+      }
+      case 'List': {
+        const kind = listKind(resource);
+        if (!kind)
+          throw new DomainError(
+            'INVALID_RESOURCE',
+            'List.code must be submissionset or folder',
+            ref,
+          );
+        provided.push({ kind, ref });
+        return;
+      }
+      case 'Binary':
+        provided.push({ kind: 'binary', ref, documentRef: '' });
+        return;
+      default:
+        throw new DomainError(
+          'INVALID_RESOURCE',
+          `An ITI-65 bundle may hold List, DocumentReference and Binary, not ${resource?.resourceType ?? 'an empty entry'}`,
+          ref,
+        );
+    }
+  });
+
+  reportOrphanBinaries(binaries, usedBinaries);
+  checkSupersedes(supersedes, associations, refs);
+  const folders: FolderDraft[] = lists
+    .filter(({ list }) => listKind(list) === 'folder')
+    .map(({ list, ref }) => folderDraftFrom(list, ref));
+  const [submissionSet] = submissionSets;
+  const knownRefs = new Set([...documents.map((d) => d.ref), ...folders.map((f) => f.ref)]);
+  checkMembers(submissionSet.list, submissionSet.ref, knownRefs);
+  associations.push(...folderMemberships(lists, knownRefs));
+  return {
+    draft: {
+      submissionSet: submissionSetDraftFrom(submissionSet.list, submissionSet.ref),
+      documents,
+      folders,
+      associations,
+    },
+    entries: provided.map((p) =>
+      p.kind === 'binary' ? { ...p, documentRef: binaries.get(p.ref)?.usedBy ?? '' } : p,
+    ),
+  };
+}
+
+function asTransactionBundle(body: unknown): Bundle<FhirResource> {
+  const resource = body as { resourceType?: unknown; type?: unknown } | null;
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+    throw new DomainError('MALFORMED_REQUEST', 'The request body must be a FHIR JSON resource');
+  }
+  if (resource.resourceType !== 'Bundle') {
+    throw new DomainError(
+      'INVALID_RESOURCE',
+      `Expected a transaction Bundle, got resourceType ${String(resource.resourceType)}`,
+    );
+  }
+  if (resource.type !== 'transaction') {
+    throw new DomainError(
+      'INVALID_RESOURCE',
+      `Bundle.type must be transaction, got ${String(resource.type)}`,
+    );
+  }
+  return resource as Bundle<FhirResource>;
+}
+
+function expectPost(entry: BundleEntry, ref: string): void {
+  if (entry.request?.method !== 'POST') {
+    throw new DomainError('INVALID_RESOURCE', 'Bundle.entry.request.method must be POST', ref);
+  }
+}
+
+interface BinaryPart {
+  readonly bytes: Buffer;
+  usedBy?: string;
+}
+
+function binariesByRef(
+  entries: readonly BundleEntry<FhirResource>[],
+  refs: readonly string[],
+): Map<string, BinaryPart> {
+  const binaries = new Map<string, BinaryPart>();
+  entries.forEach((entry, index) => {
+    if (entry.resource?.resourceType !== 'Binary') return;
+    binaries.set(refs[index], {
+      bytes: decodeBase64(entry.resource.data, refs[index]),
+    });
+  });
+  return binaries;
+}
+
+/** Strict base64 (padded, standard alphabet; whitespace allowed as in FHIR base64Binary). */
+function decodeBase64(data: string | undefined, ref: string): Buffer {
+  if (data === undefined) {
+    throw new DomainError('MISSING_DOCUMENT', 'Binary.data is required', ref);
+  }
+  // Node decodes leniently; a faithful re-encoding proves the input was canonical base64.
+  const bytes = Buffer.from(data, 'base64');
+  if (bytes.toString('base64') === data) return bytes;
+  const compact = data.replace(/\s+/g, '');
+  const unwrapped = Buffer.from(compact, 'base64');
+  if (compact === data || unwrapped.toString('base64') !== compact) {
+    throw new DomainError('METADATA_INVALID', 'Binary.data is not valid base64', ref);
+  }
+  return unwrapped;
+}
+
+function contentOf(
+  resource: DocumentReference,
+  ref: string,
+  binaries: Map<string, BinaryPart>,
+  used: Set<string>,
+): { bytes: Buffer } | undefined {
+  const attachment = resource.content?.[0]?.attachment;
+  if (attachment?.data !== undefined) return { bytes: decodeBase64(attachment.data, ref) };
+  const url = attachment?.url;
+  if (!url) {
+    throw new DomainError(
+      'MISSING_DOCUMENT',
+      'DocumentReference.content.attachment needs a url to a Binary of the bundle, or data',
+      ref,
+    );
+  }
+  const binary = binaries.get(url);
+  if (!binary) {
+    throw new DomainError(
+      'MISSING_DOCUMENT',
+      `attachment.url ${url} names no Binary in the bundle`,
+      ref,
+    );
+  }
+  binary.usedBy = ref;
+  used.add(url);
+  return binary;
+}
+
+function reportOrphanBinaries(binaries: Map<string, BinaryPart>, used: Set<string>): void {
+  const orphans: ErrorDetail[] = [...binaries.keys()]
+    .filter((ref) => !used.has(ref))
+    .map((ref) => ({
+      code: 'MISSING_DOCUMENT_METADATA',
+      message: 'Binary is not the content of any DocumentReference of the bundle',
+      location: ref,
+    }));
+  if (orphans.length > 0) throw DomainError.of(orphans);
+}
+
+/**
+ * PDSm REPLACE bundles also PATCH the replaced DocumentReference to `superseded`; replacement
+ * deprecates it anyway, so the PATCH is accepted only as exactly that.
+ */
+function supersededTarget(entry: BundleEntry, ref: string): string {
+  const target = /^DocumentReference\/([A-Za-z0-9.-]{1,64})$/.exec(entry.request?.url ?? '');
+  const parameters = entry.resource as Parameters | undefined;
+  const operation = parameters?.parameter?.find((p) => p.name === 'operation')?.part ?? [];
+  const part = (name: string) => operation.find((p) => p.name === name);
+  const setsSuperseded =
+    parameters?.resourceType === 'Parameters' &&
+    part('type')?.valueCode === 'replace' &&
+    part('path')?.valueString === 'DocumentReference.status' &&
+    (part('value')?.valueCode ?? part('value')?.valueString) === 'superseded';
+  if (!target || !setsSuperseded) {
+    throw new DomainError(
+      'UNSUPPORTED_OPERATION',
+      'In an ITI-65 bundle, PATCH may only set DocumentReference.status to superseded',
+      ref,
+    );
+  }
+  return `urn:uuid:${target[1]}`;
+}
+
+function checkSupersedes(
+  supersedes: readonly { logicalId: string; index: number }[],
+  associations: readonly AssociationDraft[],
+  refs: readonly string[],
+): void {
+  for (const { logicalId, index } of supersedes) {
+    const replaced = associations.some(
+      (a) =>
+        (a.type === 'RPLC' || a.type === 'XFRM_RPLC') &&
+        'existingLogicalId' in a.target &&
+        a.target.existingLogicalId === logicalId,
+    );
+    if (!replaced) {
+      throw new DomainError(
+        'UNSUPPORTED_OPERATION',
+        'A DocumentReference may be superseded only by a replacing DocumentReference of the same bundle',
+        refs[index],
+      );
+    }
+  }
+}
+
+function checkMembers(list: List, ref: string, knownRefs: ReadonlySet<string>): void {
+  for (const item of list.entry ?? []) {
+    const target = item.item.reference;
+    if (!target || !knownRefs.has(target)) {
+      throw new DomainError(
+        'UNRESOLVED_REFERENCE',
+        `SubmissionSet entry ${target ?? '(empty)'} is not a DocumentReference or Folder of the bundle`,
+        ref,
+      );
+    }
+  }
+}
+
+function folderMemberships(
+  lists: readonly { list: List; ref: string }[],
+  knownRefs: ReadonlySet<string>,
+): AssociationDraft[] {
+  return lists
+    .filter(({ list }) => listKind(list) === 'folder')
+    .flatMap(({ list, ref }) =>
+      (list.entry ?? []).map((item): AssociationDraft => {
+        const target = item.item.reference ?? '';
+        if (!knownRefs.has(target)) {
+          throw new DomainError(
+            'UNRESOLVED_REFERENCE',
+            `Folder entry ${target} is not in the bundle`,
+            ref,
+          );
+        }
+        return { type: 'HasMember', source: { ref }, target: { ref: target } };
+      }),
+    );
+}

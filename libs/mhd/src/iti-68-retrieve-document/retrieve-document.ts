@@ -1,0 +1,13 @@
+import { RetrieveDocument } from '@passerelle/document-repository';
+import { fhirTransaction } from '../door/fhir-transaction';
+
+/** ITI-68 Retrieve Document: the attachment URL of a DocumentReference, the bytes as provided. */
+export const RETRIEVE_DOCUMENT = fhirTransaction({
+  name: 'ITI-68',
+  method: 'GET',
+  path: 'Binary/:id',
+  capability: { resource: 'Binary', interaction: 'read' },
+  useCase: RetrieveDocument,
+  read: (request) => ({ contentId: request.params.id }),
+  write: (content) => ({ status: 200, body: content.bytes, contentType: content.mimeType }),
+});

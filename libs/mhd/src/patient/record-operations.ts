@@ -1,0 +1,88 @@
+import type { Parameters } from 'fhir/r4';
+import type { Type } from '@nestjs/common';
+import type { UseCase } from '@passerelle/audit';
+import {
+  CloseRecord,
+  DeclareAuthorisation,
+  DeclareMedecinTraitant,
+  RemoveMedecinTraitant,
+  ReopenRecord,
+  RevokeAuthorisation,
+  SetBlock,
+  SetEmergencyConsents,
+} from '@passerelle/record-management';
+import { FhirTransaction, fhirTransaction, ok } from '../door/fhir-transaction';
+import { patientIdFromResourceId } from '../resources/patient-reference';
+import { OperationParameters } from './operation-parameters';
+
+const DONE: Parameters = {
+  resourceType: 'Parameters',
+  parameter: [{ name: 'result', valueBoolean: true }],
+};
+
+/** `POST Patient/{id}/$name` with a Parameters body: one use case of record management. */
+function operation<Command>(
+  name: string,
+  useCase: Type<UseCase<Command, void>>,
+  command: (patientKey: string, parameters: OperationParameters) => Command,
+): FhirTransaction {
+  return fhirTransaction({
+    name: `Patient/$${name}`,
+    method: 'POST',
+    path: `Patient/:id/$${name}`,
+    capability: { resource: 'Patient', operation: name },
+    useCase,
+    read: (request) =>
+      command(
+        patientIdFromResourceId(request.params.id).key,
+        new OperationParameters(request.body),
+      ),
+    write: () => ok(DONE),
+  });
+}
+
+/** Managing who may access the record (DESIGN §4): each change a use case of its own. */
+export const RECORD_OPERATIONS: readonly FhirTransaction[] = [
+  operation('declare-authorisation', DeclareAuthorisation, (patientKey, parameters) => ({
+    patientKey,
+    subjectId: parameters.string('professional'),
+    forbidden: parameters.boolean('forbidden') ?? false,
+    expressConsent: parameters.boolean('expressConsent') ?? false,
+    validUntil: parameters.date('validUntil'),
+  })),
+  operation('revoke-authorisation', RevokeAuthorisation, (patientKey, parameters) => ({
+    patientKey,
+    subjectId: parameters.string('professional'),
+  })),
+  operation('declare-medecin-traitant', DeclareMedecinTraitant, (patientKey, parameters) => ({
+    patientKey,
+    subjectId: parameters.string('professional'),
+  })),
+  operation('remove-medecin-traitant', RemoveMedecinTraitant, (patientKey, parameters) => ({
+    patientKey,
+    subjectId: parameters.required('professional'),
+  })),
+  operation('block', SetBlock, (patientKey, parameters) => ({
+    patientKey,
+    subjectId: parameters.required('professional'),
+    blocked: true,
+  })),
+  operation('unblock', SetBlock, (patientKey, parameters) => ({
+    patientKey,
+    subjectId: parameters.required('professional'),
+    blocked: false,
+  })),
+  operation('emergency-consents', SetEmergencyConsents, (patientKey, parameters) => ({
+    patientKey,
+    consents: {
+      centre15: parameters.boolean('centre15') ?? true,
+      otherProfessionals: parameters.boolean('otherProfessionals') ?? true,
+      maskedDocuments: parameters.boolean('maskedDocuments') ?? true,
+    },
+  })),
+  operation('close', CloseRecord, (patientKey, parameters) => ({
+    patientKey,
+    reason: parameters.required('reason'),
+  })),
+  operation('reopen', ReopenRecord, (patientKey) => ({ patientKey })),
+];

@@ -1,0 +1,49 @@
+import { documentSearchFrom } from '../iti-67-find-document-references/find-document-references';
+import { dateRange, refuseUnknown } from './search-parameters';
+
+const patient = 'urn:oid:1.2.250.1.213.1.4.10|277069912345674';
+
+describe('ITI-67 search parameters', () => {
+  it('turns FHIR date prefixes of any precision into half-open ranges', () => {
+    expect(dateRange(['2026-06'], 'date')).toEqual({
+      from: new Date('2026-06-01T00:00:00Z'),
+      to: new Date('2026-07-01T00:00:00Z'),
+    });
+    expect(dateRange(['ge2026-01-01', 'lt2026-02-01'], 'date')).toEqual({
+      from: new Date('2026-01-01T00:00:00Z'),
+      to: new Date('2026-02-01T00:00:00Z'),
+    });
+    expect(dateRange(['gt2026'], 'date')).toEqual({
+      from: new Date('2027-01-01T00:00:00Z'),
+      to: undefined,
+    });
+    expect(() => dateRange(['2026-13-45x'], 'date')).toThrow(/FHIR date/);
+  });
+
+  it('maps tokens to code filters (OR within a parameter, AND across event parameters)', () => {
+    const { patientKey, filter: query } = documentSearchFrom(
+      {
+        'patient.identifier': patient,
+        type: 'http://loinc.org|11488-4,18842-5',
+        event: ['a', 'b'],
+        status: 'current',
+      },
+      100,
+    );
+    expect(query.typeCodes).toEqual([
+      { code: '11488-4', codeSystem: '2.16.840.1.113883.6.1' },
+      { code: '18842-5' },
+    ]);
+    expect(query.eventCodes).toEqual([[{ code: 'a' }], [{ code: 'b' }]]);
+    expect(query.statuses).toEqual(['Approved', 'Archived']);
+    expect(patientKey).toBe('277069912345674^^^&1.2.250.1.213.1.4.10&ISO');
+  });
+
+  it('caps _count, requires the patient and refuses unknown parameters', () => {
+    expect(
+      documentSearchFrom({ 'patient.identifier': patient, _count: '5000' }, 100).page.limit,
+    ).toBe(100);
+    expect(() => documentSearchFrom({}, 100)).toThrow(/needs the patient/);
+    expect(() => refuseUnknown({ colour: 'red', _count: '5' }, ['patient'])).toThrow(/Unsupported/);
+  });
+});

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  Association,
+  AssociationFilter,
+  DocumentEntry,
+  DocumentFilter,
+  Folder,
+  FolderFilter,
+  ObjectIds,
+  Page,
+  PageRequest,
+  SubmissionSet,
+  SubmissionSetFilter,
+} from '@passerelle/domain';
+import type { DocumentLocator, Located, RegistryReader, Visibility } from '@passerelle/registry';
+import { DataSource } from 'typeorm';
+import {
+  associationSearchSql,
+  documentSearchSql,
+  folderSearchSql,
+  submissionSetSearchSql,
+} from './document-search-sql';
+import type { AssociationRow, DocumentEntryRow, FolderRow, SubmissionSetRow } from './entities';
+import {
+  associationFromRow,
+  documentEntryFromRow,
+  folderFromRow,
+  submissionSetFromRow,
+} from './row-mapping';
+
+type EntryJson = Pick<DocumentEntryRow, 'version' | 'status' | 'metadata'> & {
+  entry_uuid: string;
+};
+
+interface AssociationJson {
+  patient_key: string;
+  entry_uuid: string;
+  type: string;
+  source_uuid: string;
+  target_uuid: string;
+  submission_set_status: string | null;
+  status: string;
+}
+
+/** The registry's reads, in SQL: one statement each, filtered by patient and by visibility. */
+@Injectable()
+export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * The one read across records, in one statement: the records the ids belong to, and the
+   * latest version of each document they name.
+   */
+  async locate(ids: ObjectIds): Promise<Located> {
+    const rows: (Partial<EntryJson> & { patient_key: string })[] = await this.dataSource.query(
+      `WITH named AS (
+         SELECT patient_key, logical_id FROM document_entry
+         WHERE entry_uuid = ANY($1::text[]) OR logical_id = ANY($3::text[])
+         UNION SELECT patient_key, logical_id FROM document_locator WHERE unique_id = ANY($2::text[])
+         UNION SELECT e.patient_key, e.logical_id FROM document_content c
+           JOIN document_entry e ON e.patient_key = c.patient_key AND e.content_id = c.content_id
+           WHERE c.content_id = ANY($4::text[]))
+       SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata
+       FROM named n JOIN document_entry e
+         ON e.patient_key = n.patient_key AND e.logical_id = n.logical_id AND e.is_latest
+       UNION ALL
+       SELECT patient_key, NULL, NULL, NULL, NULL FROM (
+         SELECT patient_key FROM submission_set
+         WHERE entry_uuid = ANY($1::text[]) OR unique_id = ANY($2::text[])
+         UNION SELECT patient_key FROM folder
+         WHERE entry_uuid = ANY($1::text[]) OR unique_id = ANY($2::text[])
+           OR logical_id = ANY($3::text[])
+         UNION SELECT patient_key FROM association WHERE entry_uuid = ANY($1::text[])) AS lists`,
+      [ids.uuids ?? [], ids.uniqueIds ?? [], ids.logicalIds ?? [], ids.contentIds ?? []],
+    );
+    return {
+      patientKeys: [...new Set(rows.map((row) => row.patient_key))],
+      documents: rows.filter((row) => row.entry_uuid).map((row) => entryOf(row as EntryJson)),
+    };
+  }
+
+  async documents(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentEntry>> {
+    const { text, params } = documentSearchSql(patientKey, filter, visibility, page);
+    const rows: (EntryJson & { total: string })[] = await this.dataSource.query(text, params);
+    return { items: rows.map(entryOf), total: totalOf(rows) };
+  }
+
+  async submissionSets(
+    patientKey: string,
+    filter: SubmissionSetFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<SubmissionSet>> {
+    const { text, params } = submissionSetSearchSql(patientKey, filter, visibility, page);
+    const rows: (SubmissionSetRow & { total: string })[] = await this.dataSource.query(
+      text,
+      params,
+    );
+    return { items: rows.map(submissionSetFromRow), total: totalOf(rows) };
+  }
+
+  async folders(
+    patientKey: string,
+    filter: FolderFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<Folder>> {
+    const { text, params } = folderSearchSql(patientKey, filter, visibility, page);
+    const rows: (FolderRow & { total: string })[] = await this.dataSource.query(text, params);
+    return { items: rows.map(folderFromRow), total: totalOf(rows) };
+  }
+
+  async associations(
+    patientKey: string,
+    filter: AssociationFilter,
+    visibility: Visibility,
+    limit: number,
+  ): Promise<Association[]> {
+    const { text, params } = associationSearchSql(patientKey, filter, visibility, limit);
+    const rows: AssociationJson[] = await this.dataSource.query(text, params);
+    return rows.map((row) =>
+      associationFromRow({
+        patientKey: row.patient_key,
+        entryUuid: row.entry_uuid,
+        type: row.type,
+        sourceUuid: row.source_uuid,
+        targetUuid: row.target_uuid,
+        submissionSetStatus: row.submission_set_status,
+        status: row.status,
+      } as AssociationRow),
+    );
+  }
+}
+
+function entryOf(row: EntryJson): DocumentEntry {
+  return documentEntryFromRow({ ...row, entryUuid: row.entry_uuid });
+}
+
+function totalOf(rows: readonly { total: string }[]): number {
+  return rows.length > 0 ? Number(rows[0].total) : 0;
+}

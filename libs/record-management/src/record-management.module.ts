@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ReadAccessHistory } from './access-history/read-access-history';
+import { DeclareAuthorisation } from './authorisations/declare-authorisation';
+import { RevokeAuthorisation } from './authorisations/revoke-authorisation';
+import { SetBlock } from './blocks/set-block';
+import { SetEmergencyConsents } from './emergency-consents/set-emergency-consents';
+import { DeclareMedecinTraitant } from './medecin-traitant/declare-medecin-traitant';
+import { RemoveMedecinTraitant } from './medecin-traitant/remove-medecin-traitant';
+import { OpenRecord } from './open-record/open-record';
+import { CloseRecord, ReopenRecord } from './record-lifecycle/close-record';
+import { FindRecord, ReadRecord } from './record-status/record-status';
+
+const USE_CASES = [
+  OpenRecord,
+  FindRecord,
+  ReadRecord,
+  DeclareAuthorisation,
+  RevokeAuthorisation,
+  DeclareMedecinTraitant,
+  RemoveMedecinTraitant,
+  SetBlock,
+  SetEmergencyConsents,
+  CloseRecord,
+  ReopenRecord,
+  ReadAccessHistory,
+];
+
+/** Record management use cases; the storage ports are provided by the persistence module. */
+@Module({ providers: USE_CASES, exports: USE_CASES })
+export class RecordManagementModule {}

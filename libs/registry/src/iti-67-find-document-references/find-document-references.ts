@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessControl } from '@passerelle/access-control';
+import { Outcome, UseCase, audited } from '@passerelle/audit';
+import type {
+  DocumentEntry,
+  DocumentFilter,
+  Page,
+  PageRequest,
+  Principal,
+} from '@passerelle/domain';
+import { REGISTRY_READER, RegistryReader } from '../ports';
+
+export interface FindDocumentReferencesCommand {
+  readonly patientKey: string;
+  readonly filter: DocumentFilter;
+  readonly page: PageRequest;
+}
+
+/** ITI-67 Find Document References: the patient's documents the caller may see, a page of them. */
+@Injectable()
+export class FindDocumentReferences implements UseCase<
+  FindDocumentReferencesCommand,
+  Page<DocumentEntry>
+> {
+  constructor(
+    private readonly access: AccessControl,
+    @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+  ) {}
+
+  execute(
+    actor: Principal,
+    { patientKey, filter, page }: FindDocumentReferencesCommand,
+  ): Promise<Outcome<Page<DocumentEntry>>> {
+    return audited({ transaction: 'ITI-67', action: 'document.consult' }, actor, async (audit) => {
+      const access = await this.access.authorize(audit, actor, 'document.consult', patientKey);
+      const found = await this.reader.documents(patientKey, filter, access.visibility, page);
+      audit.documents = found.items.map((entry) => entry.uniqueId);
+      return found;
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessControl } from '@passerelle/access-control';
+import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { DocumentEntry, DomainError, Principal } from '@passerelle/domain';
+import { DOCUMENT_LOCATOR, DocumentLocator } from '../ports';
+
+/** ITI-67's read by id: one DocumentReference, or — unknown or not for this caller — 404. */
+@Injectable()
+export class ReadDocumentReference implements UseCase<{ logicalId: string }, DocumentEntry> {
+  constructor(
+    private readonly access: AccessControl,
+    @Inject(DOCUMENT_LOCATOR) private readonly locator: DocumentLocator,
+  ) {}
+
+  execute(actor: Principal, { logicalId }: { logicalId: string }): Promise<Outcome<DocumentEntry>> {
+    return audited({ transaction: 'ITI-67', action: 'document.consult' }, actor, async (audit) => {
+      const located = await this.locator.locate({ logicalIds: [logicalId] });
+      const { entry } = await this.access.authorizeDocument(
+        audit,
+        actor,
+        'document.consult',
+        located.documents.at(0),
+        () => unknownDocumentReference(logicalId),
+      );
+      return entry;
+    });
+  }
+}
+
+/** The one answer about a DocumentReference the caller may not know of. */
+export function unknownDocumentReference(id: string): DomainError {
+  return new DomainError('RESOURCE_NOT_FOUND', `Unknown DocumentReference ${id}`);
+}

@@ -1,0 +1,2 @@
+export * from './registry-reader';
+export * from './registry-writer';

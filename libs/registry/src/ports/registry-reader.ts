@@ -1,0 +1,69 @@
+import type {
+  Association,
+  AssociationFilter,
+  DocumentEntry,
+  DocumentFilter,
+  Folder,
+  FolderFilter,
+  ObjectIds,
+  Page,
+  PageRequest,
+  SubmissionSet,
+  SubmissionSetFilter,
+  VisibilityFilter,
+} from '@passerelle/domain';
+
+export const REGISTRY_READER = Symbol('RegistryReader');
+export const DOCUMENT_LOCATOR = Symbol('DocumentLocator');
+
+/**
+ * What a read may return: what the caller may see (the access decision's filter), or — for the
+ * registry's own checks, never for an answer — everything.
+ */
+export type Visibility = VisibilityFilter | 'unfiltered';
+
+/**
+ * Reads of one patient's record, in the one query vocabulary of `@passerelle/domain`; every
+ * method names the record and what the caller may see, so hidden objects are not even counted.
+ */
+export interface RegistryReader {
+  documents(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentEntry>>;
+  submissionSets(
+    patientKey: string,
+    filter: SubmissionSetFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<SubmissionSet>>;
+  folders(
+    patientKey: string,
+    filter: FolderFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<Folder>>;
+  associations(
+    patientKey: string,
+    filter: AssociationFilter,
+    visibility: Visibility,
+    limit: number,
+  ): Promise<Association[]>;
+}
+
+/** What ids name across every record: the records holding them, and the documents named. */
+export interface Located {
+  readonly patientKeys: readonly string[];
+  /** The latest version of each document the ids name (by any version, uniqueId or content). */
+  readonly documents: readonly DocumentEntry[];
+}
+
+/**
+ * The one lookup that is not scoped by patient: it finds which record an id belongs to, so
+ * that the access decision about that record can be made before anything else is read.
+ */
+export interface DocumentLocator {
+  locate(ids: ObjectIds): Promise<Located>;
+}

@@ -1,0 +1,108 @@
+import type {
+  AvailabilityStatus,
+  Coded,
+  DocumentEntry,
+  PatientRecord,
+  Submission,
+} from '@passerelle/domain';
+
+export const REGISTRY_WRITER = Symbol('RegistryWriter');
+
+/**
+ * Writes that commit together, all or none: the registry's rows of a submission and the
+ * repository's bytes (the content store stages them into the same unit).
+ */
+export interface WriteUnit {
+  readonly patientKey: string;
+}
+
+/** What the registry knows of a document uniqueId (uniqueIds are unique across records). */
+export interface DocumentLocatorEntry {
+  readonly uniqueId: string;
+  readonly patientKey: string;
+  readonly logicalId: string;
+  readonly hashSha1: string;
+  readonly size: number;
+}
+
+/** What registering a submission must know first: the record, and what is already registered. */
+export interface SubmissionContext {
+  readonly record?: PatientRecord;
+  readonly submissionSetExists: boolean;
+  /** Registered documents with one of the submission's uniqueIds, whichever their record. */
+  readonly locators: readonly DocumentLocatorEntry[];
+}
+
+/**
+ * Metadata an update (ITI-57 new version) may replace; identity, hash and patient stay, and so
+ * do size, repository and mime type of a document whose content this repository holds.
+ */
+export type ReplaceableMetadata = Partial<
+  Pick<
+    DocumentEntry,
+    | 'title'
+    | 'comments'
+    | 'classCode'
+    | 'typeCode'
+    | 'formatCode'
+    | 'eventCodes'
+    | 'healthcareFacilityTypeCode'
+    | 'practiceSettingCode'
+    | 'creationTime'
+    | 'serviceStartTime'
+    | 'serviceStopTime'
+    | 'languageCode'
+    | 'authors'
+    | 'legalAuthenticator'
+    | 'sourcePatientInfo'
+    | 'referenceIds'
+    | 'size'
+    | 'repositoryUniqueId'
+    | 'mimeType'
+  >
+>;
+
+/**
+ * A metadata change: a status change in place, or — when confidentiality codes or other
+ * metadata change — a new version of the entry, the previous one deprecated.
+ */
+export interface MetadataChange {
+  /** entryUUID of the new version when the sender chose it (ITI-57); assigned otherwise. */
+  readonly entryUuid?: string;
+  readonly status?: AvailabilityStatus;
+  readonly confidentialityCodes?: readonly Coded[];
+  readonly metadata?: ReplaceableMetadata;
+}
+
+/** One document's change, applied only if its latest version is still `expectedVersion`. */
+export interface DocumentUpdate {
+  readonly logicalId: string;
+  readonly expectedVersion: number;
+  readonly change: MetadataChange;
+}
+
+/** Raised on commit when a document uniqueId of the submission is already registered. */
+export class DocumentAlreadyRegistered extends Error {
+  constructor() {
+    super('A document uniqueId of the submission is already registered');
+  }
+}
+
+/** Writes to one patient's record. */
+export interface RegistryWriter {
+  submissionContext(
+    patientKey: string,
+    submissionSetUniqueId: string,
+    documentUniqueIds: readonly string[],
+  ): Promise<SubmissionContext>;
+  begin(patientKey: string): WriteUnit;
+  /** Stages the submission's rows; at commit the record must be open and replaced entries current. */
+  stageSubmission(unit: WriteUnit, submission: Submission): void;
+  /** Writes everything staged in one statement; {@link DocumentAlreadyRegistered} on a uniqueId conflict. */
+  commit(unit: WriteUnit): Promise<void>;
+  /**
+   * Applies every change in one transaction, each against its `expectedVersion` (a concurrent
+   * change fails the whole set); returns the new latest entries in the same order.
+   */
+  updateDocuments(patientKey: string, updates: readonly DocumentUpdate[]): Promise<DocumentEntry[]>;
+}

@@ -1,0 +1,360 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Association,
+  ObjectIds,
+  DocumentContent,
+  DocumentEntry,
+  DomainError,
+  ErrorDetail,
+  Folder,
+  PatientId,
+  SubmissionSet,
+  Submitter,
+  newEntryUuid,
+} from '@passerelle/domain';
+import {
+  DocumentAlreadyRegistered,
+  DocumentLocatorEntry,
+  REGISTRY_READER,
+  REGISTRY_WRITER,
+  RegistryReader,
+  RegistryWriter,
+  WriteUnit,
+} from '../ports';
+import { assertRecordOpen } from './record-open';
+import type { AssociationEnd, SubmissionDraft } from './submission-draft';
+import { CompleteDocumentDraft, ValidatedDraft, validateSubmission } from './validate-submission';
+
+export interface RegisteredDocument {
+  readonly ref: string;
+  readonly entry: DocumentEntry;
+  /** True when an identical document (same uniqueId and hash) was already registered. */
+  readonly alreadyRegistered: boolean;
+}
+
+/** How the repository adds its part to a submission: the bytes, staged in the same unit. */
+export interface RepositoryPart {
+  /** The repository's stored bytes by document ref. */
+  readonly contents: ReadonlyMap<string, DocumentContent>;
+  /** Stages the contents of the documents actually added (not those already registered). */
+  stage(unit: WriteUnit, added: readonly DocumentContent[]): void;
+}
+
+interface Attempt {
+  readonly draft: SubmissionDraft;
+  readonly validated: ValidatedDraft;
+  readonly repository?: RepositoryPart;
+  readonly submitter?: Submitter;
+}
+
+export interface RegisteredSubmission {
+  readonly submissionSet: SubmissionSet;
+  readonly documents: readonly RegisteredDocument[];
+  readonly folders: readonly { ref: string; folder: Folder }[];
+}
+
+/**
+ * The registry's part of a submission (ITI-42, and of ITI-41 / ITI-65 with the repository's
+ * part): validates it, resolves its associations within the patient's record and stores it
+ * atomically. Called by use cases once they have decided access; decides nothing itself.
+ */
+@Injectable()
+export class SubmissionRegistrar {
+  constructor(
+    @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
+    @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+  ) {}
+
+  async register(
+    draft: SubmissionDraft,
+    submitter: Submitter,
+    repository?: RepositoryPart,
+  ): Promise<RegisteredSubmission> {
+    const validated = validateSubmission(draft);
+    const attempt = { draft, validated, repository, submitter };
+    try {
+      return await this.store(attempt, new Map());
+    } catch (error) {
+      if (!(error instanceof DocumentAlreadyRegistered)) throw error;
+      return this.store(attempt, await this.alreadyRegistered(validated));
+    }
+  }
+
+  /**
+   * Stores the submission; `existing` are documents found already registered (an identical
+   * resubmission), referenced rather than stored again. The common case, nothing registered yet,
+   * costs one statement: the store reports a uniqueId conflict and the caller looks closer.
+   */
+  private async store(
+    { draft, validated, repository, submitter }: Attempt,
+    existing: ReadonlyMap<string, RegisteredDocument>,
+  ): Promise<RegisteredSubmission> {
+    const patientKey = validated.patientId.key;
+    const submissionTime = validated.submissionSet.submissionTime;
+    const submissionSet: SubmissionSet = { ...validated.submissionSet, status: 'Approved' };
+    const documents = validated.documents.map(
+      (document) =>
+        existing.get(document.uniqueId) ??
+        newDocument(document, {
+          submissionSetUuid: submissionSet.entryUuid,
+          submissionTime,
+          content: repository?.contents.get(document.ref),
+          submitter,
+        }),
+    );
+    const folders = draft.folders.map((folder) => ({
+      ref: folder.ref,
+      folder: newFolder(folder, patientKey, submissionTime),
+    }));
+    const uuidByRef = new Map<string, string>([
+      [draft.submissionSet.ref, submissionSet.entryUuid],
+      ...documents.map((d): [string, string] => [d.ref, d.entry.entryUuid]),
+      ...folders.map((f): [string, string] => [f.ref, f.folder.entryUuid]),
+    ]);
+    const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef);
+    const associations = [
+      ...membership(submissionSet, documents, folders),
+      ...resolved.associations,
+    ];
+    const added = documents.filter((d) => !d.alreadyRegistered);
+    const unit = this.writer.begin(patientKey);
+    repository?.stage(
+      unit,
+      added.flatMap((d) => repository.contents.get(d.ref) ?? []),
+    );
+    this.writer.stageSubmission(unit, {
+      patientKey,
+      submissionSet,
+      documents: added.map((d) => d.entry),
+      folders: folders.map((f) => f.folder),
+      associations,
+      replacedEntryUuids: resolved.replacedEntryUuids,
+      senderEntryUuids: senderEntryUuids(draft, added),
+    });
+    await this.writer.commit(unit);
+    return { submissionSet, documents, folders };
+  }
+
+  /** After a uniqueId conflict: which documents are identical resubmissions, or a refusal. */
+  private async alreadyRegistered(
+    validated: ValidatedDraft,
+  ): Promise<Map<string, RegisteredDocument>> {
+    const context = await this.writer.submissionContext(
+      validated.patientId.key,
+      validated.submissionSet.uniqueId,
+      validated.documents.map((d) => d.uniqueId),
+    );
+    assertRecordOpen(context.record, validated.patientId);
+    if (context.submissionSetExists) {
+      throw new DomainError(
+        'DUPLICATE_UNIQUE_ID',
+        `SubmissionSet.uniqueId ${validated.submissionSet.uniqueId} is already registered`,
+      );
+    }
+    return this.existingDocuments(validated.patientId, validated.documents, context.locators);
+  }
+
+  /**
+   * A uniqueId already registered is accepted again only for the same patient and the same
+   * content (an idempotent resubmission); otherwise it is XDSNonIdenticalHash.
+   */
+  private async existingDocuments(
+    patientId: PatientId,
+    documents: readonly CompleteDocumentDraft[],
+    locators: readonly DocumentLocatorEntry[],
+  ): Promise<Map<string, RegisteredDocument>> {
+    const problems: ErrorDetail[] = [];
+    const reused = new Map<string, RegisteredDocument>();
+    for (const locator of locators) {
+      const document = documents.find((d) => d.uniqueId === locator.uniqueId)!;
+      if (!sameContent(locator, document, patientId)) {
+        problems.push({
+          code: 'NON_IDENTICAL_HASH',
+          message: `DocumentEntry.uniqueId ${locator.uniqueId} is already registered with other content`,
+          location: document.ref,
+        });
+        continue;
+      }
+      const entry = await this.latest(patientId.key, { logicalIds: [locator.logicalId] });
+      if (entry)
+        reused.set(locator.uniqueId, { ref: document.ref, entry, alreadyRegistered: true });
+    }
+    if (problems.length > 0) throw DomainError.of(problems);
+    return reused;
+  }
+
+  private async resolveAssociations(
+    draft: SubmissionDraft,
+    patientKey: string,
+    uuidByRef: ReadonlyMap<string, string>,
+  ): Promise<{ associations: Association[]; replacedEntryUuids: string[] }> {
+    const associations: Association[] = [];
+    const replacedEntryUuids: string[] = [];
+    for (const association of draft.associations) {
+      const sourceUuid = await this.resolveEnd(association.source, patientKey, uuidByRef);
+      const targetUuid = await this.resolveEnd(association.target, patientKey, uuidByRef);
+      if (association.type === 'RPLC' || association.type === 'XFRM_RPLC') {
+        replacedEntryUuids.push(targetUuid);
+      }
+      associations.push({
+        entryUuid: newEntryUuid(),
+        patientKey,
+        type: association.type,
+        sourceUuid,
+        targetUuid,
+        status: 'Approved',
+      });
+    }
+    return { associations, replacedEntryUuids };
+  }
+
+  private async resolveEnd(
+    end: AssociationEnd,
+    patientKey: string,
+    uuidByRef: ReadonlyMap<string, string>,
+  ): Promise<string> {
+    if ('ref' in end) return uuidByRef.get(end.ref)!;
+    const [name, target] =
+      'existingLogicalId' in end
+        ? [
+            end.existingLogicalId,
+            await this.latest(patientKey, { logicalIds: [end.existingLogicalId] }),
+          ]
+        : [
+            end.existingEntryUuid,
+            await this.latest(patientKey, { uuids: [end.existingEntryUuid] }),
+          ];
+    if (!target || target.status !== 'Approved') {
+      throw new DomainError(
+        'REPLACED_NOT_FOUND',
+        `Document ${name} is not a current document of this patient`,
+      );
+    }
+    return target.entryUuid;
+  }
+
+  /** The record's latest version of a document: registry checks see every document. */
+  private async latest(patientKey: string, ids: ObjectIds): Promise<DocumentEntry | undefined> {
+    const page = await this.reader.documents(patientKey, { ids }, 'unfiltered', ONE);
+    return page.items[0];
+  }
+}
+
+const ONE = { limit: 1, offset: 0 };
+
+/** The entryUUIDs the sender chose for what this submission adds. */
+function senderEntryUuids(draft: SubmissionDraft, added: readonly RegisteredDocument[]): string[] {
+  const addedRefs = new Set(added.map((d) => d.ref));
+  return [
+    draft.submissionSet.entryUuid,
+    ...draft.documents.filter((d) => addedRefs.has(d.ref)).map((d) => d.entryUuid),
+    ...draft.folders.map((f) => f.entryUuid),
+  ].filter((uuid): uuid is string => uuid !== undefined);
+}
+
+function sameContent(
+  locator: DocumentLocatorEntry,
+  document: CompleteDocumentDraft,
+  patientId: PatientId,
+): boolean {
+  return (
+    locator.patientKey === patientId.key &&
+    locator.hashSha1.toLowerCase() === document.suppliedHashSha1?.toLowerCase() &&
+    locator.size === document.suppliedSize
+  );
+}
+
+interface Registration {
+  readonly submissionSetUuid: string;
+  readonly submissionTime: Date;
+  readonly content?: DocumentContent;
+  readonly submitter?: Submitter;
+}
+
+function newDocument(
+  draft: CompleteDocumentDraft,
+  { submissionSetUuid, submissionTime, content, submitter }: Registration,
+): RegisteredDocument {
+  const entryUuid = draft.entryUuid ?? newEntryUuid();
+  const entry: DocumentEntry = {
+    entryUuid,
+    logicalId: entryUuid,
+    version: 1,
+    uniqueId: draft.uniqueId,
+    patientKey: draft.patientId.key,
+    status: 'Approved',
+    title: draft.title,
+    comments: draft.comments,
+    classCode: draft.classCode,
+    typeCode: draft.typeCode,
+    formatCode: draft.formatCode,
+    confidentialityCodes: draft.confidentialityCodes,
+    eventCodes: draft.eventCodes,
+    healthcareFacilityTypeCode: draft.healthcareFacilityTypeCode,
+    practiceSettingCode: draft.practiceSettingCode,
+    creationTime: draft.creationTime,
+    serviceStartTime: draft.serviceStartTime,
+    serviceStopTime: draft.serviceStopTime,
+    languageCode: draft.languageCode,
+    mimeType: draft.mimeType,
+    hashSha1: (content?.hashSha1 ?? draft.suppliedHashSha1 ?? '').toLowerCase(),
+    size: content?.size ?? draft.suppliedSize ?? 0,
+    repositoryUniqueId: draft.repositoryUniqueId ?? '',
+    authors: draft.authors,
+    legalAuthenticator: draft.legalAuthenticator,
+    sourcePatientId: draft.sourcePatientId,
+    sourcePatientInfo: draft.sourcePatientInfo,
+    referenceIds: draft.referenceIds,
+    contentId: content?.contentId,
+    submitter,
+    submissionSetUuid,
+    submissionTime,
+  };
+  return { ref: draft.ref, entry, alreadyRegistered: false };
+}
+
+function newFolder(
+  draft: SubmissionDraft['folders'][number],
+  patientKey: string,
+  lastUpdateTime: Date,
+): Folder {
+  if (!draft.uniqueId) {
+    throw new DomainError('METADATA_MISSING', 'Folder.uniqueId is required', draft.ref);
+  }
+  const entryUuid = draft.entryUuid ?? newEntryUuid();
+  return {
+    entryUuid,
+    logicalId: entryUuid,
+    version: 1,
+    uniqueId: draft.uniqueId,
+    patientKey,
+    title: draft.title,
+    comments: draft.comments,
+    codeList: draft.codeList,
+    lastUpdateTime,
+    status: 'Approved',
+  };
+}
+
+/** The SubmissionSet HasMember every document (Original, or Reference when already registered). */
+function membership(
+  submissionSet: SubmissionSet,
+  documents: readonly RegisteredDocument[],
+  folders: readonly { folder: Folder }[],
+): Association[] {
+  const member = (targetUuid: string, status?: 'Original' | 'Reference'): Association => ({
+    entryUuid: newEntryUuid(),
+    patientKey: submissionSet.patientKey,
+    type: 'HasMember',
+    sourceUuid: submissionSet.entryUuid,
+    targetUuid,
+    submissionSetStatus: status,
+    status: 'Approved',
+  });
+  return [
+    ...documents.map((d) =>
+      member(d.entry.entryUuid, d.alreadyRegistered ? 'Reference' : 'Original'),
+    ),
+    ...folders.map((f) => member(f.folder.entryUuid)),
+  ];
+}

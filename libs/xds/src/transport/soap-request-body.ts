@@ -1,0 +1,32 @@
+import { DomainError } from '@passerelle/domain';
+import { NS, XmlElement, childOf } from '../xml/xml-element';
+import type { MimePart } from './mime';
+import type { SoapEnvelope } from './soap-request';
+
+/** A SOAP request as read from the wire, before any transaction reads its body. */
+export interface SoapRequest {
+  readonly envelope: SoapEnvelope;
+  readonly rootXml: Buffer;
+  readonly attachments: ReadonlyMap<string, MimePart>;
+  readonly mtom: boolean;
+}
+
+/** The SOAP Body's element, which must be the one the transaction expects. */
+export function bodyElement(request: SoapRequest, ns: string, local: string): XmlElement {
+  const body = request.envelope.body;
+  if (body.ns !== ns || body.local !== local) {
+    throw new DomainError(
+      'MALFORMED_REQUEST',
+      `The SOAP Body must hold {${ns}}${local}, found {${body.ns}}${body.local}`,
+    );
+  }
+  return body;
+}
+
+export function requiredChild(element: XmlElement, ns: string, local: string): XmlElement {
+  const child = childOf(element, ns, local);
+  if (!child) throw new DomainError('MALFORMED_REQUEST', `${element.local} must hold ${local}`);
+  return child;
+}
+
+export { NS };
