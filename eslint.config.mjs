@@ -4,8 +4,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * Dependencies point inward (DESIGN §7): apps → adapters (mhd) → use cases (registry,
- * document-repository) → core → domain. Each lib lists the libs it must not import.
+ * Dependencies point inward (DESIGN §7): apps → adapters (mhd, xds) → use cases (registry,
+ * document-repository, record-management) → core (access-control, audit) → domain. Each lib
+ * lists the libs it must not import.
  */
 const LAYERS = {
   domain: [
@@ -15,6 +16,7 @@ const LAYERS = {
     'persistence',
     'registry',
     'document-repository',
+    'record-management',
     'mhd',
     'xds',
     'testing',
@@ -24,6 +26,7 @@ const LAYERS = {
     'persistence',
     'registry',
     'document-repository',
+    'record-management',
     'mhd',
     'xds',
     'testing',
@@ -34,16 +37,44 @@ const LAYERS = {
     'persistence',
     'registry',
     'document-repository',
+    'record-management',
     'mhd',
     'xds',
     'testing',
   ],
-  platform: ['persistence', 'registry', 'document-repository', 'mhd', 'xds', 'testing'],
-  registry: ['platform', 'persistence', 'document-repository', 'mhd', 'xds', 'testing'],
-  'document-repository': ['platform', 'persistence', 'mhd', 'xds', 'testing'],
+  platform: [
+    'access-control',
+    'persistence',
+    'registry',
+    'document-repository',
+    'record-management',
+    'mhd',
+    'xds',
+    'testing',
+  ],
+  registry: [
+    'platform',
+    'persistence',
+    'document-repository',
+    'record-management',
+    'mhd',
+    'xds',
+    'testing',
+  ],
+  'document-repository': ['platform', 'persistence', 'record-management', 'mhd', 'xds', 'testing'],
+  'record-management': [
+    'platform',
+    'persistence',
+    'registry',
+    'document-repository',
+    'mhd',
+    'xds',
+    'testing',
+  ],
   persistence: ['platform', 'mhd', 'xds', 'testing'],
-  mhd: ['persistence', 'xds', 'testing'],
-  xds: ['persistence', 'mhd', 'testing'],
+  // The doors translate: the access decision is the use cases' (DESIGN §7).
+  mhd: ['access-control', 'persistence', 'xds', 'testing'],
+  xds: ['access-control', 'persistence', 'mhd', 'testing'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({

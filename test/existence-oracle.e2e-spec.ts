@@ -41,6 +41,16 @@ function documentsOf(query: XmlElement): XmlElement[] {
   return list ? childrenOf(list, NS.rim, 'ExtrinsicObject') : [];
 }
 
+/** The entry as the registry keeps it: its Classifications' ids are made anew in each answer. */
+function withoutPartIds(element: XmlElement): unknown {
+  const { id: _id, ...attributes } = element.attributes;
+  return {
+    ...element,
+    attributes: element.local === 'Classification' ? attributes : element.attributes,
+    children: element.children.map(withoutPartIds),
+  };
+}
+
 function uniqueIdOf(entry: XmlElement): string | undefined {
   return childrenOf(entry, NS.rim, 'ExternalIdentifier').find(
     (identifier) => attributeOf(identifier, 'identificationScheme') === DOCUMENT_UNIQUE_ID,
@@ -343,7 +353,7 @@ describe('No existence oracle, every lookup scoped by patient (MHD and XDS doors
 
         expect(await findDocuments(b)).toEqual([]);
         const after = await documentOf(a);
-        expect(after.entry).toEqual(before.entry);
+        expect(withoutPartIds(after.entry)).toEqual(withoutPartIds(before.entry));
         expect(after.reference).toEqual(before.reference);
         expect(after.reference.subject!.identifier!.value).toBe(a.nir);
         expect(uniqueIdOf(after.entry)).toBe(uniqueIdOf(before.entry));

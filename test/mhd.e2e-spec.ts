@@ -63,14 +63,27 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
   it('publishes a truthful CapabilityStatement', async () => {
     const statement = (await doctor.capabilityStatement()) as unknown as {
       fhirVersion: string;
-      rest: { resource: { type: string }[] }[];
+      rest: { resource: { type: string; operation?: { name: string }[] }[] }[];
     };
     expect(statement.fhirVersion).toBe('4.0.1');
-    expect(statement.rest[0].resource.map((r) => r.type)).toEqual([
+    const resources = statement.rest[0].resource;
+    expect(resources.map((r) => r.type)).toEqual([
       'DocumentReference',
       'List',
       'Binary',
       'Patient',
+      'AuditEvent',
+    ]);
+    expect(resources.find((r) => r.type === 'Patient')!.operation!.map((o) => o.name)).toEqual([
+      'declare-authorisation',
+      'revoke-authorisation',
+      'declare-medecin-traitant',
+      'remove-medecin-traitant',
+      'block',
+      'unblock',
+      'emergency-consents',
+      'close',
+      'reopen',
     ]);
   });
 

@@ -81,7 +81,8 @@ describe('patient notifications: outbox delivered by e-mail over real SMTP', () 
       Promise.resolve(mails.find((m) => m.to.includes('marie.dupont@example.test'))),
     );
     expect(mail.text).toMatch(/nouveau document/);
-    expect(mail.text).toContain('CR operatoire');
+    expect(mail.text).toMatch(/Nombre de documents : 1/);
+    expect(mail.text).not.toContain('CR operatoire');
     const { rows } = await database.query<{ delivered: boolean }>(
       `SELECT delivered_at IS NOT NULL AS delivered FROM notification_outbox
        WHERE patient_key = $1 AND kind = 'new-document'`,

@@ -21,9 +21,10 @@ export class GatewayMetrics {
     const stop = this.requests.startTimer();
     response.once('finish', () => {
       const route = (request.route as { path?: string } | undefined)?.path;
+      const pattern = (request as { routePattern?: string }).routePattern;
       stop({
         method: request.method,
-        route: route ? `${request.baseUrl}${route}` : 'unmatched',
+        route: pattern ?? (route ? `${request.baseUrl}${route}` : 'unmatched'),
         status: String(response.statusCode),
       });
     });

@@ -16,7 +16,12 @@ import {
   ProfessionalDirectory,
   practisesForAnInsurer,
 } from './directory/professional';
-import { canSeeDocument, decidePatientAccess, visibilityFilter } from './policy/access-policy';
+import {
+  canSeeDocument,
+  decidePatientAccess,
+  isAuthor,
+  visibilityFilter,
+} from './policy/access-policy';
 import type {
   Actor,
   Decision,
@@ -71,20 +76,34 @@ const DENIAL_MESSAGES: Record<DenialReason, string> = {
 export class Access {
   readonly visibility: VisibilityFilter;
 
+  /**
+   * `seeing` is the decision to consult the record: whatever the action, an actor sees what he
+   * may consult, and without it only his own documents (an establishment's system, a
+   * professional without authorisation who feeds the record).
+   */
   constructor(
     readonly patientKey: string,
     readonly actor: Actor,
     readonly state: PatientAccessState,
     readonly decision: Decision,
+    private readonly seeing: Decision,
     private readonly matrix: HabilitationMatrix,
   ) {
-    this.visibility = visibilityFilter(actor, state, decision, matrix);
+    this.visibility = seeing.allowed
+      ? visibilityFilter(actor, state, seeing, matrix)
+      : {
+          authorIds: [actor.idNat, ...actor.structureIds],
+          onlyAuthored: true,
+          hiddenConfidentialityKeys: [],
+        };
   }
 
   /** Whether one document is visible; a hidden document is reported as missing, never denied. */
   canSee(entry: DocumentEntry): boolean {
-    return canSeeDocument(this.actor, this.state, this.decision, factsOf(entry), this.matrix)
-      .allowed;
+    const facts = factsOf(entry);
+    return this.seeing.allowed
+      ? canSeeDocument(this.actor, this.state, this.seeing, facts, this.matrix).allowed
+      : isAuthor(this.actor, facts);
   }
 }
 
@@ -179,13 +198,31 @@ export class AccessControl {
     }
   }
 
-  /** Changes of the access state: who may make each one (DESIGN §4), anything else 403. */
-  assertMayChangeAccess(audit: AuditContext, access: Access, change: AccessChange): void {
-    const decision = decideAccessChange(access.actor, access.state, change);
-    if (!decision.allowed) {
-      audit.denied(decision.reason);
-      throw denial(decision.reason);
+  /**
+   * Changes of the access state (and the reading of its history): who may make each one
+   * (DESIGN §4) is decided once the record is known to exist and the actor is not one who is
+   * never let in; then the record must be open and the actor not blocked. Anything else 403.
+   */
+  async authorizeAccessChange(
+    audit: AuditContext,
+    principal: Principal,
+    patientKey: string,
+    change: AccessChange,
+  ): Promise<Access> {
+    audit.patientKey = patientKey;
+    const access = await this.decide(principal, 'consent.manage', patientKey);
+    const { decision } = access;
+    const refusedFirst =
+      !decision.allowed &&
+      (decision.reason === 'NO_RECORD' || decision.reason === 'FORBIDDEN_ACTOR');
+    const changeDecision = decideAccessChange(access.actor, access.state, change);
+    const refusal = refusedFirst ? decision : !changeDecision.allowed ? changeDecision : decision;
+    if (!refusal.allowed) {
+      audit.denied(refusal.reason);
+      throw denial(refusal.reason);
     }
+    this.noteAllowed(audit, principal, 'consent.manage', access);
+    return access;
   }
 
   private async decide(
@@ -195,13 +232,12 @@ export class AccessControl {
   ): Promise<Access> {
     const actor = await this.actorOf(principal);
     const state = await this.store.load(patientKey, actor.idNat);
-    return new Access(
-      patientKey,
-      actor,
-      state,
-      decidePatientAccess(actor, state, action),
-      this.matrix,
-    );
+    const decision = decidePatientAccess(actor, state, action);
+    const seeing =
+      action === 'document.consult'
+        ? decision
+        : decidePatientAccess(actor, state, 'document.consult');
+    return new Access(patientKey, actor, state, decision, seeing, this.matrix);
   }
 
   private noteAllowed(

@@ -14,8 +14,7 @@ export async function changeAccessState(
   change: AccessChange,
   write: () => Promise<void>,
 ): Promise<void> {
-  const granted = await access.authorize(audit, actor, 'consent.manage', patientKey);
-  access.assertMayChangeAccess(audit, granted, change);
+  await access.authorizeAccessChange(audit, actor, patientKey, change);
   await write();
   audit.notify('access-changed', {
     change: change.kind,

@@ -5,3 +5,4 @@ export * from './assertions';
 export * from './test-certificates';
 export * from './xds-requests';
 export * from './saml-assertions';
+export * from './in-memory';

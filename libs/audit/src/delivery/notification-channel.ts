@@ -19,10 +19,22 @@ export function subjectOf(notification: PendingNotification): string {
   return SUBJECTS[notification.kind];
 }
 
+/** How the payload's facts are named to the patient. */
+const LABELS: Record<string, string> = {
+  count: 'Nombre de documents',
+  professional: 'Professionnel',
+  name: 'Nom',
+  purposeOfUse: "Motif d'accès",
+  change: 'Modification',
+};
+
 /** A plain-text body: what happened and when, never document contents. */
 export function bodyOf(notification: PendingNotification): string {
   const details = Object.entries(notification.payload)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(
+      ([key, value]) =>
+        `${LABELS[key] ?? key} : ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+    )
     .join('\n');
   return `${subjectOf(notification)}.\n\nDate : ${notification.createdAt.toISOString()}\n${details}\n`;
 }

@@ -11,7 +11,8 @@ import { simpleOutcome } from '../resources/operation-outcome';
 import type { FhirReply, FhirRequestParts } from './fhir-transaction';
 import { FHIR_TRANSACTIONS, route } from './fhir-transactions';
 
-export type FhirRequest = Request & { principal?: Principal };
+/** A request under /fhir: its principal (set by the guard) and, once routed, its route pattern. */
+export type FhirRequest = Request & { principal?: Principal; routePattern?: string };
 
 /**
  * The FHIR door's one pipeline: find the transaction in the table, read its command, run its
@@ -40,6 +41,7 @@ export class FhirDoor {
       return this.audited(unrouted, unroutedReply(match.methods));
     }
     const { transaction } = match;
+    request.routePattern = `/fhir/${transaction.path}`;
     let audit = new AuditContext(transaction.name, 'unknown', actor);
     let reply: FhirReply;
     try {

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { AuditContext } from '@passerelle/audit';
 import type { Request, Response } from 'express';
 import { failureReply } from './fhir-errors';
-import type { FhirDoor, FhirRequest } from './fhir-door';
+import { FhirDoor, type FhirRequest } from './fhir-door';
 import { sendReply } from './fhir-reply';
 
 /**

@@ -137,7 +137,7 @@ describe('DocumentReference ↔ DocumentEntry', () => {
 
     const hl7Example = JSON.parse(
       readFileSync(
-        join(__dirname, '../../../fixtures/mhd/not-ok/hl7-documentreference-example.json'),
+        join(__dirname, '../../../../fixtures/mhd/not-ok/hl7-documentreference-example.json'),
         'utf8',
       ),
     ) as DocumentReference;

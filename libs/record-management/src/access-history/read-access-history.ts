@@ -21,8 +21,9 @@ export class ReadAccessHistory implements UseCase<ReadAccessHistoryCommand, Page
     command: ReadAccessHistoryCommand,
   ): Promise<Outcome<Page<AuditRecord>>> {
     return audited({ transaction: 'audit-read', action: 'audit.read' }, actor, async (audit) => {
-      const granted = await this.access.authorize(audit, actor, 'audit.read', command.patientKey);
-      this.access.assertMayChangeAccess(audit, granted, { kind: 'read-history' });
+      await this.access.authorizeAccessChange(audit, actor, command.patientKey, {
+        kind: 'read-history',
+      });
       const { limit, offset } = command.page;
       return this.audits.findByPatient(command.patientKey, limit, offset);
     });

@@ -34,8 +34,8 @@ describe('readAdhocQueryRequest', () => {
     expect(query).toMatchObject({
       name: 'FindDocuments',
       returnType: 'ObjectRef',
+      patientKey: '185037530313011^^^&1.2.250.1.213.1.4.10&ISO',
       filter: {
-        patientKey: '185037530313011^^^&1.2.250.1.213.1.4.10&ISO',
         statuses: ['Approved'],
         creationTime: {
           from: new Date('2004-11-24T00:00:00Z'),

@@ -1,0 +1,32 @@
+import type { ContentStore } from '@passerelle/document-repository';
+import type { DocumentContent } from '@passerelle/domain';
+import type { WriteUnit } from '@passerelle/registry';
+import { inMemoryUnit } from './registry';
+
+const key = (patientKey: string, contentId: string) => `${patientKey}\u0000${contentId}`;
+
+/**
+ * Document bytes in memory, staged into the registry's write unit (stored only if it commits),
+ * and every `read` remembered: a test can tell whether the bytes were touched at all.
+ */
+export class InMemoryContentStore implements ContentStore {
+  private readonly contents = new Map<string, DocumentContent>();
+  /** Each `read` call, in order, found or not. */
+  readonly reads: { readonly patientKey: string; readonly contentId: string }[] = [];
+
+  put(unit: WriteUnit, content: DocumentContent): void {
+    inMemoryUnit(unit).onCommit.push(() =>
+      this.contents.set(key(content.patientKey, content.contentId), content),
+    );
+  }
+
+  read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
+    this.reads.push({ patientKey, contentId });
+    return Promise.resolve(this.contents.get(key(patientKey, contentId)));
+  }
+
+  /** How many contents are stored (committed). */
+  get size(): number {
+    return this.contents.size;
+  }
+}

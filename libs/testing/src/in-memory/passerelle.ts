@@ -1,0 +1,203 @@
+import {
+  AccessControl,
+  HabilitationMatrix,
+  HabilitationMatrixFile,
+} from '@passerelle/access-control';
+import type { Outcome } from '@passerelle/audit';
+import {
+  ProvideAndRegisterDocumentSet,
+  ProvideDocumentBundle,
+  RepositoryOptions,
+  RetrieveDocument,
+  RetrieveDocumentSet,
+} from '@passerelle/document-repository';
+import { DocumentEntry, DomainError, PatientId, Principal } from '@passerelle/domain';
+import {
+  CloseRecord,
+  DeclareAuthorisation,
+  DeclareMedecinTraitant,
+  FindRecord,
+  OpenRecord,
+  ReadAccessHistory,
+  ReadRecord,
+  RemoveMedecinTraitant,
+  ReopenRecord,
+  RevokeAuthorisation,
+  SetBlock,
+  SetEmergencyConsents,
+} from '@passerelle/record-management';
+import {
+  ChangeDocumentMetadata,
+  FindDocumentLists,
+  FindDocumentReferences,
+  ReadDocumentReference,
+  RegisterDocumentSet,
+  RegistryStoredQuery,
+  SubmissionRegistrar,
+  UpdateDocumentSet,
+} from '@passerelle/registry';
+// Not exported by the registry's index: the metadata-update use cases' shared step.
+import { UpdateDocumentMetadata } from '../../../registry/src/metadata-update/update-document-metadata';
+import defaultMatrix from '../../../../fixtures/access/habilitation-matrix.json';
+import { InMemoryAccessState } from './access-state';
+import { InMemoryAuditStore } from './audit-store';
+import { InMemoryContentStore } from './content-store';
+import { InMemoryPatientRecords } from './patient-records';
+import { aPatient } from './principals';
+import { InMemoryProfessionalDirectory } from './professional-directory';
+import { InMemoryRegistry } from './registry';
+import { DocumentDraftOptions, documentDraft, submissionDraft } from './submission-drafts';
+
+export interface InMemoryPasserelleOptions {
+  /** The habilitation matrix; the default one of `fixtures/access/` otherwise. */
+  readonly matrix?: HabilitationMatrixFile;
+  readonly repositoryUniqueId?: string;
+  /** The clock authorisations expire by. */
+  readonly now?: () => Date;
+}
+
+/**
+ * The real use cases over in-memory ports and a real {@link AccessControl}, built directly
+ * (no Nest container): the fast unit tier of the transactions. Each test builds its own.
+ */
+export class InMemoryPasserelle {
+  readonly records = new InMemoryPatientRecords();
+  readonly accessState: InMemoryAccessState;
+  readonly directory = new InMemoryProfessionalDirectory();
+  readonly registry: InMemoryRegistry;
+  readonly contents = new InMemoryContentStore();
+  readonly audits = new InMemoryAuditStore();
+  readonly access: AccessControl;
+  readonly repository: RepositoryOptions;
+
+  // Registry
+  readonly registerDocumentSet: RegisterDocumentSet;
+  readonly registryStoredQuery: RegistryStoredQuery;
+  readonly updateDocumentSet: UpdateDocumentSet;
+  readonly findDocumentReferences: FindDocumentReferences;
+  readonly readDocumentReference: ReadDocumentReference;
+  readonly findDocumentLists: FindDocumentLists;
+  readonly changeDocumentMetadata: ChangeDocumentMetadata;
+  // Repository
+  readonly provideAndRegisterDocumentSet: ProvideAndRegisterDocumentSet;
+  readonly provideDocumentBundle: ProvideDocumentBundle;
+  readonly retrieveDocumentSet: RetrieveDocumentSet;
+  readonly retrieveDocument: RetrieveDocument;
+  // Record management
+  readonly openRecord: OpenRecord;
+  readonly findRecord: FindRecord;
+  readonly readRecord: ReadRecord;
+  readonly declareAuthorisation: DeclareAuthorisation;
+  readonly revokeAuthorisation: RevokeAuthorisation;
+  readonly declareMedecinTraitant: DeclareMedecinTraitant;
+  readonly removeMedecinTraitant: RemoveMedecinTraitant;
+  readonly setBlock: SetBlock;
+  readonly setEmergencyConsents: SetEmergencyConsents;
+  readonly closeRecord: CloseRecord;
+  readonly reopenRecord: ReopenRecord;
+  readonly readAccessHistory: ReadAccessHistory;
+
+  constructor(options: InMemoryPasserelleOptions = {}) {
+    this.accessState = new InMemoryAccessState(this.records, options.now);
+    this.registry = new InMemoryRegistry(this.records);
+    const access = new AccessControl(
+      this.accessState,
+      this.directory,
+      new HabilitationMatrix(options.matrix ?? (defaultMatrix as HabilitationMatrixFile)),
+    );
+    this.access = access;
+    this.repository = { repositoryUniqueId: options.repositoryUniqueId ?? '1.2.250.1.999.1' };
+    const [registry, contents, repository] = [this.registry, this.contents, this.repository];
+    const registrar = new SubmissionRegistrar(registry, registry);
+    const updates = new UpdateDocumentMetadata(registry);
+
+    this.registerDocumentSet = new RegisterDocumentSet(access, registrar);
+    this.registryStoredQuery = new RegistryStoredQuery(access, registry, registry);
+    this.updateDocumentSet = new UpdateDocumentSet(access, registry, updates);
+    this.findDocumentReferences = new FindDocumentReferences(access, registry);
+    this.readDocumentReference = new ReadDocumentReference(access, registry);
+    this.findDocumentLists = new FindDocumentLists(access, registry);
+    this.changeDocumentMetadata = new ChangeDocumentMetadata(access, registry, updates);
+
+    this.provideAndRegisterDocumentSet = new ProvideAndRegisterDocumentSet(
+      access,
+      registrar,
+      contents,
+      repository,
+    );
+    this.provideDocumentBundle = new ProvideDocumentBundle(access, registrar, contents, repository);
+    this.retrieveDocumentSet = new RetrieveDocumentSet(access, registry, contents, repository);
+    this.retrieveDocument = new RetrieveDocument(access, registry, contents);
+
+    const [records, writer] = [this.records, this.accessState];
+    this.openRecord = new OpenRecord(access, records, writer);
+    this.findRecord = new FindRecord(access, records);
+    this.readRecord = new ReadRecord(access, records);
+    this.declareAuthorisation = new DeclareAuthorisation(access, writer);
+    this.revokeAuthorisation = new RevokeAuthorisation(access, writer);
+    this.declareMedecinTraitant = new DeclareMedecinTraitant(access, writer);
+    this.removeMedecinTraitant = new RemoveMedecinTraitant(access, writer);
+    this.setBlock = new SetBlock(access, writer);
+    this.setEmergencyConsents = new SetEmergencyConsents(access, writer);
+    this.closeRecord = new CloseRecord(access, writer);
+    this.reopenRecord = new ReopenRecord(access, writer);
+    this.readAccessHistory = new ReadAccessHistory(access, this.audits);
+  }
+
+  /** Given: the patient has an open record (written to the store, no use case, no one authorised). */
+  async givenRecord(patient: PatientId = aPatient()): Promise<PatientId> {
+    await this.records.openIfAbsent({
+      patientKey: patient.key,
+      insValue: patient.value,
+      insOid: patient.oid,
+      status: 'open',
+      openedAt: new Date(),
+      openedBy: 'test',
+    });
+    return patient;
+  }
+
+  /** Given: the patient authorised this professional (state `valid`). */
+  async givenAuthorisation(patient: PatientId, professional: Principal): Promise<void> {
+    await this.accessState.declareAuthorisation({
+      patientKey: patient.key,
+      subjectId: professional.subjectId,
+      state: 'valid',
+      expressConsent: false,
+      declaredBy: 'test',
+    });
+  }
+
+  /** Given: the professional is the patient's médecin traitant. */
+  async givenMedecinTraitant(patient: PatientId, professional: Principal): Promise<void> {
+    await this.accessState.declareMedecinTraitant(patient.key, professional.subjectId, 'test');
+  }
+
+  /** Given: the author provided one document (ITI-41, the real use case); its stored entry. */
+  async givenDocument(
+    author: Principal,
+    patient: PatientId,
+    options: DocumentDraftOptions = {},
+  ): Promise<DocumentEntry> {
+    const draft = submissionDraft(patient, [documentDraft(patient, options)]);
+    const registered = succeeded(await this.provideAndRegisterDocumentSet.execute(author, draft));
+    return registered.documents[0].entry;
+  }
+}
+
+/** The value of a use case that must have succeeded. */
+export function succeeded<Result>(outcome: Outcome<Result>): Result {
+  if (!outcome.ok) {
+    throw new Error(`The use case failed: ${String(outcome.error)}`, { cause: outcome.error });
+  }
+  return outcome.value;
+}
+
+/** The DomainError of a use case that must have failed with one. */
+export function failed(outcome: Outcome<unknown>): DomainError {
+  if (outcome.ok) throw new Error('The use case succeeded');
+  if (!(outcome.error instanceof DomainError)) {
+    throw new Error(`The use case failed with ${String(outcome.error)}`, { cause: outcome.error });
+  }
+  return outcome.error;
+}

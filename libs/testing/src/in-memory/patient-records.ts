@@ -1,0 +1,34 @@
+import type { PatientRecord } from '@passerelle/domain';
+import type { PatientRecordStore } from '@passerelle/record-management';
+
+/**
+ * The patients' records, in memory (the `patient_record` table): what the record store port
+ * reads and writes, and what the access-state store and the registry's guard read of them.
+ */
+export class InMemoryPatientRecords implements PatientRecordStore {
+  private readonly records = new Map<string, PatientRecord>();
+
+  find(patientKey: string): Promise<PatientRecord | undefined> {
+    return Promise.resolve(this.get(patientKey));
+  }
+
+  openIfAbsent(record: PatientRecord): Promise<{ record: PatientRecord; created: boolean }> {
+    const existing = this.records.get(record.patientKey);
+    if (existing) return Promise.resolve({ record: existing, created: false });
+    this.records.set(record.patientKey, record);
+    return Promise.resolve({ record, created: true });
+  }
+
+  /** The record as it stands, read synchronously by the other in-memory stores. */
+  get(patientKey: string): PatientRecord | undefined {
+    return this.records.get(patientKey);
+  }
+
+  /** Replaces a record's row (status changes); false when there is none, as an UPDATE. */
+  update(patientKey: string, change: (record: PatientRecord) => PatientRecord): boolean {
+    const record = this.records.get(patientKey);
+    if (!record) return false;
+    this.records.set(patientKey, change(record));
+    return true;
+  }
+}
