@@ -41,12 +41,17 @@ function documentsOf(query: XmlElement): XmlElement[] {
   return list ? childrenOf(list, NS.rim, 'ExtrinsicObject') : [];
 }
 
-/** The entry as the registry keeps it: its Classifications' ids are made anew in each answer. */
+/**
+ * The entry as the registry keeps it: the ids of its Classifications and ExternalIdentifiers
+ * are made anew in each answer.
+ */
+const PART_ELEMENTS = new Set(['Classification', 'ExternalIdentifier']);
+
 function withoutPartIds(element: XmlElement): unknown {
   const { id: _id, ...attributes } = element.attributes;
   return {
     ...element,
-    attributes: element.local === 'Classification' ? attributes : element.attributes,
+    attributes: PART_ELEMENTS.has(element.local) ? attributes : element.attributes,
     children: element.children.map(withoutPartIds),
   };
 }

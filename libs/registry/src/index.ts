@@ -13,3 +13,4 @@ export * from './iti-67-find-document-references/find-document-references';
 export * from './iti-67-find-document-references/read-document-reference';
 export * from './metadata-update/change-document-metadata';
 export * from './registry.module';
+export * from './metadata-update/update-document-metadata';
