@@ -1,26 +1,8 @@
-import type { AccessChange, AccessControl } from '@passerelle/access-control';
-import type { AuditContext } from '@passerelle/audit';
+import { Inject } from '@nestjs/common';
+import { AccessChange, AccessControl } from '@passerelle/access-control';
+import { AuditLabel, Outcome, UseCase, audited } from '@passerelle/audit';
 import type { Principal } from '@passerelle/domain';
-
-/**
- * The shape of every change of the access state: the patient-level decision, then whether this
- * actor may make this change (DESIGN §4), then the write — and the patient is told.
- */
-export async function changeAccessState(
-  access: AccessControl,
-  audit: AuditContext,
-  actor: Principal,
-  patientKey: string,
-  change: AccessChange,
-  write: () => Promise<void>,
-): Promise<void> {
-  await access.authorizeAccessChange(audit, actor, patientKey, change);
-  await write();
-  audit.notify('access-changed', {
-    change: change.kind,
-    ...('subjectId' in change ? { professional: change.subjectId } : {}),
-  });
-}
+import { ACCESS_STATE_WRITER, AccessStateWriter } from './ports';
 
 /** What a record-management command names: the record, and for most the professional. */
 export interface RecordCommand {
@@ -30,4 +12,41 @@ export interface RecordCommand {
 export interface ProfessionalCommand extends RecordCommand {
   /** idNat of the professional (or structure) concerned; the caller himself when absent. */
   readonly subjectId?: string;
+}
+
+/**
+ * The shape of every change of the access state: the decision (the record, then whether this
+ * actor may make this change — DESIGN §4), then the write, and the patient is told.
+ */
+export abstract class AccessStateChange<Command extends RecordCommand> implements UseCase<
+  Command,
+  void
+> {
+  protected abstract readonly label: AuditLabel;
+
+  constructor(
+    private readonly access: AccessControl,
+    @Inject(ACCESS_STATE_WRITER) protected readonly writer: AccessStateWriter,
+  ) {}
+
+  execute(actor: Principal, command: Command): Promise<Outcome<void>> {
+    return audited(this.label, actor, async (audit) => {
+      const change = this.changeOf(actor, command);
+      await this.access.authorizeAccessChange(audit, actor, command.patientKey, change);
+      await this.write(actor, command, change);
+      audit.notify('access-changed', {
+        change: change.kind,
+        ...('subjectId' in change ? { professional: change.subjectId } : {}),
+      });
+    });
+  }
+
+  protected abstract changeOf(actor: Principal, command: Command): AccessChange;
+
+  protected abstract write(actor: Principal, command: Command, change: AccessChange): Promise<void>;
+}
+
+/** The professional a command names, or the caller himself. */
+export function subjectOf(actor: Principal, command: ProfessionalCommand): string {
+  return command.subjectId ?? actor.subjectId;
 }

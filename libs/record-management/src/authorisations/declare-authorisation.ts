@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AccessControl } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { Injectable } from '@nestjs/common';
+import type { AccessChange } from '@passerelle/access-control';
 import { Principal, principalLabel } from '@passerelle/domain';
-import { ProfessionalCommand, changeAccessState } from '../access-change';
-import { ACCESS_STATE_WRITER, AccessStateWriter } from '../ports';
+import { AccessStateChange, ProfessionalCommand, subjectOf } from '../access-change';
 
 export interface DeclareAuthorisationCommand extends ProfessionalCommand {
   /** The patient's refusal of this professional rather than his consent. */
@@ -18,31 +16,22 @@ export interface DeclareAuthorisationCommand extends ProfessionalCommand {
  * attesting the patient's consent — or, refusal included, by the patient.
  */
 @Injectable()
-export class DeclareAuthorisation implements UseCase<DeclareAuthorisationCommand, void> {
-  constructor(
-    private readonly access: AccessControl,
-    @Inject(ACCESS_STATE_WRITER) private readonly writer: AccessStateWriter,
-  ) {}
+export class DeclareAuthorisation extends AccessStateChange<DeclareAuthorisationCommand> {
+  protected readonly label = { transaction: 'authorisation', action: 'consent.manage' };
 
-  execute(actor: Principal, command: DeclareAuthorisationCommand): Promise<Outcome<void>> {
-    const subjectId = command.subjectId ?? actor.subjectId;
-    return audited({ transaction: 'authorisation', action: 'consent.manage' }, actor, (audit) =>
-      changeAccessState(
-        this.access,
-        audit,
-        actor,
-        command.patientKey,
-        { kind: 'declare-authorisation', subjectId, forbidden: command.forbidden },
-        () =>
-          this.writer.declareAuthorisation({
-            patientKey: command.patientKey,
-            subjectId,
-            state: command.forbidden ? 'forbidden' : 'valid',
-            expressConsent: command.expressConsent,
-            validUntil: command.validUntil,
-            declaredBy: principalLabel(actor),
-          }),
-      ),
-    );
+  protected changeOf(actor: Principal, command: DeclareAuthorisationCommand): AccessChange {
+    const subjectId = subjectOf(actor, command);
+    return { kind: 'declare-authorisation', subjectId, forbidden: command.forbidden };
+  }
+
+  protected write(actor: Principal, command: DeclareAuthorisationCommand): Promise<void> {
+    return this.writer.declareAuthorisation({
+      patientKey: command.patientKey,
+      subjectId: subjectOf(actor, command),
+      state: command.forbidden ? 'forbidden' : 'valid',
+      expressConsent: command.expressConsent,
+      validUntil: command.validUntil,
+      declaredBy: principalLabel(actor),
+    });
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AccessControl } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { Injectable } from '@nestjs/common';
+import type { AccessChange } from '@passerelle/access-control';
 import { Principal, principalLabel } from '@passerelle/domain';
-import { RecordCommand, changeAccessState } from '../access-change';
-import { ACCESS_STATE_WRITER, AccessStateWriter } from '../ports';
+import { AccessStateChange, RecordCommand } from '../access-change';
 
 export interface SetBlockCommand extends RecordCommand {
   /** The professional or structure blocked (or unblocked). */
@@ -13,23 +11,14 @@ export interface SetBlockCommand extends RecordCommand {
 
 /** Blocking a professional or a structure from the record, or unblocking: the patient only. */
 @Injectable()
-export class SetBlock implements UseCase<SetBlockCommand, void> {
-  constructor(
-    private readonly access: AccessControl,
-    @Inject(ACCESS_STATE_WRITER) private readonly writer: AccessStateWriter,
-  ) {}
+export class SetBlock extends AccessStateChange<SetBlockCommand> {
+  protected readonly label = { transaction: 'block', action: 'consent.manage' };
 
-  execute(actor: Principal, command: SetBlockCommand): Promise<Outcome<void>> {
-    const { patientKey, subjectId, blocked } = command;
-    return audited({ transaction: 'block', action: 'consent.manage' }, actor, (audit) =>
-      changeAccessState(
-        this.access,
-        audit,
-        actor,
-        patientKey,
-        { kind: blocked ? 'block' : 'unblock', subjectId },
-        () => this.writer.setBlocked(patientKey, subjectId, blocked, principalLabel(actor)),
-      ),
-    );
+  protected changeOf(_actor: Principal, { subjectId, blocked }: SetBlockCommand): AccessChange {
+    return { kind: blocked ? 'block' : 'unblock', subjectId };
+  }
+
+  protected write(actor: Principal, { patientKey, subjectId, blocked }: SetBlockCommand) {
+    return this.writer.setBlocked(patientKey, subjectId, blocked, principalLabel(actor));
   }
 }

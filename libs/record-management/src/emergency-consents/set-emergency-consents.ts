@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AccessControl, EmergencyConsents } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { Injectable } from '@nestjs/common';
+import type { AccessChange, EmergencyConsents } from '@passerelle/access-control';
 import type { Principal } from '@passerelle/domain';
-import { RecordCommand, changeAccessState } from '../access-change';
-import { ACCESS_STATE_WRITER, AccessStateWriter } from '../ports';
+import { AccessStateChange, RecordCommand } from '../access-change';
 
 export interface SetEmergencyConsentsCommand extends RecordCommand {
   readonly consents: EmergencyConsents;
@@ -11,25 +9,14 @@ export interface SetEmergencyConsentsCommand extends RecordCommand {
 
 /** The patient's emergency consents (centre 15, bris de glace, masked documents): his only. */
 @Injectable()
-export class SetEmergencyConsents implements UseCase<SetEmergencyConsentsCommand, void> {
-  constructor(
-    private readonly access: AccessControl,
-    @Inject(ACCESS_STATE_WRITER) private readonly writer: AccessStateWriter,
-  ) {}
+export class SetEmergencyConsents extends AccessStateChange<SetEmergencyConsentsCommand> {
+  protected readonly label = { transaction: 'emergency-consents', action: 'consent.manage' };
 
-  execute(actor: Principal, command: SetEmergencyConsentsCommand): Promise<Outcome<void>> {
-    return audited(
-      { transaction: 'emergency-consents', action: 'consent.manage' },
-      actor,
-      (audit) =>
-        changeAccessState(
-          this.access,
-          audit,
-          actor,
-          command.patientKey,
-          { kind: 'emergency-consents' },
-          () => this.writer.setEmergencyConsents(command.patientKey, command.consents),
-        ),
-    );
+  protected changeOf(): AccessChange {
+    return { kind: 'emergency-consents' };
+  }
+
+  protected write(_actor: Principal, command: SetEmergencyConsentsCommand): Promise<void> {
+    return this.writer.setEmergencyConsents(command.patientKey, command.consents);
   }
 }

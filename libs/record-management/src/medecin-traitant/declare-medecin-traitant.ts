@@ -1,33 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AccessControl } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { Injectable } from '@nestjs/common';
+import type { AccessChange } from '@passerelle/access-control';
 import { Principal, principalLabel } from '@passerelle/domain';
-import { ProfessionalCommand, changeAccessState } from '../access-change';
-import { ACCESS_STATE_WRITER, AccessStateWriter } from '../ports';
+import { AccessStateChange, ProfessionalCommand, subjectOf } from '../access-change';
 
 /**
  * A médecin traitant (full read access, masked documents included; cannot be blocked): declared
  * by the patient, or by a médecin who already holds a valid authorisation, for himself.
  */
 @Injectable()
-export class DeclareMedecinTraitant implements UseCase<ProfessionalCommand, void> {
-  constructor(
-    private readonly access: AccessControl,
-    @Inject(ACCESS_STATE_WRITER) private readonly writer: AccessStateWriter,
-  ) {}
+export class DeclareMedecinTraitant extends AccessStateChange<ProfessionalCommand> {
+  protected readonly label = { transaction: 'medecin-traitant', action: 'consent.manage' };
 
-  execute(actor: Principal, command: ProfessionalCommand): Promise<Outcome<void>> {
-    const subjectId = command.subjectId ?? actor.subjectId;
-    return audited({ transaction: 'medecin-traitant', action: 'consent.manage' }, actor, (audit) =>
-      changeAccessState(
-        this.access,
-        audit,
-        actor,
-        command.patientKey,
-        { kind: 'declare-medecin-traitant', subjectId },
-        () =>
-          this.writer.declareMedecinTraitant(command.patientKey, subjectId, principalLabel(actor)),
-      ),
-    );
+  protected changeOf(actor: Principal, command: ProfessionalCommand): AccessChange {
+    return { kind: 'declare-medecin-traitant', subjectId: subjectOf(actor, command) };
+  }
+
+  protected write(actor: Principal, command: ProfessionalCommand): Promise<void> {
+    const subjectId = subjectOf(actor, command);
+    return this.writer.declareMedecinTraitant(command.patientKey, subjectId, principalLabel(actor));
   }
 }
