@@ -34,10 +34,9 @@ import {
   RegisterDocumentSet,
   RegistryStoredQuery,
   SubmissionRegistrar,
+  UpdateDocumentMetadata,
   UpdateDocumentSet,
 } from '@passerelle/registry';
-// Not exported by the registry's index: the metadata-update use cases' shared step.
-import { UpdateDocumentMetadata } from '../../../registry/src/metadata-update/update-document-metadata';
 import defaultMatrix from '../../../../fixtures/access/habilitation-matrix.json';
 import { InMemoryAccessState } from './access-state';
 import { InMemoryAuditStore } from './audit-store';

@@ -251,74 +251,76 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
    * check passes before anything is written.
    */
   commit(unit: WriteUnit): Promise<void> {
-    const staged = inMemoryUnit(unit);
+    // A throw in the executor rejects: the commit fails as a whole, before any write.
+    return new Promise((resolve) => {
+      this.guardAndWrite(inMemoryUnit(unit));
+      resolve();
+    });
+  }
+
+  private guardAndWrite(staged: InMemoryWriteUnit): void {
     if (staged.sent) throw new Error('This write unit was already committed');
     staged.sent = true;
     const submission = staged.submission;
     if (!submission) throw new Error('Nothing was staged in this write unit');
     const { patientKey } = staged;
-    try {
-      if (submission.senderEntryUuids.some((uuid) => this.entryUuidInUse(uuid))) {
-        throw new DomainError(
-          'DUPLICATE_ENTRY_UUID',
-          'An entryUUID of this submission is already registered',
-        );
-      }
-      const record = this.records.get(patientKey);
-      if (!record) {
-        throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientKey}`);
-      }
-      if (record.status !== 'open') {
-        throw new DomainError('RECORD_CLOSED', `The record of patient ${patientKey} is closed`);
-      }
-      const replaced = new Set(submission.replacedEntryUuids);
-      const deprecated = this.entries.filter(
-        ({ entry, isLatest }) =>
-          isLatest &&
-          entry.patientKey === patientKey &&
-          entry.status === 'Approved' &&
-          replaced.has(entry.entryUuid),
+    if (submission.senderEntryUuids.some((uuid) => this.entryUuidInUse(uuid))) {
+      throw new DomainError(
+        'DUPLICATE_ENTRY_UUID',
+        'An entryUUID of this submission is already registered',
       );
-      if (deprecated.length !== replaced.size) {
-        throw new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current');
-      }
-      if (submission.documents.some((entry) => this.locators.has(entry.uniqueId))) {
-        throw new DocumentAlreadyRegistered();
-      }
-      if (
-        this.submissionSetRows.some(
-          (s) => s.patientKey === patientKey && s.uniqueId === submission.submissionSet.uniqueId,
-        )
-      ) {
-        throw new DomainError(
-          'DUPLICATE_UNIQUE_ID',
-          'A uniqueId of this submission is already registered',
-        );
-      }
-      // As the guard's UPDATE: the replaced entry stays the latest row, Deprecated.
-      this.entries = this.entries.map((stored) =>
-        deprecated.includes(stored)
-          ? { entry: { ...stored.entry, status: 'Deprecated' }, isLatest: true }
-          : stored,
-      );
-      this.submissionSetRows.push(submission.submissionSet);
-      for (const entry of submission.documents) {
-        this.entries.push({ entry, isLatest: true });
-        this.locators.set(entry.uniqueId, {
-          uniqueId: entry.uniqueId,
-          patientKey: entry.patientKey,
-          logicalId: entry.logicalId,
-          hashSha1: entry.hashSha1,
-          size: entry.size,
-        });
-      }
-      this.folderRows.push(...submission.folders);
-      this.associationRows.push(...submission.associations);
-      staged.onCommit.forEach((write) => write());
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error as Error);
     }
+    const record = this.records.get(patientKey);
+    if (!record) {
+      throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientKey}`);
+    }
+    if (record.status !== 'open') {
+      throw new DomainError('RECORD_CLOSED', `The record of patient ${patientKey} is closed`);
+    }
+    const replaced = new Set(submission.replacedEntryUuids);
+    const deprecated = this.entries.filter(
+      ({ entry, isLatest }) =>
+        isLatest &&
+        entry.patientKey === patientKey &&
+        entry.status === 'Approved' &&
+        replaced.has(entry.entryUuid),
+    );
+    if (deprecated.length !== replaced.size) {
+      throw new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current');
+    }
+    if (submission.documents.some((entry) => this.locators.has(entry.uniqueId))) {
+      throw new DocumentAlreadyRegistered();
+    }
+    if (
+      this.submissionSetRows.some(
+        (s) => s.patientKey === patientKey && s.uniqueId === submission.submissionSet.uniqueId,
+      )
+    ) {
+      throw new DomainError(
+        'DUPLICATE_UNIQUE_ID',
+        'A uniqueId of this submission is already registered',
+      );
+    }
+    // As the guard's UPDATE: the replaced entry stays the latest row, Deprecated.
+    this.entries = this.entries.map((stored) =>
+      deprecated.includes(stored)
+        ? { entry: { ...stored.entry, status: 'Deprecated' }, isLatest: true }
+        : stored,
+    );
+    this.submissionSetRows.push(submission.submissionSet);
+    for (const entry of submission.documents) {
+      this.entries.push({ entry, isLatest: true });
+      this.locators.set(entry.uniqueId, {
+        uniqueId: entry.uniqueId,
+        patientKey: entry.patientKey,
+        logicalId: entry.logicalId,
+        hashSha1: entry.hashSha1,
+        size: entry.size,
+      });
+    }
+    this.folderRows.push(...submission.folders);
+    this.associationRows.push(...submission.associations);
+    staged.onCommit.forEach((write) => write());
   }
 
   /** All the changes or none: each against its expected version; a new version when needed. */

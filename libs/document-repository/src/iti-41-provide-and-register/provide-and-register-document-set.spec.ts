@@ -1,0 +1,172 @@
+import type { PatientId } from '@passerelle/domain';
+import {
+  InMemoryPasserelle,
+  aMedecin,
+  aPatient,
+  documentDraft,
+  failed,
+  submissionDraft,
+  succeeded,
+} from '@passerelle/testing';
+
+describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
+  const setUp = async () => {
+    const passerelle = new InMemoryPasserelle();
+    const patient = await passerelle.givenRecord();
+    return { passerelle, patient, author: aMedecin() };
+  };
+
+  const everything = (passerelle: InMemoryPasserelle, patient: PatientId) =>
+    passerelle.registry.documents(patient.key, { allVersions: true }, 'unfiltered', {
+      limit: 100,
+      offset: 0,
+    });
+
+  it('owes the patient a new-document notice {count: 1} for a normal document', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const draft = submissionDraft(patient, [documentDraft(patient)]);
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    succeeded(outcome);
+    expect(outcome.audit.notifications).toEqual([
+      expect.objectContaining({
+        kind: 'new-document',
+        patientKey: patient.key,
+        payload: { count: 1 },
+      }),
+    ]);
+  });
+
+  it('owes no notice for a document invisible to the patient', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const draft = submissionDraft(patient, [
+      documentDraft(patient, { restrictions: ['INVISIBLE_PATIENT'] }),
+    ]);
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    succeeded(outcome);
+    expect(outcome.audit.notifications).toEqual([]);
+  });
+
+  it('counts only the documents visible to the patient in the notice', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const draft = submissionDraft(patient, [
+      documentDraft(patient),
+      documentDraft(patient, { restrictions: ['INVISIBLE_PATIENT'] }),
+      documentDraft(patient),
+    ]);
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    succeeded(outcome);
+    expect(outcome.audit.notifications.map((n) => n.payload)).toEqual([{ count: 2 }]);
+  });
+
+  it('stores the bytes with the entry, under its content id, with the content’s hash and size', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const document = documentDraft(patient);
+    const registered = succeeded(
+      await passerelle.provideAndRegisterDocumentSet.execute(
+        author,
+        submissionDraft(patient, [document]),
+      ),
+    );
+    const entry = registered.documents[0].entry;
+    const content = await passerelle.contents.read(patient.key, entry.contentId!);
+    expect(content?.bytes).toEqual(document.content);
+    expect(entry).toMatchObject({
+      hashSha1: content?.hashSha1,
+      size: document.content!.length,
+      repositoryUniqueId: passerelle.repository.repositoryUniqueId,
+      submitter: { kind: 'PS', subjectId: author.subjectId },
+    });
+  });
+
+  it('refuses a supplied hash that differs from the content (HASH_MISMATCH), committing nothing', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const commit = jest.spyOn(passerelle.registry, 'commit');
+    const draft = submissionDraft(patient, [
+      documentDraft(patient, { suppliedHashSha1: '0'.repeat(40) }),
+    ]);
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    expect(failed(outcome).code).toBe('HASH_MISMATCH');
+    expect(commit).not.toHaveBeenCalled();
+    expect((await everything(passerelle, patient)).items).toEqual([]);
+    expect(passerelle.contents.size).toBe(0);
+    expect(outcome.audit.notifications).toEqual([]);
+  });
+
+  it('refuses a blocked professional (FORBIDDEN BLOCKED) before anything is read or written', async () => {
+    const { passerelle, patient, author } = await setUp();
+    await passerelle.accessState.setBlocked(patient.key, author.subjectId, true, 'test');
+    const { registry, contents } = passerelle;
+    const touched = [
+      jest.spyOn(registry, 'documents'),
+      jest.spyOn(registry, 'locate'),
+      jest.spyOn(registry, 'submissionContext'),
+      jest.spyOn(registry, 'begin'),
+      jest.spyOn(registry, 'stageSubmission'),
+      jest.spyOn(registry, 'commit'),
+      jest.spyOn(contents, 'put'),
+      jest.spyOn(contents, 'read'),
+    ];
+    const draft = submissionDraft(patient, [documentDraft(patient)]);
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    const error = failed(outcome);
+    expect(error.code).toBe('FORBIDDEN');
+    expect(error.message).toMatch(/\(BLOCKED\)$/);
+    expect(outcome.audit).toMatchObject({ outcome: 'denied', reason: 'BLOCKED' });
+    for (const spy of touched) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('refuses an entryUUID the sender reuses (DUPLICATE_ENTRY_UUID), committing nothing more', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const first = documentDraft(patient, {
+      entryUuid: 'urn:uuid:5b1d2b8e-3c4f-4a7b-9d0e-1f2a3b4c5d6e',
+    });
+    succeeded(
+      await passerelle.provideAndRegisterDocumentSet.execute(
+        author,
+        submissionDraft(patient, [first]),
+      ),
+    );
+    const again = documentDraft(patient, { entryUuid: first.entryUuid });
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(
+      author,
+      submissionDraft(patient, [again]),
+    );
+    expect(failed(outcome).code).toBe('DUPLICATE_ENTRY_UUID');
+    expect((await everything(passerelle, patient)).total).toBe(1);
+    expect(passerelle.contents.size).toBe(1);
+  });
+
+  it('accepts an identical resubmission as already registered, storing nothing again and owing no notice', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const document = documentDraft(patient);
+    const first = succeeded(
+      await passerelle.provideAndRegisterDocumentSet.execute(
+        author,
+        submissionDraft(patient, [document]),
+      ),
+    );
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(
+      author,
+      submissionDraft(patient, [{ ...document, ref: 'urn:uuid:resubmitted' }]),
+    );
+    const again = succeeded(outcome);
+    expect(again.documents[0]).toMatchObject({
+      alreadyRegistered: true,
+      entry: first.documents[0].entry,
+    });
+    expect(outcome.audit.notifications).toEqual([]);
+    expect((await everything(passerelle, patient)).total).toBe(1);
+    expect(passerelle.contents.size).toBe(1);
+  });
+
+  it('refuses a document for a patient without a record (UNKNOWN_PATIENT)', async () => {
+    const { passerelle, author } = await setUp();
+    const stranger = aPatient();
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(
+      author,
+      submissionDraft(stranger, [documentDraft(stranger)]),
+    );
+    expect(failed(outcome).code).toBe('UNKNOWN_PATIENT');
+    expect(passerelle.contents.size).toBe(0);
+  });
+});
