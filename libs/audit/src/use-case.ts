@@ -1,3 +1,5 @@
+import type { Type } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
 import type { Principal } from '@passerelle/domain';
 import { AuditContext } from './audit-context';
 
@@ -33,4 +35,21 @@ export async function audited<Result>(
   } catch (error) {
     return { ok: false, error, audit };
   }
+}
+
+/** How a door finds the instance of a use case its table names. */
+export type UseCaseResolver = <Command, Result>(
+  type: Type<UseCase<Command, Result>>,
+) => UseCase<Command, Result>;
+
+/** Resolves use cases from Nest's container once each, then from a map (doors' hot path). */
+export function useCaseResolver(moduleRef: ModuleRef): UseCaseResolver {
+  const resolved = new Map<Type<unknown>, unknown>();
+  return <Command, Result>(type: Type<UseCase<Command, Result>>): UseCase<Command, Result> => {
+    const known = resolved.get(type) as UseCase<Command, Result> | undefined;
+    if (known) return known;
+    const useCase = moduleRef.get(type, { strict: false });
+    resolved.set(type, useCase);
+    return useCase;
+  };
 }

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { Outcome, UseCase } from '@passerelle/audit';
+import type { Outcome, UseCase, UseCaseResolver } from '@passerelle/audit';
 import {
   ProvideAndRegisterDocumentSet,
   RetrieveDocumentSet,
@@ -35,11 +35,6 @@ export interface TransactionResult {
   /** The HTTP status the outcome stands for in the audit trail (a Failure answers 200). */
   readonly auditStatus: number;
 }
-
-/** How the door finds the instance of a use case (Nest's module reference). */
-export type UseCaseResolver = <Command, Result>(
-  type: Type<UseCase<Command, Result>>,
-) => UseCase<Command, Result>;
 
 /**
  * One row of the door's table: the WS-Addressing action on its endpoint, the use case it runs,

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, Type } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { AuditContext, AuditTrail, UseCase } from '@passerelle/audit';
+import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
 import { DomainError, Principal } from '@passerelle/domain';
 import { SamlAssertionVerifier, principalOfSocket } from '@passerelle/platform';
 import type { IncomingMessage } from 'node:http';
@@ -36,15 +36,16 @@ const logger = new Logger('XDS');
  */
 @Injectable()
 export class XdsService {
-  private readonly useCases = <Command, Result>(type: Type<UseCase<Command, Result>>) =>
-    this.moduleRef.get(type, { strict: false });
+  private readonly useCases: UseCaseResolver;
 
   constructor(
     @Inject(XDS_OPTIONS) private readonly options: XdsOptions,
-    private readonly moduleRef: ModuleRef,
+    moduleRef: ModuleRef,
     private readonly assertions: SamlAssertionVerifier,
     private readonly auditTrail: AuditTrail,
-  ) {}
+  ) {
+    this.useCases = useCaseResolver(moduleRef);
+  }
 
   async handle(endpoint: XdsEndpoint, request: IncomingMessage): Promise<XdsAnswer> {
     let audit = new AuditContext(`POST /xds/${endpoint}`, 'unknown');

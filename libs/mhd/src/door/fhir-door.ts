@@ -1,6 +1,6 @@
-import { Inject, Injectable, Type } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { AuditContext, AuditTrail, UseCase } from '@passerelle/audit';
+import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
 import type { Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import { MHD_OPTIONS, MhdOptions } from '../mhd-options';
@@ -21,14 +21,15 @@ export type FhirRequest = Request & { principal?: Principal; routePattern?: stri
  */
 @Injectable()
 export class FhirDoor {
-  private readonly useCases = <Command, Result>(type: Type<UseCase<Command, Result>>) =>
-    this.moduleRef.get(type, { strict: false });
+  private readonly useCases: UseCaseResolver;
 
   constructor(
     @Inject(MHD_OPTIONS) private readonly options: MhdOptions,
-    private readonly moduleRef: ModuleRef,
+    moduleRef: ModuleRef,
     private readonly auditTrail: AuditTrail,
-  ) {}
+  ) {
+    this.useCases = useCaseResolver(moduleRef);
+  }
 
   async handle(request: FhirRequest): Promise<FhirReply> {
     const actor = request.principal!;

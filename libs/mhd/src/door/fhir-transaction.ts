@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { Outcome, UseCase } from '@passerelle/audit';
+import type { Outcome, UseCase, UseCaseResolver } from '@passerelle/audit';
 import type { Principal } from '@passerelle/domain';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MhdOptions } from '../mhd-options';
@@ -42,11 +42,6 @@ export type Capability =
       readonly conditional?: boolean;
     }
   | { readonly resource: string; readonly operation: string };
-
-/** How the door finds the instance of a use case (Nest's module reference). */
-export type UseCaseResolver = <Command, Result>(
-  type: Type<UseCase<Command, Result>>,
-) => UseCase<Command, Result>;
 
 /** A row of the door's table, as the pipeline runs it. */
 export interface FhirTransaction {
