@@ -49,29 +49,15 @@ export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
 
   /**
    * The one read across records, in one statement: the records the ids belong to, and the
-   * latest version of each document they name.
+   * latest version of each document they name. Only the lookups for the kinds of id given are
+   * part of the statement (a read by content id plans and runs one join).
    */
   async locate(ids: ObjectIds): Promise<Located> {
+    const { text, params } = locateSql(ids);
+    if (!text) return { patientKeys: [], documents: [] };
     const rows: (Partial<EntryJson> & { patient_key: string })[] = await this.dataSource.query(
-      `WITH named AS (
-         SELECT patient_key, logical_id FROM document_entry
-         WHERE entry_uuid = ANY($1::text[]) OR logical_id = ANY($3::text[])
-         UNION SELECT patient_key, logical_id FROM document_locator WHERE unique_id = ANY($2::text[])
-         UNION SELECT e.patient_key, e.logical_id FROM document_content c
-           JOIN document_entry e ON e.patient_key = c.patient_key AND e.content_id = c.content_id
-           WHERE c.content_id = ANY($4::text[]))
-       SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata
-       FROM named n JOIN document_entry e
-         ON e.patient_key = n.patient_key AND e.logical_id = n.logical_id AND e.is_latest
-       UNION ALL
-       SELECT patient_key, NULL, NULL, NULL, NULL FROM (
-         SELECT patient_key FROM submission_set
-         WHERE entry_uuid = ANY($1::text[]) OR unique_id = ANY($2::text[])
-         UNION SELECT patient_key FROM folder
-         WHERE entry_uuid = ANY($1::text[]) OR unique_id = ANY($2::text[])
-           OR logical_id = ANY($3::text[])
-         UNION SELECT patient_key FROM association WHERE entry_uuid = ANY($1::text[])) AS lists`,
-      [ids.uuids ?? [], ids.uniqueIds ?? [], ids.logicalIds ?? [], ids.contentIds ?? []],
+      text,
+      params,
     );
     return {
       patientKeys: [...new Set(rows.map((row) => row.patient_key))],
@@ -143,4 +129,61 @@ function entryOf(row: EntryJson): DocumentEntry {
 
 function totalOf(rows: readonly { total: string }[]): number {
   return rows.length > 0 ? Number(rows[0].total) : 0;
+}
+
+/** The lookups of `locate`, for the kinds of id given. */
+function locateSql(ids: ObjectIds): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (values: readonly string[]) => {
+    params.push(values);
+    return `$${params.length}::text[]`;
+  };
+  const named: string[] = [];
+  const lists: string[] = [];
+  if (ids.uuids?.length) {
+    const uuids = param(ids.uuids);
+    named.push(
+      `SELECT patient_key, logical_id FROM document_entry WHERE entry_uuid = ANY(${uuids})`,
+    );
+    lists.push(
+      `SELECT patient_key FROM submission_set WHERE entry_uuid = ANY(${uuids})`,
+      `SELECT patient_key FROM folder WHERE entry_uuid = ANY(${uuids})`,
+      `SELECT patient_key FROM association WHERE entry_uuid = ANY(${uuids})`,
+    );
+  }
+  if (ids.uniqueIds?.length) {
+    const uniqueIds = param(ids.uniqueIds);
+    named.push(
+      `SELECT patient_key, logical_id FROM document_locator WHERE unique_id = ANY(${uniqueIds})`,
+    );
+    lists.push(
+      `SELECT patient_key FROM submission_set WHERE unique_id = ANY(${uniqueIds})`,
+      `SELECT patient_key FROM folder WHERE unique_id = ANY(${uniqueIds})`,
+    );
+  }
+  if (ids.logicalIds?.length) {
+    const logicalIds = param(ids.logicalIds);
+    named.push(
+      `SELECT patient_key, logical_id FROM document_entry WHERE logical_id = ANY(${logicalIds})`,
+    );
+    lists.push(`SELECT patient_key FROM folder WHERE logical_id = ANY(${logicalIds})`);
+  }
+  if (ids.contentIds?.length) {
+    named.push(
+      `SELECT e.patient_key, e.logical_id FROM document_content c
+       JOIN document_entry e ON e.patient_key = c.patient_key AND e.content_id = c.content_id
+       WHERE c.content_id = ANY(${param(ids.contentIds)})`,
+    );
+  }
+  if (named.length === 0 && lists.length === 0) return { text: '', params };
+  const documents = named.length
+    ? `SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata
+       FROM (${named.join(' UNION ')}) AS n JOIN document_entry e
+         ON e.patient_key = n.patient_key AND e.logical_id = n.logical_id AND e.is_latest`
+    : '';
+  const records = lists.length
+    ? `SELECT DISTINCT patient_key, NULL AS entry_uuid, NULL::int AS version, NULL AS status,
+              NULL::jsonb AS metadata FROM (${lists.join(' UNION ')}) AS l`
+    : '';
+  return { text: [documents, records].filter(Boolean).join(' UNION ALL '), params };
 }

@@ -27,17 +27,14 @@ export interface Actor {
   readonly accessReason?: string;
   /** Insurers, mutuelles, the health-insurance fund's medical advisers: never let in. */
   readonly forbiddenActor: boolean;
-  /** The patient's own channel (e.g. the patient portal's system), acting for the patient. */
-  readonly patientChannel: boolean;
   /**
-   * On the patient's channel, a legal representative (a minor's parent) acting rather than the
-   * patient: the assertion carries the role {@link LEGAL_REPRESENTATIVE_ROLE}.
+   * The patient himself, with a patient token bound to the record (the patient's channel,
+   * DESIGN §9). No certificate ever makes an actor the patient.
    */
+  readonly patientChannel: boolean;
+  /** On the patient's channel, a legal representative (a minor's parent) rather than the patient. */
   readonly legalRepresentative?: boolean;
 }
-
-/** The role code a patient channel's assertion gives when a legal representative acts. */
-export const LEGAL_REPRESENTATIVE_ROLE = 'REPRESENTANT_LEGAL';
 
 export type AuthorisationState = 'none' | 'valid' | 'expired' | 'forbidden';
 
