@@ -61,7 +61,13 @@ export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
     );
     return {
       patientKeys: [...new Set(rows.map((row) => row.patient_key))],
-      documents: rows.filter((row) => row.entry_uuid).map((row) => entryOf(row as EntryJson)),
+      documents: [
+        ...new Map(
+          rows
+            .filter((row) => row.entry_uuid)
+            .map((row) => [row.entry_uuid, entryOf(row as EntryJson)]),
+        ).values(),
+      ],
     };
   }
 
@@ -161,29 +167,36 @@ function locateSql(ids: ObjectIds): { text: string; params: unknown[] } {
       `SELECT patient_key FROM folder WHERE unique_id = ANY(${uniqueIds})`,
     );
   }
+  // A logical id and a content id (kept by every version) name the latest version directly.
+  const latest: string[] = [];
   if (ids.logicalIds?.length) {
     const logicalIds = param(ids.logicalIds);
-    named.push(
-      `SELECT patient_key, logical_id FROM document_entry WHERE logical_id = ANY(${logicalIds})`,
+    latest.push(
+      `SELECT ${ENTRY_COLUMNS} FROM document_entry e
+       WHERE e.logical_id = ANY(${logicalIds}) AND e.is_latest`,
     );
     lists.push(`SELECT patient_key FROM folder WHERE logical_id = ANY(${logicalIds})`);
   }
   if (ids.contentIds?.length) {
-    named.push(
-      `SELECT e.patient_key, e.logical_id FROM document_content c
-       JOIN document_entry e ON e.patient_key = c.patient_key AND e.content_id = c.content_id
+    latest.push(
+      `SELECT ${ENTRY_COLUMNS} FROM document_content c JOIN document_entry e
+         ON e.patient_key = c.patient_key AND e.content_id = c.content_id AND e.is_latest
        WHERE c.content_id = ANY(${param(ids.contentIds)})`,
     );
   }
-  if (named.length === 0 && lists.length === 0) return { text: '', params };
-  const documents = named.length
-    ? `SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata
-       FROM (${named.join(' UNION ')}) AS n JOIN document_entry e
-         ON e.patient_key = n.patient_key AND e.logical_id = n.logical_id AND e.is_latest`
-    : '';
-  const records = lists.length
-    ? `SELECT DISTINCT patient_key, NULL AS entry_uuid, NULL::int AS version, NULL AS status,
-              NULL::jsonb AS metadata FROM (${lists.join(' UNION ')}) AS l`
-    : '';
-  return { text: [documents, records].filter(Boolean).join(' UNION ALL '), params };
+  if (named.length) {
+    latest.push(
+      `SELECT ${ENTRY_COLUMNS} FROM (${named.join(' UNION ')}) AS n JOIN document_entry e
+         ON e.patient_key = n.patient_key AND e.logical_id = n.logical_id AND e.is_latest`,
+    );
+  }
+  if (lists.length) {
+    latest.push(
+      `SELECT DISTINCT patient_key, NULL AS entry_uuid, NULL::int AS version, NULL AS status,
+              NULL::jsonb AS metadata FROM (${lists.join(' UNION ')}) AS l`,
+    );
+  }
+  return { text: latest.join(' UNION ALL '), params };
 }
+
+const ENTRY_COLUMNS = 'e.patient_key, e.entry_uuid, e.version, e.status, e.metadata';
