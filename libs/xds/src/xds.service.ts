@@ -64,6 +64,7 @@ export class XdsService {
       const soap = await this.readSoap(request);
       relatesTo = soap.envelope.messageId;
       const transaction = transactionFor(endpoint, soap.envelope.action);
+      audit = new AuditContext(transaction.name, 'unknown', presenter);
       const principal = this.principalOf(soap, presenter);
       audit = new AuditContext(transaction.name, 'unknown', principal);
       let result: TransactionResult;
