@@ -6,7 +6,7 @@ export const ARCHIVED = 'urn:asip:ci-sis:2010:StatusType:Archived';
 
 /**
  * ITI-57 status change of one document (UpdateAvailabilityStatus), with its SubmissionSet for
- * the patient `cx` (the same request as test/xds.e2e-spec.ts builds).
+ * the patient `cx`.
  */
 export function statusUpdateRequest(cx: string, logicalId: string, from: string, to: string) {
   const escaped = cx.replace(/&/g, '&amp;');
