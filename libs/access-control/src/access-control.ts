@@ -89,13 +89,7 @@ export class Access {
     private readonly seeing: Decision,
     private readonly matrix: HabilitationMatrix,
   ) {
-    this.visibility = seeing.allowed
-      ? visibilityFilter(actor, state, seeing, matrix)
-      : {
-          authorIds: [actor.idNat, ...actor.structureIds],
-          onlyAuthored: true,
-          hiddenConfidentialityKeys: [],
-        };
+    this.visibility = visibilityFilter(actor, state, seeing, matrix);
   }
 
   /** Whether one document is visible; a hidden document is reported as missing, never denied. */

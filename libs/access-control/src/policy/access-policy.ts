@@ -158,7 +158,9 @@ const restrictionKey = (code: string) => codeKey({ code, codeSystem: RESTRICTION
 
 /**
  * {@link canSeeDocument} as a query filter, so that hidden documents are not even counted. The
- * two must agree on every document: a property-based test checks it against PostgreSQL.
+ * two must agree on every document: a property-based test checks it against PostgreSQL. Without
+ * the decision to consult (an establishment's system, a professional feeding the record without
+ * authorisation) only the actor's own documents are visible.
  */
 export function visibilityFilter(
   actor: Actor,
@@ -166,6 +168,8 @@ export function visibilityFilter(
   decision: Decision,
   matrix: HabilitationMatrix,
 ): VisibilityFilter {
+  const authorIds = [actor.idNat, ...actor.structureIds];
+  if (!decision.allowed) return { authorIds, onlyAuthored: true, hiddenConfidentialityKeys: [] };
   if (actor.patientChannel) {
     return {
       authorIds: [],
@@ -175,7 +179,6 @@ export function visibilityFilter(
         : [restrictionKey('INVISIBLE_PATIENT')],
     };
   }
-  const authorIds = [actor.idNat, ...actor.structureIds];
   if (actor.kind === 'ORG') return { authorIds, onlyAuthored: true, hiddenConfidentialityKeys: [] };
   return {
     authorIds,
