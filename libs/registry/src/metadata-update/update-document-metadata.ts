@@ -9,7 +9,7 @@ import {
   RESTRICTION_CODE_SYSTEM,
 } from '@passerelle/domain';
 import { MetadataChange, REGISTRY_WRITER, RegistryWriter } from '../ports';
-import { recordNewDocuments } from '../submission/submission-audit';
+import { invisibleToPatient, recordNewDocuments } from '../submission/submission-audit';
 
 /** Status transitions a metadata update may make (the DMP archive / logical delete included). */
 const ALLOWED_TRANSITIONS: Record<AvailabilityStatus, readonly AvailabilityStatus[]> = {
@@ -76,10 +76,6 @@ export function documentChangeOf(current: DocumentEntry, change: MetadataChange)
 
 function restrictionsOf(codes: readonly Coded[]): string[] {
   return codes.filter((c) => c.codeSystem === RESTRICTION_CODE_SYSTEM).map((c) => c.code);
-}
-
-function invisibleToPatient(entry: DocumentEntry): boolean {
-  return restrictionsOf(entry.confidentialityCodes).includes('INVISIBLE_PATIENT');
 }
 
 function checkChange(current: DocumentEntry, change: MetadataChange): void {

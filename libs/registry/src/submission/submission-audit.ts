@@ -10,15 +10,16 @@ import type { RegisteredSubmission } from './submission-registrar';
 export function recordSubmission(audit: AuditContext, result: RegisteredSubmission): void {
   audit.documents = result.documents.map((d) => d.entry.uniqueId);
   const added = result.documents.filter((d) => !d.alreadyRegistered).map((d) => d.entry);
-  recordNewDocuments(audit, added.filter(visibleToPatient).length);
+  recordNewDocuments(audit, added.filter((entry) => !invisibleToPatient(entry)).length);
 }
 
 export function recordNewDocuments(audit: AuditContext, count: number): void {
   if (count > 0) audit.notify('new-document', { count });
 }
 
-function visibleToPatient(entry: DocumentEntry): boolean {
-  return !entry.confidentialityCodes.some(
+/** Whether the document is withheld from the patient (INVISIBLE_PATIENT) until released. */
+export function invisibleToPatient(entry: DocumentEntry): boolean {
+  return entry.confidentialityCodes.some(
     (c) => c.code === 'INVISIBLE_PATIENT' && c.codeSystem === RESTRICTION_CODE_SYSTEM,
   );
 }
