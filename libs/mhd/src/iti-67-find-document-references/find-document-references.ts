@@ -1,4 +1,3 @@
-import type { DocumentReference } from 'fhir/r4';
 import {
   FindDocumentReferences,
   FindDocumentReferencesCommand,
@@ -119,6 +118,5 @@ export const READ_DOCUMENT_REFERENCE = fhirTransaction({
   },
   useCase: ReadDocumentReference,
   read: (request) => ({ logicalId: `urn:uuid:${request.params.id}` }),
-  write: (entry, _command, request): ReturnType<typeof ok> =>
-    ok(documentReferenceFrom(entry, request.baseUrl) satisfies DocumentReference),
+  write: (entry, _command, request) => ok(documentReferenceFrom(entry, request.baseUrl)),
 });

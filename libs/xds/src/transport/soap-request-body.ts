@@ -1,5 +1,5 @@
 import { DomainError } from '@passerelle/domain';
-import { NS, XmlElement, childOf } from '../xml/xml-element';
+import { XmlElement, childOf } from '../xml/xml-element';
 import type { MimePart } from './mime';
 import type { SoapEnvelope } from './soap-request';
 
@@ -28,5 +28,3 @@ export function requiredChild(element: XmlElement, ns: string, local: string): X
   if (!child) throw new DomainError('MALFORMED_REQUEST', `${element.local} must hold ${local}`);
   return child;
 }
-
-export { NS };
