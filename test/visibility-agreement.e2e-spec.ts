@@ -116,6 +116,7 @@ const ruleArb: fc.Arbitrary<HabilitationRule> = fc.record({
 /** Every action: ITI-57 checks canSeeDocument under a document.update / document.delete grant. */
 const actionArb = fc.constantFrom<PatientAction>(
   'record.status',
+  'record.open',
   'record.manage',
   'consent.manage',
   'consent.manage',

@@ -4,6 +4,7 @@ import {
   DocumentEntry,
   DomainError,
   PatientId,
+  PatientPrincipal,
   Principal,
   VisibilityFilter,
   authorIdsOf,
@@ -124,6 +125,7 @@ export class AccessControl {
   ): Promise<Access> {
     audit.patientKey = patientKey;
     assertAssertionPatient(audit, principal, patientKey);
+    assertTokenRecord(audit, principal, patientKey);
     const access = await this.decide(principal, action, patientKey);
     if (!access.decision.allowed) {
       audit.denied(access.decision.reason);
@@ -169,7 +171,9 @@ export class AccessControl {
     audit.patientKey = patientKey;
     const refusal = assertionNamesOtherPatient(principal, patientKey)
       ? 'ASSERTION_PATIENT_MISMATCH'
-      : !access.decision.allowed && access.decision.reason;
+      : tokenForOtherRecord(principal, patientKey)
+        ? 'TOKEN_FOR_OTHER_RECORD'
+        : !access.decision.allowed && access.decision.reason;
     if (refusal) {
       audit.denied(refusal);
       return undefined;
@@ -204,7 +208,9 @@ export class AccessControl {
     change: AccessChange,
   ): Promise<Access> {
     audit.patientKey = patientKey;
-    const access = await this.decide(principal, 'consent.manage', patientKey);
+    assertTokenRecord(audit, principal, patientKey);
+    const action = actionOfChange(change);
+    const access = await this.decide(principal, action, patientKey);
     const { decision } = access;
     const refusedFirst =
       !decision.allowed &&
@@ -215,7 +221,7 @@ export class AccessControl {
       audit.denied(refusal.reason);
       throw denial(refusal.reason);
     }
-    this.noteAllowed(audit, principal, 'consent.manage', access);
+    this.noteAllowed(audit, principal, action, access);
     return access;
   }
 
@@ -257,6 +263,7 @@ export class AccessControl {
   }
 
   private async actorOf(principal: Principal): Promise<Actor> {
+    if (principal.kind === 'PATIENT') return patientActor(principal);
     const common = {
       purposeOfUse: principal.purposeOfUse,
       accessReason: principal.accessReason,
@@ -300,9 +307,40 @@ export class AccessControl {
   }
 }
 
+/** Closing and reopening manage the record; reading its history reads it; the rest is consent. */
+function actionOfChange(change: AccessChange): PatientAction {
+  switch (change.kind) {
+    case 'close':
+    case 'reopen':
+      return 'record.manage';
+    case 'read-history':
+      return 'audit.read';
+    default:
+      return 'consent.manage';
+  }
+}
+
+/** The patient on his own channel, or a legal representative, for the record of his token. */
+function patientActor(principal: PatientPrincipal): Actor {
+  return {
+    kind: 'PATIENT',
+    idNat: principal.subjectId,
+    structureIds: [],
+    purposeOfUse: 'normal',
+    forbiddenActor: false,
+    patientChannel: true,
+    legalRepresentative: principal.role === 'REPRESENTANT_LEGAL',
+  };
+}
+
+/** A patient token reaches one record: any other is answered as if it did not exist. */
+function tokenForOtherRecord(principal: Principal, patientKey: string): boolean {
+  return principal.kind === 'PATIENT' && principal.patientKey !== patientKey;
+}
+
 /** An access assertion names its patient: it is good for that patient only. */
 function assertionNamesOtherPatient(principal: Principal, patientKey: string): boolean {
-  if (!principal.patientId) return false;
+  if (principal.kind === 'PATIENT' || !principal.patientId) return false;
   try {
     return PatientId.fromCx(principal.patientId).key !== patientKey;
   } catch {
@@ -317,6 +355,13 @@ function assertAssertionPatient(audit: AuditContext, principal: Principal, patie
       'UNAUTHENTICATED',
       'The access assertion was issued for another patient (resource-id)',
     );
+  }
+}
+
+function assertTokenRecord(audit: AuditContext, principal: Principal, patientKey: string) {
+  if (tokenForOtherRecord(principal, patientKey)) {
+    audit.denied('TOKEN_FOR_OTHER_RECORD');
+    throw new DomainError('RESOURCE_NOT_FOUND', 'Resource not found');
   }
 }
 

@@ -4,14 +4,20 @@ export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 
 /** Who acted, as the audit trail keeps it (no key material, no assertion text). */
 export interface AuditedPrincipal {
-  readonly kind: 'PS' | 'ORG';
+  readonly kind: 'PS' | 'ORG' | 'PATIENT';
   readonly subjectId: string;
   readonly name: string;
   readonly professionCode?: string;
+  readonly professionLabel?: string;
   readonly specialtyCode?: string;
   readonly structureId?: string;
-  readonly certificateSerial: string;
-  readonly certificateIssuer: string;
+  /** On the patient's channel: PATIENT or REPRESENTANT_LEGAL. */
+  readonly role?: string;
+  /** On the patient's channel: the app (OAuth client) the token was issued to. */
+  readonly clientId?: string;
+  readonly certificateSerial?: string;
+  readonly certificateIssuer?: string;
+  /** DIRECTE / INDIRECTE / INDIRECTE_RENFORCEE, or PATIENT_TOKEN on the patient's channel. */
   readonly authenticationMode: string;
   readonly purposeOfUse: string;
   readonly accessReason?: string;
@@ -47,6 +53,17 @@ export interface PatientNotification {
 }
 
 export function auditedPrincipal(principal: Principal): AuditedPrincipal {
+  if (principal.kind === 'PATIENT') {
+    return {
+      kind: 'PATIENT',
+      subjectId: principal.subjectId,
+      name: principal.name,
+      role: principal.role,
+      clientId: principal.token.clientId,
+      authenticationMode: 'PATIENT_TOKEN',
+      purposeOfUse: principal.purposeOfUse,
+    };
+  }
   const common = {
     kind: principal.kind,
     subjectId: principal.subjectId,
@@ -60,6 +77,7 @@ export function auditedPrincipal(principal: Principal): AuditedPrincipal {
         ...common,
         name: `${principal.given} ${principal.family}`.trim(),
         professionCode: principal.professionCode,
+        professionLabel: principal.professionLabel,
       }
     : { ...common, name: principal.organisationName, structureId: principal.subjectId };
 }

@@ -98,9 +98,9 @@ export interface DocumentEntry {
   readonly submissionTime: Date;
 }
 
-/** The authenticated caller that provided a document (a PS, or an ORG system). */
+/** The authenticated caller that provided a document (a PS, an ORG system, or the patient). */
 export interface Submitter {
-  readonly kind: 'PS' | 'ORG';
+  readonly kind: 'PS' | 'ORG' | 'PATIENT';
   readonly subjectId: string;
   readonly structureId?: string;
 }

@@ -78,7 +78,41 @@ export interface OrganisationPrincipal extends AccessContext {
   readonly responsibleSubjectId?: string;
 }
 
-export type Principal = ProfessionalPrincipal | OrganisationPrincipal;
+/** Authenticated by a client certificate of the IGC-Santé profiles (and an assertion). */
+export type CertifiedPrincipal = ProfessionalPrincipal | OrganisationPrincipal;
+
+/** `PATIENT`: the patient himself; `REPRESENTANT_LEGAL`: a minor's legal representative. */
+export type PatientRole = 'PATIENT' | 'REPRESENTANT_LEGAL';
+
+/** The patient token a request carried (DESIGN §9), once verified. */
+export interface PatientTokenIdentity {
+  /** jti */
+  readonly id: string;
+  /** The app the patient logged in to (the OAuth client). */
+  readonly clientId: string;
+  /** The grant the token was issued under: revoked at logout. */
+  readonly grantId: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * The patient — or a legal representative — on the patient's channel, with a patient token
+ * bound to one record. No certificate ever makes a principal the patient.
+ */
+export interface PatientPrincipal {
+  readonly kind: 'PATIENT';
+  readonly role: PatientRole;
+  /** The patient account (the token's `sub`). */
+  readonly subjectId: string;
+  /** The one record the token reaches. */
+  readonly patientKey: string;
+  /** Shown in the access history: the account holder's name or e-mail. */
+  readonly name: string;
+  readonly token: PatientTokenIdentity;
+  readonly purposeOfUse: 'normal';
+}
+
+export type Principal = CertifiedPrincipal | PatientPrincipal;
 
 /** A short, stable label for audit and `openedBy` fields. */
 export function principalLabel(principal: Principal): string {
@@ -87,7 +121,12 @@ export function principalLabel(principal: Principal): string {
 
 /** The provider recorded on the documents this principal submits. */
 export function submitterOf(principal: Principal): Submitter {
-  return principal.kind === 'PS'
-    ? { kind: 'PS', subjectId: principal.subjectId, structureId: principal.structureId }
-    : { kind: 'ORG', subjectId: principal.subjectId, structureId: principal.subjectId };
+  switch (principal.kind) {
+    case 'PS':
+      return { kind: 'PS', subjectId: principal.subjectId, structureId: principal.structureId };
+    case 'ORG':
+      return { kind: 'ORG', subjectId: principal.subjectId, structureId: principal.subjectId };
+    case 'PATIENT':
+      return { kind: 'PATIENT', subjectId: principal.subjectId };
+  }
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
-import { DomainError, Principal } from '@passerelle/domain';
+import { CertifiedPrincipal, DomainError, Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { AssertionVerifier } from './assertion';
@@ -8,9 +8,9 @@ import { principalFromCertificate } from './pki';
 type AuthenticatedRequest = Request & { principal?: Principal };
 
 /** Verified once per TLS connection: keep-alive requests reuse the parsed identity. */
-const identityBySocket = new WeakMap<TLSSocket, Principal | DomainError>();
+const identityBySocket = new WeakMap<TLSSocket, CertifiedPrincipal | DomainError>();
 
-function identityOf(socket: TLSSocket): Principal | DomainError {
+function identityOf(socket: TLSSocket): CertifiedPrincipal | DomainError {
   if (!socket.encrypted) {
     return new DomainError('UNAUTHENTICATED', 'Mutual TLS is required');
   }
@@ -30,7 +30,7 @@ function identityOf(socket: TLSSocket): Principal | DomainError {
 }
 
 /** The principal of the connection's verified client certificate (throws 401-style refusals). */
-export function principalOfSocket(socket: TLSSocket): Principal {
+export function principalOfSocket(socket: TLSSocket): CertifiedPrincipal {
   let identity = identityBySocket.get(socket);
   if (identity === undefined) {
     identity = identityOf(socket);

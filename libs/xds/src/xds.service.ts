@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
-import { DomainError, Principal } from '@passerelle/domain';
+import { CertifiedPrincipal, DomainError } from '@passerelle/domain';
 import { SamlAssertionVerifier, principalOfSocket } from '@passerelle/platform';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -95,7 +95,7 @@ export class XdsService {
   }
 
   /** Without an assertion the TLS certificate alone speaks (DIRECTE, normal use). */
-  private principalOf(soap: SoapRequest, presenter: Principal): Principal {
+  private principalOf(soap: SoapRequest, presenter: CertifiedPrincipal): CertifiedPrincipal {
     const security = soap.envelope.security;
     if (!security || !childOf(security, NS.saml2, 'Assertion')) return presenter;
     return this.assertions.verify(soap.rootXml.toString('utf8'), presenter);

@@ -1,4 +1,4 @@
-import { Author, DomainError, Principal } from '@passerelle/domain';
+import { Author, CertifiedPrincipal, DomainError } from '@passerelle/domain';
 import { principalFromCertificate } from '@passerelle/platform';
 import { X509Certificate } from 'node:crypto';
 import { invalidInput, messageWithCause } from '../cli-error';
@@ -38,7 +38,7 @@ function certificateOf(pem: Buffer): X509Certificate {
   }
 }
 
-function principalOf(certificate: X509Certificate): Principal | undefined {
+function principalOf(certificate: X509Certificate): CertifiedPrincipal | undefined {
   try {
     return principalFromCertificate(certificate);
   } catch (error) {

@@ -12,9 +12,9 @@ import type { HabilitationMatrix } from './habilitation-matrix';
 const MEDECIN_DU_TRAVAIL = 'SM25';
 const MEDECIN = '10';
 
-/** What the patient's own channel may do: consult (what is visible to the patient), decide. */
-const PATIENT_ACTIONS: readonly PatientAction[] = [
-  'consent.manage',
+/** What the patient may still do on his closed record: read it, its history, and reopen it. */
+const PATIENT_ACTIONS_ON_CLOSED_RECORD: readonly PatientAction[] = [
+  'record.manage',
   'audit.read',
   'document.consult',
 ];
@@ -31,15 +31,13 @@ export function decidePatientAccess(
   action: PatientAction,
 ): Decision {
   if (actor.forbiddenActor) return deny('FORBIDDEN_ACTOR');
-  if (action === 'record.manage' && !state.recordStatus) return feedingDecision(state);
+  if (actor.patientChannel) return patientDecision(state, action);
+  if (action === 'record.open' && !state.recordStatus) return feedingDecision(state);
   if (!state.recordStatus) return deny('NO_RECORD');
   if (action === 'record.status') return { allowed: true, basis: 'status-read', emergency: false };
-  if (actor.patientChannel) {
-    return PATIENT_ACTIONS.includes(action)
-      ? { allowed: true, basis: 'patient', emergency: false }
-      : deny('NOT_PERMITTED');
+  if (state.recordStatus === 'closed' && action !== 'record.manage' && action !== 'record.open') {
+    return deny('RECORD_CLOSED');
   }
-  if (state.recordStatus === 'closed' && action !== 'record.manage') return deny('RECORD_CLOSED');
   if (state.blocked && !state.medecinTraitant) return deny('BLOCKED');
   if (isMedecinDuTravail(actor) && !state.expressConsent) return deny('EXPRESS_CONSENT_REQUIRED');
   switch (action) {
@@ -49,6 +47,7 @@ export function decidePatientAccess(
       return feedingDecision(state);
     case 'document.consult':
       return consultDecision(actor, state);
+    case 'record.open':
     case 'record.manage':
       return feedingDecision(state);
     case 'consent.manage':
@@ -56,6 +55,23 @@ export function decidePatientAccess(
       // Who may make which change, and read the history, is decided by decideAccessChange.
       return feedingDecision(state);
   }
+}
+
+/**
+ * The patient (or his legal representative, §9) decides on his record and feeds it; a record
+ * is opened by a professional with him, never on the patient's channel.
+ */
+function patientDecision(state: PatientAccessState, action: PatientAction): Decision {
+  if (action === 'record.open') return deny('PROFESSIONAL_ONLY');
+  if (!state.recordStatus) return deny('NO_RECORD');
+  if (state.recordStatus === 'closed' && !PATIENT_ACTIONS_ON_CLOSED_RECORD.includes(action)) {
+    return deny('RECORD_CLOSED');
+  }
+  return {
+    allowed: true,
+    basis: action === 'record.status' ? 'status-read' : 'patient',
+    emergency: false,
+  };
 }
 
 /** Any professional or establishment treating the patient may feed the record. */

@@ -3,6 +3,7 @@ import type { AvailabilityStatus, Coded, PurposeOfUse } from '@passerelle/domain
 /** What an actor wants to do with a patient's record. */
 export type PatientAction =
   | 'record.status'
+  | 'record.open'
   | 'record.manage'
   | 'consent.manage'
   | 'audit.read'
@@ -13,8 +14,8 @@ export type PatientAction =
 
 /** The actor as the policy sees it: the certificate, the assertion and the directory merged. */
 export interface Actor {
-  readonly kind: 'PS' | 'ORG';
-  /** idNat_PS of a professional; the structure id of an ORG caller. */
+  readonly kind: 'PS' | 'ORG' | 'PATIENT';
+  /** idNat_PS of a professional; the structure id of an ORG caller; a patient's account id. */
   readonly idNat: string;
   /** Structures the actor acts for (an ORG: its own). */
   readonly structureIds: readonly string[];

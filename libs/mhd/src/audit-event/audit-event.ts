@@ -8,6 +8,7 @@ const ACTION_CODES: Record<string, AuditEvent['action']> = {
   'document.consult': 'R',
   'document.update': 'U',
   'document.delete': 'D',
+  'record.open': 'C',
   'record.manage': 'E',
   'record.status': 'R',
   'consent.manage': 'E',

@@ -1,4 +1,4 @@
-import { DomainError, type Principal } from '@passerelle/domain';
+import { DomainError, type CertifiedPrincipal } from '@passerelle/domain';
 import {
   type AssertionAttributes,
   issueEcCertificate,
@@ -55,7 +55,7 @@ const foreignDoctor = issueCertificate(createRootCa('Assertion Test CA'), {
 
 const verifier = new AssertionVerifier([new X509Certificate(ca.certPem)]);
 
-const presenterOf = (issued: IssuedCertificate): Principal =>
+const presenterOf = (issued: IssuedCertificate): CertifiedPrincipal =>
   principalFromCertificate(new X509Certificate(issued.certPem));
 
 const direct = (attributes: Partial<AssertionAttributes> = {}) =>

@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { X509Crl } from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
-import type { OrganisationPrincipal, Principal, ProfessionalPrincipal } from '@passerelle/domain';
+import type {
+  CertifiedPrincipal,
+  OrganisationPrincipal,
+  ProfessionalPrincipal,
+} from '@passerelle/domain';
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import { type AccessAssertion, readAssertionClaims } from './assertion-claims';
 import { SignerChainVerifier, type VerifiedSigner } from './certificate-chain';
@@ -35,7 +39,11 @@ export class AssertionVerifier {
   }
 
   /** The presenter (the TLS client certificate's principal) with what the assertion says. */
-  async verify(token: string, presenter: Principal, now = new Date()): Promise<Principal> {
+  async verify(
+    token: string,
+    presenter: CertifiedPrincipal,
+    now = new Date(),
+  ): Promise<CertifiedPrincipal> {
     const signer = this.signers.signerOf(signingChainOf(token), now);
     const assertion = readAssertionClaims(await verifiedPayload(token, signer), now);
     checkBinding(assertion, signer, presenter);
@@ -93,7 +101,7 @@ async function verifiedPayload(token: string, signer: VerifiedSigner): Promise<U
 export function checkBinding(
   assertion: AccessAssertion,
   signer: VerifiedSigner,
-  presenter: Principal,
+  presenter: CertifiedPrincipal,
 ) {
   if (assertion.authenticationMode === 'DIRECTE') {
     if (presenter.kind !== 'PS') throw refused('DIRECTE mode needs a PS client certificate');
@@ -148,10 +156,10 @@ function checkIndirect(
 
 /** The presenter with what the assertion says. */
 export function withAssertion(
-  presenter: Principal,
+  presenter: CertifiedPrincipal,
   assertion: AccessAssertion,
   signer: VerifiedSigner,
-): Principal {
+): CertifiedPrincipal {
   const context = {
     authenticationMode: assertion.authenticationMode,
     purposeOfUse: assertion.purposeOfUse,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { X509Crl } from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
-import type { Principal } from '@passerelle/domain';
+import type { CertifiedPrincipal } from '@passerelle/domain';
 import { DOMParser, Element, Node as DomNode } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { VIHF_CLAIMS, readClaims } from './assertion-claims';
@@ -52,7 +52,7 @@ export class SamlAssertionVerifier {
   }
 
   /** `soapXml`: the SOAP envelope whose wsse:Security holds one saml2:Assertion. */
-  verify(soapXml: string, presenter: Principal, now = new Date()): Principal {
+  verify(soapXml: string, presenter: CertifiedPrincipal, now = new Date()): CertifiedPrincipal {
     const assertion = assertionOf(parse(soapXml));
     const signature = signatureOf(assertion);
     checkAlgorithms(signature, assertion);

@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import {
   DomainError,
   type OrganisationPrincipal,
-  type Principal,
+  type CertifiedPrincipal,
   type ProfessionalPrincipal,
 } from '@passerelle/domain';
 
@@ -34,7 +34,7 @@ const ORG_ONLY = ['O', 'OU'];
  * The principal a verified client certificate stands for, from its subject (ANS IGC-Santé
  * style PS or ORG profile). The chain itself must already have been verified by TLS.
  */
-export function principalFromCertificate(cert: X509Certificate): Principal {
+export function principalFromCertificate(cert: X509Certificate): CertifiedPrincipal {
   const subject = parseSubject(cert.subject);
   if (subject.get('C') !== 'FR') throw unauthenticated('Certificate subject country is not FR');
   const identity: CertificateIdentity = {

@@ -49,37 +49,33 @@ export class OpenRecord implements UseCase<
     actor: Principal,
     { patientId, demographics, unlessExists }: OpenRecordCommand,
   ): Promise<Outcome<{ record: PatientRecord; created: boolean }>> {
-    return audited(
-      { transaction: 'record-open', action: 'record.manage' },
-      actor,
-      async (audit) => {
-        await this.access.authorize(audit, actor, 'record.manage', patientId.key);
-        if (!unlessExists && (await this.records.find(patientId.key))) {
-          throw new DomainError(
-            'DUPLICATE_UNIQUE_ID',
-            `A record already exists for ${patientId.key}`,
-          );
-        }
-        const opened = await this.records.openIfAbsent({
+    return audited({ transaction: 'record-open', action: 'record.open' }, actor, async (audit) => {
+      await this.access.authorize(audit, actor, 'record.open', patientId.key);
+      if (!unlessExists && (await this.records.find(patientId.key))) {
+        throw new DomainError(
+          'DUPLICATE_UNIQUE_ID',
+          `A record already exists for ${patientId.key}`,
+        );
+      }
+      const opened = await this.records.openIfAbsent({
+        patientKey: patientId.key,
+        insValue: patientId.value,
+        insOid: patientId.oid,
+        status: 'open',
+        openedAt: new Date(),
+        openedBy: principalLabel(actor),
+        ...demographics,
+      });
+      if (opened.created && actor.kind === 'PS') {
+        await this.writer.declareAuthorisation({
           patientKey: patientId.key,
-          insValue: patientId.value,
-          insOid: patientId.oid,
-          status: 'open',
-          openedAt: new Date(),
-          openedBy: principalLabel(actor),
-          ...demographics,
+          subjectId: actor.subjectId,
+          state: 'valid',
+          expressConsent: false,
+          declaredBy: principalLabel(actor),
         });
-        if (opened.created && actor.kind === 'PS') {
-          await this.writer.declareAuthorisation({
-            patientKey: patientId.key,
-            subjectId: actor.subjectId,
-            state: 'valid',
-            expressConsent: false,
-            declaredBy: principalLabel(actor),
-          });
-        }
-        return opened;
-      },
-    );
+      }
+      return opened;
+    });
   }
 }
