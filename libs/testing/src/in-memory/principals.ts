@@ -2,6 +2,7 @@ import {
   INS_OID,
   OrganisationPrincipal,
   PatientId,
+  PatientPrincipal,
   ProfessionalPrincipal,
   nirWithKey,
 } from '@passerelle/domain';
@@ -73,4 +74,30 @@ export function aHospitalSystem(
 export function aPatient(): PatientId {
   sequence += 1;
   return PatientId.of(INS_OID.NIR_TEST, nirWithKey(`2770699${String(sequence).padStart(6, '0')}`));
+}
+
+/**
+ * The patient himself (or, with `role: 'REPRESENTANT_LEGAL'`, a legal representative) on the
+ * patient's channel, as a verified patient token bound to `patientId`'s record makes him.
+ */
+export function thePatientOf(
+  patientId: PatientId,
+  overrides: Partial<PatientPrincipal> = {},
+): PatientPrincipal {
+  sequence += 1;
+  return {
+    kind: 'PATIENT',
+    role: 'PATIENT',
+    subjectId: `account-${sequence}`,
+    patientKey: patientId.key,
+    name: `Patient ${sequence}`,
+    purposeOfUse: 'normal',
+    token: {
+      id: `token-${sequence}`,
+      clientId: 'passerelle-portal',
+      grantId: `grant-${sequence}`,
+      expiresAt: new Date(Date.now() + 900_000),
+    },
+    ...overrides,
+  };
 }
