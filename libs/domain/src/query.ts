@@ -36,6 +36,11 @@ export interface DocumentFilter {
   readonly allVersions?: boolean;
   readonly statuses?: readonly AvailabilityStatus[];
   readonly classCodes?: readonly CodeFilter[];
+  /**
+   * ORed with `classCodes`: any class but these. A category that gathers every class the other
+   * categories do not (a patient category such as "autres") is searched this way.
+   */
+  readonly classCodesOutside?: readonly CodeFilter[];
   readonly typeCodes?: readonly CodeFilter[];
   readonly formatCodes?: readonly CodeFilter[];
   readonly practiceSettingCodes?: readonly CodeFilter[];

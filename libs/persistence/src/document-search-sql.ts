@@ -166,8 +166,14 @@ export function documentSearchSql(
   });
   if (filter.authorPerson?.length) c.add(authorPersonMatch(c, 'e', filter.authorPerson));
   if (filter.statuses?.length) c.add(`e.status = ANY(${c.param(filter.statuses)})`);
+  const classMatches = [
+    ...(filter.classCodes?.length ? [codeMatch(c, 'e.class_key', filter.classCodes)] : []),
+    ...(filter.classCodesOutside?.length
+      ? [`NOT ${codeMatch(c, 'e.class_key', filter.classCodesOutside)}`]
+      : []),
+  ];
+  if (classMatches.length) c.add(`(${classMatches.join(' OR ')})`);
   const single: [string, readonly CodeFilter[] | undefined][] = [
-    ['e.class_key', filter.classCodes],
     ['e.type_key', filter.typeCodes],
     ['e.format_key', filter.formatCodes],
     ['e.practice_setting_key', filter.practiceSettingCodes],

@@ -6,6 +6,7 @@ import {
 import { fhirTransaction, ok, type SearchParameter } from '../door/fhir-transaction';
 import { uniqueIdFromUri } from '../resources/code-systems';
 import { documentReferenceFrom } from '../resources/document-reference';
+import { classSearchOf } from '../resources/patient-categories';
 import {
   QueryParameters,
   codeFilter,
@@ -61,7 +62,7 @@ export function documentSearchFrom(
     filter: {
       statuses: statusesOf(params),
       typeCodes: orCodes(params, 'type'),
-      classCodes: orCodes(params, 'category'),
+      ...classSearchOf(orCodes(params, 'category')),
       practiceSettingCodes: orCodes(params, 'setting'),
       healthcareFacilityTypeCodes: orCodes(params, 'facility'),
       formatCodes: orCodes(params, 'format'),

@@ -103,6 +103,34 @@ describe('DocumentReference ↔ DocumentEntry', () => {
     expect(draft.patientId?.key).toBe(entry.patientKey);
   });
 
+  it('writes the patient category of Mon espace santé beside the classCode, and reads the classCode back whatever their order', () => {
+    const resource = documentReferenceFrom(entry, 'x');
+    expect(resource.category).toEqual([
+      {
+        coding: [
+          {
+            system:
+              'https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument',
+            code: '11',
+            display: 'Synthèse',
+          },
+          {
+            system: 'urn:passerelle:fhir:CodeSystem:categorie-mon-espace-sante',
+            code: 'syntheses',
+            display: 'Synthèses',
+          },
+        ],
+      },
+    ]);
+    const reversed = {
+      ...resource,
+      category: [{ coding: [...resource.category![0].coding!].reverse() }],
+    };
+    expect(documentDraftFrom({ ref: 'r', resource: reversed }).draft.classCode).toEqual(
+      entry.classCode,
+    );
+  });
+
   it('marks an archived document with the DMP archive flag, a deleted one entered-in-error', () => {
     expect(
       documentReferenceFrom({ ...entry, status: 'Archived' }, 'x').extension?.[0].valueBoolean,

@@ -26,6 +26,7 @@ import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from
 import { authorsFrom, containedResource, personFrom, sourcePatientFrom } from './contained';
 import { fhirInstant } from './fhir-datetime';
 import { MHD } from './mhd-constants';
+import { PATIENT_CATEGORY_SYSTEM, patientCategoryCoding } from './patient-categories';
 import { patientIdFromReference, patientResourceId } from './patient-reference';
 
 const RELATION_TO_ASSOCIATION: Record<string, AssociationType> = {
@@ -59,7 +60,7 @@ export function documentDraftFrom(input: DocumentReferenceInput): {
     patientId,
     title: attachment?.title,
     comments: resource.description,
-    classCode: firstCoded(resource.category?.[0]),
+    classCode: classCodeOf(resource.category?.[0]),
     typeCode: firstCoded(resource.type),
     formatCode: codedFromCoding(resource.content?.[0]?.format),
     confidentialityCodes: allCoded(resource.securityLabel),
@@ -123,6 +124,13 @@ function firstCoded(concept: CodeableConcept | undefined): Coded | undefined {
   return codedFromCoding(concept?.coding?.[0]);
 }
 
+/** The classCode of a category: its coding other than the patient category we write beside it. */
+function classCodeOf(category: CodeableConcept | undefined): Coded | undefined {
+  return codedFromCoding(
+    category?.coding?.find((coding) => coding.system !== PATIENT_CATEGORY_SYSTEM),
+  );
+}
+
 function allCoded(concepts: readonly CodeableConcept[] | undefined): Coded[] {
   return (concepts ?? []).flatMap((c) => c.coding ?? []).flatMap((c) => codedFromCoding(c) ?? []);
 }
@@ -174,7 +182,9 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
     identifier: [{ use: 'official', system: MHD.rfc3986, value: entry.entryUuid }],
     status: STATUS_TO_FHIR[entry.status],
     type: concept(entry.typeCode),
-    category: [concept(entry.classCode)],
+    category: [
+      { coding: [codingFromCoded(entry.classCode), patientCategoryCoding(entry.classCode)] },
+    ],
     subject: {
       reference: `Patient/${patientResourceId(patientId)}`,
       identifier: { system: patientId.fhirSystem, value: patientId.value },
