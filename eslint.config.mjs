@@ -20,6 +20,7 @@ const LAYERS = {
     'mhd',
     'xds',
     'testing',
+    'patient-channel',
   ],
   'access-control': [
     'platform',
@@ -30,6 +31,7 @@ const LAYERS = {
     'mhd',
     'xds',
     'testing',
+    'patient-channel',
   ],
   audit: [
     'access-control',
@@ -41,6 +43,7 @@ const LAYERS = {
     'mhd',
     'xds',
     'testing',
+    'patient-channel',
   ],
   platform: [
     'access-control',
@@ -51,6 +54,7 @@ const LAYERS = {
     'mhd',
     'xds',
     'testing',
+    'patient-channel',
   ],
   registry: [
     'platform',
@@ -60,8 +64,17 @@ const LAYERS = {
     'mhd',
     'xds',
     'testing',
+    'patient-channel',
   ],
-  'document-repository': ['platform', 'persistence', 'record-management', 'mhd', 'xds', 'testing'],
+  'document-repository': [
+    'platform',
+    'persistence',
+    'record-management',
+    'patient-channel',
+    'mhd',
+    'xds',
+    'testing',
+  ],
   'record-management': [
     'platform',
     'persistence',
@@ -70,11 +83,22 @@ const LAYERS = {
     'mhd',
     'xds',
     'testing',
+    'patient-channel',
   ],
   persistence: ['platform', 'mhd', 'xds', 'testing'],
   // The doors translate: the access decision is the use cases' (DESIGN §7).
-  mhd: ['access-control', 'persistence', 'xds', 'testing'],
-  xds: ['access-control', 'persistence', 'mhd', 'testing'],
+  mhd: ['access-control', 'persistence', 'xds', 'patient-channel', 'testing'],
+  xds: ['access-control', 'persistence', 'mhd', 'patient-channel', 'testing'],
+  // The patient's identity: translates logins into accounts and tokens, decides no access.
+  'patient-channel': [
+    'access-control',
+    'persistence',
+    'registry',
+    'document-repository',
+    'mhd',
+    'xds',
+    'testing',
+  ],
 };
 
 const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({

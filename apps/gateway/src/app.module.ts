@@ -3,11 +3,13 @@ import { AccessControlModule } from '@passerelle/access-control';
 import { AuditModule } from '@passerelle/audit';
 import { DocumentRepositoryModule } from '@passerelle/document-repository';
 import { MhdModule } from '@passerelle/mhd';
+import { PatientChannelModule } from '@passerelle/patient-channel';
 import { PersistenceModule } from '@passerelle/persistence';
 import { XdsModule } from '@passerelle/xds';
 import { type AppConfig, PlatformModule } from '@passerelle/platform';
 import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
+import { patientApps } from './patient-apps';
 import { GatewayMetrics, MetricsController } from './metrics';
 
 @Module({})
@@ -18,8 +20,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot(config),
         AuditModule.forRoot({
-          smtpUrl: config.notifications.smtpUrl,
-          mailFrom: config.notifications.mailFrom,
+          delivery: config.notifications.channel,
           dispatchIntervalMs: config.notifications.intervalMs,
         }),
         AccessControlModule.forRoot({
@@ -29,6 +30,11 @@ export class AppModule {
           databaseUrl: config.databaseUrl,
           dataDir: config.dataDir,
           poolSize: config.databasePoolSize,
+        }),
+        PatientChannelModule.forRoot({
+          secretsFile: config.patientChannel.secretsFile,
+          apps: patientApps(config.patientChannel.appsFile),
+          accessTokenSeconds: config.patientChannel.accessTokenSeconds,
         }),
         DocumentRepositoryModule.forRoot({ repositoryUniqueId: config.repositoryUniqueId }),
         MhdModule.forRoot({

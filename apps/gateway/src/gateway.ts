@@ -2,8 +2,9 @@ import { INestApplication, LogLevel, NestApplicationOptions } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FhirDoor, FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
+import { PatientChannel } from '@passerelle/patient-channel';
 import { AppConfig, tlsSetup } from '@passerelle/platform';
-import { json } from 'express';
+import { json, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
@@ -40,6 +41,9 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const door = app.get(FhirDoor);
   app.disable('x-powered-by');
   app.use(metrics.middleware);
+  const patientChannel = app.get(PatientChannel);
+  app.use(patientChannel.middleware);
+  app.use('/patient', urlencoded({ extended: false, limit: '16kb' }));
   app.use('/fhir', requireJsonBody);
   app.use(json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
   app.use('/fhir', (error: unknown, request: Request, response: Response, next: NextFunction) =>
@@ -49,6 +53,7 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
+  patientChannel.start(config.publicBaseUrl ?? `https://localhost:${port}`);
   return { app, port, devPkiDir: tls.devPkiDir, close: () => app.close() };
 }
 

@@ -41,7 +41,14 @@ export interface AuditRecord {
 
 /** Never medical content: no title, type or author of a document (DESIGN §5). */
 export type NotificationKind =
-  'new-document' | 'first-access' | 'emergency-access' | 'access-changed';
+  | 'new-document'
+  | 'first-access'
+  | 'emergency-access'
+  | 'access-changed'
+  /** The code that activates a patient's account (sent when his record is opened). */
+  | 'activation-code'
+  /** The one-time code of a patient's login (DESIGN §9). */
+  | 'one-time-code';
 
 /** A message owed to the patient, kept in the outbox until delivered. */
 export interface PatientNotification {

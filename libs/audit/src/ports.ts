@@ -25,12 +25,21 @@ export const NOTIFICATION_OUTBOX = Symbol('NotificationOutbox');
 
 export interface PendingNotification extends PatientNotification {
   readonly attempts: number;
-  /** The patient's e-mail address, when the record has one. */
+  /** Whom to send it to: the addressee, or else the patient's e-mail address when he has one. */
   readonly recipient?: string;
 }
 
-/** The outbox as the dispatcher sees it: claim due notifications, then settle each. */
+/** A message for an account holder (a legal representative, say) rather than the record's contact. */
+export interface AddressedNotification extends PatientNotification {
+  readonly recipient: string;
+}
+
+/**
+ * The outbox as the dispatcher sees it: claim due notifications, then settle each. A code
+ * (`payload.code`) is erased from the outbox once delivered.
+ */
 export interface NotificationOutbox {
+  enqueue(notification: AddressedNotification): Promise<void>;
   claimDue(limit: number, now: Date): Promise<PendingNotification[]>;
   markDelivered(notification: PendingNotification, at: Date): Promise<void>;
   markFailed(notification: PendingNotification, error: string, retryAt: Date): Promise<void>;

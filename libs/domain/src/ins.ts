@@ -70,6 +70,11 @@ export class PatientId {
     return `${this.value}^^^&${this.oid}&ISO`;
   }
 
+  /** The FHIR Patient id of the record: `<INS OID>-<matricule>`, derived from the INS alone. */
+  get resourceId(): string {
+    return `${this.oid}-${this.value}`;
+  }
+
   get fhirSystem(): string {
     return `urn:oid:${this.oid}`;
   }

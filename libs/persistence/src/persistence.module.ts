@@ -2,12 +2,18 @@ import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/co
 import { ACCESS_STATE_STORE, PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
 import { AUDIT_STORE, NOTIFICATION_OUTBOX } from '@passerelle/audit';
 import { CONTENT_STORE } from '@passerelle/document-repository';
-import { ACCESS_STATE_WRITER, PATIENT_RECORD_STORE } from '@passerelle/record-management';
+import {
+  ACCESS_DECISIONS_READER,
+  ACCESS_STATE_WRITER,
+  PATIENT_RECORD_STORE,
+} from '@passerelle/record-management';
+import { LOGIN_THROTTLE, OIDC_STORE, PATIENT_ACCOUNT_STORE } from '@passerelle/patient-channel';
 import { DOCUMENT_LOCATOR, REGISTRY_READER, REGISTRY_WRITER } from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import { Database, DatabaseOptions, openDatabase } from './database';
 import { PostgresAccessStateStore } from './postgres-access-state-store';
 import { PostgresAuditStore } from './postgres-audit-store';
+import { PostgresPatientChannelStore } from './postgres-patient-channel-store';
 import { PostgresProfessionalDirectory } from './postgres-professional-directory';
 import { PostgresRegistryReader } from './postgres-registry-reader';
 import { PostgresRegistryStore } from './postgres-registry-store';
@@ -53,9 +59,14 @@ export class PersistenceModule {
         PostgresAccessStateStore,
         { provide: ACCESS_STATE_STORE, useExisting: PostgresAccessStateStore },
         { provide: ACCESS_STATE_WRITER, useExisting: PostgresAccessStateStore },
+        { provide: ACCESS_DECISIONS_READER, useExisting: PostgresAccessStateStore },
         PostgresAuditStore,
         { provide: AUDIT_STORE, useExisting: PostgresAuditStore },
         { provide: NOTIFICATION_OUTBOX, useExisting: PostgresAuditStore },
+        PostgresPatientChannelStore,
+        { provide: PATIENT_ACCOUNT_STORE, useExisting: PostgresPatientChannelStore },
+        { provide: LOGIN_THROTTLE, useExisting: PostgresPatientChannelStore },
+        { provide: OIDC_STORE, useExisting: PostgresPatientChannelStore },
       ],
       exports: [
         DataSource,
@@ -67,8 +78,12 @@ export class PersistenceModule {
         PROFESSIONAL_DIRECTORY,
         ACCESS_STATE_STORE,
         ACCESS_STATE_WRITER,
+        ACCESS_DECISIONS_READER,
         AUDIT_STORE,
         NOTIFICATION_OUTBOX,
+        PATIENT_ACCOUNT_STORE,
+        LOGIN_THROTTLE,
+        OIDC_STORE,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  AddressedNotification,
   AuditEntry,
   AuditRecord,
   AuditStore,
@@ -28,7 +29,8 @@ interface AuditRow {
 
 /**
  * The audit trail and the notifications outbox. A request's audit record, the patient
- * notifications it causes and the first-access check are one statement.
+ * notifications it causes and the first-access check are one statement; a notification of a
+ * kind the patient turned off is not queued (an emergency access always is).
  */
 @Injectable()
 export class PostgresAuditStore implements AuditStore, NotificationOutbox {
@@ -65,13 +67,18 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
          INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
          SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
          FROM jsonb_to_recordset($13::jsonb)
-           AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)),
+           AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)
+         LEFT JOIN patient_record r ON r.patient_key = n.patient_key
+         WHERE n.kind = 'emergency-access'
+            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)),
        first_access AS (
          INSERT INTO professional_first_access (patient_key, subject_id, first_at)
          SELECT $14, $15, now() WHERE $14::text IS NOT NULL
          ON CONFLICT DO NOTHING RETURNING patient_key)
        INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
-       SELECT patient_key, $17, 'first-access', $16::jsonb, now(), now() FROM first_access`,
+       SELECT f.patient_key, $17, 'first-access', $16::jsonb, now(), now()
+       FROM first_access f LEFT JOIN patient_record r ON r.patient_key = f.patient_key
+       WHERE COALESCE((r.notification_preferences ->> 'first-access')::boolean, true)`,
       params,
     );
   }
@@ -87,6 +94,22 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
       [patientKey, limit, offset],
     );
     return { items: rows.map(auditRecordFromRow), total: rows.length ? Number(rows[0].total) : 0 };
+  }
+
+  async enqueue(notification: AddressedNotification): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO notification_outbox
+         (patient_key, id, kind, payload, created_at, next_attempt_at, recipient)
+       VALUES ($1, $2, $3, $4, $5, $5, $6)`,
+      [
+        notification.patientKey,
+        notification.id,
+        notification.kind,
+        JSON.stringify(notification.payload),
+        notification.createdAt,
+        notification.recipient,
+      ],
+    );
   }
 
   async claimDue(limit: number, now: Date): Promise<PendingNotification[]> {
@@ -106,8 +129,10 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
        claimed AS (
          UPDATE notification_outbox o SET next_attempt_at = $2::timestamptz + interval '5 minutes'
          FROM due WHERE o.patient_key = due.patient_key AND o.id = due.id
-         RETURNING o.patient_key, o.id, o.kind, o.payload, o.created_at, o.attempts)
-       SELECT c.*, r.demographics->>'email' AS recipient
+         RETURNING o.patient_key, o.id, o.kind, o.payload, o.created_at, o.attempts,
+                   o.recipient)
+       SELECT c.patient_key, c.id, c.kind, c.payload, c.created_at, c.attempts,
+              COALESCE(c.recipient, r.demographics->>'email') AS recipient
        FROM claimed c LEFT JOIN patient_record r ON r.patient_key = c.patient_key`,
       [limit, now],
     );
@@ -124,7 +149,8 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
 
   async markDelivered(notification: PendingNotification, at: Date): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notification_outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL
+      `UPDATE notification_outbox SET delivered_at = $3, attempts = attempts + 1, last_error = NULL,
+         payload = payload - 'code'
        WHERE patient_key = $1 AND id = $2`,
       [notification.patientKey, notification.id, at],
     );

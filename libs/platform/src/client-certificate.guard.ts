@@ -1,8 +1,16 @@
-import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Optional,
+  createParamDecorator,
+} from '@nestjs/common';
 import { CertifiedPrincipal, DomainError, Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { AssertionVerifier } from './assertion';
+import { PATIENT_TOKEN_VERIFIER, PatientTokenVerifier } from './patient-token';
 import { principalFromCertificate } from './pki';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
@@ -59,13 +67,47 @@ export class ClientCertificateGuard implements CanActivate {
   }
 }
 
+/**
+ * `/fhir`: a client certificate (and its access assertion), as {@link ClientCertificateGuard};
+ * without one, a patient token (DESIGN §9) — the only place a patient token is accepted.
+ */
+@Injectable()
+export class FhirAuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly certificates: ClientCertificateGuard,
+    @Optional()
+    @Inject(PATIENT_TOKEN_VERIFIER)
+    private readonly patientTokens?: PatientTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const socket = request.socket as TLSSocket;
+    if (!socket.encrypted || Object.keys(socket.getPeerCertificate()).length > 0) {
+      return this.certificates.canActivate(context);
+    }
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined || !this.patientTokens) {
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'A client certificate, or a patient token (Authorization: Bearer), is required',
+      );
+    }
+    request.principal = await this.patientTokens.verify(token, {
+      method: request.method,
+      path: request.path.replace(/^\/fhir\/?/, ''),
+    });
+    return true;
+  }
+}
+
 function bearerToken(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(authorization);
   if (!match) {
     throw new DomainError(
       'UNAUTHENTICATED',
-      'The Authorization header must be "Bearer <access assertion (JWS)>"',
+      'The Authorization header must be "Bearer <access assertion or patient token>"',
     );
   }
   return match[1];

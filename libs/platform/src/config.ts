@@ -31,10 +31,24 @@ export interface AppConfig {
   /** Replaces the default habilitation matrix (fixtures/access/habilitation-matrix.json). */
   readonly habilitationMatrixFile?: string;
   readonly notifications: {
-    /** smtp://user:password@host:port to e-mail patients; absent: notifications are logged. */
-    readonly smtpUrl?: string;
-    readonly mailFrom: string;
+    /**
+     * `NOTIFY_CHANNEL`: `smtp` (needs NOTIFY_SMTP_URL), `file:<dir>` or `log`. Default: smtp when
+     * NOTIFY_SMTP_URL is set, else `file:DATA_DIR/outbox` on the embedded default, else log.
+     */
+    readonly channel:
+      | { readonly kind: 'smtp'; readonly smtpUrl: string; readonly mailFrom: string }
+      | { readonly kind: 'file'; readonly directory: string }
+      | { readonly kind: 'log' };
     readonly intervalMs: number;
+  };
+  /** The patient's channel (DESIGN §9): the gateway's OpenID Connect provider. */
+  readonly patientChannel: {
+    /** Signing keys and cookie secrets; generated under DATA_DIR/oidc on first start. */
+    readonly secretsFile: string;
+    /** Third-party SMART apps registered for patients (JSON array of client metadata). */
+    readonly appsFile?: string;
+    /** Lifetime of a patient access token, at most 15 minutes. */
+    readonly accessTokenSeconds: number;
   };
 }
 
@@ -64,11 +78,39 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
     notifications: {
-      smtpUrl: nonEmpty(env.NOTIFY_SMTP_URL),
-      mailFrom: nonEmpty(env.NOTIFY_FROM) ?? 'Passerelle <no-reply@passerelle.invalid>',
+      channel: notificationChannel(env, dataDir),
       intervalMs: integer(env, 'NOTIFY_INTERVAL_MS', 5000, 50, 3_600_000),
     },
+    patientChannel: {
+      secretsFile: resolve(nonEmpty(env.OIDC_SECRETS_FILE) ?? `${dataDir}/oidc/secrets.json`),
+      appsFile: nonEmpty(env.SMART_APPS_FILE),
+      accessTokenSeconds: integer(env, 'PATIENT_TOKEN_SECONDS', 900, 30, 900),
+    },
   };
+}
+
+function notificationChannel(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+): AppConfig['notifications']['channel'] {
+  const smtpUrl = nonEmpty(env.NOTIFY_SMTP_URL);
+  const mailFrom = nonEmpty(env.NOTIFY_FROM) ?? 'Passerelle <no-reply@passerelle.invalid>';
+  const setting = nonEmpty(env.NOTIFY_CHANNEL);
+  if (setting === undefined) {
+    if (smtpUrl) return { kind: 'smtp', smtpUrl, mailFrom };
+    return nonEmpty(env.DATABASE_URL)
+      ? { kind: 'log' }
+      : { kind: 'file', directory: resolve(dataDir, 'outbox') };
+  }
+  if (setting === 'log') return { kind: 'log' };
+  if (setting === 'smtp') {
+    if (!smtpUrl) throw new ConfigError('NOTIFY_CHANNEL=smtp needs NOTIFY_SMTP_URL');
+    return { kind: 'smtp', smtpUrl, mailFrom };
+  }
+  if (setting.startsWith('file:') && setting.length > 'file:'.length) {
+    return { kind: 'file', directory: resolve(setting.slice('file:'.length)) };
+  }
+  throw new ConfigError(`NOTIFY_CHANNEL must be smtp, log or file:<dir>, got "${setting}"`);
 }
 
 /** Settings that no longer exist are refused rather than ignored: the operator must know. */

@@ -4,3 +4,4 @@ export * from './client-certificate.guard';
 export * from './pki';
 export * from './assertion';
 export * from './platform.module';
+export * from './patient-token';

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AssertionVerifier, SamlAssertionVerifier, TRUSTED_CERTIFICATES } from './assertion';
 import { TRUSTED_CRLS } from './assertion/revocation';
+import { ClientCertificateGuard } from './client-certificate.guard';
 import type { AppConfig } from './config';
 import { trustedCertificates, trustedCrls } from './tls';
 
@@ -20,8 +21,14 @@ export class PlatformModule {
         { provide: TRUSTED_CRLS, useFactory: () => trustedCrls(config) },
         AssertionVerifier,
         SamlAssertionVerifier,
+        ClientCertificateGuard,
       ],
-      exports: [TRUSTED_CERTIFICATES, AssertionVerifier, SamlAssertionVerifier],
+      exports: [
+        TRUSTED_CERTIFICATES,
+        AssertionVerifier,
+        SamlAssertionVerifier,
+        ClientCertificateGuard,
+      ],
     };
   }
 }

@@ -1,6 +1,7 @@
 export * from './ports';
 export * from './access-change';
 export * from './open-record/open-record';
+export * from './open-record/patient-invitations';
 export * from './record-status/record-status';
 export * from './authorisations/declare-authorisation';
 export * from './authorisations/revoke-authorisation';
@@ -10,4 +11,7 @@ export * from './blocks/set-block';
 export * from './emergency-consents/set-emergency-consents';
 export * from './record-lifecycle/close-record';
 export * from './access-history/read-access-history';
+export * from './notification-preferences/set-notification-preferences';
+export * from './notification-preferences/set-contact-details';
+export * from './consents/read-consents';
 export * from './record-management.module';

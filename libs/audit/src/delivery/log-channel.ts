@@ -12,7 +12,11 @@ export class LogNotificationChannel implements NotificationChannel {
         patient: notification.patientKey,
         kind: notification.kind,
         subject: subjectOf(notification),
-        payload: notification.payload,
+        // Codes are secrets of the account holder: never in a log.
+        payload: {
+          ...notification.payload,
+          ...('code' in notification.payload ? { code: '***' } : {}),
+        },
       }),
     );
     return Promise.resolve();

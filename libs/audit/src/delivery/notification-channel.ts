@@ -13,6 +13,8 @@ const SUBJECTS: Record<PendingNotification['kind'], string> = {
   'first-access': 'Un professionnel de santé a consulté votre dossier pour la première fois',
   'emergency-access': "Votre dossier médical partagé a été consulté en situation d'urgence",
   'access-changed': 'Les accès à votre dossier médical partagé ont changé',
+  'activation-code': 'Votre code d’activation pour accéder à votre dossier médical partagé',
+  'one-time-code': 'Votre code de connexion à votre dossier médical partagé',
 };
 
 export function subjectOf(notification: PendingNotification): string {
@@ -26,6 +28,8 @@ const LABELS: Record<string, string> = {
   name: 'Nom',
   purposeOfUse: "Motif d'accès",
   change: 'Modification',
+  code: 'Code',
+  validity: 'Validité',
 };
 
 /** A plain-text body: what happened and when, never document contents. */

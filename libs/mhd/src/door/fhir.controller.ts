@@ -1,13 +1,13 @@
 import { All, Controller, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ClientCertificateGuard } from '@passerelle/platform';
+import { FhirAuthenticationGuard } from '@passerelle/platform';
 import type { Response } from 'express';
 import { FhirDoor, FhirRequest } from './fhir-door';
 import { FhirExceptionFilter } from './fhir-exception.filter';
 import { sendReply } from './fhir-reply';
 
-/** `/fhir`: every request authenticated, then run by the door from its table of transactions. */
+/** `/fhir`: every request authenticated (certificate, or patient token), then run by the door from its table of transactions. */
 @Controller('fhir')
-@UseGuards(ClientCertificateGuard)
+@UseGuards(FhirAuthenticationGuard)
 @UseFilters(FhirExceptionFilter)
 export class FhirController {
   constructor(private readonly door: FhirDoor) {}

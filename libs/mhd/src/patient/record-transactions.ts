@@ -28,6 +28,7 @@ export const OPEN_RECORD = fhirTransaction({
         gender: patient.gender,
         email: patient.telecom?.find((telecom) => telecom.system === 'email')?.value,
       },
+      representatives: legalRepresentativesOf(patient),
     };
   },
   write: ({ record, created }) => {
@@ -76,6 +77,22 @@ export const READ_RECORD = fhirTransaction({
   read: (request) => patientIdFromResourceId(request.params.id),
   write: (record) => ok(patientResourceFrom(record)),
 });
+
+/** HL7 v3 RoleCode relationships that make a contact a minor's legal representative. */
+const LEGAL_REPRESENTATIVE_ROLES = ['GUARD', 'PRN', 'MTH', 'FTH'];
+
+/** `Patient.contact`s with a legal representative's relationship and an e-mail address. */
+function legalRepresentativesOf(patient: Patient) {
+  return (patient.contact ?? []).flatMap((contact) => {
+    const representative = contact.relationship?.some((relationship) =>
+      relationship.coding?.some((coding) => LEGAL_REPRESENTATIVE_ROLES.includes(coding.code ?? '')),
+    );
+    const email = contact.telecom?.find((telecom) => telecom.system === 'email')?.value;
+    if (!representative || !email) return [];
+    const name = [contact.name?.given?.join(' '), contact.name?.family].filter(Boolean).join(' ');
+    return [{ email, name: name || email }];
+  });
+}
 
 function asPatient(body: unknown): Patient {
   const resource = body as { resourceType?: unknown } | null;

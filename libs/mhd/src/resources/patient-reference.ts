@@ -3,7 +3,7 @@ import { DomainError, PatientId } from '@passerelle/domain';
 
 /** Our Patient resource id is `<INS OID>-<matricule>`: stable and derived from the INS alone. */
 export function patientResourceId(patientId: PatientId): string {
-  return `${patientId.oid}-${patientId.value}`;
+  return patientId.resourceId;
 }
 
 export function patientIdFromResourceId(id: string): PatientId {

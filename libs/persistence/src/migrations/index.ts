@@ -6,6 +6,9 @@ import { ProfessionalDirectory1764000000000 } from './1764000000000-professional
 import { UniqueSubmissionSet1764200000000 } from './1764200000000-unique-submission-set';
 import { StoredQueryLookups1764300000000 } from './1764300000000-stored-query-lookups';
 import { EntryUuidGuard1764400000000 } from './1764400000000-entry-uuid-guard';
+import { PatientChannel1764500000000 } from './1764500000000-patient-channel';
+import { PatientContact1764600000000 } from './1764600000000-patient-contact';
+import { AccessSubjectKind1764700000000 } from './1764700000000-access-subject-kind';
 
 export const MIGRATIONS = [
   InitialSchema1763800000000,
@@ -16,4 +19,7 @@ export const MIGRATIONS = [
   UniqueSubmissionSet1764200000000,
   StoredQueryLookups1764300000000,
   EntryUuidGuard1764400000000,
+  PatientChannel1764500000000,
+  PatientContact1764600000000,
+  AccessSubjectKind1764700000000,
 ];

@@ -14,6 +14,12 @@ import {
   PATIENT_RECORD_STORE,
   PatientRecordStore,
 } from '../ports';
+import { recordAsSeenBy } from '../record-status/record-status';
+import {
+  LegalRepresentative,
+  PATIENT_INVITATIONS,
+  PatientInvitations,
+} from './patient-invitations';
 
 export interface Demographics {
   readonly family?: string;
@@ -26,6 +32,8 @@ export interface Demographics {
 export interface OpenRecordCommand {
   readonly patientId: PatientId;
   readonly demographics: Demographics;
+  /** A minor's legal representatives: each gets an account on the patient's channel. */
+  readonly representatives?: readonly LegalRepresentative[];
   /** Conditional (`If-None-Exist`): an existing record is kept and returned. */
   readonly unlessExists: boolean;
 }
@@ -43,14 +51,15 @@ export class OpenRecord implements UseCase<
     private readonly access: AccessControl,
     @Inject(PATIENT_RECORD_STORE) private readonly records: PatientRecordStore,
     @Inject(ACCESS_STATE_WRITER) private readonly writer: AccessStateWriter,
+    @Inject(PATIENT_INVITATIONS) private readonly invitations: PatientInvitations,
   ) {}
 
   execute(
     actor: Principal,
-    { patientId, demographics, unlessExists }: OpenRecordCommand,
+    { patientId, demographics, unlessExists, representatives = [] }: OpenRecordCommand,
   ): Promise<Outcome<{ record: PatientRecord; created: boolean }>> {
     return audited({ transaction: 'record-open', action: 'record.open' }, actor, async (audit) => {
-      await this.access.authorize(audit, actor, 'record.open', patientId.key);
+      const access = await this.access.authorize(audit, actor, 'record.open', patientId.key);
       if (!unlessExists && (await this.records.find(patientId.key))) {
         throw new DomainError(
           'DUPLICATE_UNIQUE_ID',
@@ -66,16 +75,26 @@ export class OpenRecord implements UseCase<
         openedBy: principalLabel(actor),
         ...demographics,
       });
+      if (opened.created) {
+        await this.invitations.invite({
+          patientKey: patientId.key,
+          insValue: patientId.value,
+          patientName: [demographics.given, demographics.family].filter(Boolean).join(' '),
+          patientEmail: demographics.email,
+          representatives,
+        });
+      }
       if (opened.created && actor.kind === 'PS') {
         await this.writer.declareAuthorisation({
           patientKey: patientId.key,
           subjectId: actor.subjectId,
+          subjectKind: 'PS',
           state: 'valid',
           expressConsent: false,
           declaredBy: principalLabel(actor),
         });
       }
-      return opened;
+      return { ...opened, record: recordAsSeenBy(access, opened.record) };
     });
   }
 }

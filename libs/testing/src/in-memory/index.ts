@@ -7,3 +7,4 @@ export * from './audit-store';
 export * from './principals';
 export * from './submission-drafts';
 export * from './passerelle';
+export * from './invitations';

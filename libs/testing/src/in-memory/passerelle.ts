@@ -2,9 +2,11 @@ import {
   AccessControl,
   HabilitationMatrix,
   HabilitationMatrixFile,
+  SubjectKind,
 } from '@passerelle/access-control';
 import type { Outcome } from '@passerelle/audit';
 import {
+  ExportRecord,
   ProvideAndRegisterDocumentSet,
   ProvideDocumentBundle,
   RepositoryOptions,
@@ -19,12 +21,15 @@ import {
   FindRecord,
   OpenRecord,
   ReadAccessHistory,
+  ReadConsents,
   ReadRecord,
   RemoveMedecinTraitant,
   ReopenRecord,
   RevokeAuthorisation,
   SetBlock,
+  SetContactDetails,
   SetEmergencyConsents,
+  SetNotificationPreferences,
 } from '@passerelle/record-management';
 import {
   ChangeDocumentMetadata,
@@ -41,6 +46,7 @@ import defaultMatrix from '../../../../fixtures/access/habilitation-matrix.json'
 import { InMemoryAccessState } from './access-state';
 import { InMemoryAuditStore } from './audit-store';
 import { InMemoryContentStore } from './content-store';
+import { InMemoryInvitations } from './invitations';
 import { InMemoryPatientRecords } from './patient-records';
 import { aPatient } from './principals';
 import { InMemoryProfessionalDirectory } from './professional-directory';
@@ -65,7 +71,7 @@ export class InMemoryPasserelle {
   readonly directory = new InMemoryProfessionalDirectory();
   readonly registry: InMemoryRegistry;
   readonly contents = new InMemoryContentStore();
-  readonly audits = new InMemoryAuditStore();
+  readonly audits = new InMemoryAuditStore(this.records);
   readonly access: AccessControl;
   readonly repository: RepositoryOptions;
 
@@ -82,6 +88,7 @@ export class InMemoryPasserelle {
   readonly provideDocumentBundle: ProvideDocumentBundle;
   readonly retrieveDocumentSet: RetrieveDocumentSet;
   readonly retrieveDocument: RetrieveDocument;
+  readonly exportRecord: ExportRecord;
   // Record management
   readonly openRecord: OpenRecord;
   readonly findRecord: FindRecord;
@@ -95,6 +102,10 @@ export class InMemoryPasserelle {
   readonly closeRecord: CloseRecord;
   readonly reopenRecord: ReopenRecord;
   readonly readAccessHistory: ReadAccessHistory;
+  readonly setNotificationPreferences: SetNotificationPreferences;
+  readonly setContactDetails: SetContactDetails;
+  readonly readConsents: ReadConsents;
+  readonly invitations = new InMemoryInvitations();
 
   constructor(options: InMemoryPasserelleOptions = {}) {
     this.accessState = new InMemoryAccessState(this.records, options.now);
@@ -127,9 +138,10 @@ export class InMemoryPasserelle {
     this.provideDocumentBundle = new ProvideDocumentBundle(access, registrar, contents, repository);
     this.retrieveDocumentSet = new RetrieveDocumentSet(access, registry, contents, repository);
     this.retrieveDocument = new RetrieveDocument(access, registry, contents);
+    this.exportRecord = new ExportRecord(access, registry, contents);
 
     const [records, writer] = [this.records, this.accessState];
-    this.openRecord = new OpenRecord(access, records, writer);
+    this.openRecord = new OpenRecord(access, records, writer, this.invitations);
     this.findRecord = new FindRecord(access, records);
     this.readRecord = new ReadRecord(access, records);
     this.declareAuthorisation = new DeclareAuthorisation(access, writer);
@@ -141,6 +153,9 @@ export class InMemoryPasserelle {
     this.closeRecord = new CloseRecord(access, writer);
     this.reopenRecord = new ReopenRecord(access, writer);
     this.readAccessHistory = new ReadAccessHistory(access, this.audits);
+    this.setNotificationPreferences = new SetNotificationPreferences(access, records);
+    this.setContactDetails = new SetContactDetails(access, records);
+    this.readConsents = new ReadConsents(access, this.accessState);
   }
 
   /** Given: the patient has an open record (written to the store, no use case, no one authorised). */
@@ -161,8 +176,24 @@ export class InMemoryPasserelle {
     await this.accessState.declareAuthorisation({
       patientKey: patient.key,
       subjectId: professional.subjectId,
+      subjectKind: 'PS',
       state: 'valid',
       expressConsent: false,
+      declaredBy: 'test',
+    });
+  }
+
+  /** Given: the patient blocked this professional, or this structure. */
+  async givenBlock(
+    patient: PatientId,
+    subjectId: string,
+    subjectKind: SubjectKind = 'PS',
+  ): Promise<void> {
+    await this.accessState.setBlocked({
+      patientKey: patient.key,
+      subjectId,
+      subjectKind,
+      blocked: true,
       declaredBy: 'test',
     });
   }

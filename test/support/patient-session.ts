@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+/** One notification as the file channel writes it (DESIGN §9). */
+export interface OutboxMessage {
+  readonly to: string | null;
+  readonly kind: string;
+  readonly patient: string;
+  readonly code?: string;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+/** The messages the file channel delivered, oldest first. */
+export function outboxMessages(directory: string): OutboxMessage[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(directory, name), 'utf8')) as OutboxMessage);
+}
+
+/** The last code of this kind sent to this address. */
+export function lastCode(directory: string, to: string, kind: string): string {
+  const message = outboxMessages(directory)
+    .filter((m) => m.to === to && m.kind === kind)
+    .at(-1);
+  if (!message?.code) throw new Error(`No ${kind} sent to ${to}`);
+  return message.code;
+}
+
+export interface Page {
+  readonly status: number;
+  readonly location?: string;
+  readonly html: string;
+}
+
+/**
+ * A browser without JavaScript: it keeps cookies, posts the forms and lets the test follow
+ * redirects one by one, over TLS without a client certificate.
+ */
+export class FormBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(
+    private readonly origin: string,
+    private readonly agent: Agent,
+  ) {}
+
+  get(url: string): Promise<Page> {
+    return this.request('GET', url);
+  }
+
+  post(url: string, form: Record<string, string>): Promise<Page> {
+    return this.request('POST', url, new URLSearchParams(form).toString());
+  }
+
+  /** Follows redirects within the gateway; stops at the first one leaving it (the app's). */
+  async follow(page: Page): Promise<Page> {
+    let current = page;
+    while (current.location && current.location.startsWith(this.origin)) {
+      if (
+        current.location.includes('/portal/callback') ||
+        current.location.includes('/callback?')
+      ) {
+        return current;
+      }
+      current = await this.get(current.location);
+    }
+    return current;
+  }
+
+  private async request(method: string, url: string, body?: string): Promise<Page> {
+    const absolute = new URL(url, this.origin).toString();
+    const response = await undiciFetch(absolute, {
+      method,
+      redirect: 'manual',
+      dispatcher: this.agent,
+      headers: {
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      },
+      body,
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const separator = pair.indexOf('=');
+      const name = pair.slice(0, separator);
+      const value = pair.slice(separator + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(cookie) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const location = response.headers.get('location') ?? undefined;
+    return {
+      status: response.status,
+      location: location && new URL(location, absolute).toString(),
+      html: await response.text(),
+    };
+  }
+}
+
+/** The `uid` of the interaction a login page posts to. */
+export function interactionPath(html: string, step: string): string {
+  const match = new RegExp(`action="(/patient/interaction/[^/"]+/${step})"`).exec(html);
+  if (!match) throw new Error(`No ${step} form in page:\n${html.slice(0, 800)}`);
+  return match[1];
+}
+
+export interface PatientApp {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope: string;
+}
+
+export interface LoginResult {
+  readonly tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+  readonly config: oidc.Configuration;
+  readonly browser: FormBrowser;
+}
+
+/** The real authorization-code flow with PKCE S256, through openid-client and the forms. */
+export class PatientLoginFlow {
+  constructor(
+    readonly origin: string,
+    readonly agent: Agent,
+    readonly outbox: string,
+  ) {}
+
+  /** Discovery itself needs the custom fetch: openid-client takes it as an option. */
+  async discover(app: PatientApp): Promise<oidc.Configuration> {
+    return oidc.discovery(new URL(this.origin), app.clientId, undefined, oidc.None(), {
+      [oidc.customFetch]: ((url: string, options: Record<string, unknown>) =>
+        undiciFetch(url, { ...options, dispatcher: this.agent } as never)) as never,
+    });
+  }
+
+  /** Up to the login form: the authorization request, and the browser holding its cookies. */
+  async begin(app: PatientApp) {
+    const config = await this.discover(app);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: app.redirectUri,
+      scope: app.scope,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      aud: `${this.origin}/fhir`,
+      // OpenID Connect Core §11: offline_access (a refresh token) is granted with prompt=consent.
+      ...(app.scope.includes('offline_access') ? { prompt: 'consent' } : {}),
+    });
+    const browser = new FormBrowser(this.origin, this.agent);
+    const loginPage = await browser.follow(await browser.get(url.toString()));
+    return { config, verifier, state, browser, loginPage };
+  }
+
+  /** Username and password, then the code from the outbox, then the app's callback. */
+  async login(
+    app: PatientApp,
+    username: string,
+    password: string,
+    email: string,
+  ): Promise<LoginResult> {
+    const { config, verifier, state, browser, loginPage } = await this.begin(app);
+    const codePage = await browser.post(interactionPath(loginPage.html, 'login'), {
+      username,
+      password,
+    });
+    if (codePage.status !== 200)
+      throw new Error(`Password refused: ${codePage.html.slice(0, 500)}`);
+    const otp = lastCode(this.outbox, email, 'one-time-code');
+    let page = await browser.follow(
+      await browser.post(interactionPath(codePage.html, 'otp'), { otp }),
+    );
+    if (page.status === 200 && page.html.includes('/consent"')) {
+      page = await browser.follow(await browser.post(interactionPath(page.html, 'consent'), {}));
+    }
+    if (!page.location?.startsWith(app.redirectUri)) {
+      throw new Error(
+        `No redirect to the app: ${page.status} ${page.html.replace(/<style>[^]*<\/style>/, '')}`,
+      );
+    }
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    return { tokens, config, browser };
+  }
+}
+
+export const STRONG_PASSWORD = `Passerelle-${randomBytes(4).toString('hex')}-Ok`;
