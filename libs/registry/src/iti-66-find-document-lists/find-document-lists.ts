@@ -2,27 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
 import { Outcome, UseCase, audited } from '@passerelle/audit';
 import type {
-  Association,
   Folder,
   PageRequest,
   Principal,
   SubmissionSet,
   SubmissionSetFilter,
-  VisibilityFilter,
 } from '@passerelle/domain';
 import { REGISTRY_READER, RegistryReader } from '../ports';
+import { ListMember, listMembers } from './list-members';
 
 export interface FindDocumentListsCommand {
   readonly patientKey: string;
   readonly kinds: readonly ('submissionset' | 'folder')[];
   readonly filter: SubmissionSetFilter;
   readonly page: PageRequest;
-}
-
-/** A list member: a document by its logical id, or a folder by its entryUUID. */
-export interface ListMember {
-  readonly kind: 'document' | 'folder';
-  readonly id: string;
 }
 
 export interface FoundLists {
@@ -60,7 +53,7 @@ export class FindDocumentLists implements UseCase<FindDocumentListsCommand, Foun
           : none,
         kinds.includes('folder') ? this.reader.folders(patientKey, {}, visibility, page) : none,
       ]);
-      const membersOf = await this.members(patientKey, visibility, [
+      const membersOf = await listMembers(this.reader, patientKey, visibility, [
         ...sets.items.map((s) => s.entryUuid),
         ...folders.items.map((f) => f.entryUuid),
       ]);
@@ -71,41 +64,4 @@ export class FindDocumentLists implements UseCase<FindDocumentListsCommand, Foun
       };
     });
   }
-
-  /** The visible members of the given lists: documents by logical id, folders by entryUUID. */
-  private async members(
-    patientKey: string,
-    visibility: VisibilityFilter,
-    listUuids: readonly string[],
-  ): Promise<(listUuid: string) => ListMember[]> {
-    const memberships: Association[] = listUuids.length
-      ? await this.reader.associations(
-          patientKey,
-          { sources: listUuids, types: ['HasMember'] },
-          visibility,
-          MEMBERS_LIMIT,
-        )
-      : [];
-    const targets = memberships.map((a) => a.targetUuid);
-    const documents = targets.length
-      ? await this.reader.documents(
-          patientKey,
-          { ids: { uuids: targets }, allVersions: true },
-          visibility,
-          { limit: targets.length, offset: 0 },
-        )
-      : { items: [] };
-    const logicalIds = new Map(documents.items.map((d) => [d.entryUuid, d.logicalId]));
-    return (listUuid) =>
-      memberships
-        .filter((a) => a.sourceUuid === listUuid)
-        .map((a): ListMember => {
-          const logicalId = logicalIds.get(a.targetUuid);
-          return logicalId
-            ? { kind: 'document', id: logicalId }
-            : { kind: 'folder', id: a.targetUuid };
-        });
-  }
 }
-
-const MEMBERS_LIMIT = 100_000;
