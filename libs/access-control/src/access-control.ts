@@ -315,6 +315,9 @@ function actionOfChange(change: AccessChange): PatientAction {
       return 'record.manage';
     case 'read-history':
       return 'audit.read';
+    case 'export':
+      // Downloading the record consults its documents: the patient may once it is closed too.
+      return 'document.consult';
     default:
       return 'consent.manage';
   }

@@ -4,6 +4,7 @@ import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/pro
 import { RetrieveDocumentSet } from './iti-43-retrieve-document-set/retrieve-document-set';
 import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-document-bundle';
 import { RetrieveDocument } from './iti-68-retrieve-document/retrieve-document';
+import { ExportRecord } from './record-export/export-record';
 import { REPOSITORY_OPTIONS, RepositoryOptions } from './repository-options';
 
 const USE_CASES = [
@@ -11,6 +12,7 @@ const USE_CASES = [
   ProvideDocumentBundle,
   RetrieveDocumentSet,
   RetrieveDocument,
+  ExportRecord,
 ];
 
 /** Repository use cases (content in, content out); the content store comes from persistence. */

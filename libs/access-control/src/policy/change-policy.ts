@@ -20,6 +20,7 @@ export type AccessChange =
   | { readonly kind: 'revoke-authorisation'; readonly subjectId: string }
   | { readonly kind: 'declare-medecin-traitant'; readonly subjectId: string }
   | { readonly kind: 'remove-medecin-traitant'; readonly subjectId: string }
+  | { readonly kind: 'export' }
   | { readonly kind: 'block' | 'unblock'; readonly subjectId: string }
   | { readonly kind: 'emergency-consents' | 'close' | 'reopen' | 'read-history' };
 
