@@ -84,6 +84,8 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       'emergency-consents',
       'close',
       'reopen',
+      'everything',
+      'archive',
     ]);
   });
 

@@ -54,7 +54,9 @@ function resourcesOf(transactions: readonly FhirTransaction[]): CapabilityStatem
     if ('operation' in capability) {
       const operation: CapabilityStatementRestResourceOperation = {
         name: capability.operation,
-        definition: `urn:passerelle:fhir:OperationDefinition:Patient-${capability.operation}`,
+        definition:
+          capability.definition ??
+          `urn:passerelle:fhir:OperationDefinition:Patient-${capability.operation}`,
       };
       resource.operation = [...(resource.operation ?? []), operation];
       continue;

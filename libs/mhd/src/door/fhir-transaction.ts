@@ -19,7 +19,7 @@ export interface FhirRequestParts {
 /** An answer, as a value: the door's interceptor sends it. */
 export interface FhirReply {
   readonly status: number;
-  /** A FHIR resource (sent as JSON), or bytes (ITI-68). */
+  /** A FHIR resource (sent as JSON), or bytes (ITI-68), or a stream of bytes (`$archive`). */
   readonly body: unknown;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -41,7 +41,12 @@ export type Capability =
       readonly profile?: string;
       readonly conditional?: boolean;
     }
-  | { readonly resource: string; readonly operation: string };
+  | {
+      readonly resource: string;
+      readonly operation: string;
+      /** The OperationDefinition when it is a standard one (`$everything`); ours otherwise. */
+      readonly definition?: string;
+    };
 
 /** A row of the door's table, as the pipeline runs it. */
 export interface FhirTransaction {

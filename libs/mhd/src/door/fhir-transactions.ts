@@ -12,6 +12,7 @@ import {
 } from '../metadata-update/update-document-metadata';
 import { RECORD_OPERATIONS } from '../patient/record-operations';
 import { FIND_RECORD, OPEN_RECORD, READ_RECORD } from '../patient/record-transactions';
+import { RECORD_ARCHIVE, RECORD_EVERYTHING } from '../record-export/record-export';
 import { DomainError } from '@passerelle/domain';
 import type { FhirTransaction } from './fhir-transaction';
 
@@ -31,6 +32,8 @@ export const FHIR_TRANSACTIONS: readonly FhirTransaction[] = [
   FIND_RECORD,
   READ_RECORD,
   ...RECORD_OPERATIONS,
+  RECORD_EVERYTHING,
+  RECORD_ARCHIVE,
   READ_ACCESS_HISTORY,
 ];
 
