@@ -1,9 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { freshPatient } from '@passerelle/testing';
-import { DmpRecord, DmpTestBed } from './support/dmp-test-bed';
+import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
+import * as oidc from 'openid-client';
+import {
+  ABSENT_AUTHOR,
+  CONFIDENTIALITY_SYSTEM,
+  DmpRecord,
+  DmpTestBed,
+  FhirBody,
+  IDNAT,
+  RESTRICTION_SYSTEM,
+} from './support/dmp-test-bed';
 import {
   FormBrowser,
   PatientApp,
@@ -44,6 +54,7 @@ describe("the patient's channel", () => {
     bed = await DmpTestBed.start({
       NOTIFY_CHANNEL: `file:${outbox}`,
       SMART_APPS_FILE: join(appsDir, 'apps.json'),
+      OIDC_SECRETS_FILE: join(appsDir, 'secrets.json'),
     });
     anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
     flow = new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox);
@@ -165,5 +176,321 @@ describe("the patient's channel", () => {
 
     const own = await fhir(tokens.access_token, 'GET', `/Patient/${record.resourceId}`);
     expect(own.status).toBe(200);
+  });
+
+  /** A record with an enrolled patient, logged in to the portal. */
+  async function loggedInPatient(
+    tag: string,
+    representatives: { email: string; name: string }[] = [],
+  ) {
+    const email = `${tag}-${Date.now()}@example.org`;
+    const record = await openRecord(email, representatives);
+    expect((await enrol(email, email)).status).toBe(200);
+    const login = await flow.login(portal, email, STRONG_PASSWORD, email);
+    return { record, email, token: login.tokens.access_token, login };
+  }
+
+  async function json(response: Awaited<ReturnType<typeof fhir>>) {
+    return { status: response.status, body: (await response.json()) as FhirBody };
+  }
+
+  it('answers 401 without a certificate and without a patient token, on /fhir and on XDS', async () => {
+    const fhirAnswer = await undiciFetch(`${bed.gateway.fhirUrl}/DocumentReference`, {
+      dispatcher: anonymous,
+    });
+    expect(fhirAnswer.status).toBe(401);
+    expect(((await fhirAnswer.json()) as FhirBody).resourceType).toBe('OperationOutcome');
+    const { token } = await loggedInPatient('xds');
+    const xds = await undiciFetch(`${bed.gateway.baseUrl}/xds/registry`, {
+      method: 'POST',
+      dispatcher: anonymous,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/soap+xml' },
+      body: '<x/>',
+    });
+    expect(xds.status).toBe(401);
+  });
+
+  it('shows the patient his documents but those invisible to him, and nothing of another record', async () => {
+    const { record, token } = await loggedInPatient('docs');
+    await bed.provide(record, [
+      { title: 'Compte rendu' },
+      { title: 'Annonce', securityLabels: ['N', 'INVISIBLE_PATIENT'] },
+    ]);
+    const search = await json(
+      await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+    );
+    expect(search.status).toBe(200);
+    const titles = (search.body.entry ?? []).map(
+      (entry) => (entry.resource as { description?: string }).description,
+    );
+    expect(search.body.total).toBe(1);
+    expect(titles).not.toContain('Annonce');
+
+    const other = await bed.newRecord();
+    await bed.provide(other, [{ title: 'Autre patient' }]);
+    for (const path of [
+      `/Patient/${other.resourceId}`,
+      `/DocumentReference?patient=Patient/${other.resourceId}`,
+      `/AuditEvent?patient=Patient/${other.resourceId}`,
+    ]) {
+      const answer = await json(await fhir(token, 'GET', path));
+      expect({ path, status: answer.status }).toEqual({ path, status: 404 });
+    }
+    const unknown = freshPatient();
+    const oid = unknown.system.slice('urn:oid:'.length);
+    const absent = await json(await fhir(token, 'GET', `/Patient/${oid}-${unknown.nir}`));
+    expect(absent.status).toBe(404);
+    expect(absent.body.issue?.[0]?.diagnostics).toBe(
+      (await json(await fhir(token, 'GET', `/Patient/${other.resourceId}`))).body.issue?.[0]
+        ?.diagnostics,
+    );
+  });
+
+  it('lets the patient manage access, read his history and close and reopen his record', async () => {
+    const { record, token } = await loggedInPatient('manage');
+    const operation = (name: string, parameter: unknown[] = []) =>
+      fhir(token, 'POST', `/Patient/${record.resourceId}/$${name}`, {
+        resourceType: 'Parameters',
+        parameter,
+      });
+    const pharmacien = [{ name: 'professional', valueString: IDNAT.pharmacien }];
+    expect((await operation('declare-authorisation', pharmacien)).status).toBe(200);
+    expect((await bed.search('pharmacien', record)).status).toBe(200);
+    expect((await operation('block', pharmacien)).status).toBe(200);
+    expect((await bed.search('pharmacien', record)).status).toBe(403);
+    expect((await operation('unblock', pharmacien)).status).toBe(200);
+    expect(
+      (await operation('emergency-consents', [{ name: 'otherProfessionals', valueBoolean: false }]))
+        .status,
+    ).toBe(200);
+    const history = await json(
+      await fhir(token, 'GET', `/AuditEvent?patient=Patient/${record.resourceId}`),
+    );
+    expect(history.status).toBe(200);
+    const agents = (history.body.entry ?? []).map(
+      (entry) =>
+        (entry.resource as { agent?: { who?: { identifier?: { value?: string } } }[] }).agent?.[0]
+          ?.who?.identifier?.value,
+    );
+    expect(agents).toContain(IDNAT.pharmacien);
+
+    expect(
+      (await operation('close', [{ name: 'reason', valueString: 'Je ferme mon DMP' }])).status,
+    ).toBe(200);
+    expect((await bed.search('medecin-generaliste', record)).status).toBe(403);
+    expect(
+      (
+        await json(
+          await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+        )
+      ).status,
+    ).toBe(200);
+    expect((await operation('block', pharmacien)).status).toBe(403);
+    expect((await operation('reopen')).status).toBe(200);
+    expect((await bed.search('medecin-generaliste', record)).status).toBe(200);
+  });
+
+  it('refuses the patient what only a professional may do', async () => {
+    const { record, token } = await loggedInPatient('pro-only');
+    const provided = await bed.provide(record, [{ title: 'Résultats' }]);
+    const patch = await undiciFetch(
+      `${bed.gateway.fhirUrl}/DocumentReference/${provided.documentIds[0]}`,
+      {
+        method: 'PATCH',
+        dispatcher: anonymous,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json-patch+json',
+        },
+        body: JSON.stringify([
+          {
+            op: 'add',
+            path: '/securityLabel/-',
+            value: { coding: [{ system: RESTRICTION_SYSTEM, code: 'INVISIBLE_PATIENT' }] },
+          },
+        ]),
+      },
+    );
+    expect(patch.status).toBe(403);
+    const open = await fhir(token, 'POST', '/Patient', {
+      resourceType: 'Patient',
+      identifier: [{ system: record.system, value: record.nir }],
+    });
+    expect(open.status).toBe(403);
+  });
+
+  it('lets the patient mask a document from professionals and unmask it', async () => {
+    const { record, token } = await loggedInPatient('mask');
+    const provided = await bed.provide(
+      record,
+      [{ title: 'À masquer', authorId: ABSENT_AUTHOR }],
+      'laboratoire-org',
+    );
+    const labels = (codes: string[]) =>
+      undiciFetch(`${bed.gateway.fhirUrl}/DocumentReference/${provided.documentIds[0]}`, {
+        method: 'PATCH',
+        dispatcher: anonymous,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json-patch+json',
+        },
+        body: JSON.stringify([
+          {
+            op: 'replace',
+            path: '/securityLabel',
+            value: codes.map((code) => ({
+              coding: [
+                code === 'N'
+                  ? { system: CONFIDENTIALITY_SYSTEM, code }
+                  : { system: RESTRICTION_SYSTEM, code },
+              ],
+            })),
+          },
+        ]),
+      });
+    const seenByMedecin = async () => (await bed.search('medecin-generaliste', record)).body.total;
+    expect(await seenByMedecin()).toBe(1);
+    expect((await labels(['N', 'MASQUE_PS'])).status).toBe(200);
+    expect(await seenByMedecin()).toBe(0);
+    const own = await json(
+      await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+    );
+    expect(own.body.total).toBe(1);
+    expect((await labels(['N'])).status).toBe(200);
+    expect(await seenByMedecin()).toBe(1);
+  });
+
+  it('hides INVISIBLE_REPRESENTANTS_LEGAUX documents from a legal representative only', async () => {
+    const parent = `parent-${Date.now()}@example.org`;
+    const { record, token } = await loggedInPatient('minor', [
+      { email: parent, name: 'Paul MARTIN' },
+    ]);
+    await bed.provide(record, [
+      { title: 'Visible' },
+      { title: 'Confidentiel', securityLabels: ['N', 'INVISIBLE_REPRESENTANTS_LEGAUX'] },
+    ]);
+    expect((await enrol(parent, parent)).status).toBe(200);
+    const representative = await flow.login(portal, parent, STRONG_PASSWORD, parent);
+    const claims = JSON.parse(
+      Buffer.from(representative.tokens.access_token.split('.')[1], 'base64url').toString(),
+    ) as Record<string, unknown>;
+    expect(claims).toMatchObject({ role: 'REPRESENTANT_LEGAL', patient: record.resourceId });
+    const path = `/DocumentReference?patient=Patient/${record.resourceId}`;
+    expect((await json(await fhir(token, 'GET', path))).body.total).toBe(2);
+    expect(
+      (await json(await fhir(representative.tokens.access_token, 'GET', path))).body.total,
+    ).toBe(1);
+  });
+
+  it('refuses expired, tampered, wrong-audience and revoked tokens', async () => {
+    const { record, token, login } = await loggedInPatient('tokens');
+    const path = `/Patient/${record.resourceId}`;
+    expect((await fhir(token, 'GET', path)).status).toBe(200);
+    const [header, payload, signature] = token.split('.');
+    const tampered = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
+    expect((await fhir(tampered, 'GET', path)).status).toBe(401);
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as JWTPayload;
+    const secrets = JSON.parse(readFileSync(join(appsDir, 'secrets.json'), 'utf8')) as {
+      jwks: { keys: (JWK & { alg: string; kid: string })[] };
+    };
+    const ecKey = secrets.jwks.keys.find((key) => key.alg === 'ES256')!;
+    const signed = async (changes: JWTPayload) =>
+      new SignJWT({ ...claims, ...changes })
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ecKey.kid })
+        .sign(await importJWK(ecKey, 'ES256'));
+    expect((await fhir(await signed({}), 'GET', path)).status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await fhir(await signed({ exp: now - 10, iat: now - 1000 }), 'GET', path)).status).toBe(
+      401,
+    );
+    expect(
+      (await fhir(await signed({ aud: 'https://other.example/fhir' }), 'GET', path)).status,
+    ).toBe(401);
+    expect((await fhir(await signed({ iss: 'https://other.example' }), 'GET', path)).status).toBe(
+      401,
+    );
+
+    await oidc.tokenRevocation(login.config, login.tokens.refresh_token!);
+    expect((await fhir(token, 'GET', path)).status).toBe(401);
+    const refreshed = oidc.refreshTokenGrant(login.config, login.tokens.refresh_token!);
+    await expect(refreshed).rejects.toThrow();
+  });
+
+  it('renews the access token with the refresh token', async () => {
+    const { record, login } = await loggedInPatient('refresh');
+    const renewed = await oidc.refreshTokenGrant(login.config, login.tokens.refresh_token!);
+    expect(renewed.access_token).not.toBe(login.tokens.access_token);
+    expect((await fhir(renewed.access_token, 'GET', `/Patient/${record.resourceId}`)).status).toBe(
+      200,
+    );
+  });
+
+  it('locks an account after 5 wrong passwords, with a clear message, and audits it', async () => {
+    const { record, email } = await loggedInPatient('brute');
+    const { browser, loginPage } = await flow.begin(portal);
+    const action = interactionPath(loginPage.html, 'login');
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      const refused = await browser.post(action, {
+        username: email,
+        password: 'mauvais-mot-de-passe',
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.html).toContain('Identifiant ou mot de passe incorrect');
+    }
+    const locked = await browser.post(action, {
+      username: email,
+      password: 'mauvais-mot-de-passe',
+    });
+    expect(locked.status).toBe(429);
+    expect(locked.html).toContain('verrouillé');
+    const evenRight = await browser.post(action, { username: email, password: STRONG_PASSWORD });
+    expect(evenRight.status).toBe(429);
+    const unknown = await browser.post(action, { username: 'personne@example.org', password: 'x' });
+    expect(unknown.status).toBe(401);
+    const audit = await bed.auditRows(record);
+    expect(audit.filter((row) => row.reason === 'PASSWORD_REFUSED')).toHaveLength(5);
+  });
+
+  it('gives 5 tries at a one-time code, then asks for a new one', async () => {
+    const { email } = await loggedInPatient('otp');
+    const { browser, loginPage } = await flow.begin(portal);
+    const codePage = await browser.post(interactionPath(loginPage.html, 'login'), {
+      username: email,
+      password: STRONG_PASSWORD,
+    });
+    const action = interactionPath(codePage.html, 'otp');
+    const right = lastCode(outbox, email, 'one-time-code');
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      const refused = await browser.post(action, { otp: wrong });
+      expect(refused.html).toContain(`Il vous reste ${5 - attempt} essai`);
+    }
+    const last = await browser.post(action, { otp: wrong });
+    expect(last.html).toContain('Reconnectez-vous');
+    const tooLate = await browser.post(action, { otp: right });
+    expect(tooLate.status).toBe(401);
+    expect(tooLate.html).toContain('Reconnectez-vous');
+  });
+
+  it('asks the patient to consent for a third-party app, whose scopes then cap what it may do', async () => {
+    const { record, email } = await loggedInPatient('third-party');
+    const app: PatientApp = {
+      clientId: 'lecteur-tiers',
+      redirectUri: 'https://app.example/callback',
+      scope: 'openid fhirUser launch/patient patient/*.rs',
+    };
+    const { tokens } = await flow.login(app, email, STRONG_PASSWORD, email);
+    expect(tokens.patient).toBe(record.resourceId);
+    const read = await fhir(
+      tokens.access_token,
+      'GET',
+      `/DocumentReference?patient=Patient/${record.resourceId}`,
+    );
+    expect(read.status).toBe(200);
+    const write = await fhir(tokens.access_token, 'POST', `/Patient/${record.resourceId}/$block`, {
+      resourceType: 'Parameters',
+      parameter: [{ name: 'professional', valueString: IDNAT.pharmacien }],
+    });
+    expect(write.status).toBe(403);
   });
 });
