@@ -133,7 +133,7 @@ export class PatientLoginFlow {
   async discover(app: PatientApp): Promise<oidc.Configuration> {
     return oidc.discovery(new URL(this.origin), app.clientId, undefined, oidc.None(), {
       [oidc.customFetch]: ((url: string, options: Record<string, unknown>) =>
-        undiciFetch(url, { ...options, dispatcher: this.agent } as never)) as never,
+        undiciFetch(url, { ...options, dispatcher: this.agent })) as never,
     });
   }
 
