@@ -231,7 +231,7 @@ export class AccessControl {
     patientKey: string,
   ): Promise<Access> {
     const actor = await this.actorOf(principal);
-    const state = await this.store.load(patientKey, actor.idNat);
+    const state = await this.store.load(patientKey, actor.idNat, actor.structureIds);
     const decision = decidePatientAccess(actor, state, action);
     const seeing =
       action === 'document.consult'
@@ -314,6 +314,7 @@ function actionOfChange(change: AccessChange): PatientAction {
     case 'reopen':
       return 'record.manage';
     case 'read-history':
+    case 'read-consents':
       return 'audit.read';
     case 'export':
       // Downloading the record consults its documents: the patient may once it is closed too.

@@ -3,18 +3,42 @@ import type {
   AccessStateStore,
   EmergencyConsents,
   PatientAccessState,
+  SubjectKind,
 } from '@passerelle/access-control';
-import type { AccessStateWriter, AuthorisationDeclaration } from '@passerelle/record-management';
+import type {
+  AccessDecisions,
+  AccessDecisionsReader,
+  AccessStateWriter,
+  AuthorisationDeclaration,
+  AuthorisationEntry,
+  BlockChange,
+  BlockEntry,
+  DecisionEntry,
+} from '@passerelle/record-management';
 import { DataSource } from 'typeorm';
 
 interface StateRow {
   record_status: 'open' | 'closed' | null;
   emergency_consents: EmergencyConsents | null;
-  authorisation_state: 'valid' | 'forbidden' | null;
-  authorisation_expired: boolean | null;
+  forbidden: boolean | null;
+  valid: boolean | null;
+  expired: boolean | null;
   express_consent: boolean | null;
   blocked: boolean;
   medecin_traitant: boolean;
+}
+
+interface DecisionRow {
+  kind: 'authorisation' | 'block' | 'medecin-traitant' | 'emergency';
+  subject_id: string | null;
+  subject_kind: SubjectKind | null;
+  state: 'valid' | 'forbidden' | null;
+  expired: boolean | null;
+  express_consent: boolean | null;
+  valid_until: Date | null;
+  declared_by: string | null;
+  declared_at: Date | null;
+  emergency_consents: EmergencyConsents | null;
 }
 
 const DEFAULT_CONSENTS: EmergencyConsents = {
@@ -23,33 +47,48 @@ const DEFAULT_CONSENTS: EmergencyConsents = {
   maskedDocuments: true,
 };
 
+/** The authorisations, blocks of the actor ($2) and of the structures he acts for ($3). */
+const ACTOR_OR_STRUCTURE = `(subject_id = $2 OR subject_id = ANY($3::text[]))`;
+
 /** The patient's access decisions; one indexed read per request whatever their number. */
 @Injectable()
-export class PostgresAccessStateStore implements AccessStateStore, AccessStateWriter {
+export class PostgresAccessStateStore
+  implements AccessStateStore, AccessStateWriter, AccessDecisionsReader
+{
   constructor(private readonly dataSource: DataSource) {}
 
-  async load(patientKey: string, subjectId: string): Promise<PatientAccessState> {
+  async load(
+    patientKey: string,
+    subjectId: string,
+    structureIds: readonly string[],
+  ): Promise<PatientAccessState> {
     const [row]: StateRow[] = await this.dataSource.query(
       `SELECT r.status AS record_status, r.emergency_consents,
-              a.state AS authorisation_state, a.valid_until < now() AS authorisation_expired,
-              a.express_consent,
-              EXISTS (SELECT 1 FROM access_block b
-                      WHERE b.patient_key = $1 AND b.subject_id = $2) AS blocked,
+              a.forbidden, a.valid, a.expired, a.express_consent,
+              EXISTS (SELECT 1 FROM access_block
+                      WHERE patient_key = $1 AND ${ACTOR_OR_STRUCTURE}) AS blocked,
               EXISTS (SELECT 1 FROM medecin_traitant m
                       WHERE m.patient_key = $1 AND m.subject_id = $2) AS medecin_traitant
        FROM (SELECT 1) AS one
        LEFT JOIN patient_record r ON r.patient_key = $1
-       LEFT JOIN access_authorisation a ON a.patient_key = $1 AND a.subject_id = $2`,
-      [patientKey, subjectId],
+       CROSS JOIN (
+         SELECT bool_or(state = 'forbidden') AS forbidden,
+                bool_or(state = 'valid' AND (valid_until IS NULL OR valid_until >= now())) AS valid,
+                bool_or(state = 'valid' AND valid_until < now()) AS expired,
+                bool_or(express_consent) FILTER (WHERE subject_id = $2) AS express_consent
+         FROM access_authorisation
+         WHERE patient_key = $1 AND ${ACTOR_OR_STRUCTURE}) AS a`,
+      [patientKey, subjectId, structureIds],
     );
     return {
       recordStatus: row.record_status ?? undefined,
-      authorisation:
-        row.authorisation_state === null
-          ? 'none'
-          : row.authorisation_state === 'valid' && row.authorisation_expired
+      authorisation: row.forbidden
+        ? 'forbidden'
+        : row.valid
+          ? 'valid'
+          : row.expired
             ? 'expired'
-            : row.authorisation_state,
+            : 'none',
       expressConsent: row.express_consent ?? false,
       blocked: row.blocked,
       medecinTraitant: row.medecin_traitant,
@@ -57,18 +96,51 @@ export class PostgresAccessStateStore implements AccessStateStore, AccessStateWr
     };
   }
 
+  async list(patientKey: string): Promise<AccessDecisions> {
+    const rows: DecisionRow[] = await this.dataSource.query(
+      `SELECT 'authorisation' AS kind, subject_id, subject_kind, state,
+              valid_until < now() AS expired, express_consent, valid_until,
+              declared_by, declared_at, NULL::jsonb AS emergency_consents
+       FROM access_authorisation WHERE patient_key = $1
+       UNION ALL
+       SELECT 'block', subject_id, subject_kind, NULL, NULL, NULL, NULL,
+              declared_by, declared_at, NULL
+       FROM access_block WHERE patient_key = $1
+       UNION ALL
+       SELECT 'medecin-traitant', subject_id, 'PS', NULL, NULL, NULL, NULL,
+              declared_by, declared_at, NULL
+       FROM medecin_traitant WHERE patient_key = $1
+       UNION ALL
+       SELECT 'emergency', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, emergency_consents
+       FROM patient_record WHERE patient_key = $1
+       ORDER BY declared_at, subject_id`,
+      [patientKey],
+    );
+    const ofKind = (kind: DecisionRow['kind']) => rows.filter((row) => row.kind === kind);
+    const emergency = ofKind('emergency')[0]?.emergency_consents;
+    return {
+      authorisations: ofKind('authorisation').map(authorisationEntry),
+      blocks: ofKind('block').map(blockEntry),
+      medecinsTraitants: ofKind('medecin-traitant').map(decisionEntry),
+      emergencyConsents: { ...DEFAULT_CONSENTS, ...(emergency ?? {}) },
+    };
+  }
+
   async declareAuthorisation(declaration: AuthorisationDeclaration): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO access_authorisation
-         (patient_key, subject_id, state, express_consent, valid_until, declared_by, declared_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
+         (patient_key, subject_id, subject_kind, state, express_consent, valid_until,
+          declared_by, declared_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
        ON CONFLICT (patient_key, subject_id) DO UPDATE SET
+         subject_kind = EXCLUDED.subject_kind,
          state = EXCLUDED.state, express_consent = EXCLUDED.express_consent,
          valid_until = EXCLUDED.valid_until, declared_by = EXCLUDED.declared_by,
          declared_at = EXCLUDED.declared_at`,
       [
         declaration.patientKey,
         declaration.subjectId,
+        declaration.subjectKind,
         declaration.state,
         declaration.expressConsent,
         declaration.validUntil ?? null,
@@ -86,23 +158,18 @@ export class PostgresAccessStateStore implements AccessStateStore, AccessStateWr
     return deleted.length > 0;
   }
 
-  async setBlocked(
-    patientKey: string,
-    subjectId: string,
-    blocked: boolean,
-    declaredBy: string,
-  ): Promise<void> {
-    if (!blocked) {
+  async setBlocked(change: BlockChange): Promise<void> {
+    if (!change.blocked) {
       await this.dataSource.query(
         `DELETE FROM access_block WHERE patient_key = $1 AND subject_id = $2`,
-        [patientKey, subjectId],
+        [change.patientKey, change.subjectId],
       );
       return;
     }
     await this.dataSource.query(
-      `INSERT INTO access_block (patient_key, subject_id, declared_by, declared_at)
-       VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`,
-      [patientKey, subjectId, declaredBy],
+      `INSERT INTO access_block (patient_key, subject_id, subject_kind, declared_by, declared_at)
+       VALUES ($1, $2, $3, $4, now()) ON CONFLICT DO NOTHING`,
+      [change.patientKey, change.subjectId, change.subjectKind, change.declaredBy],
     );
   }
 
@@ -150,4 +217,25 @@ export class PostgresAccessStateStore implements AccessStateStore, AccessStateWr
     );
     return updated.length > 0;
   }
+}
+
+function decisionEntry(row: DecisionRow): DecisionEntry {
+  return {
+    subjectId: row.subject_id!,
+    declaredBy: row.declared_by!,
+    declaredAt: new Date(row.declared_at!),
+  };
+}
+
+function blockEntry(row: DecisionRow): BlockEntry {
+  return { ...decisionEntry(row), subjectKind: row.subject_kind! };
+}
+
+function authorisationEntry(row: DecisionRow): AuthorisationEntry {
+  return {
+    ...blockEntry(row),
+    state: row.state === 'valid' && row.expired ? 'expired' : row.state!,
+    expressConsent: row.express_consent!,
+    ...(row.valid_until ? { validUntil: new Date(row.valid_until) } : {}),
+  };
 }

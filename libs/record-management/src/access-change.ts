@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { AccessChange, AccessControl } from '@passerelle/access-control';
+import { AccessChange, AccessControl, SubjectKind } from '@passerelle/access-control';
 import { AuditLabel, Outcome, UseCase, audited } from '@passerelle/audit';
 import type { Principal } from '@passerelle/domain';
 import { ACCESS_STATE_WRITER, AccessStateWriter } from './ports';
@@ -12,6 +12,12 @@ export interface RecordCommand {
 export interface ProfessionalCommand extends RecordCommand {
   /** idNat of the professional (or structure) concerned; the caller himself when absent. */
   readonly subjectId?: string;
+}
+
+/** A command whose subject may be a structure as well as a professional. */
+export interface SubjectCommand extends ProfessionalCommand {
+  /** What `subjectId` names; a professional when absent. */
+  readonly subjectKind?: SubjectKind;
 }
 
 /**
@@ -34,10 +40,7 @@ export abstract class AccessStateChange<Command extends RecordCommand> implement
       const change = this.changeOf(actor, command);
       await this.access.authorizeAccessChange(audit, actor, command.patientKey, change);
       await this.write(actor, command, change);
-      audit.notify('access-changed', {
-        change: change.kind,
-        ...('subjectId' in change ? { professional: change.subjectId } : {}),
-      });
+      audit.notify('access-changed', { change: change.kind, ...subjectFacts(change) });
     });
   }
 
@@ -49,4 +52,16 @@ export abstract class AccessStateChange<Command extends RecordCommand> implement
 /** The professional a command names, or the caller himself. */
 export function subjectOf(actor: Principal, command: ProfessionalCommand): string {
   return command.subjectId ?? actor.subjectId;
+}
+
+/** What a command's subject is: a structure only when it says so. */
+export function subjectKindOf(command: SubjectCommand): SubjectKind {
+  return command.subjectKind ?? 'PS';
+}
+
+/** Whom the change names, as the patient's notification tells it. */
+function subjectFacts(change: AccessChange): Record<string, string> {
+  if (!('subjectId' in change)) return {};
+  const structure = 'subjectKind' in change && change.subjectKind === 'STRUCTURE';
+  return { [structure ? 'structure' : 'professional']: change.subjectId };
 }

@@ -3,6 +3,7 @@ import { ReadAccessHistory } from './access-history/read-access-history';
 import { DeclareAuthorisation } from './authorisations/declare-authorisation';
 import { RevokeAuthorisation } from './authorisations/revoke-authorisation';
 import { SetBlock } from './blocks/set-block';
+import { ReadConsents } from './consents/read-consents';
 import { SetEmergencyConsents } from './emergency-consents/set-emergency-consents';
 import { DeclareMedecinTraitant } from './medecin-traitant/declare-medecin-traitant';
 import { RemoveMedecinTraitant } from './medecin-traitant/remove-medecin-traitant';
@@ -23,6 +24,7 @@ const USE_CASES = [
   CloseRecord,
   ReopenRecord,
   ReadAccessHistory,
+  ReadConsents,
 ];
 
 /** Record management use cases; the storage ports are provided by the persistence module. */

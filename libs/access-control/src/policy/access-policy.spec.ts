@@ -460,19 +460,37 @@ describe('who may change the access state (DESIGN §4)', () => {
     const declare = (subjectId: string, forbidden = false): AccessChange => ({
       kind: 'declare-authorisation',
       subjectId,
+      subjectKind: 'PS',
       forbidden,
+    });
+    const revoke = (subjectId: string): AccessChange => ({
+      kind: 'revoke-authorisation',
+      subjectId,
+      subjectKind: 'PS',
     });
     expect(may(generaliste, stranger, declare(himself))).toBe('allowed:feeding');
     expect(may(generaliste, stranger, declare(pharmacien.idNat))).toBe('NOT_FOR_HIMSELF');
     expect(may(generaliste, stranger, declare(himself, true))).toBe('PATIENT_ONLY');
     expect(may(hospital, stranger, declare(hospital.idNat))).toBe('PROFESSIONAL_ONLY');
-    expect(may(generaliste, authorised, { kind: 'revoke-authorisation', subjectId: himself })).toBe(
-      'allowed:feeding',
-    );
-    expect(
-      may(generaliste, authorised, { kind: 'revoke-authorisation', subjectId: pharmacien.idNat }),
-    ).toBe('NOT_FOR_HIMSELF');
+    expect(may(generaliste, authorised, revoke(himself))).toBe('allowed:feeding');
+    expect(may(generaliste, authorised, revoke(pharmacien.idNat))).toBe('NOT_FOR_HIMSELF');
   });
+
+  it.each(['declare-authorisation', 'revoke-authorisation'] as const)(
+    'refuses a professional who would %s for a structure, even one he acts for (NOT_FOR_HIMSELF)',
+    (kind) => {
+      const structure = {
+        subjectId: generaliste.structureIds[0],
+        subjectKind: 'STRUCTURE',
+      } as const;
+      const change: AccessChange =
+        kind === 'declare-authorisation'
+          ? { kind, ...structure, forbidden: false }
+          : { kind, ...structure };
+      expect(may(generaliste, stranger, change)).toBe('NOT_FOR_HIMSELF');
+      expect(may(portal, stranger, change)).toBe('allowed:patient');
+    },
+  );
 
   it('makes médecin traitant only a médecin holding a valid authorisation, for himself', () => {
     const declare = (subjectId: string): AccessChange => ({
@@ -485,15 +503,17 @@ describe('who may change the access state (DESIGN §4)', () => {
     expect(may(generaliste, authorised, declare(pharmacien.idNat))).toBe('NOT_FOR_HIMSELF');
   });
 
-  it.each(['block', 'unblock', 'remove-medecin-traitant'] as const)(
-    'leaves %s to the patient',
-    (kind) => {
-      expect(may(generaliste, authorised, { kind, subjectId: himself })).toBe('PATIENT_ONLY');
-      expect(may(portal, authorised, { kind, subjectId: himself })).toBe('allowed:patient');
-    },
-  );
+  it.each([
+    { kind: 'block', subjectId: himself, subjectKind: 'PS' },
+    { kind: 'unblock', subjectId: himself, subjectKind: 'PS' },
+    { kind: 'block', subjectId: generaliste.structureIds[0], subjectKind: 'STRUCTURE' },
+    { kind: 'remove-medecin-traitant', subjectId: himself },
+  ] satisfies AccessChange[])('leaves $kind of $subjectId to the patient', (change) => {
+    expect(may(generaliste, authorised, change)).toBe('PATIENT_ONLY');
+    expect(may(portal, authorised, change)).toBe('allowed:patient');
+  });
 
-  it.each(['emergency-consents', 'close', 'reopen', 'read-history'] as const)(
+  it.each(['emergency-consents', 'close', 'reopen', 'read-history', 'read-consents'] as const)(
     'leaves %s to the patient',
     (kind) => {
       expect(may(generaliste, authorised, { kind })).toBe('PATIENT_ONLY');

@@ -10,19 +10,30 @@ import { isAuthor } from './access-policy';
 
 const MEDECIN = '10';
 
+/** Whom an authorisation or a block names: a professional (idNat_PS) or a structure (idNat_Struct). */
+export type SubjectKind = 'PS' | 'STRUCTURE';
+
 /** A change to who may access the record (DESIGN §4, "Who may change the access state"). */
 export type AccessChange =
   | {
       readonly kind: 'declare-authorisation';
       readonly subjectId: string;
+      readonly subjectKind: SubjectKind;
       readonly forbidden: boolean;
     }
-  | { readonly kind: 'revoke-authorisation'; readonly subjectId: string }
+  | {
+      readonly kind: 'revoke-authorisation' | 'block' | 'unblock';
+      readonly subjectId: string;
+      readonly subjectKind: SubjectKind;
+    }
   | { readonly kind: 'declare-medecin-traitant'; readonly subjectId: string }
   | { readonly kind: 'remove-medecin-traitant'; readonly subjectId: string }
+  /** How the patient is told (DESIGN §4: notification preferences), and where: his only. */
+  | { readonly kind: 'notification-preferences' | 'contact-details' }
   | { readonly kind: 'export' }
-  | { readonly kind: 'block' | 'unblock'; readonly subjectId: string }
-  | { readonly kind: 'emergency-consents' | 'close' | 'reopen' | 'read-history' };
+  | {
+      readonly kind: 'emergency-consents' | 'close' | 'reopen' | 'read-history' | 'read-consents';
+    };
 
 /** What a metadata update does to a document, as the change rules see it. */
 export interface DocumentChange {
@@ -42,8 +53,9 @@ const deny = (reason: DenialReason): Decision => ({ allowed: false, reason });
 
 /**
  * Whether the actor may make this change of the access state; `state` is what the record says of
- * the actor himself. A professional acts for himself only; blocking, emergency consents,
- * closing and the access history are the patient's.
+ * the actor himself. A professional acts for himself only, never for a structure; blocking,
+ * emergency consents, closing, the access history and the reading of his consents are the
+ * patient's.
  */
 export function decideAccessChange(
   actor: Actor,
@@ -54,11 +66,11 @@ export function decideAccessChange(
   switch (change.kind) {
     case 'declare-authorisation':
       if (change.forbidden) return deny('PATIENT_ONLY');
-      return forHimself(actor, change.subjectId);
+      return forHimself(actor, change.subjectId, change.subjectKind);
     case 'revoke-authorisation':
-      return forHimself(actor, change.subjectId);
+      return forHimself(actor, change.subjectId, change.subjectKind);
     case 'declare-medecin-traitant': {
-      const himself = forHimself(actor, change.subjectId);
+      const himself = forHimself(actor, change.subjectId, 'PS');
       if (!himself.allowed) return himself;
       if (actor.professionCode !== MEDECIN) return deny('NOT_A_MEDECIN');
       return state.authorisation === 'valid' ? himself : deny('NO_AUTHORISATION');
@@ -68,9 +80,11 @@ export function decideAccessChange(
   }
 }
 
-function forHimself(actor: Actor, subjectId: string): Decision {
+function forHimself(actor: Actor, subjectId: string, subjectKind: SubjectKind): Decision {
   if (actor.kind !== 'PS') return deny('PROFESSIONAL_ONLY');
-  return subjectId === actor.idNat ? allow('feeding') : deny('NOT_FOR_HIMSELF');
+  return subjectKind === 'PS' && subjectId === actor.idNat
+    ? allow('feeding')
+    : deny('NOT_FOR_HIMSELF');
 }
 
 /**

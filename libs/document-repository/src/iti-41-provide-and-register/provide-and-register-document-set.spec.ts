@@ -94,7 +94,7 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
 
   it('refuses a blocked professional (FORBIDDEN BLOCKED) before anything is read or written', async () => {
     const { passerelle, patient, author } = await setUp();
-    await passerelle.accessState.setBlocked(patient.key, author.subjectId, true, 'test');
+    await passerelle.givenBlock(patient, author.subjectId);
     const { registry, contents } = passerelle;
     const touched = [
       jest.spyOn(registry, 'documents'),

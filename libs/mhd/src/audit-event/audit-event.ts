@@ -12,6 +12,7 @@ const ACTION_CODES: Record<string, AuditEvent['action']> = {
   'record.manage': 'E',
   'record.status': 'R',
   'consent.manage': 'E',
+  'consent.read': 'R',
   'patient.decide': 'E',
   'audit.read': 'R',
 };

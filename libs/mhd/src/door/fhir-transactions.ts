@@ -1,4 +1,5 @@
 import { READ_ACCESS_HISTORY } from '../audit-event/access-history';
+import { FIND_CONSENTS, READ_CONSENT } from '../consent/consent-transactions';
 import { PROVIDE_DOCUMENT_BUNDLE } from '../iti-65-provide-document-bundle/provide-document-bundle';
 import { FIND_DOCUMENT_LISTS } from '../iti-66-find-document-lists/find-document-lists';
 import {
@@ -35,6 +36,8 @@ export const FHIR_TRANSACTIONS: readonly FhirTransaction[] = [
   RECORD_EVERYTHING,
   RECORD_ARCHIVE,
   READ_ACCESS_HISTORY,
+  FIND_CONSENTS,
+  READ_CONSENT,
 ];
 
 export interface RouteMatch {

@@ -1,6 +1,7 @@
 import type { Parameters } from 'fhir/r4';
 import type { Type } from '@nestjs/common';
 import type { UseCase } from '@passerelle/audit';
+import { DomainError } from '@passerelle/domain';
 import {
   CloseRecord,
   DeclareAuthorisation,
@@ -41,18 +42,42 @@ function operation<Command>(
   });
 }
 
+/**
+ * Whom an authorisation or a block names: `professional` (idNat_PS) or `structure`
+ * (idNat_Struct), never both; neither names the caller himself.
+ */
+function subjectOf(parameters: OperationParameters) {
+  const professional = parameters.string('professional');
+  const structure = parameters.string('structure');
+  if (professional !== undefined && structure !== undefined) {
+    throw new DomainError('METADATA_INVALID', 'Give either professional or structure, not both');
+  }
+  return structure !== undefined
+    ? { subjectId: structure, subjectKind: 'STRUCTURE' as const }
+    : { subjectId: professional, subjectKind: 'PS' as const };
+}
+
+/** A block names its professional or structure. */
+function requiredSubjectOf(parameters: OperationParameters) {
+  const { subjectId, subjectKind } = subjectOf(parameters);
+  if (!subjectId) {
+    throw new DomainError('METADATA_MISSING', 'Parameter professional or structure is required');
+  }
+  return { subjectId, subjectKind };
+}
+
 /** Managing who may access the record (DESIGN §4): each change a use case of its own. */
 export const RECORD_OPERATIONS: readonly FhirTransaction[] = [
   operation('declare-authorisation', DeclareAuthorisation, (patientKey, parameters) => ({
     patientKey,
-    subjectId: parameters.string('professional'),
+    ...subjectOf(parameters),
     forbidden: parameters.boolean('forbidden') ?? false,
     expressConsent: parameters.boolean('expressConsent') ?? false,
     validUntil: parameters.date('validUntil'),
   })),
   operation('revoke-authorisation', RevokeAuthorisation, (patientKey, parameters) => ({
     patientKey,
-    subjectId: parameters.string('professional'),
+    ...subjectOf(parameters),
   })),
   operation('declare-medecin-traitant', DeclareMedecinTraitant, (patientKey, parameters) => ({
     patientKey,
@@ -64,12 +89,12 @@ export const RECORD_OPERATIONS: readonly FhirTransaction[] = [
   })),
   operation('block', SetBlock, (patientKey, parameters) => ({
     patientKey,
-    subjectId: parameters.required('professional'),
+    ...requiredSubjectOf(parameters),
     blocked: true,
   })),
   operation('unblock', SetBlock, (patientKey, parameters) => ({
     patientKey,
-    subjectId: parameters.required('professional'),
+    ...requiredSubjectOf(parameters),
     blocked: false,
   })),
   operation('emergency-consents', SetEmergencyConsents, (patientKey, parameters) => ({

@@ -21,9 +21,9 @@ describe('DeclareAuthorisation', () => {
     expect(error.code).toBe('FORBIDDEN');
     expect(error.message).toMatch(/\(NOT_FOR_HIMSELF\)$/);
     expect(write).not.toHaveBeenCalled();
-    expect((await passerelle.accessState.load(patient.key, other.subjectId)).authorisation).toBe(
-      'none',
-    );
+    expect(
+      (await passerelle.accessState.load(patient.key, other.subjectId, [])).authorisation,
+    ).toBe('none');
     expect(outcome.audit).toMatchObject({ outcome: 'denied', reason: 'NOT_FOR_HIMSELF' });
     expect(outcome.audit.notifications).toEqual([]);
   });
@@ -36,9 +36,9 @@ describe('DeclareAuthorisation', () => {
       expressConsent: false,
     });
     succeeded(outcome);
-    expect((await passerelle.accessState.load(patient.key, medecin.subjectId)).authorisation).toBe(
-      'valid',
-    );
+    expect(
+      (await passerelle.accessState.load(patient.key, medecin.subjectId, [])).authorisation,
+    ).toBe('valid');
     expect(outcome.audit.notifications).toEqual([
       expect.objectContaining({
         kind: 'access-changed',
@@ -56,9 +56,9 @@ describe('DeclareAuthorisation', () => {
       expressConsent: false,
     });
     expect(failed(outcome).message).toMatch(/\(PATIENT_ONLY\)$/);
-    expect((await passerelle.accessState.load(patient.key, medecin.subjectId)).authorisation).toBe(
-      'none',
-    );
+    expect(
+      (await passerelle.accessState.load(patient.key, medecin.subjectId, [])).authorisation,
+    ).toBe('none');
   });
 
   it('no longer lets him consult once its validUntil has passed (AUTHORISATION_EXPIRED)', async () => {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessChange } from '@passerelle/access-control';
 import { Principal, principalLabel } from '@passerelle/domain';
-import { AccessStateChange, RecordCommand } from '../access-change';
+import { AccessStateChange, SubjectCommand, subjectKindOf } from '../access-change';
 
-export interface SetBlockCommand extends RecordCommand {
+export interface SetBlockCommand extends SubjectCommand {
   /** The professional or structure blocked (or unblocked). */
   readonly subjectId: string;
   readonly blocked: boolean;
@@ -14,11 +14,21 @@ export interface SetBlockCommand extends RecordCommand {
 export class SetBlock extends AccessStateChange<SetBlockCommand> {
   protected readonly label = { transaction: 'block', action: 'consent.manage' };
 
-  protected changeOf(_actor: Principal, { subjectId, blocked }: SetBlockCommand): AccessChange {
-    return { kind: blocked ? 'block' : 'unblock', subjectId };
+  protected changeOf(_actor: Principal, command: SetBlockCommand): AccessChange {
+    return {
+      kind: command.blocked ? 'block' : 'unblock',
+      subjectId: command.subjectId,
+      subjectKind: subjectKindOf(command),
+    };
   }
 
-  protected write(actor: Principal, { patientKey, subjectId, blocked }: SetBlockCommand) {
-    return this.writer.setBlocked(patientKey, subjectId, blocked, principalLabel(actor));
+  protected write(actor: Principal, command: SetBlockCommand): Promise<void> {
+    return this.writer.setBlocked({
+      patientKey: command.patientKey,
+      subjectId: command.subjectId,
+      subjectKind: subjectKindOf(command),
+      blocked: command.blocked,
+      declaredBy: principalLabel(actor),
+    });
   }
 }

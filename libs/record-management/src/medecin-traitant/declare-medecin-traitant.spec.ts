@@ -28,7 +28,7 @@ describe('DeclareMedecinTraitant', () => {
     });
     succeeded(outcome);
     expect(
-      (await passerelle.accessState.load(patient.key, medecin.subjectId)).medecinTraitant,
+      (await passerelle.accessState.load(patient.key, medecin.subjectId, [])).medecinTraitant,
     ).toBe(true);
     expect(outcome.audit.notifications).toEqual([
       expect.objectContaining({
@@ -47,9 +47,9 @@ describe('DeclareMedecinTraitant', () => {
       subjectId: other.subjectId,
     });
     expect(failed(outcome).message).toMatch(/\(NOT_FOR_HIMSELF\)$/);
-    expect((await passerelle.accessState.load(patient.key, other.subjectId)).medecinTraitant).toBe(
-      false,
-    );
+    expect(
+      (await passerelle.accessState.load(patient.key, other.subjectId, [])).medecinTraitant,
+    ).toBe(false);
   });
 
   it('refuses an authorised pharmacien (NOT_A_MEDECIN)', async () => {

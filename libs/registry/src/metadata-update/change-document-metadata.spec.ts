@@ -67,7 +67,7 @@ describe('ChangeDocumentMetadata (MHD PATCH)', () => {
 
   it('answers a blocked professional as for an unknown document, without evaluating the change', async () => {
     const { passerelle, patient, authorised, visible } = await setUp();
-    await passerelle.accessState.setBlocked(patient.key, authorised.subjectId, true, 'test');
+    await passerelle.givenBlock(patient, authorised.subjectId);
     const { command, changeOf } = patch({ logicalIds: [visible.logicalId] }, archive);
     const { code, message } = failed(
       await passerelle.changeDocumentMetadata.execute(authorised, command),

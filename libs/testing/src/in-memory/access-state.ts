@@ -3,7 +3,16 @@ import type {
   EmergencyConsents,
   PatientAccessState,
 } from '@passerelle/access-control';
-import type { AccessStateWriter, AuthorisationDeclaration } from '@passerelle/record-management';
+import type {
+  AccessDecisions,
+  AccessDecisionsReader,
+  AccessStateWriter,
+  AuthorisationDeclaration,
+  AuthorisationEntry,
+  BlockChange,
+  BlockEntry,
+  DecisionEntry,
+} from '@passerelle/record-management';
 import type { InMemoryPatientRecords } from './patient-records';
 
 const DEFAULT_CONSENTS: EmergencyConsents = {
@@ -14,15 +23,24 @@ const DEFAULT_CONSENTS: EmergencyConsents = {
 
 const key = (patientKey: string, subjectId: string) => `${patientKey}\u0000${subjectId}`;
 
+/** A stored decision and the record it belongs to. */
+type Stored<Entry> = Entry & { readonly patientKey: string };
+
 /**
  * The patient's access decisions, in memory, as `PostgresAccessStateStore` keeps them: an
- * authorisation (valid or forbidden, express consent, optional `validUntil`) per professional,
- * blocks, médecins traitants; the record's status and emergency consents live on the record.
+ * authorisation (valid or forbidden, express consent, optional `validUntil`) per professional
+ * or structure, blocks, médecins traitants; the record's status and emergency consents live on
+ * the record.
  */
-export class InMemoryAccessState implements AccessStateStore, AccessStateWriter {
-  private readonly authorisations = new Map<string, AuthorisationDeclaration>();
-  private readonly blocks = new Set<string>();
-  private readonly medecinsTraitants = new Set<string>();
+export class InMemoryAccessState
+  implements AccessStateStore, AccessStateWriter, AccessDecisionsReader
+{
+  private readonly authorisations = new Map<
+    string,
+    AuthorisationDeclaration & { readonly declaredAt: Date }
+  >();
+  private readonly blocks = new Map<string, Stored<BlockEntry>>();
+  private readonly medecinsTraitants = new Map<string, Stored<DecisionEntry>>();
   private readonly emergencyConsents = new Map<string, EmergencyConsents>();
 
   constructor(
@@ -30,27 +48,67 @@ export class InMemoryAccessState implements AccessStateStore, AccessStateWriter 
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  load(patientKey: string, subjectId: string): Promise<PatientAccessState> {
+  load(
+    patientKey: string,
+    subjectId: string,
+    structureIds: readonly string[],
+  ): Promise<PatientAccessState> {
     const record = this.records.get(patientKey);
-    const authorisation = this.authorisations.get(key(patientKey, subjectId));
-    const expired =
-      authorisation?.validUntil !== undefined && authorisation.validUntil < this.now();
+    const subjects = [subjectId, ...structureIds].map((id) => key(patientKey, id));
+    const states = subjects.flatMap((subject) => {
+      const authorisation = this.authorisations.get(subject);
+      return authorisation ? [this.stateOf(authorisation)] : [];
+    });
+    const strongest = (['forbidden', 'valid', 'expired'] as const).find((state) =>
+      states.includes(state),
+    );
     return Promise.resolve({
       recordStatus: record?.status,
-      authorisation: !authorisation
-        ? 'none'
-        : authorisation.state === 'valid' && expired
-          ? 'expired'
-          : authorisation.state,
-      expressConsent: authorisation?.expressConsent ?? false,
-      blocked: this.blocks.has(key(patientKey, subjectId)),
+      authorisation: strongest ?? 'none',
+      expressConsent: this.authorisations.get(key(patientKey, subjectId))?.expressConsent ?? false,
+      blocked: subjects.some((subject) => this.blocks.has(subject)),
       medecinTraitant: this.medecinsTraitants.has(key(patientKey, subjectId)),
       emergencyConsents: { ...DEFAULT_CONSENTS, ...this.emergencyConsents.get(patientKey) },
     });
   }
 
+  list(patientKey: string): Promise<AccessDecisions> {
+    const ofRecord = <Entry extends Stored<DecisionEntry>>(entries: Map<string, Entry>) =>
+      [...entries.values()]
+        .filter((entry) => entry.patientKey === patientKey)
+        .sort(
+          (a, b) =>
+            a.declaredAt.getTime() - b.declaredAt.getTime() ||
+            a.subjectId.localeCompare(b.subjectId),
+        );
+    return Promise.resolve({
+      authorisations: ofRecord(this.authorisations).map((authorisation): AuthorisationEntry => ({
+        subjectId: authorisation.subjectId,
+        subjectKind: authorisation.subjectKind,
+        state: this.stateOf(authorisation),
+        expressConsent: authorisation.expressConsent,
+        ...(authorisation.validUntil ? { validUntil: authorisation.validUntil } : {}),
+        declaredBy: authorisation.declaredBy,
+        declaredAt: authorisation.declaredAt,
+      })),
+      blocks: ofRecord(this.blocks).map(({ subjectId, subjectKind, declaredBy, declaredAt }) => ({
+        subjectId,
+        subjectKind,
+        declaredBy,
+        declaredAt,
+      })),
+      medecinsTraitants: ofRecord(this.medecinsTraitants).map(
+        ({ subjectId, declaredBy, declaredAt }) => ({ subjectId, declaredBy, declaredAt }),
+      ),
+      emergencyConsents: { ...DEFAULT_CONSENTS, ...this.emergencyConsents.get(patientKey) },
+    });
+  }
+
   declareAuthorisation(declaration: AuthorisationDeclaration): Promise<void> {
-    this.authorisations.set(key(declaration.patientKey, declaration.subjectId), declaration);
+    this.authorisations.set(key(declaration.patientKey, declaration.subjectId), {
+      ...declaration,
+      declaredAt: this.now(),
+    });
     return Promise.resolve();
   }
 
@@ -58,19 +116,31 @@ export class InMemoryAccessState implements AccessStateStore, AccessStateWriter 
     return Promise.resolve(this.authorisations.delete(key(patientKey, subjectId)));
   }
 
-  setBlocked(
-    patientKey: string,
-    subjectId: string,
-    blocked: boolean,
-    _declaredBy: string,
-  ): Promise<void> {
-    if (blocked) this.blocks.add(key(patientKey, subjectId));
-    else this.blocks.delete(key(patientKey, subjectId));
+  setBlocked({ patientKey, subjectId, subjectKind, blocked, declaredBy }: BlockChange) {
+    const subject = key(patientKey, subjectId);
+    if (!blocked) this.blocks.delete(subject);
+    else if (!this.blocks.has(subject)) {
+      this.blocks.set(subject, {
+        patientKey,
+        subjectId,
+        subjectKind,
+        declaredBy,
+        declaredAt: this.now(),
+      });
+    }
     return Promise.resolve();
   }
 
-  declareMedecinTraitant(patientKey: string, subjectId: string, _declaredBy: string) {
-    this.medecinsTraitants.add(key(patientKey, subjectId));
+  declareMedecinTraitant(patientKey: string, subjectId: string, declaredBy: string) {
+    const subject = key(patientKey, subjectId);
+    if (!this.medecinsTraitants.has(subject)) {
+      this.medecinsTraitants.set(subject, {
+        patientKey,
+        subjectId,
+        declaredBy,
+        declaredAt: this.now(),
+      });
+    }
     return Promise.resolve();
   }
 
@@ -98,5 +168,10 @@ export class InMemoryAccessState implements AccessStateStore, AccessStateWriter 
         closureReason: closed ? reason : undefined,
       })),
     );
+  }
+
+  private stateOf(authorisation: AuthorisationDeclaration): 'valid' | 'expired' | 'forbidden' {
+    const expired = authorisation.validUntil !== undefined && authorisation.validUntil < this.now();
+    return authorisation.state === 'valid' && expired ? 'expired' : authorisation.state;
   }
 }
