@@ -111,6 +111,12 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: entry('XDSRegistryError', 'not-supported', 415, 'Unsupported media type'),
   PRECONDITION_FAILED: entry('XDSRegistryError', 'conflict', 412, 'Precondition failed'),
   TOO_MANY_RESULTS: entry('XDSTooManyResults', 'too-costly', 400, 'Too many results'),
+  NOTIFICATION_REQUIRED: entry(
+    'XDSRegistryError',
+    'business-rule',
+    422,
+    'This notification cannot be turned off',
+  ),
   RESULT_NOT_SINGLE_PATIENT: entry(
     'XDSResultNotSinglePatient',
     'business-rule',

@@ -194,7 +194,33 @@ export interface Submission {
 
 export type RecordStatus = 'open' | 'closed';
 
-/** The patient's shared record ("DMP"). */
+/** The notifications a patient may turn off; every emergency access is notified whatever he says. */
+export const OPTIONAL_NOTIFICATIONS = ['new-document', 'first-access', 'access-changed'] as const;
+
+export type OptionalNotification = (typeof OPTIONAL_NOTIFICATIONS)[number];
+
+/** Which optional notifications the patient wants: each one until he turns it off. */
+export type NotificationPreferences = Readonly<Record<OptionalNotification, boolean>>;
+
+export const EVERY_NOTIFICATION: NotificationPreferences = {
+  'new-document': true,
+  'first-access': true,
+  'access-changed': true,
+};
+
+/** Whether a notification of this kind is owed: the optional ones only if the patient wants them. */
+export function isNotificationWanted(
+  preferences: NotificationPreferences | undefined,
+  kind: string,
+): boolean {
+  const optional = OPTIONAL_NOTIFICATIONS.find((name) => name === kind);
+  return optional === undefined || (preferences ?? EVERY_NOTIFICATION)[optional];
+}
+
+/**
+ * The patient's shared record ("DMP"). Its contact details (email, phone) and notification
+ * preferences are the patient's own: the record as shown to anyone else has none of them.
+ */
 export interface PatientRecord {
   readonly patientKey: string;
   readonly insValue: string;
@@ -210,4 +236,7 @@ export interface PatientRecord {
   readonly gender?: string;
   /** Where the patient's notifications are e-mailed. */
   readonly email?: string;
+  /** His phone number, in E.164 form (`+33…`). */
+  readonly phone?: string;
+  readonly notificationPreferences?: NotificationPreferences;
 }

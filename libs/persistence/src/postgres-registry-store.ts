@@ -3,6 +3,7 @@ import {
   DocumentContent,
   DocumentEntry,
   DomainError,
+  NotificationPreferences,
   PatientRecord,
   Submission,
   newEntryUuid,
@@ -16,7 +17,7 @@ import type {
 } from '@passerelle/registry';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import type { ContentStore } from '@passerelle/document-repository';
-import type { PatientRecordStore } from '@passerelle/record-management';
+import type { ContactDetails, PatientRecordStore } from '@passerelle/record-management';
 import { DataSource, EntityManager } from 'typeorm';
 import { InsertStatement } from './insert-statement';
 import {
@@ -95,6 +96,26 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     );
     const created = inserted.length > 0;
     return { record: created ? record : (await this.find(record.patientKey))!, created };
+  }
+
+  async setNotificationPreferences(
+    patientKey: string,
+    preferences: NotificationPreferences,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE patient_record SET notification_preferences = $2::jsonb WHERE patient_key = $1`,
+      [patientKey, JSON.stringify(preferences)],
+    );
+  }
+
+  async setContactDetails(patientKey: string, contact: ContactDetails): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE patient_record
+          SET demographics = demographics || jsonb_strip_nulls(jsonb_build_object('email', $2::text)),
+              phone = COALESCE($3::text, phone)
+        WHERE patient_key = $1`,
+      [patientKey, contact.email ?? null, contact.phone ?? null],
+    );
   }
 
   begin(patientKey: string): WriteUnit {
@@ -194,6 +215,8 @@ interface PatientRecordJson {
   closed_at: string | null;
   closure_reason: string | null;
   demographics: PatientRecordRow['demographics'];
+  phone: string | null;
+  notification_preferences: PatientRecordRow['notificationPreferences'];
 }
 
 interface LocatorJson {
@@ -215,6 +238,8 @@ function patientRecordFromJson(json: PatientRecordJson): PatientRecord {
     closedAt: json.closed_at ? new Date(json.closed_at) : null,
     closureReason: json.closure_reason,
     demographics: json.demographics,
+    phone: json.phone,
+    notificationPreferences: json.notification_preferences,
   });
 }
 

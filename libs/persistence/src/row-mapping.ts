@@ -1,4 +1,4 @@
-import { authorIdsOf, codeKey } from '@passerelle/domain';
+import { EVERY_NOTIFICATION, authorIdsOf, codeKey } from '@passerelle/domain';
 import type {
   Association,
   Author,
@@ -144,6 +144,8 @@ export function patientRecordToRow(record: PatientRecord): PatientRecordRow {
       gender: record.gender,
       email: record.email,
     },
+    phone: record.phone ?? null,
+    notificationPreferences: record.notificationPreferences ?? {},
   };
 }
 
@@ -158,6 +160,8 @@ export function patientRecordFromRow(row: PatientRecordRow): PatientRecord {
     closedAt: row.closedAt ?? undefined,
     closureReason: row.closureReason ?? undefined,
     ...row.demographics,
+    ...(row.phone !== null ? { phone: row.phone } : {}),
+    notificationPreferences: { ...EVERY_NOTIFICATION, ...row.notificationPreferences },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EmergencyConsents, SubjectKind } from '@passerelle/access-control';
-import type { PatientRecord } from '@passerelle/domain';
+import type { NotificationPreferences, PatientRecord } from '@passerelle/domain';
 
 export const PATIENT_RECORD_STORE = Symbol('PatientRecordStore');
 export const ACCESS_STATE_WRITER = Symbol('AccessStateWriter');
@@ -9,6 +9,18 @@ export interface PatientRecordStore {
   find(patientKey: string): Promise<PatientRecord | undefined>;
   /** Inserts the record unless one exists; returns the stored record and whether it was created. */
   openIfAbsent(record: PatientRecord): Promise<{ record: PatientRecord; created: boolean }>;
+  setNotificationPreferences(
+    patientKey: string,
+    preferences: NotificationPreferences,
+  ): Promise<void>;
+  /** Changes the contact details given; those not given are kept. */
+  setContactDetails(patientKey: string, contact: ContactDetails): Promise<void>;
+}
+
+/** Where the patient is told: an e-mail address, a phone number in E.164 form. */
+export interface ContactDetails {
+  readonly email?: string;
+  readonly phone?: string;
 }
 
 export interface AuthorisationDeclaration {

@@ -7,6 +7,8 @@ import { ReadConsents } from './consents/read-consents';
 import { SetEmergencyConsents } from './emergency-consents/set-emergency-consents';
 import { DeclareMedecinTraitant } from './medecin-traitant/declare-medecin-traitant';
 import { RemoveMedecinTraitant } from './medecin-traitant/remove-medecin-traitant';
+import { SetContactDetails } from './notification-preferences/set-contact-details';
+import { SetNotificationPreferences } from './notification-preferences/set-notification-preferences';
 import { OpenRecord } from './open-record/open-record';
 import { CloseRecord, ReopenRecord } from './record-lifecycle/close-record';
 import { FindRecord, ReadRecord } from './record-status/record-status';
@@ -24,6 +26,8 @@ const USE_CASES = [
   CloseRecord,
   ReopenRecord,
   ReadAccessHistory,
+  SetNotificationPreferences,
+  SetContactDetails,
   ReadConsents,
 ];
 

@@ -1,10 +1,29 @@
-import type { Extension, Patient } from 'fhir/r4';
-import { PatientId, PatientRecord } from '@passerelle/domain';
+import type { ContactPoint, Extension, Patient } from 'fhir/r4';
+import {
+  NotificationPreferences,
+  OPTIONAL_NOTIFICATIONS,
+  OptionalNotification,
+  PatientId,
+  PatientRecord,
+} from '@passerelle/domain';
 import { patientResourceId } from '../resources/patient-reference';
 
 /** Record status (open / closed with date and reason) as an extension of the Patient. */
 export const RECORD_STATUS_EXTENSION = 'urn:passerelle:fhir:StructureDefinition:dmp-record-status';
+/** His notification preferences, named as `$notification-preferences` names them: his only. */
+export const NOTIFICATION_PREFERENCES_EXTENSION =
+  'urn:passerelle:fhir:StructureDefinition:notification-preferences';
 
+const PREFERENCE_NAMES: Record<OptionalNotification, string> = {
+  'new-document': 'newDocument',
+  'first-access': 'firstAccess',
+  'access-changed': 'accessChanged',
+};
+
+/**
+ * The record as a Patient. Contact details (`telecom`) and notification preferences appear when
+ * the record holds them: the use case gives them to the patient only.
+ */
 export function patientResourceFrom(record: PatientRecord): Patient {
   const patientId = PatientId.of(record.insOid, record.insValue);
   const status: Extension = {
@@ -19,10 +38,19 @@ export function patientResourceFrom(record: PatientRecord): Patient {
         : []),
     ],
   };
+  const telecom: ContactPoint[] = [
+    ...(record.email ? [{ system: 'email' as const, value: record.email }] : []),
+    ...(record.phone ? [{ system: 'phone' as const, value: record.phone }] : []),
+  ];
   return {
     resourceType: 'Patient',
     id: patientResourceId(patientId),
-    extension: [status],
+    extension: [
+      status,
+      ...(record.notificationPreferences
+        ? [preferencesExtension(record.notificationPreferences)]
+        : []),
+    ],
     identifier: [{ use: 'official', system: patientId.fhirSystem, value: patientId.value }],
     active: record.status === 'open',
     ...(record.family || record.given
@@ -30,6 +58,16 @@ export function patientResourceFrom(record: PatientRecord): Patient {
       : {}),
     ...(record.birthDate ? { birthDate: record.birthDate } : {}),
     ...(record.gender ? { gender: record.gender as Patient['gender'] } : {}),
-    ...(record.email ? { telecom: [{ system: 'email', value: record.email }] } : {}),
+    ...(telecom.length ? { telecom } : {}),
+  };
+}
+
+function preferencesExtension(preferences: NotificationPreferences): Extension {
+  return {
+    url: NOTIFICATION_PREFERENCES_EXTENSION,
+    extension: OPTIONAL_NOTIFICATIONS.map((kind) => ({
+      url: PREFERENCE_NAMES[kind],
+      valueBoolean: preferences[kind],
+    })),
   };
 }

@@ -10,7 +10,9 @@ import {
   ReopenRecord,
   RevokeAuthorisation,
   SetBlock,
+  SetContactDetails,
   SetEmergencyConsents,
+  SetNotificationPreferences,
 } from '@passerelle/record-management';
 import { FhirTransaction, fhirTransaction, ok } from '../door/fhir-transaction';
 import { patientIdFromResourceId } from '../resources/patient-reference';
@@ -110,4 +112,18 @@ export const RECORD_OPERATIONS: readonly FhirTransaction[] = [
     reason: parameters.required('reason'),
   })),
   operation('reopen', ReopenRecord, (patientKey) => ({ patientKey })),
+  operation('notification-preferences', SetNotificationPreferences, (patientKey, parameters) => ({
+    patientKey,
+    wanted: {
+      'new-document': parameters.boolean('newDocument'),
+      'first-access': parameters.boolean('firstAccess'),
+      'access-changed': parameters.boolean('accessChanged'),
+      'emergency-access': parameters.boolean('emergencyAccess'),
+    },
+  })),
+  operation('contact', SetContactDetails, (patientKey, parameters) => ({
+    patientKey,
+    email: parameters.string('email'),
+    phone: parameters.string('phone'),
+  })),
 ];

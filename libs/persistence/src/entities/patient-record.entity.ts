@@ -1,3 +1,4 @@
+import type { NotificationPreferences } from '@passerelle/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'patient_record' })
@@ -34,4 +35,11 @@ export class PatientRecordRow {
     gender?: string;
     email?: string;
   };
+
+  @Column({ type: 'text', nullable: true })
+  phone!: string | null;
+
+  /** The kinds of notification the patient turned off (`false`) or on; a kind absent is wanted. */
+  @Column({ name: 'notification_preferences', type: 'jsonb' })
+  notificationPreferences!: Partial<NotificationPreferences>;
 }

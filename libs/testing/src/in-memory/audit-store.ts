@@ -1,12 +1,24 @@
 import type { AuditEntry, AuditRecord, AuditStore } from '@passerelle/audit';
-import type { Page } from '@passerelle/domain';
+import { Page, isNotificationWanted } from '@passerelle/domain';
+import type { InMemoryPatientRecords } from './patient-records';
 
-/** The audit trail, in memory: what the doors write, and the patient's history, newest first. */
+/**
+ * The audit trail, in memory: what the doors write, and the patient's history, newest first.
+ * As the outbox does, it keeps no notification of a kind the patient turned off.
+ */
 export class InMemoryAuditStore implements AuditStore {
   readonly entries: AuditEntry[] = [];
 
+  constructor(private readonly records: InMemoryPatientRecords) {}
+
   write(entry: AuditEntry): Promise<void> {
-    this.entries.push(entry);
+    const notifications = entry.notifications.filter((notification) =>
+      isNotificationWanted(
+        this.records.get(notification.patientKey)?.notificationPreferences,
+        notification.kind,
+      ),
+    );
+    this.entries.push({ ...entry, notifications });
     return Promise.resolve();
   }
 

@@ -1,5 +1,5 @@
-import type { PatientRecord } from '@passerelle/domain';
-import type { PatientRecordStore } from '@passerelle/record-management';
+import type { NotificationPreferences, PatientRecord } from '@passerelle/domain';
+import type { ContactDetails, PatientRecordStore } from '@passerelle/record-management';
 
 /**
  * The patients' records, in memory (the `patient_record` table): what the record store port
@@ -17,6 +17,19 @@ export class InMemoryPatientRecords implements PatientRecordStore {
     if (existing) return Promise.resolve({ record: existing, created: false });
     this.records.set(record.patientKey, record);
     return Promise.resolve({ record, created: true });
+  }
+
+  setNotificationPreferences(
+    patientKey: string,
+    preferences: NotificationPreferences,
+  ): Promise<void> {
+    this.update(patientKey, (record) => ({ ...record, notificationPreferences: preferences }));
+    return Promise.resolve();
+  }
+
+  setContactDetails(patientKey: string, contact: ContactDetails): Promise<void> {
+    this.update(patientKey, (record) => ({ ...record, ...contact }));
+    return Promise.resolve();
   }
 
   /** The record as it stands, read synchronously by the other in-memory stores. */
