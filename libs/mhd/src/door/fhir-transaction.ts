@@ -37,7 +37,7 @@ export type Capability =
   | { readonly system: 'transaction' }
   | {
       readonly resource: string;
-      readonly interaction: 'read' | 'search-type' | 'patch' | 'create';
+      readonly interaction: 'read' | 'search-type' | 'patch' | 'create' | 'delete';
       readonly profile?: string;
       readonly conditional?: boolean;
     }
@@ -52,7 +52,7 @@ export type Capability =
 export interface FhirTransaction {
   /** The transaction's name in the audit trail when it fails before its use case runs. */
   readonly name: string;
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Route under /fhir: `''` (the base), `DocumentReference/:id`… */
   readonly path: string;
   readonly capability: Capability;

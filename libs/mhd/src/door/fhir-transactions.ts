@@ -8,6 +8,7 @@ import {
 } from '../iti-67-find-document-references/find-document-references';
 import { RETRIEVE_DOCUMENT } from '../iti-68-retrieve-document/retrieve-document';
 import {
+  DELETE_DOCUMENT_REFERENCE,
   UPDATE_DOCUMENT_METADATA,
   UPDATE_DOCUMENT_METADATA_CONDITIONALLY,
 } from '../metadata-update/update-document-metadata';
@@ -27,6 +28,7 @@ export const FHIR_TRANSACTIONS: readonly FhirTransaction[] = [
   READ_DOCUMENT_REFERENCE,
   UPDATE_DOCUMENT_METADATA_CONDITIONALLY,
   UPDATE_DOCUMENT_METADATA,
+  DELETE_DOCUMENT_REFERENCE,
   FIND_DOCUMENT_LISTS,
   RETRIEVE_DOCUMENT,
   OPEN_RECORD,

@@ -61,3 +61,26 @@ export const UPDATE_DOCUMENT_METADATA = fhirTransaction({
   }),
   ...updated,
 });
+
+/**
+ * `DELETE DocumentReference/{id}`: the DMP's logical delete (status
+ * `urn:asip:ci-sis:2010:StatusType:Deleted`, as ITI-57 sets it), by the same metadata update;
+ * the document's author and the patient may. 204, nothing to show.
+ */
+export const DELETE_DOCUMENT_REFERENCE = fhirTransaction({
+  name: 'metadata-update',
+  method: 'DELETE',
+  path: 'DocumentReference/:id',
+  capability: { resource: 'DocumentReference', interaction: 'delete' },
+  useCase: ChangeDocumentMetadata,
+  read: (request): ChangeDocumentMetadataCommand => deletion(request.params.id),
+  write: () => ({ status: 204, body: undefined }),
+});
+
+/** The metadata update a DELETE makes of the document it names. */
+export function deletion(id: string): ChangeDocumentMetadataCommand {
+  return {
+    target: { ids: { logicalIds: [`urn:uuid:${id}`] }, name: id },
+    changeOf: () => ({ status: 'Deleted' }),
+  };
+}
