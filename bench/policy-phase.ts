@@ -15,6 +15,7 @@ const doctor = (idNat: string): Actor => ({
   kind: 'PS',
   idNat,
   structureIds: [],
+  confirmedStructureIds: [],
   professionCode: '10',
   specialtyCode: 'SM26',
   purposeOfUse: 'normal',
@@ -44,7 +45,7 @@ export async function measurePolicyDecisions(
     for (let i = 0; i < decisions; i += 1) {
       const idNat = `8${String(10_000_000_000 + ((i * 7919) % authorisations)).padStart(11, '0')}`;
       const started = performance.now();
-      const state = await store.load(patientKey, idNat, []);
+      const state = await store.load(patientKey, idNat, { actingFor: [], confirmed: [] });
       const decision = decidePatientAccess(doctor(idNat), state, 'document.consult');
       latency.add(performance.now() - started);
       if (!decision.allowed) throw new Error(`unexpected denial ${decision.reason}`);

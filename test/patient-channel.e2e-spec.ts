@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { freshPatient } from '@passerelle/testing';
+import { freshPatient, provideBundle } from '@passerelle/testing';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import {
@@ -492,5 +492,33 @@ describe("the patient's channel", () => {
       parameter: [{ name: 'professional', valueString: IDNAT.pharmacien }],
     });
     expect(write.status).toBe(403);
+  });
+
+  it('lets the patient provide documents he authored himself, and no other', async () => {
+    const { record, token } = await loggedInPatient('author');
+    const byThePatient = provideBundle(record.token, [{ title: 'Directives anticipées' }]);
+    for (const entry of byThePatient.entry ?? []) {
+      const resource = entry.resource as {
+        resourceType: string;
+        author?: unknown;
+        contained?: unknown[];
+      };
+      if (resource.resourceType === 'DocumentReference') {
+        resource.author = [{ reference: `Patient/${record.resourceId}` }];
+        resource.contained = [];
+      }
+    }
+    const provided = await fhir(token, 'POST', '', byThePatient);
+    expect(provided.status).toBe(200);
+    const own = await json(
+      await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+    );
+    expect(own.body.total).toBe(1);
+    expect((await bed.search('medecin-generaliste', record)).body.total).toBe(1);
+
+    const byADoctor = provideBundle(record.token, [{ title: 'Faux compte rendu' }]);
+    const refused = await json(await fhir(token, 'POST', '', byADoctor));
+    expect(refused.status).toBe(403);
+    expect(refused.body.issue?.[0]?.diagnostics).toMatch(/PATIENT_AUTHOR_ONLY/);
   });
 });

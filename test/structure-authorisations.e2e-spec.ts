@@ -315,25 +315,39 @@ describe('The access state store on PostgreSQL: structures and the patient’s c
 
   it('authorises through a structure; a structure refused or blocked refuses; express consent stays personal', async () => {
     const key = await decidedRecord();
-    expect(await store.load(key, HOSPITALIER, [])).toMatchObject({
+    expect(await store.load(key, HOSPITALIER, { actingFor: [], confirmed: [] })).toMatchObject({
       authorisation: 'expired',
       blocked: false,
     });
-    expect(await store.load(key, HOSPITALIER, [SERVICE])).toMatchObject({
+    expect(
+      await store.load(key, HOSPITALIER, { actingFor: [SERVICE], confirmed: [SERVICE] }),
+    ).toMatchObject({
       authorisation: 'valid',
       expressConsent: false,
       blocked: false,
       medecinTraitant: false,
     });
-    expect(await store.load(key, HOSPITALIER, [SERVICE, IDNAT.hopital])).toMatchObject({
+    expect(
+      await store.load(key, HOSPITALIER, {
+        actingFor: [SERVICE, IDNAT.hopital],
+        confirmed: [SERVICE, IDNAT.hopital],
+      }),
+    ).toMatchObject({
       authorisation: 'forbidden',
     });
-    expect(await store.load(key, BERNARD, [IDNAT.laboratoire])).toMatchObject({
+    expect(
+      await store.load(key, BERNARD, {
+        actingFor: [IDNAT.laboratoire],
+        confirmed: [IDNAT.laboratoire],
+      }),
+    ).toMatchObject({
       authorisation: 'none',
       blocked: true,
       medecinTraitant: true,
     });
-    expect(await store.load(key, BERNARD, [SERVICE])).toMatchObject({
+    expect(
+      await store.load(key, BERNARD, { actingFor: [SERVICE], confirmed: [SERVICE] }),
+    ).toMatchObject({
       authorisation: 'valid',
       blocked: false,
     });

@@ -61,6 +61,7 @@ const actorArb: fc.Arbitrary<Actor> = fc.record({
   kind: weighted<Actor['kind']>('PS', 'ORG'),
   idNat: fc.constantFrom(...ID_POOL),
   structureIds: fc.subarray(ID_POOL, { maxLength: 2 }),
+  confirmedStructureIds: fc.subarray(ID_POOL, { maxLength: 1 }),
   professionCode: optional(fc.constantFrom(...PROFESSIONS)),
   specialtyCode: optional(fc.constantFrom(...SPECIALTIES)),
   purposeOfUse: fc.constantFrom<Actor['purposeOfUse']>('normal', 'bris_de_glace', 'centre_15'),

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditContext } from '@passerelle/audit';
 import {
+  Author,
   DocumentEntry,
   DomainError,
   PatientId,
@@ -67,6 +68,7 @@ const DENIAL_MESSAGES: Record<DenialReason, string> = {
   PROFESSIONAL_ONLY: 'Only a professional, for himself, may do this',
   NOT_A_MEDECIN: 'Only a médecin may be declared médecin traitant',
   PATIENT_ONLY: 'Only the patient may do this',
+  PATIENT_AUTHOR_ONLY: 'On his channel, the patient provides the documents he authored himself',
   NOT_PERMITTED: 'Not permitted',
 };
 
@@ -182,6 +184,26 @@ export class AccessControl {
     return access;
   }
 
+  /**
+   * The patient feeds his record with his own documents (directives anticipées, personne de
+   * confiance…): on his channel every author of every document is the patient, by his INS.
+   */
+  assertPatientAuthorship(
+    audit: AuditContext,
+    access: Access,
+    documents: readonly { readonly authors: readonly Author[] }[],
+  ): void {
+    if (!access.actor.patientChannel) return;
+    const patient = PatientId.fromCx(access.patientKey);
+    const byThePatient = (author: Author) =>
+      author.institutions.length === 0 &&
+      author.person?.id === patient.value &&
+      author.person.assigningAuthority === patient.oid;
+    if (documents.every((document) => document.authors.every(byThePatient))) return;
+    audit.denied('PATIENT_AUTHOR_ONLY');
+    throw denial('PATIENT_AUTHOR_ONLY');
+  }
+
   /** Metadata changes: by the author, or the patient / médecin traitant for what is theirs. */
   assertMayChangeDocument(
     audit: AuditContext,
@@ -231,7 +253,10 @@ export class AccessControl {
     patientKey: string,
   ): Promise<Access> {
     const actor = await this.actorOf(principal);
-    const state = await this.store.load(patientKey, actor.idNat, actor.structureIds);
+    const state = await this.store.load(patientKey, actor.idNat, {
+      actingFor: actor.structureIds,
+      confirmed: actor.confirmedStructureIds,
+    });
     const decision = decidePatientAccess(actor, state, action);
     const seeing =
       action === 'document.consult'
@@ -275,6 +300,7 @@ export class AccessControl {
         kind: 'ORG',
         idNat: principal.subjectId,
         structureIds: [principal.subjectId],
+        confirmedStructureIds: [principal.subjectId],
         forbiddenActor: INSURER_SECTORS.includes(principal.sectorCode ?? ''),
       };
     }
@@ -287,6 +313,7 @@ export class AccessControl {
         ...(principal.structureId ? [principal.structureId] : []),
         ...(professional?.exercises.map((e) => e.structureId) ?? []),
       ],
+      confirmedStructureIds: professional?.exercises.map((e) => e.structureId) ?? [],
       professionCode: principal.professionCode ?? professional?.professionCode,
       specialtyCode:
         principal.roles.find((role) => SPECIALTY_ROLE.test(role)) ?? professional?.specialtyCode,
@@ -330,6 +357,7 @@ function patientActor(principal: PatientPrincipal): Actor {
     kind: 'PATIENT',
     idNat: principal.subjectId,
     structureIds: [],
+    confirmedStructureIds: [],
     purposeOfUse: 'normal',
     forbiddenActor: false,
     patientChannel: true,

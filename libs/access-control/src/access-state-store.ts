@@ -6,13 +6,24 @@ export const ACCESS_STATE_STORE = Symbol('AccessStateStore');
 export interface AccessStateStore {
   /**
    * Everything a decision needs about (patient, actor), in one read. The actor is authorised
-   * when he or a structure he acts for holds a valid authorisation, refused when any of them
-   * holds a forbidden one, blocked when any of them is; médecin traitant and the express
-   * consent are his own.
+   * when he or a structure he is known to practise in holds a valid authorisation; refused when
+   * he or any structure he acts for — even one he only claims — holds a forbidden one, blocked
+   * likewise; médecin traitant and the express consent are his own.
    */
   load(
     patientKey: string,
     subjectId: string,
-    structureIds: readonly string[],
+    structures: ActorStructures,
   ): Promise<PatientAccessState>;
+}
+
+/** The structures an actor acts for, and those of them that grant (DESIGN §4). */
+export interface ActorStructures {
+  /** Every structure he acts for: what the patient refused or blocked there applies to him. */
+  readonly actingFor: readonly string[];
+  /**
+   * Those the directory (or an ORG certificate) confirms: only they pass their authorisation
+   * on. A DIRECTE assertion's Identifiant_Structure is signed by the professional himself.
+   */
+  readonly confirmed: readonly string[];
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
   AccessStateStore,
+  ActorStructures,
   EmergencyConsents,
   PatientAccessState,
   SubjectKind,
@@ -49,6 +50,8 @@ const DEFAULT_CONSENTS: EmergencyConsents = {
 
 /** The authorisations, blocks of the actor ($2) and of the structures he acts for ($3). */
 const ACTOR_OR_STRUCTURE = `(subject_id = $2 OR subject_id = ANY($3::text[]))`;
+/** Only the actor himself and the structures the directory confirms pass an authorisation on. */
+const GRANTING = `(subject_id = $2 OR subject_id = ANY($4::text[]))`;
 
 /** The patient's access decisions; one indexed read per request whatever their number. */
 @Injectable()
@@ -60,7 +63,7 @@ export class PostgresAccessStateStore
   async load(
     patientKey: string,
     subjectId: string,
-    structureIds: readonly string[],
+    structures: ActorStructures,
   ): Promise<PatientAccessState> {
     const [row]: StateRow[] = await this.dataSource.query(
       `SELECT r.status AS record_status, r.emergency_consents,
@@ -73,12 +76,13 @@ export class PostgresAccessStateStore
        LEFT JOIN patient_record r ON r.patient_key = $1
        CROSS JOIN (
          SELECT bool_or(state = 'forbidden') AS forbidden,
-                bool_or(state = 'valid' AND (valid_until IS NULL OR valid_until >= now())) AS valid,
-                bool_or(state = 'valid' AND valid_until < now()) AS expired,
+                bool_or(state = 'valid' AND (valid_until IS NULL OR valid_until >= now())
+                        AND ${GRANTING}) AS valid,
+                bool_or(state = 'valid' AND valid_until < now() AND ${GRANTING}) AS expired,
                 bool_or(express_consent) FILTER (WHERE subject_id = $2) AS express_consent
          FROM access_authorisation
          WHERE patient_key = $1 AND ${ACTOR_OR_STRUCTURE}) AS a`,
-      [patientKey, subjectId, structureIds],
+      [patientKey, subjectId, structures.actingFor, structures.confirmed],
     );
     return {
       recordStatus: row.record_status ?? undefined,

@@ -77,7 +77,7 @@ describe('Changes of the access state that are the patient’s only', () => {
         });
         expect(outcome.audit.notifications).toEqual([]);
         for (const spy of touched) expect(spy).not.toHaveBeenCalled();
-        expect(await state.load(patient.key, actor.subjectId, [])).toMatchObject({
+        expect(await state.load(patient.key, actor.subjectId, { actingFor: [], confirmed: [] })).toMatchObject({
           recordStatus: 'open',
           medecinTraitant: trusted,
           emergencyConsents: { centre15: true, otherProfessionals: true, maskedDocuments: true },

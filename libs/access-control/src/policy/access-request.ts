@@ -19,6 +19,8 @@ export interface Actor {
   readonly idNat: string;
   /** Structures the actor acts for (an ORG: its own). */
   readonly structureIds: readonly string[];
+  /** Those the directory (or the ORG certificate) confirms; only they pass authorisations on. */
+  readonly confirmedStructureIds: readonly string[];
   /** TRE_G15 profession (10 médecin, 21 pharmacien, 60 infirmier…). */
   readonly professionCode?: string;
   /** TRE_R38 specialty (SM26 médecine générale, SM25 médecine du travail…). */
@@ -99,6 +101,7 @@ export type DenialReason =
   | 'PROFESSIONAL_ONLY'
   | 'NOT_A_MEDECIN'
   | 'PATIENT_ONLY'
+  | 'PATIENT_AUTHOR_ONLY'
   | 'NOT_PERMITTED';
 
 export type Decision =

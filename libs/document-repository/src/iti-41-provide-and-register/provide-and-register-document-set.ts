@@ -33,7 +33,13 @@ export class ProvideAndRegisterDocumentSet implements UseCase<
 
   execute(actor: Principal, draft: SubmissionDraft): Promise<Outcome<RegisteredSubmission>> {
     return audited(this.label, actor, async (audit) => {
-      await this.access.authorize(audit, actor, 'document.provide', submissionPatientKey(draft));
+      const access = await this.access.authorize(
+        audit,
+        actor,
+        'document.provide',
+        submissionPatientKey(draft),
+      );
+      this.access.assertPatientAuthorship(audit, access, draft.documents);
       const received = receiveDocuments(draft, this.options.repositoryUniqueId);
       const result = await this.registrar.register(received.draft, submitterOf(actor), {
         contents: received.contents,

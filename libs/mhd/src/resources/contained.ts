@@ -10,6 +10,7 @@ import type {
 } from 'fhir/r4';
 import type { Author, Institution, PersonName, SourcePatientInfo } from '@passerelle/domain';
 import { codedFromCoding } from './code-systems';
+import { patientIdFromReference } from './patient-reference';
 
 type WithContained = { contained?: Resource[] };
 
@@ -63,9 +64,19 @@ const EMPTY_AUTHOR: Author = { institutions: [], roles: [], specialties: [], tel
 export function authorsFrom(host: WithContained, references: readonly Reference[]): Author[] {
   return references.flatMap((reference) => {
     const resource = anyContained(host, reference);
+    if (!resource && reference.reference?.match(/(^|\/)Patient[/?]/)) {
+      return [patientAuthor(reference)];
+    }
     if (!resource)
       return reference.display ? [{ ...EMPTY_AUTHOR, person: { family: reference.display } }] : [];
     switch (resource.resourceType) {
+      case 'Patient': {
+        const patient = resource as Patient;
+        const ins = patient.identifier?.find((i) =>
+          i.system?.startsWith('urn:oid:1.2.250.1.213.1.4.'),
+        );
+        return [{ ...EMPTY_AUTHOR, person: personFrom(ins, patient.name?.[0]) }];
+      }
       case 'Practitioner': {
         const practitioner = resource as Practitioner;
         return [
@@ -84,6 +95,19 @@ export function authorsFrom(host: WithContained, references: readonly Reference[
         return [];
     }
   });
+}
+
+/** The patient as the author of his own document: a reference to him, by INS. */
+function patientAuthor(reference: Reference): Author {
+  const patientId = patientIdFromReference(reference, 'author');
+  return {
+    ...EMPTY_AUTHOR,
+    person: {
+      id: patientId.value,
+      assigningAuthority: patientId.oid,
+      ...(reference.display ? { family: reference.display } : {}),
+    },
+  };
 }
 
 function authorFromRole(host: WithContained, role: PractitionerRole): Author {

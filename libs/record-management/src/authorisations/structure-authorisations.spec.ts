@@ -9,8 +9,25 @@ describe('Authorisations and blocks of structures', () => {
     const passerelle = new InMemoryPasserelle();
     const patient = await passerelle.givenRecord();
     const medecin = aMedecin({ structureId: HOSPITAL });
+    await practisesIn(passerelle, medecin, HOSPITAL);
     return { passerelle, patient, medecin, thePatient: thePatientOf(patient) };
   };
+
+  const practisesIn = (
+    passerelle: InMemoryPasserelle,
+    medecin: ProfessionalPrincipal,
+    structureId: string,
+  ) =>
+    passerelle.directory.upsert([
+      {
+        idNat: medecin.subjectId,
+        family: medecin.family,
+        given: medecin.given,
+        professionCode: '10',
+        specialtyCode: 'SM26',
+        exercises: [{ structureId }],
+      },
+    ]);
 
   const consult = (
     passerelle: InMemoryPasserelle,
@@ -63,6 +80,34 @@ describe('Authorisations and blocks of structures', () => {
     ]);
     await structureAuthorisation(passerelle, patient.key, 'valid');
     succeeded(await consult(passerelle, medecin, patient.key));
+  });
+
+  it('passes on no authorisation through a structure he only claims, but applies its block', async () => {
+    const { passerelle, patient } = await setUp();
+    const claimant = aMedecin({ structureId: HOSPITAL });
+    await structureAuthorisation(passerelle, patient.key, 'valid');
+    expect(failed(await consult(passerelle, claimant, patient.key)).message).toMatch(
+      /\(NO_AUTHORISATION\)$/,
+    );
+    await passerelle.accessState.declareAuthorisation({
+      patientKey: patient.key,
+      subjectId: claimant.subjectId,
+      subjectKind: 'PS',
+      state: 'valid',
+      expressConsent: false,
+      declaredBy: 'test',
+    });
+    succeeded(await consult(passerelle, claimant, patient.key));
+    await passerelle.accessState.setBlocked({
+      patientKey: patient.key,
+      subjectId: HOSPITAL,
+      subjectKind: 'STRUCTURE',
+      blocked: true,
+      declaredBy: 'test',
+    });
+    expect(failed(await consult(passerelle, claimant, patient.key)).message).toMatch(
+      /\(BLOCKED\)$/,
+    );
   });
 
   it('does not authorise a professional of another structure', async () => {

@@ -1,5 +1,6 @@
 import type {
   AccessStateStore,
+  ActorStructures,
   EmergencyConsents,
   PatientAccessState,
 } from '@passerelle/access-control';
@@ -51,13 +52,16 @@ export class InMemoryAccessState
   load(
     patientKey: string,
     subjectId: string,
-    structureIds: readonly string[],
+    structures: ActorStructures,
   ): Promise<PatientAccessState> {
     const record = this.records.get(patientKey);
-    const subjects = [subjectId, ...structureIds].map((id) => key(patientKey, id));
+    const subjects = [subjectId, ...structures.actingFor].map((id) => key(patientKey, id));
+    const granting = [subjectId, ...structures.confirmed].map((id) => key(patientKey, id));
     const states = subjects.flatMap((subject) => {
       const authorisation = this.authorisations.get(subject);
-      return authorisation ? [this.stateOf(authorisation)] : [];
+      if (!authorisation) return [];
+      const state = this.stateOf(authorisation);
+      return state === 'forbidden' || granting.includes(subject) ? [state] : [];
     });
     const strongest = (['forbidden', 'valid', 'expired'] as const).find((state) =>
       states.includes(state),
