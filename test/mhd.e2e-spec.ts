@@ -73,6 +73,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       'Binary',
       'Patient',
       'AuditEvent',
+      'Consent',
     ]);
     expect(resources.find((r) => r.type === 'Patient')!.operation!.map((o) => o.name)).toEqual([
       'declare-authorisation',
@@ -84,6 +85,8 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       'emergency-consents',
       'close',
       'reopen',
+      'notification-preferences',
+      'contact',
       'everything',
       'archive',
     ]);

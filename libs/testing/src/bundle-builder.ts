@@ -14,6 +14,8 @@ export interface DocumentSpec {
   readonly mimeType?: string;
   readonly uniqueId?: string;
   readonly typeCode?: string;
+  /** TRE_A03 class code (default 11, Synthèse). */
+  readonly classCode?: string;
   readonly title?: string;
   readonly supplyHash?: boolean;
   readonly replaces?: string;
@@ -136,7 +138,13 @@ function documentReference(
           },
         }),
     category: [
-      { coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.1', code: '11', display: 'Synthèse' }] },
+      {
+        coding: [
+          spec.classCode
+            ? { system: 'urn:oid:1.2.250.1.213.1.1.4.1', code: spec.classCode }
+            : { system: 'urn:oid:1.2.250.1.213.1.1.4.1', code: '11', display: 'Synthèse' },
+        ],
+      },
     ],
     subject,
     author: [{ reference: '#author' }],
