@@ -1,5 +1,5 @@
-import type { AuditEvent } from 'fhir/r4';
-import type { AuditRecord } from '@passerelle/audit';
+import type { AuditEvent, AuditEventAgent } from 'fhir/r4';
+import type { AuditRecord, AuditedPrincipal } from '@passerelle/audit';
 import { PatientId } from '@passerelle/domain';
 import { patientResourceId } from '../resources/patient-reference';
 
@@ -50,26 +50,23 @@ export function auditEventFrom(record: AuditRecord): AuditEvent {
           {
             who: { identifier: { value: principal.subjectId }, display: principal.name },
             requestor: true,
-            ...(principal.professionCode
-              ? {
-                  role: [
-                    {
-                      coding: [
-                        { system: 'urn:oid:1.2.250.1.71.1.2.7', code: principal.professionCode },
-                      ],
-                    },
-                  ],
-                }
-              : {}),
+            ...roleOf(principal),
             extension: [
               {
                 url: 'urn:passerelle:audit:authentication-mode',
                 valueCode: principal.authenticationMode,
               },
-              {
-                url: 'urn:passerelle:audit:certificate-serial',
-                valueString: principal.certificateSerial,
-              },
+              ...(principal.certificateSerial
+                ? [
+                    {
+                      url: 'urn:passerelle:audit:certificate-serial',
+                      valueString: principal.certificateSerial,
+                    },
+                  ]
+                : []),
+              ...(principal.clientId
+                ? [{ url: 'urn:passerelle:audit:patient-app', valueString: principal.clientId }]
+                : []),
             ],
           },
         ]
@@ -85,6 +82,44 @@ export function auditEventFrom(record: AuditRecord): AuditEvent {
     extension: [{ url: 'urn:passerelle:audit:emergency', valueBoolean: record.emergency }],
   };
 }
+
+/**
+ * Who acted, as the patient reads it in his history: the profession (TRE_G15, with its label)
+ * of a professional; the patient himself or his legal representative on his channel.
+ */
+function roleOf(principal: AuditedPrincipal): Pick<AuditEventAgent, 'role'> {
+  if (principal.kind === 'PATIENT') {
+    const representative = principal.role === 'REPRESENTANT_LEGAL';
+    return {
+      role: [
+        {
+          coding: [
+            representative
+              ? { system: V3_ROLE_CODE, code: 'GUARD', display: 'Représentant légal' }
+              : { system: V3_ROLE_CLASS, code: 'PAT', display: 'Patient' },
+          ],
+        },
+      ],
+    };
+  }
+  if (!principal.professionCode) return {};
+  return {
+    role: [
+      {
+        coding: [
+          {
+            system: 'urn:oid:1.2.250.1.71.1.2.7',
+            code: principal.professionCode,
+            ...(principal.professionLabel ? { display: principal.professionLabel } : {}),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const V3_ROLE_CODE = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';
+const V3_ROLE_CLASS = 'http://terminology.hl7.org/CodeSystem/v3-RoleClass';
 
 function patientEntity(patientKey: string) {
   const patientId = PatientId.fromCx(patientKey);

@@ -32,7 +32,20 @@ export function capabilityStatement(
         mode: 'server',
         security: {
           cors: false,
-          description: 'Mutual TLS with IGC-Santé-style client certificates (PS or ORG profile)',
+          service: [
+            {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+                  code: 'SMART-on-FHIR',
+                },
+              ],
+            },
+          ],
+          description:
+            'Professionals and establishments: mutual TLS with IGC-Santé-style client ' +
+            'certificates (PS or ORG profile) and the access assertion. Patients: SMART App ' +
+            `Launch 2 patient tokens (discovery at ${baseUrl}/.well-known/smart-configuration).`,
         },
         interaction: transactions.some((t) => 'system' in t.capability)
           ? [{ code: 'transaction' }]
