@@ -77,10 +77,11 @@ describe('patient notifications: outbox delivered by e-mail over real SMTP', () 
 
   it('e-mails the patient about a new document and marks the notification delivered', async () => {
     const patient = await openAndFeed('marie.dupont@example.test');
+    const toMarie = () => mails.filter((m) => m.to.includes('marie.dupont@example.test'));
     const mail = await until(() =>
-      Promise.resolve(mails.find((m) => m.to.includes('marie.dupont@example.test'))),
+      Promise.resolve(toMarie().find((m) => /nouveau document/.test(m.text))),
     );
-    expect(mail.text).toMatch(/nouveau document/);
+    expect(toMarie()[0].text).toMatch(/Code : [A-Z2-9]{5}-[A-Z2-9]{5}/);
     expect(mail.text).toMatch(/Nombre de documents : 1/);
     expect(mail.text).not.toContain('CR operatoire');
     const { rows } = await database.query<{ delivered: boolean }>(
@@ -89,6 +90,11 @@ describe('patient notifications: outbox delivered by e-mail over real SMTP', () 
       [patient.key],
     );
     expect(rows).toEqual([{ delivered: true }]);
+    const { rows: codes } = await database.query<{ payload: Record<string, unknown> }>(
+      `SELECT payload FROM notification_outbox WHERE patient_key = $1 AND kind = 'activation-code'`,
+      [patient.key],
+    );
+    expect(codes).toEqual([{ payload: { validity: '30 jours' } }]);
   });
 
   it('keeps and retries a notification it cannot deliver, with the reason', async () => {

@@ -97,7 +97,7 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
   });
 
   it.each([
-    ['no certificate', undefined, /client certificate is required/],
+    ['no certificate', undefined, /A client certificate, or a patient token .*, is required/],
     ['a revoked certificate (DER CRL)', revoked, /CERT_REVOKED/],
     ['an expired certificate', expired, /CERT_HAS_EXPIRED/],
     ['a certificate of another CA', fromForeignCa, /refused/],

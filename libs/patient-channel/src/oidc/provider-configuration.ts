@@ -103,7 +103,11 @@ function configuration(settings: ProviderSettings): Configuration {
     interactions: { url: (_ctx, interaction) => `/patient/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // An app revokes only the tokens it was issued (logout).
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       introspection: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
