@@ -18,6 +18,8 @@ export interface BenchServer {
   readonly database: string;
   /** The database itself, for the phases measured in process (absent with --target). */
   readonly databaseUrl?: string;
+  /** Where the gateway writes its notifications as files; absent when unknown (no codes). */
+  readonly outboxDir?: string;
   /** CPU seconds used so far by the gateway; null when it is not our child. */
   cpuSeconds(): number | null;
   /** Stops sampling the gateway's memory; nulls when it is not our child. */
@@ -30,6 +32,7 @@ export async function prepareServer(options: BenchOptions, cleanup: Cleanup): Pr
       origin: options.target,
       pkiDir: options.pki!,
       database: '(target)',
+      outboxDir: options.outbox,
       cpuSeconds: () => null,
       stopSampling: () => ({ peakRssMB: null, finalRssMB: null }),
     };
@@ -42,10 +45,12 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
   const databaseUrl = options.databaseUrl ?? (await freshDatabase(options, cleanup));
   // Issued here so that the bench knows the files; the gateway finds and reuses them.
   const pki = ensureDevPki(join(dataDir, 'pki'));
+  const outboxDir = options.patientChannel ? join(dataDir, 'outbox') : undefined;
   const gateway = await GatewayProcess.start({
     dataDir,
     databaseUrl,
     cpuProfDir: options.cpuProfDir,
+    outboxDir,
   });
   cleanup.add('stop gateway', () => gateway.stop());
   process.once('exit', () => gateway.killNow());
@@ -57,6 +62,7 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
     pkiDir: pki.dir,
     database: redactedUrl(databaseUrl),
     databaseUrl,
+    outboxDir,
     cpuSeconds: () => processCpuSeconds(gateway.pid),
     stopSampling: () => sampler.stop(),
   };

@@ -24,10 +24,12 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-export function patientResource(nir: string): string {
+/** With an e-mail, opening the record sends the patient his activation code. */
+export function patientResource(nir: string, email?: string): string {
   return JSON.stringify({
     resourceType: 'Patient',
     identifier: [{ system: NIR_TEST_SYSTEM, value: nir }],
+    ...(email ? { telecom: [{ system: 'email', value: email }] } : {}),
   });
 }
 

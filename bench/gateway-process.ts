@@ -8,6 +8,8 @@ export interface GatewayLaunch {
   readonly dataDir: string;
   readonly databaseUrl: string;
   readonly cpuProfDir?: string;
+  /** Notifications written there as files (the patient's codes); the inherited channel if absent. */
+  readonly outboxDir?: string;
 }
 
 /** The gateway started by the bench, as a child process. */
@@ -36,6 +38,7 @@ export class GatewayProcess {
         TLS_KEY: '',
         TRUSTED_CA: '',
         CRL_FILES: '',
+        ...(launch.outboxDir ? { NOTIFY_CHANNEL: `file:${launch.outboxDir}` } : {}),
       },
       // The gateway's own output goes to our stderr: stdout carries only the JSON result.
       stdio: ['ignore', 2, 2],

@@ -16,14 +16,21 @@ export function percentile(sorted: ArrayLike<number>, fraction: number): number 
 export class LatencyRecorder {
   private samples = new Float64Array(1024);
   private size = 0;
+  private sum = 0;
 
   get count(): number {
     return this.size;
   }
 
+  /** Arithmetic mean; 0 when there are no samples. */
+  get mean(): number {
+    return this.size ? this.sum / this.size : 0;
+  }
+
   add(milliseconds: number): void {
     if (this.size === this.samples.length) this.grow();
     this.samples[this.size++] = milliseconds;
+    this.sum += milliseconds;
   }
 
   summary(): LatencySummary {

@@ -22,13 +22,21 @@ export interface BenchOptions {
   /** ITI-41 (MTOM) submissions into one patient's record, then ITI-18 FindDocuments on it. */
   readonly xdsDocuments: number;
   readonly xdsQueries: number;
+  /** The patient's channel phases (login to token, a patient's document list); on by default. */
+  readonly patientChannel: boolean;
+  readonly patientLogins: number;
+  readonly patientDocuments: number;
+  readonly patientListQueries: number;
+  /** With --target: the directory the target's file notification channel writes to. */
+  readonly outbox?: string;
 }
 
 export const USAGE = `Usage: node dist/apps/gateway/bench/run.js [options]
 
 Benchmarks both doors: opens patient records, pushes ITI-65 bundles, runs ITI-67 searches and
 ITI-68 reads (MHD); pushes ITI-41 MTOM submissions into one patient's record and times ITI-18
-FindDocuments on it (XDS.b). Progress goes to stderr, one JSON result object to stdout.
+FindDocuments on it (XDS.b); logs patients in through the patient's channel and lists one
+patient's documents with his token. Progress goes to stderr, one JSON result object to stdout.
 
   --patients N            patient records to open (default 200)
   --documents M           documents pushed in total (default 2000)
@@ -54,6 +62,17 @@ FindDocuments on it (XDS.b). Progress goes to stderr, one JSON result object to 
                           patient's record (default 1000)
   --xds-queries Q         ITI-18 FindDocuments (LeafClass) on that patient, one at a time
                           (default 100)
+  --patient-logins N      patients opened with an e-mail and enrolled; each logs in (password,
+                          one-time code, code exchange) once alone, then once at --concurrency
+                          (default 20, at most 1000)
+  --patient-documents N   documents fed into one of them, whose list he reads with his token
+                          (default 1000)
+  --patient-list-queries Q
+                          first pages (100 documents) of that list, one at a time; the whole
+                          list is walked Q/10 times (default 100)
+  --outbox DIR            with --target: where the target's NOTIFY_CHANNEL=file:<dir> writes
+                          (the patient's codes); without it the patient's channel is skipped
+  --no-patient-channel    skip the patient's channel phases
   --help                  show this help
 `;
 
@@ -76,6 +95,11 @@ const FLAGS = {
   'cpu-prof': { type: 'string' },
   'xds-documents': { type: 'string' },
   'xds-queries': { type: 'string' },
+  'patient-logins': { type: 'string' },
+  'patient-documents': { type: 'string' },
+  'patient-list-queries': { type: 'string' },
+  outbox: { type: 'string' },
+  'no-patient-channel': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -104,6 +128,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
     xdsDocuments: integer(values['xds-documents'], 'xds-documents', 1000, 0),
     xdsQueries: integer(values['xds-queries'], 'xds-queries', 100, 0),
+    patientChannel: !values['no-patient-channel'],
+    patientLogins: integer(values['patient-logins'], 'patient-logins', 20, 1, 1000),
+    patientDocuments: integer(values['patient-documents'], 'patient-documents', 1000, 1),
+    patientListQueries: integer(values['patient-list-queries'], 'patient-list-queries', 100, 0),
+    outbox: values.outbox,
   };
   checkCoherence(options);
   return options;
@@ -125,6 +154,9 @@ function checkCoherence(options: BenchOptions): void {
   }
   if (options.target && options.cpuProfDir) {
     throw new UsageError('--cpu-prof needs a spawned gateway (no --target)');
+  }
+  if (!options.target && options.outbox) {
+    throw new UsageError('--outbox only goes with --target (the spawned gateway has its own)');
   }
 }
 

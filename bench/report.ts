@@ -2,6 +2,7 @@ import type { PolicyResult } from './policy-phase';
 import { cpus, totalmem } from 'node:os';
 import { round } from './latency';
 import { MemoryReport } from './memory-sampler';
+import type { PatientChannelResults } from './patient-phase';
 import { PhaseResult, ReadResult } from './phases';
 import type { XdsResults } from './xds-phase';
 
@@ -20,6 +21,7 @@ export interface BenchResults {
   readonly reads: ReadResult;
   readonly xds: XdsResults;
   readonly policy: PolicyResult | null;
+  readonly patientChannel: PatientChannelResults | null;
   readonly server: MemoryReport;
   readonly errors: number;
 }
@@ -69,8 +71,47 @@ export function buildReport(results: BenchResults) {
       ...rates(results.xds.findDocuments),
     },
     policy: results.policy,
+    patientChannel: results.patientChannel && patientChannelReport(results.patientChannel),
     server: results.server,
     errors: results.errors,
+  };
+}
+
+/** Absolute figures: the floor has no patient channel to compare with. */
+function patientChannelReport({
+  loginToToken,
+  loginToTokenConcurrent,
+  documentList,
+}: PatientChannelResults) {
+  return {
+    loginToToken: {
+      ...operations(loginToToken),
+      atConcurrency: {
+        concurrency: loginToTokenConcurrent.concurrency,
+        ...operations(loginToTokenConcurrent),
+        perSecond: perSecond(loginToTokenConcurrent.requests, loginToTokenConcurrent.seconds),
+      },
+    },
+    documentList: {
+      documents: documentList.documents,
+      pageSize: documentList.pageSize,
+      firstPage: operations(documentList.firstPage),
+      wholeList: { pages: documentList.wholeList.pages, ...operations(documentList.wholeList) },
+    },
+  };
+}
+
+/** Latency of each operation and the gateway's CPU milliseconds per operation. */
+function operations(phase: PhaseResult) {
+  const { p50, p99 } = phase.latency.summary();
+  const { server } = phase.cpu;
+  return {
+    count: phase.requests,
+    p50Ms: p50,
+    p99Ms: p99,
+    meanMs: round(phase.latency.mean),
+    cpuMsPerOp:
+      server === null || phase.requests === 0 ? null : round((server * 1000) / phase.requests, 2),
   };
 }
 

@@ -8,6 +8,9 @@ import { BenchAborted, ErrorLog } from './concurrency';
 import { FhirClient, identityFrom } from './fhir-client';
 import { LoadPlan } from './load-plan';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
+import { AnonymousClient } from './patient-browser';
+import { Outbox } from './patient-outbox';
+import { PatientChannelResults, runPatientChannelPhases } from './patient-phase';
 import {
   PhaseContext,
   openRecords,
@@ -71,6 +74,9 @@ async function runPhases(
     interruption,
   };
   const serialBundles = serialBundleCount(options, plan);
+  // First: the patient's codes go through the notification outbox, which the loads below fill
+  // (one notice per submission) far faster than it drains, and a code waits behind them.
+  const patientChannel = await runPatientChannel(server, push, consult, context, options, cleanup);
   const load = await runLoad(push, consult, context, serialBundles);
   const queries = await runQueries(consult, context, options);
   const xds = await runXdsPhases(push, consult, context, options.xdsDocuments, options.xdsQueries);
@@ -84,9 +90,40 @@ async function runPhases(
     ...queries,
     xds,
     policy,
+    patientChannel,
     server: server.stopSampling(),
     errors: context.errors.count,
   };
+}
+
+/** Null when skipped: asked to, or a --target whose outbox directory is not given. */
+async function runPatientChannel(
+  server: BenchServer,
+  push: FhirClient,
+  consult: FhirClient,
+  context: PhaseContext,
+  options: BenchOptions,
+  cleanup: Cleanup,
+): Promise<PatientChannelResults | null> {
+  if (!options.patientChannel) return null;
+  if (!server.outboxDir) {
+    progress("Patient's channel skipped: --target without --outbox");
+    return null;
+  }
+  const { ca } = identityFrom(server.pkiDir, 'hopital-org');
+  const client = new AnonymousClient(server.origin, ca, options.concurrency, options.timeoutMs);
+  cleanup.add('close patient client', () => client.close());
+  return runPatientChannelPhases(
+    { client, outbox: new Outbox(server.outboxDir, options.timeoutMs) },
+    push,
+    consult,
+    context,
+    {
+      logins: options.patientLogins,
+      documents: options.patientDocuments,
+      listQueries: options.patientListQueries,
+    },
+  );
 }
 
 /**
