@@ -78,6 +78,7 @@ export function auditedPrincipal(principal: Principal): AuditedPrincipal {
     certificateIssuer: principal.certificate.issuer,
     authenticationMode: principal.authenticationMode,
     purposeOfUse: principal.purposeOfUse,
+    ...(principal.accessReason ? { accessReason: principal.accessReason } : {}),
   };
   return principal.kind === 'PS'
     ? {
