@@ -8,17 +8,17 @@ import * as oidc from 'openid-client';
 import {
   ABSENT_AUTHOR,
   CONFIDENTIALITY_SYSTEM,
-  DmpRecord,
   DmpTestBed,
   FhirBody,
   IDNAT,
   RESTRICTION_SYSTEM,
 } from './support/dmp-test-bed';
 import {
-  FormBrowser,
   PatientApp,
+  PatientChannel,
   PatientLoginFlow,
   STRONG_PASSWORD,
+  fhirJson,
   interactionPath,
   lastCode,
   outboxMessages,
@@ -36,6 +36,7 @@ describe("the patient's channel", () => {
   let anonymous: Agent;
   let flow: PatientLoginFlow;
   let portal: PatientApp;
+  let channel: PatientChannel;
 
   beforeAll(async () => {
     outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
@@ -63,6 +64,7 @@ describe("the patient's channel", () => {
       redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
       scope: 'openid fhirUser launch/patient offline_access patient/*.cruds',
     };
+    channel = new PatientChannel(bed, flow, portal);
   });
 
   afterAll(async () => {
@@ -71,59 +73,6 @@ describe("the patient's channel", () => {
     rmSync(outbox, { recursive: true, force: true });
     rmSync(appsDir, { recursive: true, force: true });
   });
-
-  /** A record opened by the médecin with the patient's e-mail (and representatives'). */
-  async function openRecord(
-    email: string,
-    representatives: { email: string; name: string }[] = [],
-  ): Promise<DmpRecord> {
-    const patient = freshPatient();
-    const oid = patient.system.slice('urn:oid:'.length);
-    const opened = await bed.call('medecin-generaliste', 'POST', '/Patient', {
-      resourceType: 'Patient',
-      identifier: [{ system: patient.system, value: patient.nir }],
-      name: [{ family: 'MARTIN', given: ['Léa'] }],
-      telecom: [{ system: 'email', value: email }],
-      contact: representatives.map((r) => ({
-        relationship: [
-          {
-            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'PRN' }],
-          },
-        ],
-        name: { text: r.name, family: r.name },
-        telecom: [{ system: 'email', value: r.email }],
-      })),
-    });
-    expect(opened.status).toBe(201);
-    return {
-      ...patient,
-      resourceId: `${oid}-${patient.nir}`,
-      key: `${patient.nir}^^^&${oid}&ISO`,
-      cx: `${patient.nir}^^^&${oid}&ISO`,
-    };
-  }
-
-  async function enrol(username: string, email: string, password = STRONG_PASSWORD) {
-    const browser = new FormBrowser(bed.gateway.baseUrl, anonymous);
-    return browser.post('/patient/enrol', {
-      username,
-      activation_code: lastCode(outbox, email, 'activation-code'),
-      password,
-      password_confirm: password,
-    });
-  }
-
-  function fhir(token: string, method: string, path: string, body?: unknown) {
-    return undiciFetch(`${bed.gateway.fhirUrl}${path}`, {
-      method,
-      dispatcher: anonymous,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body ? { 'content-type': 'application/fhir+json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  }
 
   it('publishes its OpenID and SMART configurations', async () => {
     const openid = await undiciFetch(`${bed.gateway.baseUrl}/.well-known/openid-configuration`, {
@@ -153,11 +102,11 @@ describe("the patient's channel", () => {
 
   it('enrols the patient with his activation code and logs him in with a one-time code', async () => {
     const email = 'lea.martin@example.org';
-    const record = await openRecord(email);
+    const record = await channel.openRecord(email);
     const activation = outboxMessages(outbox).find((m) => m.to === email);
     expect(activation).toMatchObject({ kind: 'activation-code', patient: record.resourceId });
     expect(activation!.code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
-    expect((await enrol(record.nir, email)).status).toBe(200);
+    expect((await channel.enrol(record.nir, email)).status).toBe(200);
 
     const { tokens } = await flow.login(portal, record.nir, STRONG_PASSWORD, email);
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
@@ -174,25 +123,9 @@ describe("the patient's channel", () => {
     });
     expect((claims.exp as number) - (claims.iat as number)).toBeLessThanOrEqual(900);
 
-    const own = await fhir(tokens.access_token, 'GET', `/Patient/${record.resourceId}`);
+    const own = await channel.fhir(tokens.access_token, 'GET', `/Patient/${record.resourceId}`);
     expect(own.status).toBe(200);
   });
-
-  /** A record with an enrolled patient, logged in to the portal. */
-  async function loggedInPatient(
-    tag: string,
-    representatives: { email: string; name: string }[] = [],
-  ) {
-    const email = `${tag}-${Date.now()}@example.org`;
-    const record = await openRecord(email, representatives);
-    expect((await enrol(email, email)).status).toBe(200);
-    const login = await flow.login(portal, email, STRONG_PASSWORD, email);
-    return { record, email, token: login.tokens.access_token, login };
-  }
-
-  async function json(response: Awaited<ReturnType<typeof fhir>>) {
-    return { status: response.status, body: (await response.json()) as FhirBody };
-  }
 
   it('answers 401 without a certificate and without a patient token, on /fhir and on XDS', async () => {
     const fhirAnswer = await undiciFetch(`${bed.gateway.fhirUrl}/DocumentReference`, {
@@ -200,7 +133,7 @@ describe("the patient's channel", () => {
     });
     expect(fhirAnswer.status).toBe(401);
     expect(((await fhirAnswer.json()) as FhirBody).resourceType).toBe('OperationOutcome');
-    const { token } = await loggedInPatient('xds');
+    const { token } = await channel.loggedInPatient('xds');
     const xds = await undiciFetch(`${bed.gateway.baseUrl}/xds/registry`, {
       method: 'POST',
       dispatcher: anonymous,
@@ -211,13 +144,13 @@ describe("the patient's channel", () => {
   });
 
   it('shows the patient his documents but those invisible to him, and nothing of another record', async () => {
-    const { record, token } = await loggedInPatient('docs');
+    const { record, token } = await channel.loggedInPatient('docs');
     await bed.provide(record, [
       { title: 'Compte rendu' },
       { title: 'Annonce', securityLabels: ['N', 'INVISIBLE_PATIENT'] },
     ]);
-    const search = await json(
-      await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+    const search = await fhirJson(
+      await channel.fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
     );
     expect(search.status).toBe(200);
     const titles = (search.body.entry ?? []).map(
@@ -233,23 +166,25 @@ describe("the patient's channel", () => {
       `/DocumentReference?patient=Patient/${other.resourceId}`,
       `/AuditEvent?patient=Patient/${other.resourceId}`,
     ]) {
-      const answer = await json(await fhir(token, 'GET', path));
+      const answer = await fhirJson(await channel.fhir(token, 'GET', path));
       expect({ path, status: answer.status }).toEqual({ path, status: 404 });
     }
     const unknown = freshPatient();
     const oid = unknown.system.slice('urn:oid:'.length);
-    const absent = await json(await fhir(token, 'GET', `/Patient/${oid}-${unknown.nir}`));
+    const absent = await fhirJson(
+      await channel.fhir(token, 'GET', `/Patient/${oid}-${unknown.nir}`),
+    );
     expect(absent.status).toBe(404);
     expect(absent.body.issue?.[0]?.diagnostics).toBe(
-      (await json(await fhir(token, 'GET', `/Patient/${other.resourceId}`))).body.issue?.[0]
-        ?.diagnostics,
+      (await fhirJson(await channel.fhir(token, 'GET', `/Patient/${other.resourceId}`))).body
+        .issue?.[0]?.diagnostics,
     );
   });
 
   it('lets the patient manage access, read his history and close and reopen his record', async () => {
-    const { record, token } = await loggedInPatient('manage');
+    const { record, token } = await channel.loggedInPatient('manage');
     const operation = (name: string, parameter: unknown[] = []) =>
-      fhir(token, 'POST', `/Patient/${record.resourceId}/$${name}`, {
+      channel.fhir(token, 'POST', `/Patient/${record.resourceId}/$${name}`, {
         resourceType: 'Parameters',
         parameter,
       });
@@ -263,8 +198,8 @@ describe("the patient's channel", () => {
       (await operation('emergency-consents', [{ name: 'otherProfessionals', valueBoolean: false }]))
         .status,
     ).toBe(200);
-    const history = await json(
-      await fhir(token, 'GET', `/AuditEvent?patient=Patient/${record.resourceId}`),
+    const history = await fhirJson(
+      await channel.fhir(token, 'GET', `/AuditEvent?patient=Patient/${record.resourceId}`),
     );
     expect(history.status).toBe(200);
     const agents = (history.body.entry ?? []).map(
@@ -280,8 +215,12 @@ describe("the patient's channel", () => {
     expect((await bed.search('medecin-generaliste', record)).status).toBe(403);
     expect(
       (
-        await json(
-          await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+        await fhirJson(
+          await channel.fhir(
+            token,
+            'GET',
+            `/DocumentReference?patient=Patient/${record.resourceId}`,
+          ),
         )
       ).status,
     ).toBe(200);
@@ -291,7 +230,7 @@ describe("the patient's channel", () => {
   });
 
   it('refuses the patient what only a professional may do', async () => {
-    const { record, token } = await loggedInPatient('pro-only');
+    const { record, token } = await channel.loggedInPatient('pro-only');
     const provided = await bed.provide(record, [{ title: 'Résultats' }]);
     const patch = await undiciFetch(
       `${bed.gateway.fhirUrl}/DocumentReference/${provided.documentIds[0]}`,
@@ -312,7 +251,7 @@ describe("the patient's channel", () => {
       },
     );
     expect(patch.status).toBe(403);
-    const open = await fhir(token, 'POST', '/Patient', {
+    const open = await channel.fhir(token, 'POST', '/Patient', {
       resourceType: 'Patient',
       identifier: [{ system: record.system, value: record.nir }],
     });
@@ -320,7 +259,7 @@ describe("the patient's channel", () => {
   });
 
   it('lets the patient mask a document from professionals and unmask it', async () => {
-    const { record, token } = await loggedInPatient('mask');
+    const { record, token } = await channel.loggedInPatient('mask');
     const provided = await bed.provide(
       record,
       [{ title: 'À masquer', authorId: ABSENT_AUTHOR }],
@@ -352,8 +291,8 @@ describe("the patient's channel", () => {
     expect(await seenByMedecin()).toBe(1);
     expect((await labels(['N', 'MASQUE_PS'])).status).toBe(200);
     expect(await seenByMedecin()).toBe(0);
-    const own = await json(
-      await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+    const own = await fhirJson(
+      await channel.fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
     );
     expect(own.body.total).toBe(1);
     expect((await labels(['N'])).status).toBe(200);
@@ -362,33 +301,34 @@ describe("the patient's channel", () => {
 
   it('hides INVISIBLE_REPRESENTANTS_LEGAUX documents from a legal representative only', async () => {
     const parent = `parent-${Date.now()}@example.org`;
-    const { record, token } = await loggedInPatient('minor', [
+    const { record, token } = await channel.loggedInPatient('minor', [
       { email: parent, name: 'Paul MARTIN' },
     ]);
     await bed.provide(record, [
       { title: 'Visible' },
       { title: 'Confidentiel', securityLabels: ['N', 'INVISIBLE_REPRESENTANTS_LEGAUX'] },
     ]);
-    expect((await enrol(parent, parent)).status).toBe(200);
+    expect((await channel.enrol(parent, parent)).status).toBe(200);
     const representative = await flow.login(portal, parent, STRONG_PASSWORD, parent);
     const claims = JSON.parse(
       Buffer.from(representative.tokens.access_token.split('.')[1], 'base64url').toString(),
     ) as Record<string, unknown>;
     expect(claims).toMatchObject({ role: 'REPRESENTANT_LEGAL', patient: record.resourceId });
     const path = `/DocumentReference?patient=Patient/${record.resourceId}`;
-    expect((await json(await fhir(token, 'GET', path))).body.total).toBe(2);
+    expect((await fhirJson(await channel.fhir(token, 'GET', path))).body.total).toBe(2);
     expect(
-      (await json(await fhir(representative.tokens.access_token, 'GET', path))).body.total,
+      (await fhirJson(await channel.fhir(representative.tokens.access_token, 'GET', path))).body
+        .total,
     ).toBe(1);
   });
 
   it('refuses expired, tampered, wrong-audience and revoked tokens', async () => {
-    const { record, token, login } = await loggedInPatient('tokens');
+    const { record, token, login } = await channel.loggedInPatient('tokens');
     const path = `/Patient/${record.resourceId}`;
-    expect((await fhir(token, 'GET', path)).status).toBe(200);
+    expect((await channel.fhir(token, 'GET', path)).status).toBe(200);
     const [header, payload, signature] = token.split('.');
     const tampered = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
-    expect((await fhir(tampered, 'GET', path)).status).toBe(401);
+    expect((await channel.fhir(tampered, 'GET', path)).status).toBe(401);
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as JWTPayload;
     const secrets = JSON.parse(readFileSync(join(appsDir, 'secrets.json'), 'utf8')) as {
       jwks: { keys: (JWK & { alg: string; kid: string })[] };
@@ -398,35 +338,35 @@ describe("the patient's channel", () => {
       new SignJWT({ ...claims, ...changes })
         .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ecKey.kid })
         .sign(await importJWK(ecKey, 'ES256'));
-    expect((await fhir(await signed({}), 'GET', path)).status).toBe(200);
+    expect((await channel.fhir(await signed({}), 'GET', path)).status).toBe(200);
     const now = Math.floor(Date.now() / 1000);
-    expect((await fhir(await signed({ exp: now - 10, iat: now - 1000 }), 'GET', path)).status).toBe(
-      401,
-    );
     expect(
-      (await fhir(await signed({ aud: 'https://other.example/fhir' }), 'GET', path)).status,
+      (await channel.fhir(await signed({ exp: now - 10, iat: now - 1000 }), 'GET', path)).status,
     ).toBe(401);
-    expect((await fhir(await signed({ iss: 'https://other.example' }), 'GET', path)).status).toBe(
-      401,
-    );
+    expect(
+      (await channel.fhir(await signed({ aud: 'https://other.example/fhir' }), 'GET', path)).status,
+    ).toBe(401);
+    expect(
+      (await channel.fhir(await signed({ iss: 'https://other.example' }), 'GET', path)).status,
+    ).toBe(401);
 
     await oidc.tokenRevocation(login.config, login.tokens.refresh_token!);
-    expect((await fhir(token, 'GET', path)).status).toBe(401);
+    expect((await channel.fhir(token, 'GET', path)).status).toBe(401);
     const refreshed = oidc.refreshTokenGrant(login.config, login.tokens.refresh_token!);
     await expect(refreshed).rejects.toThrow();
   });
 
   it('renews the access token with the refresh token', async () => {
-    const { record, login } = await loggedInPatient('refresh');
+    const { record, login } = await channel.loggedInPatient('refresh');
     const renewed = await oidc.refreshTokenGrant(login.config, login.tokens.refresh_token!);
     expect(renewed.access_token).not.toBe(login.tokens.access_token);
-    expect((await fhir(renewed.access_token, 'GET', `/Patient/${record.resourceId}`)).status).toBe(
-      200,
-    );
+    expect(
+      (await channel.fhir(renewed.access_token, 'GET', `/Patient/${record.resourceId}`)).status,
+    ).toBe(200);
   });
 
   it('locks an account after 5 wrong passwords, with a clear message, and audits it', async () => {
-    const { record, email } = await loggedInPatient('brute');
+    const { record, email } = await channel.loggedInPatient('brute');
     const { browser, loginPage } = await flow.begin(portal);
     const action = interactionPath(loginPage.html, 'login');
     for (let attempt = 1; attempt <= 4; attempt += 1) {
@@ -452,7 +392,7 @@ describe("the patient's channel", () => {
   });
 
   it('gives 5 tries at a one-time code, then asks for a new one', async () => {
-    const { email } = await loggedInPatient('otp');
+    const { email } = await channel.loggedInPatient('otp');
     const { browser, loginPage } = await flow.begin(portal);
     const codePage = await browser.post(interactionPath(loginPage.html, 'login'), {
       username: email,
@@ -473,7 +413,7 @@ describe("the patient's channel", () => {
   });
 
   it('asks the patient to consent for a third-party app, whose scopes then cap what it may do', async () => {
-    const { record, email } = await loggedInPatient('third-party');
+    const { record, email } = await channel.loggedInPatient('third-party');
     const app: PatientApp = {
       clientId: 'lecteur-tiers',
       redirectUri: 'https://app.example/callback',
@@ -481,21 +421,26 @@ describe("the patient's channel", () => {
     };
     const { tokens } = await flow.login(app, email, STRONG_PASSWORD, email);
     expect(tokens.patient).toBe(record.resourceId);
-    const read = await fhir(
+    const read = await channel.fhir(
       tokens.access_token,
       'GET',
       `/DocumentReference?patient=Patient/${record.resourceId}`,
     );
     expect(read.status).toBe(200);
-    const write = await fhir(tokens.access_token, 'POST', `/Patient/${record.resourceId}/$block`, {
-      resourceType: 'Parameters',
-      parameter: [{ name: 'professional', valueString: IDNAT.pharmacien }],
-    });
+    const write = await channel.fhir(
+      tokens.access_token,
+      'POST',
+      `/Patient/${record.resourceId}/$block`,
+      {
+        resourceType: 'Parameters',
+        parameter: [{ name: 'professional', valueString: IDNAT.pharmacien }],
+      },
+    );
     expect(write.status).toBe(403);
   });
 
   it('lets the patient provide documents he authored himself, and no other', async () => {
-    const { record, token } = await loggedInPatient('author');
+    const { record, token } = await channel.loggedInPatient('author');
     const byThePatient = provideBundle(record.token, [{ title: 'Directives anticipées' }]);
     for (const entry of byThePatient.entry ?? []) {
       const resource = entry.resource as {
@@ -508,16 +453,16 @@ describe("the patient's channel", () => {
         resource.contained = [];
       }
     }
-    const provided = await fhir(token, 'POST', '', byThePatient);
+    const provided = await channel.fhir(token, 'POST', '', byThePatient);
     expect(provided.status).toBe(200);
-    const own = await json(
-      await fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
+    const own = await fhirJson(
+      await channel.fhir(token, 'GET', `/DocumentReference?patient=Patient/${record.resourceId}`),
     );
     expect(own.body.total).toBe(1);
     expect((await bed.search('medecin-generaliste', record)).body.total).toBe(1);
 
     const byADoctor = provideBundle(record.token, [{ title: 'Faux compte rendu' }]);
-    const refused = await json(await fhir(token, 'POST', '', byADoctor));
+    const refused = await fhirJson(await channel.fhir(token, 'POST', '', byADoctor));
     expect(refused.status).toBe(403);
     expect(refused.body.issue?.[0]?.diagnostics).toMatch(/PATIENT_AUTHOR_ONLY/);
   });

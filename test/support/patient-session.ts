@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { freshPatient } from '@passerelle/testing';
 import * as oidc from 'openid-client';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, type Response } from 'undici';
+import { DmpRecord, DmpTestBed, FhirBody } from './dmp-test-bed';
 
 /** One notification as the file channel writes it (DESIGN §9). */
 export interface OutboxMessage {
@@ -192,3 +194,92 @@ export class PatientLoginFlow {
 }
 
 export const STRONG_PASSWORD = `Passerelle-${randomBytes(4).toString('hex')}-Ok`;
+
+export interface Representative {
+  readonly email: string;
+  readonly name: string;
+}
+
+/**
+ * The patient's side of a test bed whose notifications go to the file channel: records opened
+ * with the patient's e-mail, enrolment, login to the portal, and `/fhir` with his token.
+ */
+export class PatientChannel {
+  constructor(
+    private readonly bed: DmpTestBed,
+    private readonly flow: PatientLoginFlow,
+    private readonly portal: PatientApp,
+  ) {}
+
+  /** A record opened by the médecin with the patient's e-mail (and representatives'). */
+  async openRecord(email: string, representatives: Representative[] = []): Promise<DmpRecord> {
+    const patient = freshPatient();
+    const oid = patient.system.slice('urn:oid:'.length);
+    const opened = await this.bed.call('medecin-generaliste', 'POST', '/Patient', {
+      resourceType: 'Patient',
+      identifier: [{ system: patient.system, value: patient.nir }],
+      name: [{ family: 'MARTIN', given: ['Léa'] }],
+      telecom: [{ system: 'email', value: email }],
+      contact: representatives.map((r) => ({
+        relationship: [
+          {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'PRN' }],
+          },
+        ],
+        name: { text: r.name, family: r.name },
+        telecom: [{ system: 'email', value: r.email }],
+      })),
+    });
+    if (opened.status !== 201) throw new Error(`Record not opened: ${opened.text}`);
+    return {
+      ...patient,
+      resourceId: `${oid}-${patient.nir}`,
+      key: `${patient.nir}^^^&${oid}&ISO`,
+      cx: `${patient.nir}^^^&${oid}&ISO`,
+    };
+  }
+
+  /** The enrolment form, with the last activation code sent to this address. */
+  enrol(username: string, email: string, password = STRONG_PASSWORD): Promise<Page> {
+    const browser = new FormBrowser(this.bed.gateway.baseUrl, this.flow.agent);
+    return browser.post('/patient/enrol', {
+      username,
+      activation_code: lastCode(this.flow.outbox, email, 'activation-code'),
+      password,
+      password_confirm: password,
+    });
+  }
+
+  /** Enrols the account of this address and logs it in to the portal. */
+  async login(email: string): Promise<LoginResult> {
+    const enrolled = await this.enrol(email, email);
+    if (enrolled.status !== 200) throw new Error(`Enrolment refused: ${enrolled.html}`);
+    return this.flow.login(this.portal, email, STRONG_PASSWORD, email);
+  }
+
+  /** A record with an enrolled patient, logged in to the portal. */
+  async loggedInPatient(tag: string, representatives: Representative[] = []) {
+    const email = `${tag}-${Date.now()}@example.org`;
+    const record = await this.openRecord(email, representatives);
+    const login = await this.login(email);
+    return { record, email, token: login.tokens.access_token, login };
+  }
+
+  /** A request to `/fhir` over TLS without a client certificate, with a patient token. */
+  fhir(token: string, method: string, path: string, body?: unknown): Promise<Response> {
+    return undiciFetch(`${this.bed.gateway.fhirUrl}${path}`, {
+      method,
+      dispatcher: this.flow.agent,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/fhir+json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+}
+
+/** A FHIR answer's status and parsed body. */
+export async function fhirJson(response: Response) {
+  return { status: response.status, body: (await response.json()) as FhirBody };
+}
