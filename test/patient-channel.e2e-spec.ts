@@ -466,4 +466,36 @@ describe("the patient's channel", () => {
     expect(refused.status).toBe(403);
     expect(refused.body.issue?.[0]?.diagnostics).toMatch(/PATIENT_AUTHOR_ONLY/);
   });
+
+  it('sends the one-time code at once, even behind a backlog of notifications', async () => {
+    const { email } = await channel.loggedInPatient('backlog');
+    await bed.database.query(
+      `INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+       SELECT $1, 'backlog-' || n, 'new-document', '{"count": 1}', now(), now() - interval '1 hour'
+       FROM generate_series(1, 200) AS n`,
+      [freshPatient().token.replace('urn:oid:', '').split('|').reverse().join('^^^&') + '&ISO'],
+    );
+    const { browser, loginPage } = await flow.begin(portal);
+    const before = outboxMessages(outbox).filter((m) => m.kind === 'one-time-code').length;
+    const codePage = await browser.post(interactionPath(loginPage.html, 'login'), {
+      username: email,
+      password: STRONG_PASSWORD,
+    });
+    expect(codePage.status).toBe(200);
+    const codes = outboxMessages(outbox).filter((m) => m.kind === 'one-time-code');
+    expect(codes).toHaveLength(before + 1);
+    expect(codes.at(-1)!.to).toBe(email);
+  });
+
+  it('takes no password or code once the login is done: a login step of a finished interaction is refused', async () => {
+    const { email, login } = await channel.loggedInPatient('stale');
+    const { browser, loginPage } = await flow.begin(portal);
+    const action = interactionPath(loginPage.html, 'login');
+    const first = await browser.post(action, { username: email, password: STRONG_PASSWORD });
+    const otp = lastCode(outbox, email, 'one-time-code');
+    await browser.follow(await browser.post(interactionPath(first.html, 'otp'), { otp }));
+    const replay = await browser.post(action, { username: email, password: STRONG_PASSWORD });
+    expect(replay.status).toBeGreaterThanOrEqual(400);
+    expect(login.tokens.access_token).toEqual(expect.any(String));
+  });
 });

@@ -40,6 +40,8 @@ export interface AddressedNotification extends PatientNotification {
  */
 export interface NotificationOutbox {
   enqueue(notification: AddressedNotification): Promise<void>;
+  /** Claims one notification, unless it was delivered or another node holds it. */
+  claim(patientKey: string, id: string, now: Date): Promise<PendingNotification | undefined>;
   claimDue(limit: number, now: Date): Promise<PendingNotification[]>;
   markDelivered(notification: PendingNotification, at: Date): Promise<void>;
   markFailed(notification: PendingNotification, error: string, retryAt: Date): Promise<void>;

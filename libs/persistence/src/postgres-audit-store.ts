@@ -112,7 +112,26 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
     );
   }
 
-  async claimDue(limit: number, now: Date): Promise<PendingNotification[]> {
+  claimDue(limit: number, now: Date): Promise<PendingNotification[]> {
+    return this.claimWhere(
+      `delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  async claim(patientKey: string, id: string, now: Date): Promise<PendingNotification | undefined> {
+    const [claimed] = await this.claimWhere(
+      `delivered_at IS NULL AND patient_key = $2 AND id = $3`,
+      [now, patientKey, id],
+    );
+    return claimed;
+  }
+
+  /**
+   * Claims the notifications `due` selects (`$1` is now): each is held for 5 minutes, so that
+   * several gateways deliver each once; the addressee, or else the patient's e-mail.
+   */
+  private async claimWhere(due: string, params: unknown[]): Promise<PendingNotification[]> {
     const rows: {
       patient_key: string;
       id: string;
@@ -123,18 +142,16 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
       recipient: string | null;
     }[] = await this.dataSource.query(
       `WITH due AS (
-         SELECT patient_key, id FROM notification_outbox
-         WHERE delivered_at IS NULL AND next_attempt_at <= $2
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+         SELECT patient_key, id FROM notification_outbox WHERE ${due} FOR UPDATE SKIP LOCKED),
        claimed AS (
-         UPDATE notification_outbox o SET next_attempt_at = $2::timestamptz + interval '5 minutes'
+         UPDATE notification_outbox o SET next_attempt_at = $1::timestamptz + interval '5 minutes'
          FROM due WHERE o.patient_key = due.patient_key AND o.id = due.id
          RETURNING o.patient_key, o.id, o.kind, o.payload, o.created_at, o.attempts,
                    o.recipient)
        SELECT c.patient_key, c.id, c.kind, c.payload, c.created_at, c.attempts,
               COALESCE(c.recipient, r.demographics->>'email') AS recipient
        FROM claimed c LEFT JOIN patient_record r ON r.patient_key = c.patient_key`,
-      [limit, now],
+      params,
     );
     return rows.map((row) => ({
       patientKey: row.patient_key,

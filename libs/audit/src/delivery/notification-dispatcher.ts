@@ -43,6 +43,12 @@ export class NotificationDispatcher implements OnModuleInit, OnApplicationShutdo
     return delivered;
   }
 
+  /** Delivers one notification now (a code the account holder is waiting for), not in turn. */
+  async dispatchNow(patientKey: string, id: string, now = new Date()): Promise<boolean> {
+    const notification = await this.outbox.claim(patientKey, id, now);
+    return notification ? this.deliver(notification, now) : false;
+  }
+
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = this.dispatchDue()

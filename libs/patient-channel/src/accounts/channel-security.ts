@@ -86,15 +86,16 @@ export class ChannelSecurity {
     if (tooMany) {
       throw new ChannelRefusal(`Trop de codes demandés. Réessayez après ${time(tooMany)}.`, 429);
     }
+    const id = randomUUID();
     await this.outbox.enqueue({
-      id: randomUUID(),
+      id,
       patientKey: message.patientKey,
       kind: message.kind,
       recipient: message.recipient,
       payload: { code, validity },
       createdAt: now,
     });
-    await this.dispatcher.dispatchDue(now);
+    await this.dispatcher.dispatchNow(message.patientKey, id, now);
   }
 
   /** Every attempt is in the audit trail, and in the patient's access history when known. */

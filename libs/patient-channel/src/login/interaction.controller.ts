@@ -60,7 +60,7 @@ export class InteractionController {
     @Res() response: Response,
   ) {
     await this.guarded(response, async () => {
-      await this.details(uid, request, response);
+      await this.loginStep(uid, request, response);
       try {
         const { sentTo } = await this.login.checkPassword(
           uid,
@@ -89,7 +89,7 @@ export class InteractionController {
     @Res() response: Response,
   ) {
     await this.guarded(response, async () => {
-      await this.details(uid, request, response);
+      await this.loginStep(uid, request, response);
       try {
         const account = await this.login.checkCode(uid, form.otp ?? '', addressOf(request));
         await this.channel.oidc.interactionFinished(
@@ -183,6 +183,15 @@ export class InteractionController {
       { consent: { grantId } },
       { mergeWithLastSubmission: true },
     );
+  }
+
+  /** A login step: only while the interaction asks for the login (not once it asks consent). */
+  private async loginStep(uid: string, request: Request, response: Response) {
+    const details = await this.details(uid, request, response);
+    if (details.prompt.name !== 'login') {
+      throw new ChannelRefusal('Cette étape de connexion n’est plus valable.', 400);
+    }
+    return details;
   }
 
   /** The interaction in the browser's cookie, which must be the one in the URL. */
