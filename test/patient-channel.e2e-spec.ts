@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { ExpiredStatePurge } from '@passerelle/patient-channel';
 import { freshPatient, provideBundle } from '@passerelle/testing';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
@@ -497,5 +498,34 @@ describe("the patient's channel", () => {
     const replay = await browser.post(action, { username: email, password: STRONG_PASSWORD });
     expect(replay.status).toBeGreaterThanOrEqual(400);
     expect(login.tokens.access_token).toEqual(expect.any(String));
+  });
+
+  it('purges expired provider state, one-time codes and old throttle windows, nothing live', async () => {
+    await channel.loggedInPatient('purge');
+    await bed.database.query(
+      `INSERT INTO oidc_model (model, id, payload, expires_at)
+       VALUES ('Session', 'expired-session', '{}', now() - interval '1 minute')`,
+    );
+    await bed.database.query(
+      `INSERT INTO patient_login_throttle (key, failures, window_started_at)
+       VALUES ('username:old@example.org', 2, now() - interval '2 days')`,
+    );
+    const live = async () =>
+      Number(
+        (
+          await bed.database.query<{ n: string }>(
+            `SELECT count(*) AS n FROM oidc_model WHERE expires_at IS NULL OR expires_at > now()`,
+          )
+        ).rows[0].n,
+      );
+    const liveBefore = await live();
+    const purged = await bed.gateway.gateway.app.get(ExpiredStatePurge).purge();
+    expect(purged).toBeGreaterThanOrEqual(2);
+    expect(await live()).toBe(liveBefore);
+    const { rows } = await bed.database.query(
+      `SELECT 1 FROM oidc_model WHERE id = 'expired-session'
+       UNION ALL SELECT 1 FROM patient_login_throttle WHERE key = 'username:old@example.org'`,
+    );
+    expect(rows).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { EnrolAccount } from './enrolment/enrol-account';
 import { InteractionController } from './login/interaction.controller';
 import { PatientLogin } from './login/patient-login';
 import { ChannelSecrets, loadChannelSecrets } from './oidc/secrets';
+import { ExpiredStatePurge } from './oidc/expired-state-purge';
 import { PatientChannel } from './patient-channel';
 import { PATIENT_CHANNEL_OPTIONS, PatientChannelOptions } from './patient-channel-options';
 import { JwtPatientTokenVerifier } from './token/patient-token-verifier';
@@ -41,8 +42,9 @@ export class PatientChannelModule {
         JwtPatientTokenVerifier,
         { provide: PATIENT_TOKEN_VERIFIER, useExisting: JwtPatientTokenVerifier },
         PatientChannel,
+        ExpiredStatePurge,
       ],
-      exports: [PATIENT_TOKEN_VERIFIER, PATIENT_INVITATIONS, PatientChannel],
+      exports: [PATIENT_TOKEN_VERIFIER, PATIENT_INVITATIONS, PatientChannel, ExpiredStatePurge],
     };
   }
 }

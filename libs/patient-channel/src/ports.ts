@@ -69,6 +69,8 @@ export interface OidcStore {
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
+  /** Forgets expired provider state, one-time codes and throttle windows; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
 }
 
 export type OidcPayload = Record<string, unknown> & {

@@ -234,6 +234,20 @@ export class PostgresPatientChannelStore implements PatientAccountStore, LoginTh
     );
   }
 
+  async purgeExpired(now: Date): Promise<number> {
+    const [row]: { purged: string }[] = await this.dataSource.query(
+      `WITH models AS (DELETE FROM oidc_model WHERE expires_at < $1 RETURNING 1),
+            codes AS (DELETE FROM patient_one_time_code WHERE expires_at < $1 RETURNING 1),
+            windows AS (DELETE FROM patient_login_throttle
+                        WHERE window_started_at < $1::timestamptz - interval '1 day'
+                          AND (locked_until IS NULL OR locked_until < $1) RETURNING 1)
+       SELECT (SELECT count(*) FROM models) + (SELECT count(*) FROM codes)
+              + (SELECT count(*) FROM windows) AS purged`,
+      [now],
+    );
+    return Number(row.purged);
+  }
+
   private async findWhere(
     model: string,
     condition: string,
