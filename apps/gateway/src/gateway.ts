@@ -21,6 +21,8 @@ const FHIR_BODY_TYPES = [
 export interface RunningGateway {
   readonly app: INestApplication;
   readonly port: number;
+  /** The patient channel's issuer: PUBLIC_BASE_URL, or https://localhost:<port>. */
+  readonly issuer: string;
   readonly devPkiDir?: string;
   close(): Promise<void>;
 }
@@ -53,8 +55,9 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
-  patientChannel.start(config.publicBaseUrl ?? `https://localhost:${port}`);
-  return { app, port, devPkiDir: tls.devPkiDir, close: () => app.close() };
+  const issuer = config.publicBaseUrl ?? `https://localhost:${port}`;
+  patientChannel.start(issuer);
+  return { app, port, issuer, devPkiDir: tls.devPkiDir, close: () => app.close() };
 }
 
 /** Requests with a body must send FHIR JSON (or JSON Patch): anything else is 415. */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@passerelle/platform';
+import { AppConfig, ConfigError, loadConfig } from '@passerelle/platform';
 import { startGateway } from './gateway';
 
 /** The start-up banner is printed whatever LOG_LEVEL says: it is how an operator finds things. */
@@ -16,8 +16,21 @@ async function main(): Promise<void> {
           `Development PKI in ${gateway.devPkiDir} (ca.pem, server.pem, persona certificates; see personas.json)`,
         ]
       : []),
+    `Patients: OpenID Connect at ${gateway.issuer}/.well-known/openid-configuration, enrolment at ${gateway.issuer}/patient/enrol`,
+    `Notifications: ${deliveryOf(config)}`,
   ];
   console.info(lines.join('\n'));
+}
+
+function deliveryOf({ notifications: { channel } }: AppConfig): string {
+  switch (channel.kind) {
+    case 'file':
+      return `one JSON file each in ${channel.directory} (activation and one-time codes included)`;
+    case 'smtp':
+      return 'e-mail (NOTIFY_SMTP_URL)';
+    case 'log':
+      return 'logged, codes masked (set NOTIFY_CHANNEL or NOTIFY_SMTP_URL to deliver them)';
+  }
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,9 @@ export function patientApps(file: string | undefined): ClientMetadata[] {
   } catch (error) {
     throw new ConfigError(`SMART_APPS_FILE ${file} is not readable JSON: ${String(error)}`);
   }
-  if (!Array.isArray(apps) || apps.some((app) => typeof app?.client_id !== 'string')) {
+  const named = (app: unknown) =>
+    typeof (app as { client_id?: unknown } | null)?.client_id === 'string';
+  if (!Array.isArray(apps) || !apps.every(named)) {
     throw new ConfigError('SMART_APPS_FILE must hold a JSON array of clients with a client_id');
   }
   return apps as ClientMetadata[];

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration of the notification channel and the patient channel', () => {
+  it('writes files under DATA_DIR/outbox on the embedded default, logs with PostgreSQL', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/d' }).notifications.channel).toEqual({
+      kind: 'file',
+      directory: resolve('/tmp/d/outbox'),
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).notifications.channel).toEqual({
+      kind: 'log',
+    });
+  });
+
+  it('e-mails when NOTIFY_SMTP_URL is set, and takes NOTIFY_CHANNEL over the default', () => {
+    expect(loadConfig({ NOTIFY_SMTP_URL: 'smtp://mail:25' }).notifications.channel).toMatchObject({
+      kind: 'smtp',
+      smtpUrl: 'smtp://mail:25',
+    });
+    expect(
+      loadConfig({ NOTIFY_SMTP_URL: 'smtp://mail:25', NOTIFY_CHANNEL: 'file:/tmp/o' }).notifications
+        .channel,
+    ).toEqual({ kind: 'file', directory: resolve('/tmp/o') });
+  });
+
+  it.each([
+    [{ NOTIFY_CHANNEL: 'smtp' }, /NOTIFY_SMTP_URL/],
+    [{ NOTIFY_CHANNEL: 'file:' }, /smtp, log or file:<dir>/],
+    [{ NOTIFY_CHANNEL: 'sms' }, /smtp, log or file:<dir>/],
+    [
+      { PATIENT_TOKEN_SECONDS: '3600' },
+      /PATIENT_TOKEN_SECONDS must be an integer between 30 and 900/,
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps the secrets under DATA_DIR/oidc unless OIDC_SECRETS_FILE says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/d' }).patientChannel).toEqual({
+      secretsFile: resolve('/tmp/d/oidc/secrets.json'),
+      appsFile: undefined,
+      accessTokenSeconds: 900,
+    });
+    expect(loadConfig({ OIDC_SECRETS_FILE: '/run/s.json' }).patientChannel.secretsFile).toBe(
+      '/run/s.json',
+    );
+  });
+});
