@@ -8,7 +8,9 @@ const transform = {
   '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
 };
 // fhir-kit-client 2.x ships ES modules only; let ts-jest transpile it to CommonJS.
-const transformIgnorePatterns = ['/node_modules/(?!(fhir-kit-client|oidc-provider|openid-client|oauth4webapi|jose)/)'];
+const transformIgnorePatterns = [
+  '/node_modules/(?!(fhir-kit-client|oidc-provider|openid-client|oauth4webapi|jose)/)',
+];
 
 module.exports = {
   testTimeout: 60000,

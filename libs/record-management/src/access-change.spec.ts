@@ -77,7 +77,9 @@ describe('Changes of the access state that are the patient’s only', () => {
         });
         expect(outcome.audit.notifications).toEqual([]);
         for (const spy of touched) expect(spy).not.toHaveBeenCalled();
-        expect(await state.load(patient.key, actor.subjectId, { actingFor: [], confirmed: [] })).toMatchObject({
+        expect(
+          await state.load(patient.key, actor.subjectId, { actingFor: [], confirmed: [] }),
+        ).toMatchObject({
           recordStatus: 'open',
           medecinTraitant: trusted,
           emergencyConsents: { centre15: true, otherProfessionals: true, maskedDocuments: true },

@@ -22,7 +22,12 @@ describe('DeclareAuthorisation', () => {
     expect(error.message).toMatch(/\(NOT_FOR_HIMSELF\)$/);
     expect(write).not.toHaveBeenCalled();
     expect(
-      (await passerelle.accessState.load(patient.key, other.subjectId, { actingFor: [], confirmed: [] })).authorisation,
+      (
+        await passerelle.accessState.load(patient.key, other.subjectId, {
+          actingFor: [],
+          confirmed: [],
+        })
+      ).authorisation,
     ).toBe('none');
     expect(outcome.audit).toMatchObject({ outcome: 'denied', reason: 'NOT_FOR_HIMSELF' });
     expect(outcome.audit.notifications).toEqual([]);
@@ -37,7 +42,12 @@ describe('DeclareAuthorisation', () => {
     });
     succeeded(outcome);
     expect(
-      (await passerelle.accessState.load(patient.key, medecin.subjectId, { actingFor: [], confirmed: [] })).authorisation,
+      (
+        await passerelle.accessState.load(patient.key, medecin.subjectId, {
+          actingFor: [],
+          confirmed: [],
+        })
+      ).authorisation,
     ).toBe('valid');
     expect(outcome.audit.notifications).toEqual([
       expect.objectContaining({
@@ -57,7 +67,12 @@ describe('DeclareAuthorisation', () => {
     });
     expect(failed(outcome).message).toMatch(/\(PATIENT_ONLY\)$/);
     expect(
-      (await passerelle.accessState.load(patient.key, medecin.subjectId, { actingFor: [], confirmed: [] })).authorisation,
+      (
+        await passerelle.accessState.load(patient.key, medecin.subjectId, {
+          actingFor: [],
+          confirmed: [],
+        })
+      ).authorisation,
     ).toBe('none');
   });
 

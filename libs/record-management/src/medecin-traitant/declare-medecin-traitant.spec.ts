@@ -28,7 +28,12 @@ describe('DeclareMedecinTraitant', () => {
     });
     succeeded(outcome);
     expect(
-      (await passerelle.accessState.load(patient.key, medecin.subjectId, { actingFor: [], confirmed: [] })).medecinTraitant,
+      (
+        await passerelle.accessState.load(patient.key, medecin.subjectId, {
+          actingFor: [],
+          confirmed: [],
+        })
+      ).medecinTraitant,
     ).toBe(true);
     expect(outcome.audit.notifications).toEqual([
       expect.objectContaining({
@@ -48,7 +53,12 @@ describe('DeclareMedecinTraitant', () => {
     });
     expect(failed(outcome).message).toMatch(/\(NOT_FOR_HIMSELF\)$/);
     expect(
-      (await passerelle.accessState.load(patient.key, other.subjectId, { actingFor: [], confirmed: [] })).medecinTraitant,
+      (
+        await passerelle.accessState.load(patient.key, other.subjectId, {
+          actingFor: [],
+          confirmed: [],
+        })
+      ).medecinTraitant,
     ).toBe(false);
   });
 
