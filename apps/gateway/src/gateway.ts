@@ -56,7 +56,7 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const issuer = config.publicBaseUrl ?? `https://localhost:${port}`;
-  patientChannel.start(issuer);
+  await patientChannel.start(issuer);
   return { app, port, issuer, devPkiDir: tls.devPkiDir, close: () => app.close() };
 }
 

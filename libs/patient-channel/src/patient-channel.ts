@@ -28,9 +28,9 @@ export class PatientChannel {
     private readonly tokens: JwtPatientTokenVerifier,
   ) {}
 
-  start(issuer: string): void {
+  async start(issuer: string): Promise<void> {
     this.issuer = issuer;
-    this.provider = createProvider({
+    this.provider = await createProvider({
       issuer,
       secrets: this.secrets,
       store: this.store,

@@ -1,5 +1,6 @@
 import { PatientId } from '@passerelle/domain';
-import Provider, { ClientMetadata, Configuration, KoaContextWithOIDC, errors } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { PatientAccount, PatientAccountStore, OidcStore } from '../ports';
 import { PORTAL_CLIENT_ID } from '../patient-channel-options';
 import { errorPage, logoutPage, loggedOutPage } from '../login/pages';
@@ -39,8 +40,10 @@ export interface PatientTokenClaims {
  * The gateway's OpenID Connect provider for patients (SMART App Launch 2, standalone patient
  * launch): authorization code with PKCE S256 only, JWT access tokens for `/fhir` alone.
  */
-export function createProvider(settings: ProviderSettings): Provider {
-  const provider = new Provider(settings.issuer, configuration(settings));
+export async function createProvider(settings: ProviderSettings): Promise<Provider> {
+  // Loaded when the gateway starts, not whenever a lib is imported (the CLI never needs it).
+  const oidc = await import('oidc-provider');
+  const provider = new oidc.default(settings.issuer, configuration(settings, oidc.errors));
   provider.use(async (ctx, next) => {
     await next();
     const oidcContext = ctx as KoaContextWithOIDC;
@@ -49,7 +52,10 @@ export function createProvider(settings: ProviderSettings): Provider {
   return provider;
 }
 
-function configuration(settings: ProviderSettings): Configuration {
+function configuration(
+  settings: ProviderSettings,
+  errors: typeof import('oidc-provider').errors,
+): Configuration {
   const { issuer, accounts, secrets, accessTokenSeconds } = settings;
   const fhirBase = fhirBaseOf(issuer);
   return {
