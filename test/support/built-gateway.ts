@@ -25,7 +25,10 @@ async function freePort(): Promise<number> {
  * The compiled gateway (`npm run build`) as `npm start` runs it, in its own process: PGlite
  * loads its WebAssembly through dynamic imports that Jest's module system cannot host.
  */
-export async function startBuiltGateway(dataDir: string): Promise<BuiltGateway> {
+export async function startBuiltGateway(
+  dataDir: string,
+  environment: Record<string, string> = {},
+): Promise<BuiltGateway> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -33,6 +36,7 @@ export async function startBuiltGateway(dataDir: string): Promise<BuiltGateway> 
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...environment,
   };
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
     env,

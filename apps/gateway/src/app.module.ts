@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AccessControlModule } from '@passerelle/access-control';
 import { AuditModule } from '@passerelle/audit';
 import { DocumentRepositoryModule } from '@passerelle/document-repository';
@@ -14,10 +16,12 @@ import { GatewayMetrics, MetricsController } from './metrics';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig, metrics: GatewayMetrics): DynamicModule {
+  static forConfig(config: AppConfig, metrics: GatewayMetrics, logger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // Nest's own log lines through the gateway's logger; requests are logged by requestLog.
+        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false }, forRoutes: [] }),
         PlatformModule.forRoot(config),
         AuditModule.forRoot({
           delivery: config.notifications.channel,

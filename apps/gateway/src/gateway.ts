@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel, NestApplicationOptions } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FhirDoor, FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
@@ -7,10 +7,10 @@ import { AppConfig, tlsSetup } from '@passerelle/platform';
 import { json, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { gatewayLogger, requestIdentity, requestLog } from './request-log';
 import { GatewayMetrics } from './metrics';
-
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 const FHIR_BODY_TYPES = [
   'application/fhir+json',
@@ -31,17 +31,21 @@ export interface RunningGateway {
 export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const tls = tlsSetup(config);
   const metrics = new GatewayMetrics();
+  const logger = gatewayLogger(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forConfig(config, metrics),
+    AppModule.forConfig(config, metrics, logger),
     {
       httpsOptions: tls.options as NestApplicationOptions['httpsOptions'],
       bodyParser: false,
       abortOnError: false,
-      logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+      bufferLogs: true,
     },
   );
+  app.useLogger(app.get(Logger));
   const door = app.get(FhirDoor);
   app.disable('x-powered-by');
+  app.use(requestIdentity);
+  app.use(requestLog(logger));
   app.use(metrics.middleware);
   const patientChannel = app.get(PatientChannel);
   app.use(patientChannel.middleware);

@@ -37,6 +37,8 @@ export interface AuditRecord {
   readonly principal?: AuditedPrincipal;
   readonly documents: readonly string[];
   readonly httpStatus: number;
+  /** The request's `X-Request-Id`, to find its log line. */
+  readonly requestId?: string;
 }
 
 /** Never medical content: no title, type or author of a document (DESIGN §5). */

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutcome, auditedPrincipal } from './audit-record';
 import type { AuditContext } from './audit-context';
 import { AUDIT_STORE, AuditStore } from './ports';
+import { currentRequest } from './request-context';
+import { principalLabel } from '@passerelle/domain';
 
 /** Writes each request's audit entry; a failure to write fails the request (no unaudited access). */
 @Injectable()
@@ -10,6 +12,11 @@ export class AuditTrail {
 
   async complete(context: AuditContext, httpStatus: number): Promise<void> {
     const outcome = context.outcome ?? outcomeOfStatus(httpStatus);
+    const request = currentRequest();
+    if (request) {
+      request.patientKey = context.patientKey;
+      request.principal = context.principal && principalLabel(context.principal);
+    }
     const reachedPatient = outcome === 'allowed' && httpStatus < 400;
     await this.store.write({
       record: {
@@ -24,6 +31,7 @@ export class AuditTrail {
         principal: context.principal && auditedPrincipal(context.principal),
         documents: context.documents,
         httpStatus,
+        requestId: request?.requestId,
       },
       notifications: reachedPatient ? context.notifications : [],
       firstAccess:

@@ -6,3 +6,4 @@ export * from './audit.module';
 export * from './delivery/notification-channel';
 export * from './delivery/notification-dispatcher';
 export * from './use-case';
+export * from './request-context';

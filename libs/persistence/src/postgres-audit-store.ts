@@ -24,6 +24,7 @@ interface AuditRow {
   principal: AuditedPrincipal | null;
   documents: string[];
   http_status: number;
+  request_id: string | null;
   total: string;
 }
 
@@ -57,12 +58,14 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
         ? JSON.stringify({ professional: firstAccess.subjectId, name: firstAccess.name })
         : null,
       randomUUID(),
+      record.requestId ?? null,
     ];
     await this.dataSource.query(
       `WITH audit AS (
          INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
-                                  emergency, subject_id, principal, documents, http_status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)),
+                                  emergency, subject_id, principal, documents, http_status,
+                                  request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $18)),
        notified AS (
          INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
          SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
@@ -205,5 +208,6 @@ function auditRecordFromRow(row: AuditRow): AuditRecord {
     principal: row.principal ?? undefined,
     documents: row.documents,
     httpStatus: row.http_status,
+    requestId: row.request_id ?? undefined,
   };
 }
