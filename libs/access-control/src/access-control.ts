@@ -38,6 +38,7 @@ import {
   decideAccessChange,
   decideDocumentChange,
 } from './policy/change-policy';
+import { decideDirectorySearch } from './policy/directory-policy';
 import { HabilitationMatrix } from './policy/habilitation-matrix';
 
 export const HABILITATION_MATRIX = Symbol('HabilitationMatrix');
@@ -245,6 +246,16 @@ export class AccessControl {
     }
     this.noteAllowed(audit, principal, action, access);
     return access;
+  }
+
+  /** A search of the professional directory: it names no patient, nor does its audit. */
+  async authorizeDirectorySearch(audit: AuditContext, principal: Principal): Promise<void> {
+    const decision = decideDirectorySearch(await this.actorOf(principal));
+    if (!decision.allowed) {
+      audit.denied(decision.reason);
+      throw denial(decision.reason);
+    }
+    audit.allowed(false);
   }
 
   private async decide(

@@ -1,4 +1,5 @@
 export * from './directory/professional';
+export * from './directory/directory-search';
 export * from './directory/rpps-extract';
 export * from './directory/import-professionals';
 export * from './policy';

@@ -77,7 +77,9 @@ export type AccessBasis =
   | 'feeding'
   | 'author'
   | 'status-read'
-  | 'patient';
+  | 'patient'
+  /** The professional directory, which holds no patient's data. */
+  | 'directory';
 
 export type DenialReason =
   | 'NO_RECORD'
