@@ -1,5 +1,9 @@
 import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ACCESS_STATE_STORE, PROFESSIONAL_DIRECTORY } from '@passerelle/access-control';
+import {
+  ACCESS_STATE_STORE,
+  DIRECTORY_SEARCH,
+  PROFESSIONAL_DIRECTORY,
+} from '@passerelle/access-control';
 import { AUDIT_STORE, NOTIFICATION_OUTBOX } from '@passerelle/audit';
 import { CONTENT_STORE } from '@passerelle/document-repository';
 import {
@@ -56,6 +60,7 @@ export class PersistenceModule {
         { provide: DOCUMENT_LOCATOR, useExisting: PostgresRegistryReader },
         PostgresProfessionalDirectory,
         { provide: PROFESSIONAL_DIRECTORY, useExisting: PostgresProfessionalDirectory },
+        { provide: DIRECTORY_SEARCH, useExisting: PostgresProfessionalDirectory },
         PostgresAccessStateStore,
         { provide: ACCESS_STATE_STORE, useExisting: PostgresAccessStateStore },
         { provide: ACCESS_STATE_WRITER, useExisting: PostgresAccessStateStore },
@@ -76,6 +81,7 @@ export class PersistenceModule {
         PATIENT_RECORD_STORE,
         CONTENT_STORE,
         PROFESSIONAL_DIRECTORY,
+        DIRECTORY_SEARCH,
         ACCESS_STATE_STORE,
         ACCESS_STATE_WRITER,
         ACCESS_DECISIONS_READER,

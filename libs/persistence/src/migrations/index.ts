@@ -9,6 +9,7 @@ import { EntryUuidGuard1764400000000 } from './1764400000000-entry-uuid-guard';
 import { PatientChannel1764500000000 } from './1764500000000-patient-channel';
 import { PatientContact1764600000000 } from './1764600000000-patient-contact';
 import { AccessSubjectKind1764700000000 } from './1764700000000-access-subject-kind';
+import { DirectorySearch1764800000000 } from './1764800000000-directory-search';
 import { AuditRequestId1765500000000 } from './1765500000000-audit-request-id';
 
 export const MIGRATIONS = [
@@ -23,5 +24,6 @@ export const MIGRATIONS = [
   PatientChannel1764500000000,
   PatientContact1764600000000,
   AccessSubjectKind1764700000000,
+  DirectorySearch1764800000000,
   AuditRequestId1765500000000,
 ];
