@@ -14,4 +14,5 @@ export * from './access-history/read-access-history';
 export * from './notification-preferences/set-notification-preferences';
 export * from './notification-preferences/set-contact-details';
 export * from './consents/read-consents';
+export * from './directory-search/search-directory';
 export * from './record-management.module';

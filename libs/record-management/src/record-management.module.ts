@@ -4,6 +4,7 @@ import { DeclareAuthorisation } from './authorisations/declare-authorisation';
 import { RevokeAuthorisation } from './authorisations/revoke-authorisation';
 import { SetBlock } from './blocks/set-block';
 import { ReadConsents } from './consents/read-consents';
+import { SearchDirectory, SearchStructures } from './directory-search/search-directory';
 import { SetEmergencyConsents } from './emergency-consents/set-emergency-consents';
 import { DeclareMedecinTraitant } from './medecin-traitant/declare-medecin-traitant';
 import { RemoveMedecinTraitant } from './medecin-traitant/remove-medecin-traitant';
@@ -29,6 +30,8 @@ const USE_CASES = [
   SetNotificationPreferences,
   SetContactDetails,
   ReadConsents,
+  SearchDirectory,
+  SearchStructures,
 ];
 
 /** Record management use cases; the storage ports are provided by the persistence module. */

@@ -26,6 +26,8 @@ import {
   RemoveMedecinTraitant,
   ReopenRecord,
   RevokeAuthorisation,
+  SearchDirectory,
+  SearchStructures,
   SetBlock,
   SetContactDetails,
   SetEmergencyConsents,
@@ -105,6 +107,8 @@ export class InMemoryPasserelle {
   readonly setNotificationPreferences: SetNotificationPreferences;
   readonly setContactDetails: SetContactDetails;
   readonly readConsents: ReadConsents;
+  readonly searchDirectory: SearchDirectory;
+  readonly searchStructures: SearchStructures;
   readonly invitations = new InMemoryInvitations();
 
   constructor(options: InMemoryPasserelleOptions = {}) {
@@ -156,6 +160,8 @@ export class InMemoryPasserelle {
     this.setNotificationPreferences = new SetNotificationPreferences(access, records);
     this.setContactDetails = new SetContactDetails(access, records);
     this.readConsents = new ReadConsents(access, this.accessState);
+    this.searchDirectory = new SearchDirectory(access, this.directory);
+    this.searchStructures = new SearchStructures(access, this.directory);
   }
 
   /** Given: the patient has an open record (written to the store, no use case, no one authorised). */
