@@ -74,6 +74,8 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       'Patient',
       'AuditEvent',
       'Consent',
+      'Practitioner',
+      'Organization',
     ]);
     expect(resources.find((r) => r.type === 'Patient')!.operation!.map((o) => o.name)).toEqual([
       'declare-authorisation',

@@ -85,6 +85,7 @@ function resourcesOf(transactions: readonly FhirTransaction[]): CapabilityStatem
     if (searchParameters) {
       resource.searchParam = searchParameters.map(({ name, type }) => ({ name, type }));
     }
+    if (capability.searchInclude) resource.searchInclude = [...capability.searchInclude];
   }
   return [...resources.values()];
 }

@@ -8,7 +8,7 @@ import { refuseUnknown, type QueryParameters } from '../resources/search-paramet
 import { capabilityStatement } from './capability-statement';
 import { failureReply } from './fhir-errors';
 import { simpleOutcome } from '../resources/operation-outcome';
-import type { FhirReply, FhirRequestParts } from './fhir-transaction';
+import type { FhirReply, FhirRequestParts, FhirTransaction } from './fhir-transaction';
 import { FHIR_TRANSACTIONS, route } from './fhir-transactions';
 
 /** A request under /fhir: its principal (set by the guard) and, once routed, its route pattern. */
@@ -47,10 +47,7 @@ export class FhirDoor {
     let reply: FhirReply;
     try {
       if (transaction.searchParameters) {
-        refuseUnknown(
-          parts.query,
-          transaction.searchParameters.map((p) => p.name),
-        );
+        refuseUnknown(parts.query, acceptedParameters(transaction));
       }
       const outcome = await transaction.handle(
         this.useCases,
@@ -93,6 +90,12 @@ export class FhirDoor {
       baseUrl: this.options.publicBaseUrl ?? `https://${request.headers.host ?? 'localhost'}/fhir`,
     };
   }
+}
+
+/** A search's own parameters, and `_include` where it takes some. */
+function acceptedParameters({ searchParameters = [], capability }: FhirTransaction): string[] {
+  const includes = 'searchInclude' in capability && capability.searchInclude !== undefined;
+  return [...searchParameters.map((p) => p.name), ...(includes ? ['_include'] : [])];
 }
 
 /** No transaction at this path (404), or not with this method (405, with the methods it takes). */

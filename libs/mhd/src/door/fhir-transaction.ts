@@ -40,6 +40,8 @@ export type Capability =
       readonly interaction: 'read' | 'search-type' | 'patch' | 'create' | 'delete';
       readonly profile?: string;
       readonly conditional?: boolean;
+      /** The `_include` values a search takes (others are refused). */
+      readonly searchInclude?: readonly string[];
     }
   | {
       readonly resource: string;

@@ -1,5 +1,6 @@
 import { READ_ACCESS_HISTORY } from '../audit-event/access-history';
 import { FIND_CONSENTS, READ_CONSENT } from '../consent/consent-transactions';
+import { FIND_ORGANIZATIONS, FIND_PRACTITIONERS } from '../directory/directory-transactions';
 import { PROVIDE_DOCUMENT_BUNDLE } from '../iti-65-provide-document-bundle/provide-document-bundle';
 import { FIND_DOCUMENT_LISTS } from '../iti-66-find-document-lists/find-document-lists';
 import {
@@ -40,6 +41,8 @@ export const FHIR_TRANSACTIONS: readonly FhirTransaction[] = [
   READ_ACCESS_HISTORY,
   FIND_CONSENTS,
   READ_CONSENT,
+  FIND_PRACTITIONERS,
+  FIND_ORGANIZATIONS,
 ];
 
 export interface RouteMatch {
