@@ -1,3 +1,4 @@
+import { FileKeyEncryptionService } from '@passerelle/persistence';
 import { ensureDevPki } from '@passerelle/platform';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ export interface BenchServer {
   readonly database: string;
   /** The database itself, for the phases measured in process (absent with --target). */
   readonly databaseUrl?: string;
+  /** The gateway's key-encryption keys, to open its database (absent with --target). */
+  readonly kekFile?: string;
   /** Where the gateway writes its notifications as files; absent when unknown (no codes). */
   readonly outboxDir?: string;
   /** CPU seconds used so far by the gateway; null when it is not our child. */
@@ -46,9 +49,12 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
   // Issued here so that the bench knows the files; the gateway finds and reuses them.
   const pki = ensureDevPki(join(dataDir, 'pki'));
   const outboxDir = options.patientChannel ? join(dataDir, 'outbox') : undefined;
+  const kekFile = join(dataDir, 'keys', 'kek.json');
+  FileKeyEncryptionService.open(kekFile, { create: true });
   const gateway = await GatewayProcess.start({
     dataDir,
     databaseUrl,
+    kekFile,
     cpuProfDir: options.cpuProfDir,
     outboxDir,
   });
@@ -62,6 +68,7 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
     pkiDir: pki.dir,
     database: redactedUrl(databaseUrl),
     databaseUrl,
+    kekFile,
     outboxDir,
     cpuSeconds: () => processCpuSeconds(gateway.pid),
     stopSampling: () => sampler.stop(),

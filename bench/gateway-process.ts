@@ -7,6 +7,7 @@ import { Agent, request } from 'undici';
 export interface GatewayLaunch {
   readonly dataDir: string;
   readonly databaseUrl: string;
+  readonly kekFile: string;
   readonly cpuProfDir?: string;
   /** Notifications written there as files (the patient's codes); the inherited channel if absent. */
   readonly outboxDir?: string;
@@ -30,6 +31,7 @@ export class GatewayProcess {
         ...process.env,
         DATA_DIR: launch.dataDir,
         DATABASE_URL: launch.databaseUrl,
+        KEK_FILE: launch.kekFile,
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',

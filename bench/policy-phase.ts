@@ -1,6 +1,10 @@
 import { Actor, decidePatientAccess } from '@passerelle/access-control';
 import { nirWithKey } from '@passerelle/domain';
-import { PostgresAccessStateStore, openDatabase } from '@passerelle/persistence';
+import {
+  FileKeyEncryptionService,
+  PostgresAccessStateStore,
+  openDatabase,
+} from '@passerelle/persistence';
 import { performance } from 'node:perf_hooks';
 import { LatencyRecorder, LatencySummary } from './latency';
 
@@ -28,11 +32,16 @@ const doctor = (idNat: string): Actor => ({
  * state read (one indexed query) plus the pure policy, measured directly against the database.
  */
 export async function measurePolicyDecisions(
-  databaseUrl: string,
+  { databaseUrl, kekFile }: { databaseUrl: string; kekFile: string },
   authorisations: number,
   decisions: number,
 ): Promise<PolicyResult> {
-  const database = await openDatabase({ databaseUrl, dataDir: '/nonexistent', poolSize: 1 });
+  const database = await openDatabase({
+    databaseUrl,
+    dataDir: '/nonexistent',
+    poolSize: 1,
+    keyEncryption: FileKeyEncryptionService.open(kekFile, { create: false }),
+  });
   try {
     const patientKey = `${nirWithKey('1991299999999')}^^^&1.2.250.1.213.1.4.10&ISO`;
     await seedRecord(

@@ -80,9 +80,14 @@ async function runPhases(
   const load = await runLoad(push, consult, context, serialBundles);
   const queries = await runQueries(consult, context, options);
   const xds = await runXdsPhases(push, consult, context, options.xdsDocuments, options.xdsQueries);
-  const policy = server.databaseUrl
-    ? await measurePolicyDecisions(server.databaseUrl, options.authorisations, 2000)
-    : null;
+  const policy =
+    server.databaseUrl && server.kekFile
+      ? await measurePolicyDecisions(
+          { databaseUrl: server.databaseUrl, kekFile: server.kekFile },
+          options.authorisations,
+          2000,
+        )
+      : null;
   return {
     config: reportedConfig(options, server, plan, serialBundles),
     loadAverageAtStart,

@@ -1,8 +1,9 @@
 import type { DocumentReference } from 'fhir/r4';
 import { freshPatient, mintAssertion, provideBundle, vihfClaims } from '@passerelle/testing';
-import { Database, PostgresProfessionalDirectory, openDatabase } from '@passerelle/persistence';
+import { Database, PostgresProfessionalDirectory } from '@passerelle/persistence';
 import seedProfessionals from '../fixtures/directory/seed-professionals.json';
 import { Answer, BERNARD, DmpTestBed, IDNAT, PRESCRIPTION } from './support/dmp-test-bed';
+import { openTestDatabase } from './support/test-database';
 
 /**
  * The DMP's access rules through the MHD door. No certificate acts as the patient (a patient
@@ -15,11 +16,7 @@ describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQ
 
   beforeAll(async () => {
     bed = await DmpTestBed.start();
-    directoryDatabase = await openDatabase({
-      databaseUrl: process.env.PASSERELLE_TEST_DATABASE_URL,
-      dataDir: '/nonexistent',
-      poolSize: 1,
-    });
+    directoryDatabase = await openTestDatabase();
   });
 
   afterAll(async () => {

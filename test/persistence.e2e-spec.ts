@@ -5,9 +5,10 @@ import {
   Submission,
   newEntryUuid,
 } from '@passerelle/domain';
-import { Database, PostgresRegistryStore, openDatabase } from '@passerelle/persistence';
+import { Database, PostgresRegistryStore } from '@passerelle/persistence';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import { freshOid, freshPatient } from '@passerelle/testing';
+import { openTestDatabase } from './support/test-database';
 
 const coded = (code: string) => ({ code, codeSystem: '1.2.3' });
 
@@ -83,12 +84,8 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
   let store: PostgresRegistryStore;
 
   beforeAll(async () => {
-    database = await openDatabase({
-      databaseUrl: process.env.PASSERELLE_TEST_DATABASE_URL,
-      dataDir: '/nonexistent',
-      poolSize: 2,
-    });
-    store = new PostgresRegistryStore(database.dataSource);
+    database = await openTestDatabase(2);
+    store = new PostgresRegistryStore(database.dataSource, database.dataKeys);
   });
 
   afterAll(() => database.close());

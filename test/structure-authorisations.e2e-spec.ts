@@ -1,5 +1,5 @@
 import type { CapabilityStatement, Parameters } from 'fhir/r4';
-import { Database, PostgresAccessStateStore, openDatabase } from '@passerelle/persistence';
+import { Database, PostgresAccessStateStore } from '@passerelle/persistence';
 import { freshPatient } from '@passerelle/testing';
 import {
   BERNARD,
@@ -9,6 +9,7 @@ import {
   IDNAT,
   PORTAL_STRUCTURE,
 } from './support/dmp-test-bed';
+import { openTestDatabase } from './support/test-database';
 
 /** A médecin the directory places in one structure, and that structure (known to no other test). */
 const HOSPITALIER = '810000000082';
@@ -265,11 +266,7 @@ describe('The access state store on PostgreSQL: structures and the patient’s c
   let store: PostgresAccessStateStore;
 
   beforeAll(async () => {
-    database = await openDatabase({
-      databaseUrl: process.env.PASSERELLE_TEST_DATABASE_URL,
-      dataDir: '/nonexistent',
-      poolSize: 1,
-    });
+    database = await openTestDatabase();
     store = new PostgresAccessStateStore(database.dataSource);
   });
 

@@ -9,7 +9,7 @@ import {
 } from '@passerelle/platform';
 import { freshPatient, provideBundle } from '@passerelle/testing';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -130,7 +130,7 @@ describe('embedded PGlite (no DATABASE_URL): the built gateway as `npm start` ru
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('stores, finds and returns a document byte-identical, and keeps it after a restart', async () => {
+  it('stores, finds and returns a document byte-identical, and keeps it after a restart, with the key file it generated', async () => {
     const patient = freshPatient();
     const content = Buffer.from('%PDF-1.4 embedded');
     const request = (
@@ -148,6 +148,7 @@ describe('embedded PGlite (no DATABASE_URL): the built gateway as `npm start` ru
     const first = await startBuiltGateway(dataDir);
     try {
       expect(first.output()).toContain('embedded PGlite');
+      expect(statSync(join(dataDir, 'keys', 'kek.json')).mode & 0o777).toBe(0o600);
       const opened = await request(first, 'medecin-generaliste', '/Patient', {
         method: 'POST',
         body: JSON.stringify({

@@ -6,6 +6,7 @@ import { Client } from 'fhir-kit-client';
 import { Agent } from 'undici';
 import { RunningGateway, startGateway } from '../../apps/gateway/src/gateway';
 import { ensureDevPki } from '@passerelle/platform';
+import { testKekFile } from './test-database';
 
 /** fhir-kit-client with bodies typed loosely: its resource types differ from @types/fhir's. */
 export type FhirClient = Omit<Client, 'transaction' | 'nextPage'> & {
@@ -38,6 +39,7 @@ export async function startTestGateway(
   if (!databaseUrl) throw new Error('PASSERELLE_TEST_DATABASE_URL is not set (global setup)');
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
+    KEK_FILE: testKekFile(),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, EmbeddedDatabaseBusyError, openDatabase } from '@passerelle/persistence';
+import {
+  Database,
+  EmbeddedDatabaseBusyError,
+  FileKeyEncryptionService,
+  openDatabase,
+} from '@passerelle/persistence';
 import type { AppConfig } from '@passerelle/platform';
 import { CliError, messageWithCause } from './cli-error';
 import type { ConnectPurpose } from './records-client';
@@ -19,8 +24,15 @@ export async function openCliDatabase(
     throw new CliError(`No embedded database in ${pgliteDir}: set DATA_DIR or DATABASE_URL`);
   }
   try {
-    const { databaseUrl, dataDir } = config;
-    return await openDatabase({ databaseUrl, dataDir, poolSize: 1 });
+    const { databaseUrl, dataDir, keyEncryption } = config;
+    return await openDatabase({
+      databaseUrl,
+      dataDir,
+      poolSize: 1,
+      keyEncryption: FileKeyEncryptionService.open(keyEncryption.kekFile, {
+        create: keyEncryption.createIfAbsent,
+      }),
+    });
   } catch (error) {
     if (error instanceof EmbeddedDatabaseBusyError) {
       throw new CliError(`${error.message}: ${busyAdvice}`);

@@ -3,6 +3,7 @@ import { EXIT, describeFailure } from './cli-error';
 import type { CliIo } from './cli-io';
 import { registerDirectoryCommands } from './directory-commands';
 import { registerInsCommands } from './ins-commands';
+import { registerKeyCommands } from './key-commands';
 import { packageVersion } from './package-version';
 import { registerPkiCommands } from './pki-commands';
 import { registerDocumentCommands } from './push/document-commands';
@@ -14,6 +15,7 @@ Examples:
   $ passerelle record status 277069912345674 --json
   $ passerelle pki dev --host gateway.test
   $ passerelle ins key 2770699123456
+  $ passerelle keys rotate
   $ passerelle directory import PS_LibreAcces_Personne_activite_202601010000.txt
   $ passerelle directory show 810000000017
   $ passerelle push CR-BIO.xml --source-id 1.2.250.1.999.7 --server https://localhost:8443 \
@@ -40,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
   registerInsCommands(program, io);
   registerDirectoryCommands(program, io);
   registerDocumentCommands(program, io);
+  registerKeyCommands(program, io);
   return program;
 }
 

@@ -18,7 +18,7 @@ export async function connectToDatabase(
     purpose,
     'use --server https://<gateway> --cert <file> --key <file> --ca <file>',
   );
-  const records = new PostgresRegistryStore(database.dataSource);
+  const records = new PostgresRegistryStore(database.dataSource, database.dataKeys);
   const accessState = new PostgresAccessStateStore(database.dataSource);
   const openedBy = operatorLabel();
   return {

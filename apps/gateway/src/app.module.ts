@@ -6,7 +6,7 @@ import { AuditModule } from '@passerelle/audit';
 import { DocumentRepositoryModule } from '@passerelle/document-repository';
 import { MhdModule } from '@passerelle/mhd';
 import { PatientChannelModule } from '@passerelle/patient-channel';
-import { PersistenceModule } from '@passerelle/persistence';
+import { FileKeyEncryptionService, PersistenceModule } from '@passerelle/persistence';
 import { XdsModule } from '@passerelle/xds';
 import { type AppConfig, PlatformModule } from '@passerelle/platform';
 import { habilitationMatrix } from './habilitation-matrix';
@@ -34,6 +34,9 @@ export class AppModule {
           databaseUrl: config.databaseUrl,
           dataDir: config.dataDir,
           poolSize: config.databasePoolSize,
+          keyEncryption: FileKeyEncryptionService.open(config.keyEncryption.kekFile, {
+            create: config.keyEncryption.createIfAbsent,
+          }),
         }),
         PatientChannelModule.forRoot({
           secretsFile: config.patientChannel.secretsFile,

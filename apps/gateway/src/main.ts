@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     config.databaseUrl
       ? 'Storage: PostgreSQL (DATABASE_URL)'
       : `Storage: embedded PGlite in ${config.dataDir}/pglite`,
+    `Document content encrypted at rest; key-encryption keys in ${config.keyEncryption.kekFile} (keep a copy apart from the backups)`,
     ...(gateway.devPkiDir
       ? [
           `Development PKI in ${gateway.devPkiDir} (ca.pem, server.pem, persona certificates; see personas.json)`,

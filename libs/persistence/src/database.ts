@@ -4,19 +4,24 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { lockEmbeddedDatabase } from './embedded-lock';
-import { MIGRATIONS } from './migrations';
+import type { KeyEncryptionService } from './encryption/key-encryption-service';
+import { PatientDataKeys } from './encryption/patient-data-keys';
+import { migrations } from './migrations';
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; absent: embedded PGlite under `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
   readonly poolSize: number;
+  /** Wraps the patients' data keys, which encrypt document content at rest. */
+  readonly keyEncryption: KeyEncryptionService;
 }
 
 /** An open, migrated database and how to release it. */
 export interface Database {
   readonly dataSource: DataSource;
   readonly embedded: boolean;
+  readonly dataKeys: PatientDataKeys;
   close(): Promise<void>;
 }
 
@@ -26,20 +31,24 @@ export interface Database {
  * Runs pending migrations before returning.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const dataKeys = new PatientDataKeys(options.keyEncryption);
   if (options.databaseUrl) {
-    const dataSource = dataSourceFor(options.databaseUrl, options.poolSize);
+    const dataSource = dataSourceFor(options.databaseUrl, options.poolSize, dataKeys);
     try {
-      await migrated(dataSource);
+      await migrated(dataSource, dataKeys);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
       throw error;
     }
-    return { dataSource, embedded: false, close: () => dataSource.destroy() };
+    return { dataSource, embedded: false, dataKeys, close: () => dataSource.destroy() };
   }
-  return openEmbedded(options.dataDir);
+  return openEmbedded(options, dataKeys);
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(
+  { dataDir }: DatabaseOptions,
+  dataKeys: PatientDataKeys,
+): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const directory = join(dataDir, 'pglite');
@@ -60,30 +69,42 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     resources.push(() => server.stop());
     // PGlite runs one session at a time: a single pooled connection keeps transactions isolated.
     const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
-    const dataSource = dataSourceFor(url, 1);
+    const dataSource = dataSourceFor(url, 1, dataKeys);
     resources.push(() => (dataSource.isInitialized ? dataSource.destroy() : undefined));
-    await migrated(dataSource);
-    return { dataSource, embedded: true, close };
+    await migrated(dataSource, dataKeys);
+    return { dataSource, embedded: true, dataKeys, close };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-function dataSourceFor(url: string, poolSize: number): DataSource {
+function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: MIGRATIONS,
+    migrations: migrations(dataKeys),
     migrationsRun: false,
     synchronize: false,
     extra: { max: poolSize },
   });
 }
 
-async function migrated(dataSource: DataSource): Promise<DataSource> {
+/**
+ * Runs the pending migrations. A node given another key file than the one the database's keys
+ * were wrapped with stops here, instead of failing on every read (or wrapping new keys with a
+ * KEK the other nodes lack).
+ */
+async function migrated(dataSource: DataSource, dataKeys: PatientDataKeys): Promise<DataSource> {
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
+  const unknown = await dataKeys.unknownKeks(dataSource);
+  if (unknown.length > 0) {
+    const named = unknown.map(({ kekId, dataKeys: n }) => `${kekId} (${n} data keys)`).join(', ');
+    throw new Error(
+      `The database holds data keys wrapped by key-encryption keys not in the key file: ${named}`,
+    );
+  }
   return dataSource;
 }

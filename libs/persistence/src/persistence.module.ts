@@ -15,6 +15,7 @@ import { LOGIN_THROTTLE, OIDC_STORE, PATIENT_ACCOUNT_STORE } from '@passerelle/p
 import { DOCUMENT_LOCATOR, REGISTRY_READER, REGISTRY_WRITER } from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import { Database, DatabaseOptions, openDatabase } from './database';
+import { PatientDataKeys } from './encryption/patient-data-keys';
 import { PostgresAccessStateStore } from './postgres-access-state-store';
 import { PostgresAuditStore } from './postgres-audit-store';
 import { PostgresPatientChannelStore } from './postgres-patient-channel-store';
@@ -44,6 +45,11 @@ export class PersistenceModule {
         {
           provide: DataSource,
           useFactory: (database: Database) => database.dataSource,
+          inject: [DATABASE],
+        },
+        {
+          provide: PatientDataKeys,
+          useFactory: (database: Database) => database.dataKeys,
           inject: [DATABASE],
         },
         {

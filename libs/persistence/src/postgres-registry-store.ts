@@ -19,6 +19,8 @@ import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import type { ContentStore } from '@passerelle/document-repository';
 import type { ContactDetails, PatientRecordStore } from '@passerelle/record-management';
 import { DataSource, EntityManager } from 'typeorm';
+import { openContent, sealContent } from './encryption/content-cipher';
+import { PATIENT_DATA_KEY_TABLE, PatientDataKeys } from './encryption/patient-data-keys';
 import { InsertStatement } from './insert-statement';
 import {
   AssociationRow,
@@ -48,6 +50,8 @@ const RAISED_BY_GUARD = 'P0001';
  */
 class PostgresWriteUnit implements WriteUnit {
   readonly insert: InsertStatement;
+  /** Encrypted at commit, when the patient's data key is at hand. */
+  readonly contents: DocumentContent[] = [];
   replacedEntryUuids: readonly string[] = [];
   senderEntryUuids: readonly string[] = [];
 
@@ -64,10 +68,16 @@ function unitOf(unit: WriteUnit): PostgresWriteUnit {
   return unit;
 }
 
-/** The registry's writes, the repository's content and the record store on PostgreSQL (or PGlite). */
+/**
+ * The registry's writes, the repository's content and the record store on PostgreSQL (or
+ * PGlite). Content is stored encrypted with the patient's data key and decrypted when read.
+ */
 @Injectable()
 export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore, ContentStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dataKeys: PatientDataKeys,
+  ) {}
 
   async find(patientKey: string): Promise<PatientRecord | undefined> {
     const row = await this.dataSource.manager.findOneBy(PatientRecordRow, { patientKey });
@@ -138,12 +148,20 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
   }
 
   put(unit: WriteUnit, content: DocumentContent): void {
-    unitOf(unit).insert.add(DocumentContentRow, [contentToRow(content)]);
+    unitOf(unit).contents.push(content);
   }
 
   /** One statement: the guard function's checks, the deprecations and every insert. */
   async commit(unit: WriteUnit): Promise<void> {
-    const { insert, patientKey, replacedEntryUuids, senderEntryUuids } = unitOf(unit);
+    const { insert, patientKey, replacedEntryUuids, senderEntryUuids, contents } = unitOf(unit);
+    if (contents.length > 0) {
+      const dataKey = await this.dataKeys.forWriting(this.dataSource, patientKey);
+      if (!dataKey) throw GUARD_FAILURES.UNKNOWN_PATIENT(patientKey);
+      insert.add(
+        DocumentContentRow,
+        contents.map((content) => contentToRow(content, dataKey)),
+      );
+    }
     const guard = `passerelle_guard_submission(${insert.param(patientKey)}, ${insert.param(
       replacedEntryUuids,
     )}::text[], ${insert.param(senderEntryUuids)}::text[])`;
@@ -196,13 +214,47 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     });
   }
 
+  /** The content and the patient's wrapped data key in one round trip; none once it is destroyed. */
   async read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
-    const row = await this.dataSource.manager.findOneBy(DocumentContentRow, {
-      patientKey,
+    const [row]: StoredContentRow[] = await this.dataSource.query(
+      `SELECT c.mime_type, c.bytes, c.nonce, c.auth_tag, c.hash_sha1, c.hash_sha256, c.size,
+              k.wrapped_key, k.kek_id
+         FROM document_content c
+         LEFT JOIN ${PATIENT_DATA_KEY_TABLE} k ON k.patient_key = c.patient_key
+        WHERE c.patient_key = $1 AND c.content_id = $2`,
+      [patientKey, contentId],
+    );
+    if (!row) return undefined;
+    const stored = row.kek_id ? { keyId: row.kek_id, wrapped: row.wrapped_key! } : undefined;
+    const dataKey = await this.dataKeys.forReading(patientKey, stored);
+    if (!dataKey) return undefined;
+    const bytes = openContent(
+      dataKey,
+      { patientKey, contentId },
+      { ciphertext: row.bytes, nonce: row.nonce, authTag: row.auth_tag },
+    );
+    return {
       contentId,
-    });
-    return row ? contentFromRow(row) : undefined;
+      patientKey,
+      mimeType: row.mime_type,
+      bytes,
+      hashSha1: row.hash_sha1,
+      hashSha256: row.hash_sha256,
+      size: Number(row.size),
+    };
   }
+}
+
+interface StoredContentRow {
+  mime_type: string;
+  bytes: Buffer;
+  nonce: Buffer;
+  auth_tag: Buffer;
+  hash_sha1: string;
+  hash_sha256: string;
+  size: string;
+  wrapped_key: Buffer | null;
+  kek_id: string | null;
 }
 
 interface PatientRecordJson {
@@ -275,13 +327,16 @@ function submissionFailure(error: unknown, patientKey: string): unknown {
   return error;
 }
 
-function contentToRow(content: DocumentContent): DocumentContentRow {
-  return { ...content, size: String(content.size), storedAt: new Date() };
-}
-
-function contentFromRow(row: DocumentContentRow): DocumentContent {
-  const { storedAt: _storedAt, ...content } = row;
-  return { ...content, size: Number(row.size) };
+function contentToRow(content: DocumentContent, dataKey: Buffer): DocumentContentRow {
+  const { ciphertext, nonce, authTag } = sealContent(dataKey, content, content.bytes);
+  return {
+    ...content,
+    bytes: ciphertext,
+    nonce,
+    authTag,
+    size: String(content.size),
+    storedAt: new Date(),
+  };
 }
 
 function locatorRow(entry: DocumentEntry): DocumentLocatorRow {

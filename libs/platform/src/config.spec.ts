@@ -7,9 +7,10 @@ describe('configuration of the notification channel and the patient channel', ()
       kind: 'file',
       directory: resolve('/tmp/d/outbox'),
     });
-    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).notifications.channel).toEqual({
-      kind: 'log',
-    });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://x/y', KEK_FILE: '/run/kek.json' }).notifications
+        .channel,
+    ).toEqual({ kind: 'log' });
   });
 
   it('e-mails when NOTIFY_SMTP_URL is set, and takes NOTIFY_CHANNEL over the default', () => {
@@ -45,5 +46,21 @@ describe('configuration of the notification channel and the patient channel', ()
     expect(loadConfig({ OIDC_SECRETS_FILE: '/run/s.json' }).patientChannel.secretsFile).toBe(
       '/run/s.json',
     );
+  });
+
+  it('generates the key-encryption keys under DATA_DIR/keys on the embedded default only', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/d' }).keyEncryption).toEqual({
+      kekFile: resolve('/tmp/d/keys/kek.json'),
+      createIfAbsent: true,
+    });
+    expect(loadConfig({ DATA_DIR: '/tmp/d', KEK_FILE: 'k.json' }).keyEncryption).toEqual({
+      kekFile: resolve('k.json'),
+      createIfAbsent: false,
+    });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://x/y', KEK_FILE: '/run/kek.json' }).keyEncryption,
+    ).toEqual({ kekFile: '/run/kek.json', createIfAbsent: false });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(/needs KEK_FILE/);
   });
 });

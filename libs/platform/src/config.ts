@@ -41,6 +41,12 @@ export interface AppConfig {
       | { readonly kind: 'log' };
     readonly intervalMs: number;
   };
+  /**
+   * `KEK_FILE`: the key-encryption keys that wrap the patients' data keys. On the embedded
+   * default DATA_DIR/keys/kek.json, generated on first start; with DATABASE_URL it must be given
+   * and exist, the same file on every node.
+   */
+  readonly keyEncryption: { readonly kekFile: string; readonly createIfAbsent: boolean };
   /** The patient's channel (DESIGN §9): the gateway's OpenID Connect provider. */
   readonly patientChannel: {
     /** Signing keys and cookie secrets; generated under DATA_DIR/oidc on first start. */
@@ -77,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
+    keyEncryption: keyEncryption(env, dataDir),
     notifications: {
       channel: notificationChannel(env, dataDir),
       intervalMs: integer(env, 'NOTIFY_INTERVAL_MS', 5000, 50, 3_600_000),
@@ -111,6 +118,22 @@ function notificationChannel(
     return { kind: 'file', directory: resolve(setting.slice('file:'.length)) };
   }
   throw new ConfigError(`NOTIFY_CHANNEL must be smtp, log or file:<dir>, got "${setting}"`);
+}
+
+/**
+ * A key file generated beside a PostgreSQL database could be lost with an ephemeral DATA_DIR,
+ * and the content encrypted under it with it: on PostgreSQL the operator provides the file.
+ */
+function keyEncryption(env: NodeJS.ProcessEnv, dataDir: string): AppConfig['keyEncryption'] {
+  const kekFile = nonEmpty(env.KEK_FILE);
+  if (kekFile) return { kekFile: resolve(kekFile), createIfAbsent: false };
+  if (nonEmpty(env.DATABASE_URL)) {
+    throw new ConfigError(
+      'DATABASE_URL needs KEK_FILE, the key-encryption key file shared by every node ' +
+        '(create it once with `passerelle keys init <file>`)',
+    );
+  }
+  return { kekFile: resolve(dataDir, 'keys', 'kek.json'), createIfAbsent: true };
 }
 
 /** Settings that no longer exist are refused rather than ignored: the operator must know. */

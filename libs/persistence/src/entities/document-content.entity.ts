@@ -11,8 +11,15 @@ export class DocumentContentRow {
   @Column({ name: 'mime_type', type: 'text' })
   mimeType!: string;
 
+  /** AES-256-GCM ciphertext under the patient's data key; hash and size are the plaintext's. */
   @Column({ type: 'bytea' })
   bytes!: Buffer;
+
+  @Column({ type: 'bytea' })
+  nonce!: Buffer;
+
+  @Column({ name: 'auth_tag', type: 'bytea' })
+  authTag!: Buffer;
 
   @Column({ name: 'hash_sha1', type: 'text' })
   hashSha1!: string;

@@ -11,8 +11,12 @@ import { PatientContact1764600000000 } from './1764600000000-patient-contact';
 import { AccessSubjectKind1764700000000 } from './1764700000000-access-subject-kind';
 import { DirectorySearch1764800000000 } from './1764800000000-directory-search';
 import { AuditRequestId1765500000000 } from './1765500000000-audit-request-id';
+import { PatientDataKeys1764900000000 } from './1764900000000-patient-data-keys';
+import { encryptDocumentContents } from './1764900100000-encrypt-document-contents';
+import type { PatientDataKeys } from '../encryption/patient-data-keys';
 
-export const MIGRATIONS = [
+/** The migrations in order; encrypting the content stored in plaintext needs the data keys. */
+export const migrations = (dataKeys: PatientDataKeys) => [
   InitialSchema1763800000000,
   EntryContentIndex1763900000000,
   SubmissionGuard1763950000000,
@@ -25,5 +29,7 @@ export const MIGRATIONS = [
   PatientContact1764600000000,
   AccessSubjectKind1764700000000,
   DirectorySearch1764800000000,
+  PatientDataKeys1764900000000,
+  encryptDocumentContents(dataKeys),
   AuditRequestId1765500000000,
 ];
