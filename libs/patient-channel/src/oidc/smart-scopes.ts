@@ -3,7 +3,17 @@
  * `.write` / `.*` forms are accepted as their v2 equivalents). A token's scopes cap what the
  * app may do; the DMP rules then decide what the patient may.
  */
-const RESOURCES = ['*', 'DocumentReference', 'Binary', 'List', 'Patient', 'Consent', 'AuditEvent'];
+const RESOURCES = [
+  '*',
+  'DocumentReference',
+  'Binary',
+  'List',
+  'Patient',
+  'Consent',
+  'AuditEvent',
+  'Practitioner',
+  'Organization',
+];
 const PERMISSIONS = ['r', 's', 'rs', 'c', 'u', 'd', 'cud', 'cruds'];
 
 export const LAUNCH_SCOPES = ['openid', 'fhirUser', 'launch/patient', 'offline_access'];
