@@ -107,7 +107,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
   });
 
   it('refuses a request without a client certificate, and one from an unknown CA', async () => {
-    const anonymous = await fetch(`${gateway.fhirUrl}/metadata`, {
+    const anonymous = await fetch(`${gateway.fhirUrl}/DocumentReference`, {
       dispatcher: gateway.agent(),
     } as unknown as RequestInit);
     expect(anonymous.status).toBe(401);

@@ -96,8 +96,22 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
     expect((await statusWith(metadataUrl, organisation, trusted.certPem)).status).toBe(200);
   });
 
+  it('serves the CapabilityStatement to any TLS client, and nothing else without credentials', async () => {
+    const metadata = await statusWith(metadataUrl, undefined, trusted.certPem);
+    expect(metadata.status).toBe(200);
+    expect((JSON.parse(metadata.body) as { resourceType: string }).resourceType).toBe(
+      'CapabilityStatement',
+    );
+    const search = await statusWith(
+      metadataUrl.replace('/metadata', '/DocumentReference'),
+      undefined,
+      trusted.certPem,
+    );
+    expect(search.status).toBe(401);
+    expect(search.body).toMatch(/A client certificate, or a patient token .*, is required/);
+  });
+
   it.each([
-    ['no certificate', undefined, /A client certificate, or a patient token .*, is required/],
     ['a revoked certificate (DER CRL)', revoked, /CERT_REVOKED/],
     ['an expired certificate', expired, /CERT_HAS_EXPIRED/],
     ['a certificate of another CA', fromForeignCa, /refused/],
@@ -116,7 +130,7 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
     try {
       const { rows } = await database.query<{ n: string }>(
         `SELECT count(*) AS n FROM audit_event
-         WHERE http_status = 401 AND outcome = 'denied' AND transaction = 'GET /fhir/metadata'`,
+         WHERE http_status = 401 AND outcome = 'denied' AND transaction LIKE 'GET /fhir/%'`,
       );
       expect(Number(rows[0].n)).toBeGreaterThanOrEqual(5);
     } finally {

@@ -87,6 +87,7 @@ export class FhirAuthenticationGuard implements CanActivate {
       return this.certificates.canActivate(context);
     }
     const token = bearerToken(request.headers.authorization);
+    if (token === undefined && isCapabilityStatement(request)) return true;
     if (token === undefined || !this.patientTokens) {
       throw new DomainError(
         'UNAUTHENTICATED',
@@ -99,6 +100,11 @@ export class FhirAuthenticationGuard implements CanActivate {
     });
     return true;
   }
+}
+
+/** FHIR clients read the CapabilityStatement before they authenticate: it holds no patient data. */
+function isCapabilityStatement(request: Request): boolean {
+  return request.method === 'GET' && /^\/fhir\/metadata\/?$/.test(request.path);
 }
 
 function bearerToken(authorization: string | undefined): string | undefined {

@@ -32,10 +32,12 @@ export class FhirDoor {
   }
 
   async handle(request: FhirRequest): Promise<FhirReply> {
-    const actor = request.principal!;
     const path = request.path.replace(/^\/fhir\/?/, '');
     const parts = this.partsOf(request);
-    if (request.method === 'GET' && path === 'metadata') return this.capabilities(actor, parts);
+    if (request.method === 'GET' && path === 'metadata') {
+      return this.capabilities(request.principal, parts);
+    }
+    const actor = request.principal!;
     const match = route(request.method, path);
     if (!('transaction' in match)) {
       const unrouted = new AuditContext(`${request.method} /fhir/${path}`, 'unknown', actor);
@@ -74,7 +76,7 @@ export class FhirDoor {
   }
 
   /** The CapabilityStatement, from the table: no patient data, no access decision. */
-  private capabilities(actor: Principal, parts: FhirRequestParts): Promise<FhirReply> {
+  private capabilities(actor: Principal | undefined, parts: FhirRequestParts): Promise<FhirReply> {
     return this.audited(new AuditContext('capabilities', 'metadata.read', actor), {
       status: 200,
       body: capabilityStatement(FHIR_TRANSACTIONS, parts.baseUrl, '0.1.0'),
