@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { gatewayLogger, requestIdentity, requestLog } from './request-log';
 import { GatewayMetrics } from './metrics';
+import { PORTAL_PATH, builtPortalDirectory, portalRouter } from './portal';
 
 const FHIR_BODY_TYPES = [
   'application/fhir+json',
@@ -47,6 +48,8 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   app.use(requestIdentity);
   app.use(requestLog(logger));
   app.use(metrics.middleware);
+  const portal = portalRouter(builtPortalDirectory());
+  if (portal) app.use(PORTAL_PATH, portal);
   const patientChannel = app.get(PatientChannel);
   app.use(patientChannel.middleware);
   app.use('/patient', urlencoded({ extended: false, limit: '16kb' }));
