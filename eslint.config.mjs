@@ -1,5 +1,6 @@
 // @ts-check
 import eslint from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -158,4 +159,20 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  // The patient portal: a browser app (apps/portal/tsconfig.json, JSX), React's rules of hooks.
+  {
+    files: ['apps/portal/src/**/*.ts', 'apps/portal/src/**/*.tsx'],
+    languageOptions: { globals: globals.browser },
+    ...reactHooks.configs.flat['recommended-latest'],
+  },
+  {
+    files: ['apps/portal/vite.config.mts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './apps/portal/tsconfig.node.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
 );
