@@ -159,6 +159,15 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  // Plain Node scripts (scripts/, examples/): linted without type information.
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.node,
+    },
+  },
   // The patient portal: a browser app (apps/portal/tsconfig.json, JSX), React's rules of hooks.
   {
     files: ['apps/portal/src/**/*.ts', 'apps/portal/src/**/*.tsx'],

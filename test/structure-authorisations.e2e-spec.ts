@@ -1,5 +1,9 @@
 import type { CapabilityStatement, Parameters } from 'fhir/r4';
-import { Database, PostgresAccessStateStore } from '@passerelle/persistence';
+import {
+  Database,
+  PostgresAccessStateStore,
+  PostgresProfessionalDirectory,
+} from '@passerelle/persistence';
 import { freshPatient } from '@passerelle/testing';
 import {
   BERNARD,
@@ -37,21 +41,16 @@ describe('Structures and the patient’s consents (MHD door, mutual TLS, Postgre
   beforeAll(async () => {
     bed = await DmpTestBed.start();
     bed.addProfessional('hospitalier', HOSPITALIER, 'HOSPIT', 'Alex', 'Médecin');
-    await bed.database.query(
-      `INSERT INTO professional (id_nat, family, given, profession_code, specialty_code, data)
-       VALUES ($1, 'HOSPIT', 'Alex', '10', 'SM26', $2) ON CONFLICT (id_nat) DO NOTHING`,
-      [
-        HOSPITALIER,
-        JSON.stringify({
-          idNat: HOSPITALIER,
-          family: 'HOSPIT',
-          given: 'Alex',
-          professionCode: '10',
-          specialtyCode: 'SM26',
-          exercises: [{ structureId: SERVICE, sectorCode: 'SA01' }],
-        }),
-      ],
-    );
+    await bed.gateway.gateway.app.get(PostgresProfessionalDirectory).upsert([
+      {
+        idNat: HOSPITALIER,
+        family: 'HOSPIT',
+        given: 'Alex',
+        professionCode: '10',
+        specialtyCode: 'SM26',
+        exercises: [{ structureId: SERVICE, sectorCode: 'SA01' }],
+      },
+    ]);
   });
 
   afterAll(() => bed.close());

@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { serveOpenApi } from './openapi';
 import { gatewayLogger, requestIdentity, requestLog } from './request-log';
 import { GatewayMetrics } from './metrics';
 import { PORTAL_PATH, builtPortalDirectory, portalRouter } from './portal';
@@ -59,6 +60,7 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
     error ? void answerFhirError(error, request, response, door) : next(),
   );
   app.useGlobalFilters(new FhirExceptionFilter(door));
+  serveOpenApi(app, '0.1.0');
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -33,11 +34,15 @@ export class GatewayMetrics {
 }
 
 /** Prometheus scrape endpoint: operational data only, no patient data, no client certificate. */
+@ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly gatewayMetrics: GatewayMetrics) {}
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (process, and request durations by route)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): Promise<string> {
     return this.gatewayMetrics.registry.metrics();

@@ -1,8 +1,10 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { XdsAnswer, XdsService } from './xds.service';
 
 /** `/xds/registry` and `/xds/repository`: SOAP 1.2, read as streams (no body parser). */
+@ApiExcludeController() // described by hand: the transaction is the SOAP action, not the path
 @Controller('xds')
 export class XdsController {
   constructor(private readonly xds: XdsService) {}

@@ -1,4 +1,5 @@
 import { All, Controller, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { FhirAuthenticationGuard } from '@passerelle/platform';
 import type { Response } from 'express';
 import { FhirDoor, FhirRequest } from './fhir-door';
@@ -6,6 +7,7 @@ import { FhirExceptionFilter } from './fhir-exception.filter';
 import { sendReply } from './fhir-reply';
 
 /** `/fhir`: every request authenticated (certificate, or patient token), then run by the door from its table of transactions. */
+@ApiExcludeController() // described by its CapabilityStatement (/fhir/metadata)
 @Controller('fhir')
 @UseGuards(FhirAuthenticationGuard)
 @UseFilters(FhirExceptionFilter)

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ChannelRefusal } from '../accounts/channel-security';
 import { EnrolAccount } from '../enrolment/enrol-account';
@@ -29,6 +30,8 @@ const PERMISSIONS: Record<string, string> = {
  * The login of the patient's channel (DESIGN §9), as the provider's interactions: username and
  * password, then the one-time code; the consent of a third-party app; the enrolment form.
  */
+@ApiTags('patient login (HTML forms)')
+@ApiProduces('text/html')
 @Controller('patient')
 export class InteractionController {
   constructor(
@@ -38,6 +41,7 @@ export class InteractionController {
   ) {}
 
   @Get('interaction/:uid')
+  @ApiOperation({ summary: 'The login page of an authorization request (or its consent page)' })
   async show(@Param('uid') uid: string, @Req() request: Request, @Res() response: Response) {
     await this.guarded(response, async () => {
       const details = await this.details(uid, request, response);
@@ -53,6 +57,15 @@ export class InteractionController {
   }
 
   @Post('interaction/:uid/login')
+  @ApiOperation({ summary: 'Username and password; sends the one-time code' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['username', 'password'],
+      properties: { username: { type: 'string' }, password: { type: 'string' } },
+    },
+  })
   async password(
     @Param('uid') uid: string,
     @Body() form: Form,
@@ -82,6 +95,11 @@ export class InteractionController {
   }
 
   @Post('interaction/:uid/otp')
+  @ApiOperation({ summary: 'The 6-digit one-time code; back to the app on success' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({
+    schema: { type: 'object', required: ['otp'], properties: { otp: { type: 'string' } } },
+  })
   async code(
     @Param('uid') uid: string,
     @Body() form: Form,
@@ -113,11 +131,13 @@ export class InteractionController {
   }
 
   @Post('interaction/:uid/consent')
+  @ApiOperation({ summary: 'The patient allows a third-party app' })
   async consent(@Param('uid') uid: string, @Req() request: Request, @Res() response: Response) {
     await this.guarded(response, () => this.grant(uid, request, response));
   }
 
   @Post('interaction/:uid/abort')
+  @ApiOperation({ summary: 'The patient cancels (access_denied to the app)' })
   async abort(@Param('uid') uid: string, @Req() request: Request, @Res() response: Response) {
     await this.guarded(response, async () => {
       await this.details(uid, request, response);
@@ -131,11 +151,26 @@ export class InteractionController {
   }
 
   @Get('enrol')
+  @ApiOperation({ summary: 'The enrolment form' })
   enrolForm(@Res() response: Response) {
     send(response, 200, enrolPage({}));
   }
 
   @Post('enrol')
+  @ApiOperation({ summary: 'Activates an account with its activation code and sets its password' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['username', 'activation_code', 'password', 'password_confirm'],
+      properties: {
+        username: { type: 'string' },
+        activation_code: { type: 'string' },
+        password: { type: 'string' },
+        password_confirm: { type: 'string' },
+      },
+    },
+  })
   async enrol(@Body() form: Form, @Req() request: Request, @Res() response: Response) {
     await this.guarded(response, async () => {
       try {
