@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, loadConfig } from '@passerelle/platform';
 import { startGateway } from './gateway';
+import { builtPortalDirectory } from './portal';
 
 /** The start-up banner is printed whatever LOG_LEVEL says: it is how an operator finds things. */
 async function main(): Promise<void> {
@@ -17,6 +18,9 @@ async function main(): Promise<void> {
           `Development PKI in ${gateway.devPkiDir} (ca.pem, server.pem, persona certificates; see personas.json)`,
         ]
       : []),
+    builtPortalDirectory()
+      ? `Patient portal: ${gateway.issuer}/portal/`
+      : 'Patient portal: not built (npm run build:portal), /portal not served',
     `Patients: OpenID Connect at ${gateway.issuer}/.well-known/openid-configuration, enrolment at ${gateway.issuer}/patient/enrol`,
     `Notifications: ${deliveryOf(config)}`,
   ];
