@@ -175,6 +175,17 @@ export default tseslint.config(
     ...reactHooks.configs.flat['recommended-latest'],
   },
   {
+    files: ['apps/portal/src/**/*.spec.ts'],
+    languageOptions: {
+      globals: globals.jest,
+      parserOptions: {
+        projectService: false,
+        project: './apps/portal/tsconfig.spec.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: ['apps/portal/vite.config.mts'],
     languageOptions: {
       parserOptions: {

@@ -23,9 +23,20 @@ module.exports = {
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/conformance/**/*.spec.ts',
       ],
+      // The portal is a browser app: its own project, compiled with its own tsconfig.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/portal/'],
       moduleNameMapper,
       transform,
       transformIgnorePatterns,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'portal',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/apps/portal/src/**/*.spec.ts'],
+      transform: {
+        '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/portal/tsconfig.spec.json' }],
+      },
       testEnvironment: 'node',
     },
     {
