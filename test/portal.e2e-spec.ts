@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { passerelle } from './support/cli';
 import { ABSENT_AUTHOR, DmpRecord, DmpTestBed, IDNAT } from './support/dmp-test-bed';
 import { PatientChannel, PatientLoginFlow, outboxMessages } from './support/patient-session';
 
@@ -92,6 +93,9 @@ describe('the patient portal in a browser', () => {
     userData = mkdtempSync(join(tmpdir(), 'passerelle-chromium-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
     bed = await DmpTestBed.start({ NOTIFY_CHANNEL: `file:${outbox}` });
+    // The directory the patient searches, and where the portal finds the names it shows.
+    const seeded = passerelle('directory', 'seed');
+    if (seeded.status !== 0) throw new Error(`directory seed: ${seeded.stderr}`);
     anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
     channel = new PatientChannel(
       bed,
@@ -394,6 +398,23 @@ describe('the patient portal in a browser', () => {
       .getByRole('button', { name: /^Débloquer/ })
       .waitFor();
     await bed.expectRefused(await bed.search('medecin-generaliste', record), 'BLOCKED', record);
+
+    // Grant access through the directory: the pharmacien, refused before, is let in.
+    await bed.expectRefused(await bed.search('pharmacien', record), 'NO_AUTHORISATION', record);
+    await page.getByLabel('Nom ou numéro RPPS').fill('durand');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    const durand = page
+      .getByRole('region', { name: 'Autoriser un professionnel ou une structure' })
+      .getByRole('listitem')
+      .filter({ hasText: IDNAT.pharmacien });
+    expect(await durand.innerText()).toMatch(/Paul DURAND[^]*Pharmacien[^]*PHARMACIE DURAND/);
+    await durand.getByRole('button', { name: /^Autoriser/ }).click();
+    await page.getByRole('status').getByText('Paul DURAND peut désormais consulter').waitFor();
+    expect((await bed.search('pharmacien', record)).status).toBe(200);
+    await page
+      .getByRole('region', { name: 'Professionnels et structures autorisés' })
+      .getByRole('button', { name: 'Retirer l’autorisation de Paul DURAND' })
+      .waitFor();
 
     // Emergency consents: no access for centre 15 any more.
     await page.getByLabel(/centre 15/).uncheck();

@@ -11,6 +11,8 @@ export interface DirectoryEntry {
   readonly id: string;
   readonly name: string;
   readonly profession?: string;
+  /** TRE_G15 (`10` médecin): only a médecin may be a médecin traitant. */
+  readonly professionCode?: string;
   readonly structures: readonly string[];
 }
 
@@ -35,6 +37,8 @@ export function directoryQuery(kind: SubjectKind, typed: string): URLSearchParam
 /** `GET /fhir/Practitioner?…` (with its PractitionerRoles) or `GET /fhir/Organization?…`. */
 export async function searchDirectory(kind: SubjectKind, typed: string): Promise<DirectoryEntry[]> {
   const query = directoryQuery(kind, typed);
+  // A professional with the structures he practises in (PractitionerRole, search.mode include).
+  if (kind === 'PS') query.set('_include', 'Practitioner:role');
   const type = kind === 'PS' ? 'Practitioner' : 'Organization';
   const bundle = await fhirJson<Bundle>(`/${type}?${query.toString()}`);
   const resources = (bundle.entry ?? []).flatMap((entry) =>
@@ -60,13 +64,14 @@ export async function searchDirectory(kind: SubjectKind, typed: string): Promise
         (role) => role.practitioner?.reference === `Practitioner/${practitioner.id ?? ''}`,
       );
       const profession =
-        own.flatMap((role) => role.code ?? []).flatMap((code) => code.coding ?? [])[0]?.display ??
-        practitioner.qualification?.[0]?.code.coding?.[0]?.display;
+        own.flatMap((role) => role.code ?? []).flatMap((code) => code.coding ?? [])[0] ??
+        practitioner.qualification?.[0]?.code.coding?.[0];
       return {
         kind,
         id: identifierOf(practitioner.identifier, ID_NAT_PS) ?? practitioner.id ?? '',
         name: nameOf(practitioner.name),
-        profession,
+        profession: profession?.display,
+        professionCode: profession?.code,
         structures: own.flatMap((role) =>
           role.organization?.display
             ? [role.organization.display]

@@ -10,6 +10,9 @@ import { AccessDecision, EmergencyConsents, SubjectKind, recordAccessOf } from '
 import { DirectoryEntry, lookUp, searchDirectory } from '../fhir/directory';
 import { formatDate } from './format';
 
+/** TRE_G15 Médecin: the one profession a médecin traitant has. */
+const MEDECIN = '10';
+
 type Run = (action: () => Promise<void>, success: string) => Promise<void>;
 
 const subjectParameter = (kind: SubjectKind, id: string) => [
@@ -117,7 +120,7 @@ function Decisions({
             {authorised.map((decision) => (
               <li key={`${decision.subjectKind}-${decision.subjectId}`}>
                 <Subject kind={decision.subjectKind} id={decision.subjectId}>
-                  {(label) => (
+                  {(label, entry) => (
                     <>
                       <p className="etat">
                         {decision.expired
@@ -141,7 +144,7 @@ function Decisions({
                           Retirer l’autorisation
                           <span className="visuellement-cache"> de {label}</span>
                         </button>
-                        {decision.subjectKind === 'PS' &&
+                        {entry?.professionCode === MEDECIN &&
                           !isMedecinTraitant(decision.subjectId) && (
                             <button
                               type="button"
@@ -291,7 +294,7 @@ function Subject({
 }: {
   kind: SubjectKind;
   id: string;
-  children: (label: string) => ReactNode;
+  children: (label: string, entry?: DirectoryEntry) => ReactNode;
 }) {
   const [entry, setEntry] = useState<DirectoryEntry>();
   useEffect(() => {
@@ -315,7 +318,7 @@ function Subject({
           {kind === 'PS' ? 'Identifiant national' : 'Identifiant de structure'} {id}
         </span>
       </p>
-      {children(label)}
+      {children(label, entry)}
     </>
   );
 }
