@@ -466,6 +466,33 @@ describe('the patient portal in a browser', () => {
     await checkPage('documents-telephone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    // Delete the letter, after the confirmation dialog: gone from his list and from the record.
+    await letterLink.click();
+    await page.getByRole('button', { name: 'Supprimer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Supprimer ce document ?' });
+    await dialog.waitFor();
+    await checkPage('suppression');
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Supprimer' }).click();
+    await dialog.getByRole('button', { name: 'Supprimer définitivement' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/a été supprimé/)
+      .waitFor();
+    await page.getByText('1 document', { exact: true }).waitFor();
+    const { accessToken } = JSON.parse(
+      await page.evaluate<string>('sessionStorage.getItem("passerelle-portal:session")'),
+    ) as { accessToken: string };
+    const remaining = (await (
+      await channel.fhir(
+        accessToken,
+        'GET',
+        `/DocumentReference?patient=Patient/${record.resourceId}`,
+      )
+    ).json()) as Bundle;
+    expect((remaining.entry ?? []).map((entry) => entry.resource?.id)).toEqual([reportId]);
+
     // The grant ends (revoked elsewhere): the next request brings the login page, saying why.
     const stored = JSON.parse(
       await page.evaluate<string>('sessionStorage.getItem("passerelle-portal:session")'),
