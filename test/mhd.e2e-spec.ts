@@ -87,6 +87,8 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       'emergency-consents',
       'close',
       'reopen',
+      'request-deletion',
+      'oppose',
       'notification-preferences',
       'contact',
       'everything',

@@ -20,24 +20,36 @@ export async function connectToGateway(target: ApiTarget): Promise<RecordsClient
   };
   const call = <T>(request: () => Promise<T>) => explainFailure(target.fhirBaseUrl, request);
   return {
-    open: (patientId, demographics) => call(() => openRecord(fhir, patientId, demographics)),
+    open: (patientId, demographics, byDefault) => {
+      if (byDefault) throw operatorOnly('--by-default');
+      return call(() => openRecord(fhir, patientId, demographics));
+    },
     status: (patientId) => call(() => findRecord(fhir.client, patientId)),
-    setStatus: (patientId, status, reason) =>
-      call(async () => {
+    step: (patientId, step) => {
+      if (step.kind !== 'close' && step.kind !== 'reopen') throw operatorOnly(step.kind);
+      return call(async () => {
         if (!(await findRecord(fhir.client, patientId))) return undefined;
         await fhir.client.operation({
-          name: status === 'closed' ? '$close' : '$reopen',
+          name: `$${step.kind}`,
           resourceType: 'Patient',
           id: `${patientId.oid}-${patientId.value}`,
           input: {
             resourceType: 'Parameters',
-            parameter: reason ? [{ name: 'reason', valueString: reason }] : [],
+            parameter: step.kind === 'close' ? [{ name: 'reason', valueString: step.reason }] : [],
           },
         });
         return findRecord(fhir.client, patientId);
-      }),
+      });
+    },
     close: () => dispatcher.close(),
   };
+}
+
+/** No certificate acts as the operator: these steps are taken in the database only. */
+function operatorOnly(what: string): CliError {
+  return invalidInput(
+    `${what} is an operator's step, taken in the database: run it without --server`,
+  );
 }
 
 function tlsFiles(target: ApiTarget): { cert: Buffer; key: Buffer; ca?: Buffer } {

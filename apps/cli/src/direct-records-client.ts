@@ -1,5 +1,10 @@
 import { userInfo } from 'node:os';
-import { PostgresAccessStateStore, PostgresRegistryStore } from '@passerelle/persistence';
+import {
+  PostgresAuditStore,
+  PostgresRecordLifecycleStore,
+  PostgresRegistryStore,
+} from '@passerelle/persistence';
+import { OperatorLifecycle, SYSTEM_CLOCK } from '@passerelle/record-management';
 import type { AppConfig } from '@passerelle/platform';
 import { openCliDatabase } from './cli-database';
 import { recordViewOf } from './record-view';
@@ -7,7 +12,8 @@ import type { ConnectPurpose, RecordsClient } from './records-client';
 
 /**
  * The gateway's own database (DATABASE_URL, else embedded PGlite in DATA_DIR): the operator's
- * path, audited by the operating system, not by the gateway's access decision.
+ * path, not decided by the gateway's access rules; its lifecycle steps are audited in the
+ * patient's trail as the operator's (`operator:<user>`).
  */
 export async function connectToDatabase(
   config: AppConfig,
@@ -18,28 +24,40 @@ export async function connectToDatabase(
     purpose,
     'use --server https://<gateway> --cert <file> --key <file> --ca <file>',
   );
-  const records = new PostgresRegistryStore(database.dataSource, database.dataKeys);
-  const accessState = new PostgresAccessStateStore(database.dataSource);
-  const openedBy = operatorLabel();
+  const { dataSource, dataKeys } = database;
+  const records = new PostgresRegistryStore(dataSource, dataKeys);
+  const audits = new PostgresAuditStore(dataSource);
+  const lifecycle = new OperatorLifecycle(
+    records,
+    new PostgresRecordLifecycleStore(dataSource, dataKeys, audits),
+    audits,
+    SYSTEM_CLOCK,
+  );
+  const operator = operatorLabel();
   return {
-    open: async (patientId, demographics) => {
-      const { record, created } = await records.openIfAbsent({
+    open: async (patientId, demographics, byDefault) => {
+      const identity = {
         patientKey: patientId.key,
         insValue: patientId.value,
         insOid: patientId.oid,
-        status: 'open',
-        openedAt: new Date(),
-        openedBy,
         ...demographics,
-      });
+      };
+      const { record, created } = byDefault
+        ? await lifecycle.openByDefault(operator, identity)
+        : await records.openIfAbsent({
+            ...identity,
+            status: 'open',
+            openedAt: new Date(),
+            openedBy: operator,
+          });
       return { view: recordViewOf(record), created };
     },
     status: async (patientId) => {
       const record = await records.find(patientId.key);
       return record && recordViewOf(record);
     },
-    setStatus: async (patientId, status, reason) => {
-      if (!(await accessState.setRecordStatus(patientId.key, status, reason))) return undefined;
+    step: async (patientId, step) => {
+      if (!(await lifecycle.step(operator, patientId.key, step))) return undefined;
       const record = await records.find(patientId.key);
       return record && recordViewOf(record);
     },

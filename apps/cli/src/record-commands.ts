@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import type { Demographics } from '@passerelle/record-management';
+import { SUSPENSION_BASES, SuspensionBasis } from '@passerelle/domain';
+import type { Demographics, OperatorStep } from '@passerelle/record-management';
 import type { CliIo } from './cli-io';
 import { DEFAULT_INS_OID, GENDERS, parseBirthDate, parsePatientId } from './patient-arguments';
 import { formatOpened, formatStatus } from './record-output';
@@ -10,10 +11,15 @@ interface RecordOptions extends ConnectionOptions {
   readonly json?: boolean;
 }
 
-type OpenOptions = RecordOptions & Demographics;
+type OpenOptions = RecordOptions & Demographics & { readonly byDefault?: boolean };
 
 interface CloseOptions extends RecordOptions {
   readonly reason: string;
+}
+
+interface SuspendOptions extends RecordOptions {
+  readonly basis: SuspensionBasis;
+  readonly reference: string;
 }
 
 const CONNECTION_HELP = `
@@ -31,7 +37,10 @@ Examples:
       --cert data/pki/medecin-generaliste.pem --key data/pki/medecin-generaliste-key.pem \\
       --ca data/pki/ca.pem
 
-Opening is idempotent: an existing record is left unchanged (exit 0, "created": false).`;
+Opening is idempotent: an existing record is left unchanged (exit 0, "created": false).
+--by-default opens it as Mon espace santé does for every insured person (in the database only):
+pending, fed and consulted as an open record; the patient is sent the notice and may oppose
+($oppose) for six weeks, after which it opens by itself.`;
 
 const STATUS_EXAMPLES = `${CONNECTION_HELP}
 
@@ -56,16 +65,30 @@ Examples:
 
 A record that does not exist prints "No record ..." ({"status": "none"} with --json), exit 0.`;
 
+const SUSPEND_EXAMPLES = `
+Suspension is the operator's, in the database only (no --server): nobody — professional or
+patient — reads or writes the record, and no time-based step (opening, purge) runs on it, until
+the suspension is lifted, which returns it to the status it had. The legal basis is one of
+${SUSPENSION_BASES.join(', ')}; the reference names the decision. Both are kept in the audit
+trail; the patient is told the record is suspended, not why.
+
+Examples:
+  $ passerelle record suspend 277069912345674 --basis decision-judiciaire \
+      --reference "TJ Paris, ordonnance 24/01234"
+  $ passerelle record lift-suspension 277069912345674 --json
+`;
+
 export function registerRecordCommands(program: Command, io: CliIo): void {
   const record = program
     .command('record')
-    .description("open, close or reopen a patient's shared record, or show its status");
+    .description("open, close, reopen or suspend a patient's shared record, or show its status");
   const open = withInsArgument(record.command('open'))
     .description("open the patient's record, identified by INS (does nothing if it exists)")
     .option('--family <name>', 'family name')
     .option('--given <names>', 'given name(s)')
     .option('--birth-date <date>', 'birth date, YYYY-MM-DD', parseBirthDate)
-    .addOption(new Option('--gender <gender>', 'administrative gender').choices(GENDERS));
+    .addOption(new Option('--gender <gender>', 'administrative gender').choices(GENDERS))
+    .option('--by-default', 'opened by default (Mon espace santé): pending, opposable six weeks');
   withConnectionOptions(open)
     .addHelpText('after', OPEN_EXAMPLES)
     .action((ins: string, options: OpenOptions) => openRecord(ins, options, io));
@@ -78,13 +101,34 @@ export function registerRecordCommands(program: Command, io: CliIo): void {
     .requiredOption('--reason <text>', 'why the record is closed (kept with the record)')
     .addHelpText('after', CLOSE_EXAMPLES)
     .action((ins: string, options: CloseOptions) =>
-      changeStatus(ins, options, 'closed', options.reason, io),
+      step(ins, options, { kind: 'close', reason: options.reason }, io),
     );
   withConnectionOptions(withInsArgument(record.command('reopen')))
     .description('reopen a closed record: its documents are there again')
     .addHelpText('after', CLOSE_EXAMPLES)
+    .action((ins: string, options: RecordOptions) => step(ins, options, { kind: 'reopen' }, io));
+  withConnectionOptions(withInsArgument(record.command('suspend')))
+    .description('suspend the record on a legal basis: no access, no time-based step')
+    .addOption(
+      new Option('--basis <basis>', 'the legal basis')
+        .choices(SUSPENSION_BASES)
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--reference <text>', "the decision's reference (kept in the audit trail)")
+    .addHelpText('after', SUSPEND_EXAMPLES)
+    .action((ins: string, options: SuspendOptions) =>
+      step(
+        ins,
+        options,
+        { kind: 'suspend', basis: options.basis, reference: options.reference },
+        io,
+      ),
+    );
+  withConnectionOptions(withInsArgument(record.command('lift-suspension')))
+    .description('lift a suspension: the record returns to the status it had')
+    .addHelpText('after', SUSPEND_EXAMPLES)
     .action((ins: string, options: RecordOptions) =>
-      changeStatus(ins, options, 'open', undefined, io),
+      step(ins, options, { kind: 'lift-suspension' }, io),
     );
 }
 
@@ -110,7 +154,7 @@ function withConnectionOptions(command: Command): Command {
 async function openRecord(ins: string, options: OpenOptions, io: CliIo): Promise<void> {
   const patientId = parsePatientId(ins, options.oid);
   const outcome = await withRecords(options, { createDatabase: true }, (records) =>
-    records.open(patientId, demographicsOf(options)),
+    records.open(patientId, demographicsOf(options), options.byDefault === true),
   );
   io.out(formatOpened(outcome, options.json === true));
 }
@@ -123,16 +167,15 @@ async function showStatus(ins: string, options: RecordOptions, io: CliIo): Promi
   io.out(formatStatus(view, patientId, options.json === true));
 }
 
-async function changeStatus(
+async function step(
   ins: string,
   options: RecordOptions,
-  status: 'open' | 'closed',
-  reason: string | undefined,
+  operatorStep: OperatorStep,
   io: CliIo,
 ): Promise<void> {
   const patientId = parsePatientId(ins, options.oid);
   const view = await withRecords(options, { createDatabase: false }, (records) =>
-    records.setStatus(patientId, status, reason),
+    records.step(patientId, operatorStep),
   );
   io.out(formatStatus(view, patientId, options.json === true));
 }

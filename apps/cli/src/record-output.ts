@@ -35,6 +35,13 @@ function describeRecord(view: RecordView): string {
     ['Opened by', view.openedBy],
     ['Closed at', view.closedAt],
     ['Closure reason', view.closureReason],
+    ['Opposable until', view.oppositionUntil],
+    ['Purge due at', view.purgeDueAt],
+    [
+      'Suspended',
+      view.suspension &&
+        `${view.suspension.at} (${view.suspension.basis}: ${view.suspension.reference})`,
+    ],
   ];
   return rows
     .filter((row): row is [string, string] => row[1] !== undefined)

@@ -12,6 +12,12 @@ export interface RecordView {
   readonly openedBy?: string;
   readonly closedAt?: string;
   readonly closureReason?: string;
+  /** Pending: until when the patient may oppose. */
+  readonly oppositionUntil?: string;
+  /** Closed or deletion requested: when it will be purged. */
+  readonly purgeDueAt?: string;
+  /** Suspended (in the database only): the legal basis and the decision's reference. */
+  readonly suspension?: { readonly basis: string; readonly reference: string; readonly at: string };
 }
 
 const INS_SYSTEM_PREFIX = 'urn:oid:1.2.250.1.213.1.4.';
@@ -25,6 +31,13 @@ export function recordViewOf(record: PatientRecord): RecordView {
     openedBy: record.openedBy,
     closedAt: record.closedAt?.toISOString(),
     closureReason: record.closureReason,
+    oppositionUntil: record.oppositionUntil?.toISOString(),
+    purgeDueAt: record.purgeDueAt?.toISOString(),
+    suspension: record.suspension && {
+      basis: record.suspension.basis,
+      reference: record.suspension.reference,
+      at: record.suspension.at.toISOString(),
+    },
   });
 }
 
@@ -47,6 +60,8 @@ export function recordViewOfPatient(patient: Patient): RecordView {
     openedBy: subValue(details, 'openedBy'),
     closedAt: subValue(details, 'closed'),
     closureReason: subValue(details, 'closureReason'),
+    oppositionUntil: subValue(details, 'oppositionUntil'),
+    purgeDueAt: subValue(details, 'purgeDue'),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { PatientId } from '@passerelle/domain';
-import type { Demographics } from '@passerelle/record-management';
+import type { Demographics, OperatorStep } from '@passerelle/record-management';
 import { loadConfig } from '@passerelle/platform';
 import { invalidInput } from './cli-error';
 import type { OpenOutcome } from './record-output';
@@ -7,14 +7,11 @@ import type { RecordView } from './record-view';
 
 /** Patient records, reached either in the database directly or through the gateway's FHIR API. */
 export interface RecordsClient {
-  open(patientId: PatientId, demographics: Demographics): Promise<OpenOutcome>;
+  /** `byDefault`: pending, the patient may oppose within six weeks (Mon espace santé). */
+  open(patientId: PatientId, demographics: Demographics, byDefault: boolean): Promise<OpenOutcome>;
   status(patientId: PatientId): Promise<RecordView | undefined>;
-  /** Closes (with a reason) or reopens the record; undefined when there is none. */
-  setStatus(
-    patientId: PatientId,
-    status: 'open' | 'closed',
-    reason?: string,
-  ): Promise<RecordView | undefined>;
+  /** Closes (with a reason), reopens, suspends or lifts a suspension; undefined without record. */
+  step(patientId: PatientId, step: OperatorStep): Promise<RecordView | undefined>;
   close(): Promise<void>;
 }
 

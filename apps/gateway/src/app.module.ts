@@ -6,6 +6,7 @@ import { AuditModule } from '@passerelle/audit';
 import { DocumentRepositoryModule } from '@passerelle/document-repository';
 import { MhdModule } from '@passerelle/mhd';
 import { PatientChannelModule } from '@passerelle/patient-channel';
+import { RecordLifecycleModule } from '@passerelle/record-management';
 import { FileKeyEncryptionService, PersistenceModule } from '@passerelle/persistence';
 import { XdsModule } from '@passerelle/xds';
 import { type AppConfig, PlatformModule } from '@passerelle/platform';
@@ -38,6 +39,7 @@ export class AppModule {
             create: config.keyEncryption.createIfAbsent,
           }),
         }),
+        RecordLifecycleModule.forRoot({ intervalMs: config.lifecycleIntervalMs }),
         PatientChannelModule.forRoot({
           secretsFile: config.patientChannel.secretsFile,
           apps: patientApps(config.patientChannel.appsFile),

@@ -51,6 +51,9 @@ const DENIAL_MESSAGES: Record<DenialReason, string> = {
   NO_RECORD: 'The patient has no record',
   FORBIDDEN_ACTOR: 'Insurers, mutuelles and medical advisers have no access to the record',
   RECORD_CLOSED: 'The record is closed',
+  RECORD_SUSPENDED: 'The record is suspended',
+  RECORD_PURGED: 'The record was deleted: it is not opened again',
+  PATIENT_READ_PERIOD_OVER: 'The record was closed more than a year ago: it can no longer be read',
   BLOCKED: 'The patient has blocked this professional',
   NO_AUTHORISATION: 'No authorisation from the patient to consult the record',
   AUTHORISATION_EXPIRED: "The patient's authorisation has expired",
@@ -350,6 +353,8 @@ function actionOfChange(change: AccessChange): PatientAction {
   switch (change.kind) {
     case 'close':
     case 'reopen':
+    case 'request-deletion':
+    case 'oppose':
       return 'record.manage';
     case 'read-history':
     case 'read-consents':

@@ -4,7 +4,8 @@ export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 
 /** Who acted, as the audit trail keeps it (no key material, no assertion text). */
 export interface AuditedPrincipal {
-  readonly kind: 'PS' | 'ORG' | 'PATIENT';
+  /** OPERATOR: a command run in the database; SYSTEM: the gateway's own time-based steps. */
+  readonly kind: 'PS' | 'ORG' | 'PATIENT' | 'OPERATOR' | 'SYSTEM';
   readonly subjectId: string;
   readonly name: string;
   readonly professionCode?: string;
@@ -47,6 +48,8 @@ export type NotificationKind =
   | 'first-access'
   | 'emergency-access'
   | 'access-changed'
+  /** A step of the record's lifecycle (closed, deletion due on…, suspended…): always sent. */
+  | 'record-status'
   /** The code that activates a patient's account (sent when his record is opened). */
   | 'activation-code'
   /** The one-time code of a patient's login (DESIGN §9). */

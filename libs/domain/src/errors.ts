@@ -44,6 +44,19 @@ export const ERROR_CATALOGUE = {
   INS_RETIRED: entry('XDSRegistryMetadataError', 'value', 400, 'INS-C is retired'),
   UNKNOWN_PATIENT: entry('XDSUnknownPatientId', 'not-found', 404, 'No open record for patient'),
   RECORD_CLOSED: entry('XDSUnknownPatientId', 'business-rule', 422, 'The record is closed'),
+  RECORD_SUSPENDED: entry('XDSUnknownPatientId', 'business-rule', 422, 'The record is suspended'),
+  RECORD_STATE_CONFLICT: entry(
+    'XDSRegistryError',
+    'conflict',
+    409,
+    'The record is not in a state that allows this step',
+  ),
+  OPPOSITION_PERIOD_OVER: entry(
+    'XDSRegistryError',
+    'business-rule',
+    422,
+    'The opposition period is over',
+  ),
   PATIENT_ID_MISMATCH: entry(
     'XDSPatientIdDoesNotMatch',
     'business-rule',

@@ -5,3 +5,4 @@ export * from './principal';
 export * from './query';
 export * from './ids';
 export * from './digest';
+export * from './record-lifecycle';

@@ -1,3 +1,5 @@
+import type { RecordLifecycle } from './record-lifecycle';
+
 /** The one document model both doors translate to (XDS DocumentEntry / SubmissionSet / Folder). */
 
 export interface Coded {
@@ -192,8 +194,6 @@ export interface Submission {
   readonly senderEntryUuids: readonly string[];
 }
 
-export type RecordStatus = 'open' | 'closed';
-
 /** The notifications a patient may turn off; every emergency access is notified whatever he says. */
 export const OPTIONAL_NOTIFICATIONS = ['new-document', 'first-access', 'access-changed'] as const;
 
@@ -221,15 +221,12 @@ export function isNotificationWanted(
  * The patient's shared record ("DMP"). Its contact details (email, phone) and notification
  * preferences are the patient's own: the record as shown to anyone else has none of them.
  */
-export interface PatientRecord {
+export interface PatientRecord extends RecordLifecycle {
   readonly patientKey: string;
   readonly insValue: string;
   readonly insOid: string;
-  readonly status: RecordStatus;
   readonly openedAt: Date;
   readonly openedBy: string;
-  readonly closedAt?: Date;
-  readonly closureReason?: string;
   readonly family?: string;
   readonly given?: string;
   readonly birthDate?: string;

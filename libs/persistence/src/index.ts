@@ -10,4 +10,5 @@ export * from './embedded-lock';
 export * from './postgres-access-state-store';
 export * from './postgres-audit-store';
 export * from './postgres-registry-reader';
+export * from './postgres-record-lifecycle-store';
 export { Conditions, visibilityClause } from './document-search-sql';

@@ -9,7 +9,9 @@ import { CONTENT_STORE } from '@passerelle/document-repository';
 import {
   ACCESS_DECISIONS_READER,
   ACCESS_STATE_WRITER,
+  LIFECYCLE_JOB_STORE,
   PATIENT_RECORD_STORE,
+  RECORD_LIFECYCLE_STORE,
 } from '@passerelle/record-management';
 import { LOGIN_THROTTLE, OIDC_STORE, PATIENT_ACCOUNT_STORE } from '@passerelle/patient-channel';
 import { DOCUMENT_LOCATOR, REGISTRY_READER, REGISTRY_WRITER } from '@passerelle/registry';
@@ -21,6 +23,7 @@ import { PostgresAuditStore } from './postgres-audit-store';
 import { PostgresPatientChannelStore } from './postgres-patient-channel-store';
 import { PostgresProfessionalDirectory } from './postgres-professional-directory';
 import { PostgresRegistryReader } from './postgres-registry-reader';
+import { PostgresRecordLifecycleStore } from './postgres-record-lifecycle-store';
 import { PostgresRegistryStore } from './postgres-registry-store';
 
 const DATABASE = Symbol('Database');
@@ -61,6 +64,9 @@ export class PersistenceModule {
         { provide: REGISTRY_WRITER, useExisting: PostgresRegistryStore },
         { provide: PATIENT_RECORD_STORE, useExisting: PostgresRegistryStore },
         { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
+        PostgresRecordLifecycleStore,
+        { provide: RECORD_LIFECYCLE_STORE, useExisting: PostgresRecordLifecycleStore },
+        { provide: LIFECYCLE_JOB_STORE, useExisting: PostgresRecordLifecycleStore },
         PostgresRegistryReader,
         { provide: REGISTRY_READER, useExisting: PostgresRegistryReader },
         { provide: DOCUMENT_LOCATOR, useExisting: PostgresRegistryReader },
@@ -85,6 +91,8 @@ export class PersistenceModule {
         REGISTRY_READER,
         DOCUMENT_LOCATOR,
         PATIENT_RECORD_STORE,
+        RECORD_LIFECYCLE_STORE,
+        LIFECYCLE_JOB_STORE,
         CONTENT_STORE,
         PROFESSIONAL_DIRECTORY,
         DIRECTORY_SEARCH,

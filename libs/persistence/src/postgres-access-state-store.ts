@@ -16,10 +16,12 @@ import type {
   BlockEntry,
   DecisionEntry,
 } from '@passerelle/record-management';
+import { LIFECYCLE_DELAYS, RecordStatus } from '@passerelle/domain';
 import { DataSource } from 'typeorm';
 
 interface StateRow {
-  record_status: 'open' | 'closed' | null;
+  record_status: RecordStatus | null;
+  patient_read_over: boolean | null;
   emergency_consents: EmergencyConsents | null;
   forbidden: boolean | null;
   valid: boolean | null;
@@ -41,6 +43,8 @@ interface DecisionRow {
   declared_at: Date | null;
   emergency_consents: EmergencyConsents | null;
 }
+
+const PATIENT_READ_PERIOD = `interval '${LIFECYCLE_DELAYS.patientReadMonths} months'`;
 
 const DEFAULT_CONSENTS: EmergencyConsents = {
   centre15: true,
@@ -67,6 +71,8 @@ export class PostgresAccessStateStore
   ): Promise<PatientAccessState> {
     const [row]: StateRow[] = await this.dataSource.query(
       `SELECT r.status AS record_status, r.emergency_consents,
+              r.status IN ('closed', 'deletion-requested')
+                AND r.closed_at + ${PATIENT_READ_PERIOD} <= now() AS patient_read_over,
               a.forbidden, a.valid, a.expired, a.express_consent,
               EXISTS (SELECT 1 FROM access_block
                       WHERE patient_key = $1 AND ${ACTOR_OR_STRUCTURE}) AS blocked,
@@ -86,6 +92,7 @@ export class PostgresAccessStateStore
     );
     return {
       recordStatus: row.record_status ?? undefined,
+      patientReadPeriodOver: row.patient_read_over ?? false,
       authorisation: row.forbidden
         ? 'forbidden'
         : row.valid
@@ -203,23 +210,6 @@ export class PostgresAccessStateStore
       `UPDATE patient_record SET emergency_consents = $2 WHERE patient_key = $1`,
       [patientKey, JSON.stringify(consents)],
     );
-  }
-
-  async setRecordStatus(
-    patientKey: string,
-    status: 'open' | 'closed',
-    reason?: string,
-  ): Promise<boolean> {
-    const updated: unknown[] = await this.dataSource.query(
-      `WITH u AS (
-         UPDATE patient_record SET status = $2,
-           closed_at = CASE WHEN $2 = 'closed' THEN now() END,
-           closure_reason = CASE WHEN $2 = 'closed' THEN $3 END
-         WHERE patient_key = $1 RETURNING 1)
-       SELECT 1 FROM u`,
-      [patientKey, status, reason ?? null],
-    );
-    return updated.length > 0;
   }
 }
 

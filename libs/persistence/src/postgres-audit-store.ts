@@ -11,6 +11,7 @@ import type {
 import type { Page } from '@passerelle/domain';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { Queryable } from './encryption/patient-data-keys';
 
 interface AuditRow {
   patient_key: string;
@@ -37,7 +38,15 @@ interface AuditRow {
 export class PostgresAuditStore implements AuditStore, NotificationOutbox {
   constructor(private readonly dataSource: DataSource) {}
 
-  async write({ record, notifications, firstAccess }: AuditEntry): Promise<void> {
+  write(entry: AuditEntry): Promise<void> {
+    return this.writeWith(this.dataSource, entry);
+  }
+
+  /** {@link write} in the caller's transaction: the audit of a step is stored with the step. */
+  async writeWith(
+    db: Queryable,
+    { record, notifications, firstAccess }: AuditEntry,
+  ): Promise<void> {
     const params: unknown[] = [
       record.patientKey ?? '',
       record.id,
@@ -60,7 +69,7 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
       randomUUID(),
       record.requestId ?? null,
     ];
-    await this.dataSource.query(
+    await db.query(
       `WITH audit AS (
          INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
                                   emergency, subject_id, principal, documents, http_status,

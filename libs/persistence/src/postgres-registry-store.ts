@@ -88,8 +88,9 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     const row = patientRecordToRow(record);
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO patient_record
-         (patient_key, ins_value, ins_oid, status, opened_at, opened_by, closed_at, closure_reason, demographics)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         (patient_key, ins_value, ins_oid, status, opened_at, opened_by, closed_at, closure_reason,
+          demographics, opposition_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (patient_key) DO NOTHING
        RETURNING patient_key`,
       [
@@ -102,6 +103,7 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
         row.closedAt,
         row.closureReason,
         JSON.stringify(row.demographics),
+        row.oppositionUntil,
       ],
     );
     const created = inserted.length > 0;
@@ -261,7 +263,7 @@ interface PatientRecordJson {
   patient_key: string;
   ins_value: string;
   ins_oid: string;
-  status: 'open' | 'closed';
+  status: PatientRecordRow['status'];
   opened_at: string;
   opened_by: string;
   closed_at: string | null;
@@ -269,6 +271,12 @@ interface PatientRecordJson {
   demographics: PatientRecordRow['demographics'];
   phone: string | null;
   notification_preferences: PatientRecordRow['notificationPreferences'];
+  opposition_until: string | null;
+  deletion_requested_at: string | null;
+  purge_due_at: string | null;
+  suspension: PatientRecordRow['suspension'];
+  purge_started_at: string | null;
+  purged_at: string | null;
 }
 
 interface LocatorJson {
@@ -280,6 +288,7 @@ interface LocatorJson {
 }
 
 function patientRecordFromJson(json: PatientRecordJson): PatientRecord {
+  const date = (value: string | null) => (value ? new Date(value) : null);
   return patientRecordFromRow({
     patientKey: json.patient_key,
     insValue: json.ins_value,
@@ -287,8 +296,14 @@ function patientRecordFromJson(json: PatientRecordJson): PatientRecord {
     status: json.status,
     openedAt: new Date(json.opened_at),
     openedBy: json.opened_by,
-    closedAt: json.closed_at ? new Date(json.closed_at) : null,
+    closedAt: date(json.closed_at),
     closureReason: json.closure_reason,
+    oppositionUntil: date(json.opposition_until),
+    deletionRequestedAt: date(json.deletion_requested_at),
+    purgeDueAt: date(json.purge_due_at),
+    suspension: json.suspension,
+    purgeStartedAt: date(json.purge_started_at),
+    purgedAt: date(json.purged_at),
     demographics: json.demographics,
     phone: json.phone,
     notificationPreferences: json.notification_preferences,
@@ -300,6 +315,8 @@ const GUARD_FAILURES: Record<string, (patientKey: string) => DomainError> = {
     new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${key}`),
   RECORD_CLOSED: (key) =>
     new DomainError('RECORD_CLOSED', `The record of patient ${key} is closed`),
+  RECORD_SUSPENDED: (key) =>
+    new DomainError('RECORD_SUSPENDED', `The record of patient ${key} is suspended`),
   REPLACED_NOT_FOUND: () =>
     new DomainError('REPLACED_NOT_FOUND', 'A replaced document is no longer current'),
   DUPLICATE_ENTRY_UUID: () =>

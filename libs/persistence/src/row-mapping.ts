@@ -5,6 +5,7 @@ import type {
   DocumentEntry,
   Folder,
   PatientRecord,
+  RecordLifecycle,
   SubmissionSet,
 } from '@passerelle/domain';
 import type { AssociationRow } from './entities/association.entity';
@@ -127,16 +128,61 @@ export function associationFromRow(row: AssociationRow): Association {
   return { ...row, submissionSetStatus: row.submissionSetStatus ?? undefined };
 }
 
+/** The lifecycle's columns of patient_record. */
+export type LifecycleColumns = Pick<
+  PatientRecordRow,
+  | 'status'
+  | 'closedAt'
+  | 'closureReason'
+  | 'oppositionUntil'
+  | 'deletionRequestedAt'
+  | 'purgeDueAt'
+  | 'suspension'
+  | 'purgedAt'
+>;
+
+export function lifecycleToColumns(lifecycle: RecordLifecycle): LifecycleColumns {
+  const { suspension } = lifecycle;
+  return {
+    status: lifecycle.status,
+    closedAt: lifecycle.closedAt ?? null,
+    closureReason: lifecycle.closureReason ?? null,
+    oppositionUntil: lifecycle.oppositionUntil ?? null,
+    deletionRequestedAt: lifecycle.deletionRequestedAt ?? null,
+    purgeDueAt: lifecycle.purgeDueAt ?? null,
+    suspension: suspension ? { ...suspension, at: suspension.at.toISOString() } : null,
+    purgedAt: lifecycle.purgedAt ?? null,
+  };
+}
+
+export function lifecycleFromColumns(columns: LifecycleColumns): RecordLifecycle {
+  const date = (value: Date | null) => (value ? new Date(value) : undefined);
+  const { suspension } = columns;
+  return withoutUndefined({
+    status: columns.status,
+    closedAt: date(columns.closedAt),
+    closureReason: columns.closureReason ?? undefined,
+    oppositionUntil: date(columns.oppositionUntil),
+    deletionRequestedAt: date(columns.deletionRequestedAt),
+    purgeDueAt: date(columns.purgeDueAt),
+    suspension: suspension ? { ...suspension, at: new Date(suspension.at) } : undefined,
+    purgedAt: date(columns.purgedAt),
+  });
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 export function patientRecordToRow(record: PatientRecord): PatientRecordRow {
   return {
     patientKey: record.patientKey,
     insValue: record.insValue,
     insOid: record.insOid,
-    status: record.status,
     openedAt: record.openedAt,
     openedBy: record.openedBy,
-    closedAt: record.closedAt ?? null,
-    closureReason: record.closureReason ?? null,
+    ...lifecycleToColumns(record),
+    purgeStartedAt: null,
     demographics: {
       family: record.family,
       given: record.given,
@@ -154,11 +200,9 @@ export function patientRecordFromRow(row: PatientRecordRow): PatientRecord {
     patientKey: row.patientKey,
     insValue: row.insValue,
     insOid: row.insOid,
-    status: row.status,
     openedAt: row.openedAt,
     openedBy: row.openedBy,
-    closedAt: row.closedAt ?? undefined,
-    closureReason: row.closureReason ?? undefined,
+    ...lifecycleFromColumns(row),
     ...row.demographics,
     ...(row.phone !== null ? { phone: row.phone } : {}),
     notificationPreferences: { ...EVERY_NOTIFICATION, ...row.notificationPreferences },

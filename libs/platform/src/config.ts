@@ -47,6 +47,8 @@ export interface AppConfig {
    * and exist, the same file on every node.
    */
   readonly keyEncryption: { readonly kekFile: string; readonly createIfAbsent: boolean };
+  /** How often each node runs the record lifecycle's time-based steps (opening, purge). */
+  readonly lifecycleIntervalMs: number;
   /** The patient's channel (DESIGN §9): the gateway's OpenID Connect provider. */
   readonly patientChannel: {
     /** Signing keys and cookie secrets; generated under DATA_DIR/oidc on first start. */
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
     keyEncryption: keyEncryption(env, dataDir),
+    lifecycleIntervalMs: integer(env, 'LIFECYCLE_INTERVAL_MS', 3_600_000, 1000, 86_400_000),
     notifications: {
       channel: notificationChannel(env, dataDir),
       intervalMs: integer(env, 'NOTIFY_INTERVAL_MS', 5000, 50, 3_600_000),

@@ -60,7 +60,7 @@ describe('Changes of the access state that are the patient’s only', () => {
         const touched = [
           jest.spyOn(state, 'setBlocked'),
           jest.spyOn(state, 'setEmergencyConsents'),
-          jest.spyOn(state, 'setRecordStatus'),
+          jest.spyOn(passerelle.records, 'transition'),
           jest.spyOn(state, 'removeMedecinTraitant'),
           jest.spyOn(passerelle.audits, 'findByPatient'),
         ];

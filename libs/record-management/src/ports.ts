@@ -1,7 +1,61 @@
 import type { EmergencyConsents, SubjectKind } from '@passerelle/access-control';
-import type { NotificationPreferences, PatientRecord } from '@passerelle/domain';
+import type { AuditEntry } from '@passerelle/audit';
+import type { NotificationPreferences, PatientRecord, RecordLifecycle } from '@passerelle/domain';
 
 export const PATIENT_RECORD_STORE = Symbol('PatientRecordStore');
+export const RECORD_LIFECYCLE_STORE = Symbol('RecordLifecycleStore');
+export const LIFECYCLE_JOB_STORE = Symbol('LifecycleJobStore');
+export const CLOCK = Symbol('Clock');
+
+/** The time the lifecycle's dates are computed from; tests give their own. */
+export interface Clock {
+  now(): Date;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => new Date() };
+
+/** The record's lifecycle (libs/domain/src/record-lifecycle.ts); scoped by patient. */
+export interface RecordLifecycleStore {
+  /**
+   * Takes one step: `step` is given the lifecycle with the record locked and returns the next,
+   * stored before the lock is released; `undefined` when there is no record.
+   */
+  transition(
+    patientKey: string,
+    step: (current: RecordLifecycle) => RecordLifecycle,
+  ): Promise<RecordLifecycle | undefined>;
+}
+
+/** What the purge of one record did, for its audit (never medical content). */
+export interface PurgeReport {
+  readonly patientKey: string;
+  /** Why: the retention after closure ended, or the deletion the patient asked for is due. */
+  readonly cause: 'retention-over' | 'deletion-requested';
+  readonly documents: number;
+  readonly dataKeyDestroyed: boolean;
+}
+
+/**
+ * The time-based steps, each on one record at a time, claimed with `FOR UPDATE SKIP LOCKED` so
+ * that the scheduler of every gateway node may run at once: each due record is stepped once.
+ */
+export interface LifecycleJobStore {
+  /**
+   * Opens one pending record whose opposition period ended by `now`, and writes `audit` of it,
+   * in one transaction; its patient key, or `undefined` when none is due and free.
+   */
+  activateOneDue(now: Date, audit: (patientKey: string) => AuditEntry): Promise<string | undefined>;
+  /**
+   * Purges one record whose purge is due by `now`: destroys its data key (committed first:
+   * every copy of its content is unreadable from then on), then deletes its rows, leaves the
+   * record's tombstone (patient key, INS, dates) and writes `audit` of the purge, in a second
+   * transaction. A purge interrupted between the two is finished by the next pass.
+   */
+  purgeOneDue(
+    now: Date,
+    audit: (report: PurgeReport) => AuditEntry,
+  ): Promise<PurgeReport | undefined>;
+}
 export const ACCESS_STATE_WRITER = Symbol('AccessStateWriter');
 export const ACCESS_DECISIONS_READER = Symbol('AccessDecisionsReader');
 
@@ -51,8 +105,6 @@ export interface AccessStateWriter {
   /** False when the professional was not médecin traitant. */
   removeMedecinTraitant(patientKey: string, subjectId: string): Promise<boolean>;
   setEmergencyConsents(patientKey: string, consents: EmergencyConsents): Promise<void>;
-  /** Closes (with a reason) or reopens the record; false when it does not exist. */
-  setRecordStatus(patientKey: string, status: 'open' | 'closed', reason?: string): Promise<boolean>;
 }
 
 /** One decision of the record about a subject: whom it names, who recorded it and when. */

@@ -11,7 +11,10 @@ import { RemoveMedecinTraitant } from './medecin-traitant/remove-medecin-traitan
 import { SetContactDetails } from './notification-preferences/set-contact-details';
 import { SetNotificationPreferences } from './notification-preferences/set-notification-preferences';
 import { OpenRecord } from './open-record/open-record';
+import { OpposeRecord } from './oppose/oppose-record';
+import { CLOCK, SYSTEM_CLOCK } from './ports';
 import { CloseRecord, ReopenRecord } from './record-lifecycle/close-record';
+import { RequestDeletion } from './request-deletion/request-deletion';
 import { FindRecord, ReadRecord } from './record-status/record-status';
 
 const USE_CASES = [
@@ -26,6 +29,8 @@ const USE_CASES = [
   SetEmergencyConsents,
   CloseRecord,
   ReopenRecord,
+  RequestDeletion,
+  OpposeRecord,
   ReadAccessHistory,
   SetNotificationPreferences,
   SetContactDetails,
@@ -35,5 +40,8 @@ const USE_CASES = [
 ];
 
 /** Record management use cases; the storage ports are provided by the persistence module. */
-@Module({ providers: USE_CASES, exports: USE_CASES })
+@Module({
+  providers: [...USE_CASES, { provide: CLOCK, useValue: SYSTEM_CLOCK }],
+  exports: USE_CASES,
+})
 export class RecordManagementModule {}

@@ -324,6 +324,89 @@ describe('patient-level decisions', () => {
   });
 });
 
+describe('patient-level decisions through the record lifecycle', () => {
+  const pending = { ...authorised, recordStatus: 'pending' } as const;
+  const closed = { ...authorised, recordStatus: 'closed' } as const;
+  const deletionRequested = { ...authorised, recordStatus: 'deletion-requested' } as const;
+  const readOver = { ...closed, patientReadPeriodOver: true };
+  const suspended = { ...authorised, recordStatus: 'suspended' } as const;
+  const purged = { ...authorised, recordStatus: 'purged' } as const;
+
+  it.each([
+    [
+      'a pending record is consulted as an open one',
+      generaliste,
+      pending,
+      'document.consult',
+      'allowed:authorisation',
+    ],
+    ['and fed', hospital, pending, 'document.provide', 'allowed:feeding'],
+    [
+      'a record whose deletion is asked is consulted',
+      generaliste,
+      deletionRequested,
+      'document.consult',
+      'RECORD_CLOSED',
+    ],
+    ['or fed', hospital, deletionRequested, 'document.provide', 'RECORD_CLOSED'],
+    [
+      'a suspended record is consulted',
+      generaliste,
+      suspended,
+      'document.consult',
+      'RECORD_SUSPENDED',
+    ],
+    ['or fed', hospital, suspended, 'document.provide', 'RECORD_SUSPENDED'],
+    ['or its access state changed', generaliste, suspended, 'consent.manage', 'RECORD_SUSPENDED'],
+    ['its status is read', generaliste, suspended, 'record.status', 'allowed:status-read'],
+    ['a purged record is consulted', generaliste, purged, 'document.consult', 'NO_RECORD'],
+    ['or its status read', generaliste, purged, 'record.status', 'NO_RECORD'],
+    ['or opened again', generaliste, purged, 'record.open', 'RECORD_PURGED'],
+    [
+      'the patient reads his pending record',
+      portal,
+      pending,
+      'document.consult',
+      'allowed:patient',
+    ],
+    ['and opposes it', portal, pending, 'record.manage', 'allowed:patient'],
+    [
+      'the patient reads his closed record within the year',
+      portal,
+      closed,
+      'document.consult',
+      'allowed:patient',
+    ],
+    ['and its history', portal, closed, 'audit.read', 'allowed:patient'],
+    ['and its status', portal, closed, 'record.status', 'allowed:status-read'],
+    ['not after the year', portal, readOver, 'document.consult', 'PATIENT_READ_PERIOD_OVER'],
+    ['nor its history', portal, readOver, 'audit.read', 'PATIENT_READ_PERIOD_OVER'],
+    ['but reopens it', portal, readOver, 'record.manage', 'allowed:patient'],
+    ['or sees its status', portal, readOver, 'record.status', 'allowed:status-read'],
+    [
+      'he reads it until the purge once he asked for its deletion',
+      portal,
+      deletionRequested,
+      'document.consult',
+      'allowed:patient',
+    ],
+    ['and withdraws', portal, deletionRequested, 'record.manage', 'allowed:patient'],
+    ['but does not feed it', portal, deletionRequested, 'document.provide', 'RECORD_CLOSED'],
+    [
+      'the patient reads his suspended record',
+      portal,
+      suspended,
+      'document.consult',
+      'RECORD_SUSPENDED',
+    ],
+    ['nor reopens it', portal, suspended, 'record.manage', 'RECORD_SUSPENDED'],
+    ['but sees its status', portal, suspended, 'record.status', 'allowed:status-read'],
+    ['the patient reaches his purged record', portal, purged, 'record.status', 'NO_RECORD'],
+  ] as const)('%s', (_name, actor, state, action, expected) => {
+    expect(reasonOf(decidePatientAccess(actor, state, action))).toBe(expected);
+  });
+});
+
 describe('document-level decisions', () => {
   const see = (actor: Actor, state: PatientAccessState, document: DocumentFacts) =>
     reasonOf(
@@ -515,11 +598,16 @@ describe('who may change the access state (DESIGN §4)', () => {
     expect(may(portal, authorised, change)).toBe('allowed:patient');
   });
 
-  it.each(['emergency-consents', 'close', 'reopen', 'read-history', 'read-consents'] as const)(
-    'leaves %s to the patient',
-    (kind) => {
-      expect(may(generaliste, authorised, { kind })).toBe('PATIENT_ONLY');
-      expect(may(hospital, authorised, { kind })).toBe('PATIENT_ONLY');
-    },
-  );
+  it.each([
+    'emergency-consents',
+    'close',
+    'reopen',
+    'request-deletion',
+    'oppose',
+    'read-history',
+    'read-consents',
+  ] as const)('leaves %s to the patient', (kind) => {
+    expect(may(generaliste, authorised, { kind })).toBe('PATIENT_ONLY');
+    expect(may(hospital, authorised, { kind })).toBe('PATIENT_ONLY');
+  });
 });

@@ -1,4 +1,10 @@
-import { Coded, RESTRICTION_CODE_SYSTEM, VisibilityFilter, codeKey } from '@passerelle/domain';
+import {
+  Coded,
+  RESTRICTION_CODE_SYSTEM,
+  RecordStatus,
+  VisibilityFilter,
+  codeKey,
+} from '@passerelle/domain';
 import type {
   Actor,
   Decision,
@@ -12,12 +18,22 @@ import type { HabilitationMatrix } from './habilitation-matrix';
 const MEDECIN_DU_TRAVAIL = 'SM25';
 const MEDECIN = '10';
 
-/** What the patient may still do on his closed record: read it, its history, and reopen it. */
+/**
+ * What the patient may still do on his closed record: read it and its history (for a year after
+ * the closure), see its status, reopen it or ask for its deletion.
+ */
 const PATIENT_ACTIONS_ON_CLOSED_RECORD: readonly PatientAction[] = [
+  'record.status',
   'record.manage',
   'audit.read',
   'document.consult',
 ];
+const PATIENT_READING: readonly PatientAction[] = ['audit.read', 'document.consult'];
+
+/** Closed, or closed with its deletion requested: no document, no professional. */
+export function isClosed(status: RecordStatus | undefined): boolean {
+  return status === 'closed' || status === 'deletion-requested';
+}
 
 const deny = (reason: DenialReason): Decision => ({ allowed: false, reason });
 
@@ -33,9 +49,13 @@ export function decidePatientAccess(
   if (actor.forbiddenActor) return deny('FORBIDDEN_ACTOR');
   if (actor.patientChannel) return patientDecision(state, action);
   if (action === 'record.open' && !state.recordStatus) return feedingDecision(state);
+  if (state.recordStatus === 'purged') {
+    return deny(action === 'record.open' ? 'RECORD_PURGED' : 'NO_RECORD');
+  }
   if (!state.recordStatus) return deny('NO_RECORD');
   if (action === 'record.status') return { allowed: true, basis: 'status-read', emergency: false };
-  if (state.recordStatus === 'closed' && action !== 'record.manage' && action !== 'record.open') {
+  if (state.recordStatus === 'suspended') return deny('RECORD_SUSPENDED');
+  if (isClosed(state.recordStatus) && action !== 'record.manage' && action !== 'record.open') {
     return deny('RECORD_CLOSED');
   }
   if (state.blocked && !state.medecinTraitant) return deny('BLOCKED');
@@ -63,9 +83,15 @@ export function decidePatientAccess(
  */
 function patientDecision(state: PatientAccessState, action: PatientAction): Decision {
   if (action === 'record.open') return deny('PROFESSIONAL_ONLY');
-  if (!state.recordStatus) return deny('NO_RECORD');
-  if (state.recordStatus === 'closed' && !PATIENT_ACTIONS_ON_CLOSED_RECORD.includes(action)) {
-    return deny('RECORD_CLOSED');
+  if (!state.recordStatus || state.recordStatus === 'purged') return deny('NO_RECORD');
+  if (state.recordStatus === 'suspended' && action !== 'record.status') {
+    return deny('RECORD_SUSPENDED');
+  }
+  if (isClosed(state.recordStatus)) {
+    if (!PATIENT_ACTIONS_ON_CLOSED_RECORD.includes(action)) return deny('RECORD_CLOSED');
+    if (state.patientReadPeriodOver && PATIENT_READING.includes(action)) {
+      return deny('PATIENT_READ_PERIOD_OVER');
+    }
   }
   return {
     allowed: true,

@@ -1,4 +1,4 @@
-import type { AvailabilityStatus, Coded, PurposeOfUse } from '@passerelle/domain';
+import type { AvailabilityStatus, Coded, PurposeOfUse, RecordStatus } from '@passerelle/domain';
 
 /** What an actor wants to do with a patient's record. */
 export type PatientAction =
@@ -50,7 +50,12 @@ export interface EmergencyConsents {
 
 /** What the record says about this actor, loaded once per request. */
 export interface PatientAccessState {
-  readonly recordStatus?: 'open' | 'closed';
+  readonly recordStatus?: RecordStatus;
+  /**
+   * Closed (or its deletion requested) for longer than the patient may still read it
+   * (LIFECYCLE_DELAYS.patientReadMonths).
+   */
+  readonly patientReadPeriodOver?: boolean;
   readonly authorisation: AuthorisationState;
   /** The worker's express consent, required for a médecin du travail. */
   readonly expressConsent: boolean;
@@ -85,6 +90,9 @@ export type DenialReason =
   | 'NO_RECORD'
   | 'FORBIDDEN_ACTOR'
   | 'RECORD_CLOSED'
+  | 'RECORD_SUSPENDED'
+  | 'RECORD_PURGED'
+  | 'PATIENT_READ_PERIOD_OVER'
   | 'BLOCKED'
   | 'NO_AUTHORISATION'
   | 'AUTHORISATION_EXPIRED'

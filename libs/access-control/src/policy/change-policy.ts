@@ -32,8 +32,10 @@ export type AccessChange =
   | { readonly kind: 'notification-preferences' | 'contact-details' }
   | { readonly kind: 'export' }
   | {
-      readonly kind: 'emergency-consents' | 'close' | 'reopen' | 'read-history' | 'read-consents';
-    };
+      readonly kind: 'emergency-consents' | 'read-history' | 'read-consents';
+    }
+  /** The lifecycle steps the patient takes (DESIGN §4: close / reopen; deletion, opposition). */
+  | { readonly kind: 'close' | 'reopen' | 'request-deletion' | 'oppose' };
 
 /** What a metadata update does to a document, as the change rules see it. */
 export interface DocumentChange {

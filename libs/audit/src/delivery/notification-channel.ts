@@ -13,6 +13,7 @@ const SUBJECTS: Record<PendingNotification['kind'], string> = {
   'first-access': 'Un professionnel de santé a consulté votre dossier pour la première fois',
   'emergency-access': "Votre dossier médical partagé a été consulté en situation d'urgence",
   'access-changed': 'Les accès à votre dossier médical partagé ont changé',
+  'record-status': "L'état de votre dossier médical partagé a changé",
   'activation-code': 'Votre code d’activation pour accéder à votre dossier médical partagé',
   'one-time-code': 'Votre code de connexion à votre dossier médical partagé',
 };
@@ -30,6 +31,9 @@ const LABELS: Record<string, string> = {
   change: 'Modification',
   code: 'Code',
   validity: 'Validité',
+  status: 'État du dossier',
+  oppositionUntil: "Opposition possible jusqu'au",
+  purgeDue: 'Suppression définitive le',
 };
 
 /** A plain-text body: what happened and when, never document contents. */

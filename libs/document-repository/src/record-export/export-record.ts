@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessControl } from '@passerelle/access-control';
+import { AccessControl, isClosed } from '@passerelle/access-control';
 import { Outcome, UseCase, audited } from '@passerelle/audit';
 import type {
   DocumentContent,
@@ -76,7 +76,7 @@ export class ExportRecord implements UseCase<ExportRecordCommand, RecordExport> 
         const content = this.content;
         return {
           patientKey,
-          recordClosed: access.state.recordStatus === 'closed',
+          recordClosed: isClosed(access.state.recordStatus),
           exportedAt: new Date(),
           documents,
           submissionSets,

@@ -36,6 +36,12 @@ export function patientResourceFrom(record: PatientRecord): Patient {
       ...(record.closureReason
         ? [{ url: 'closureReason', valueString: record.closureReason }]
         : []),
+      ...(record.oppositionUntil
+        ? [{ url: 'oppositionUntil', valueDateTime: record.oppositionUntil.toISOString() }]
+        : []),
+      ...(record.purgeDueAt
+        ? [{ url: 'purgeDue', valueDateTime: record.purgeDueAt.toISOString() }]
+        : []),
     ],
   };
   const telecom: ContactPoint[] = [
@@ -52,7 +58,7 @@ export function patientResourceFrom(record: PatientRecord): Patient {
         : []),
     ],
     identifier: [{ use: 'official', system: patientId.fhirSystem, value: patientId.value }],
-    active: record.status === 'open',
+    active: record.status === 'open' || record.status === 'pending',
     ...(record.family || record.given
       ? { name: [{ family: record.family, ...(record.given ? { given: [record.given] } : {}) }] }
       : {}),

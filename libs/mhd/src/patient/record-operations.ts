@@ -6,8 +6,10 @@ import {
   CloseRecord,
   DeclareAuthorisation,
   DeclareMedecinTraitant,
+  OpposeRecord,
   RemoveMedecinTraitant,
   ReopenRecord,
+  RequestDeletion,
   RevokeAuthorisation,
   SetBlock,
   SetContactDetails,
@@ -112,6 +114,8 @@ export const RECORD_OPERATIONS: readonly FhirTransaction[] = [
     reason: parameters.required('reason'),
   })),
   operation('reopen', ReopenRecord, (patientKey) => ({ patientKey })),
+  operation('request-deletion', RequestDeletion, (patientKey) => ({ patientKey })),
+  operation('oppose', OpposeRecord, (patientKey) => ({ patientKey })),
   operation('notification-preferences', SetNotificationPreferences, (patientKey, parameters) => ({
     patientKey,
     wanted: {

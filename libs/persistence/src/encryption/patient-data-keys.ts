@@ -83,7 +83,8 @@ export class PatientDataKeys {
 
   /**
    * The key that encrypts new content of the record, created if it has none; `undefined` when
-   * there is no such record.
+   * there is no such record (or it was purged). Run outside a transaction: a key is stored before
+   * any content uses it.
    */
   async forWriting(db: Queryable, patientKey: string): Promise<Buffer | undefined> {
     const cached = this.cache.get(patientKey);
@@ -94,7 +95,8 @@ export class PatientDataKeys {
     const { keyId, wrapped } = await this.kek.wrap(key, patientKey);
     const inserted = (await db.query(
       `INSERT INTO ${PATIENT_DATA_KEY_TABLE} (patient_key, wrapped_key, kek_id)
-       SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM patient_record WHERE patient_key = $1)
+       SELECT $1, $2, $3
+        WHERE EXISTS (SELECT 1 FROM patient_record WHERE patient_key = $1 AND status <> 'purged')
        ON CONFLICT (patient_key) DO NOTHING
        RETURNING patient_key`,
       [patientKey, wrapped, keyId],

@@ -1,4 +1,4 @@
-import type { NotificationPreferences } from '@passerelle/domain';
+import type { NotificationPreferences, RecordStatus, Suspension } from '@passerelle/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'patient_record' })
@@ -13,7 +13,7 @@ export class PatientRecordRow {
   insOid!: string;
 
   @Column({ type: 'text' })
-  status!: 'open' | 'closed';
+  status!: RecordStatus;
 
   @Column({ name: 'opened_at', type: 'timestamptz' })
   openedAt!: Date;
@@ -26,6 +26,25 @@ export class PatientRecordRow {
 
   @Column({ name: 'closure_reason', type: 'text', nullable: true })
   closureReason!: string | null;
+
+  @Column({ name: 'opposition_until', type: 'timestamptz', nullable: true })
+  oppositionUntil!: Date | null;
+
+  @Column({ name: 'deletion_requested_at', type: 'timestamptz', nullable: true })
+  deletionRequestedAt!: Date | null;
+
+  @Column({ name: 'purge_due_at', type: 'timestamptz', nullable: true })
+  purgeDueAt!: Date | null;
+
+  /** `at` as an ISO string. */
+  @Column({ type: 'jsonb', nullable: true })
+  suspension!: (Omit<Suspension, 'at'> & { at: string }) | null;
+
+  @Column({ name: 'purge_started_at', type: 'timestamptz', nullable: true })
+  purgeStartedAt!: Date | null;
+
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt!: Date | null;
 
   @Column({ type: 'jsonb' })
   demographics!: {

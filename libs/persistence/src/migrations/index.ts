@@ -13,6 +13,7 @@ import { DirectorySearch1764800000000 } from './1764800000000-directory-search';
 import { AuditRequestId1765500000000 } from './1765500000000-audit-request-id';
 import { PatientDataKeys1764900000000 } from './1764900000000-patient-data-keys';
 import { encryptDocumentContents } from './1764900100000-encrypt-document-contents';
+import { RecordLifecycle1764900200000 } from './1764900200000-record-lifecycle';
 import type { PatientDataKeys } from '../encryption/patient-data-keys';
 
 /** The migrations in order; encrypting the content stored in plaintext needs the data keys. */
@@ -31,5 +32,6 @@ export const migrations = (dataKeys: PatientDataKeys) => [
   DirectorySearch1764800000000,
   PatientDataKeys1764900000000,
   encryptDocumentContents(dataKeys),
+  RecordLifecycle1764900200000,
   AuditRequestId1765500000000,
 ];

@@ -90,7 +90,7 @@ describe('ReadConsents', () => {
 
   it('lets the patient read them on his closed record', async () => {
     const { passerelle, patient } = await setUp();
-    await passerelle.accessState.setRecordStatus(patient.key, 'closed', 'décès');
+    await passerelle.givenLifecycleStep(patient, { kind: 'close', reason: 'décès' });
     const outcome = await passerelle.readConsents.execute(thePatientOf(patient), {
       patientKey: patient.key,
     });

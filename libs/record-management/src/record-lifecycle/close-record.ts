@@ -1,36 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import type { AccessChange } from '@passerelle/access-control';
-import type { Principal } from '@passerelle/domain';
-import { AccessStateChange, RecordCommand } from '../access-change';
+import type { RecordCommand } from '../access-change';
+import { PatientLifecycleStep } from './lifecycle-step';
 
 export interface CloseRecordCommand extends RecordCommand {
   readonly reason: string;
 }
 
-/** Closing the record (no new document, no professional access): the patient only. */
+/**
+ * Closing the record (no new document, no professional access; kept ten years, then purged):
+ * the patient only.
+ */
 @Injectable()
-export class CloseRecord extends AccessStateChange<CloseRecordCommand> {
+export class CloseRecord extends PatientLifecycleStep<CloseRecordCommand> {
   protected readonly label = { transaction: 'record-close', action: 'consent.manage' };
 
-  protected changeOf(): AccessChange {
-    return { kind: 'close' };
-  }
-
-  protected async write(_actor: Principal, command: CloseRecordCommand): Promise<void> {
-    await this.writer.setRecordStatus(command.patientKey, 'closed', command.reason);
+  protected eventOf(command: CloseRecordCommand) {
+    return { kind: 'close', reason: command.reason } as const;
   }
 }
 
-/** Reopening a closed record, which restores it: the patient only. */
+/**
+ * Reopening a closed record, which restores it — or one whose deletion he asked for, until it
+ * is purged (he withdraws his request): the patient only.
+ */
 @Injectable()
-export class ReopenRecord extends AccessStateChange<RecordCommand> {
+export class ReopenRecord extends PatientLifecycleStep<RecordCommand> {
   protected readonly label = { transaction: 'record-reopen', action: 'consent.manage' };
 
-  protected changeOf(): AccessChange {
-    return { kind: 'reopen' };
-  }
-
-  protected async write(_actor: Principal, command: RecordCommand): Promise<void> {
-    await this.writer.setRecordStatus(command.patientKey, 'open');
+  protected eventOf() {
+    return { kind: 'reopen' } as const;
   }
 }

@@ -14,6 +14,7 @@ import type {
   BlockEntry,
   DecisionEntry,
 } from '@passerelle/record-management';
+import { LIFECYCLE_DELAYS, addMonths } from '@passerelle/domain';
 import type { InMemoryPatientRecords } from './patient-records';
 
 const DEFAULT_CONSENTS: EmergencyConsents = {
@@ -68,6 +69,10 @@ export class InMemoryAccessState
     );
     return Promise.resolve({
       recordStatus: record?.status,
+      patientReadPeriodOver:
+        (record?.status === 'closed' || record?.status === 'deletion-requested') &&
+        record.closedAt !== undefined &&
+        addMonths(record.closedAt, LIFECYCLE_DELAYS.patientReadMonths) <= this.now(),
       authorisation: strongest ?? 'none',
       expressConsent: this.authorisations.get(key(patientKey, subjectId))?.expressConsent ?? false,
       blocked: subjects.some((subject) => this.blocks.has(subject)),
@@ -156,22 +161,6 @@ export class InMemoryAccessState
   setEmergencyConsents(patientKey: string, consents: EmergencyConsents): Promise<void> {
     if (this.records.get(patientKey)) this.emergencyConsents.set(patientKey, consents);
     return Promise.resolve();
-  }
-
-  setRecordStatus(
-    patientKey: string,
-    status: 'open' | 'closed',
-    reason?: string,
-  ): Promise<boolean> {
-    const closed = status === 'closed';
-    return Promise.resolve(
-      this.records.update(patientKey, (record) => ({
-        ...record,
-        status,
-        closedAt: closed ? this.now() : undefined,
-        closureReason: closed ? reason : undefined,
-      })),
-    );
   }
 
   private stateOf(authorisation: AuthorisationDeclaration): 'valid' | 'expired' | 'forbidden' {

@@ -13,18 +13,28 @@ import {
   RetrieveDocument,
   RetrieveDocumentSet,
 } from '@passerelle/document-repository';
-import { DocumentEntry, DomainError, PatientId, Principal } from '@passerelle/domain';
+import {
+  DocumentEntry,
+  DomainError,
+  LifecycleEvent,
+  PatientId,
+  Principal,
+  nextLifecycle,
+} from '@passerelle/domain';
 import {
   CloseRecord,
   DeclareAuthorisation,
   DeclareMedecinTraitant,
   FindRecord,
   OpenRecord,
+  OperatorLifecycle,
+  OpposeRecord,
   ReadAccessHistory,
   ReadConsents,
   ReadRecord,
   RemoveMedecinTraitant,
   ReopenRecord,
+  RequestDeletion,
   RevokeAuthorisation,
   SearchDirectory,
   SearchStructures,
@@ -59,7 +69,7 @@ export interface InMemoryPasserelleOptions {
   /** The habilitation matrix; the default one of `fixtures/access/` otherwise. */
   readonly matrix?: HabilitationMatrixFile;
   readonly repositoryUniqueId?: string;
-  /** The clock authorisations expire by. */
+  /** The clock authorisations expire by, and the record's lifecycle runs on. */
   readonly now?: () => Date;
 }
 
@@ -103,6 +113,10 @@ export class InMemoryPasserelle {
   readonly setEmergencyConsents: SetEmergencyConsents;
   readonly closeRecord: CloseRecord;
   readonly reopenRecord: ReopenRecord;
+  readonly requestDeletion: RequestDeletion;
+  readonly opposeRecord: OpposeRecord;
+  /** The operator's steps (suspension), as the CLI takes them in the database. */
+  readonly operatorLifecycle: OperatorLifecycle;
   readonly readAccessHistory: ReadAccessHistory;
   readonly setNotificationPreferences: SetNotificationPreferences;
   readonly setContactDetails: SetContactDetails;
@@ -154,8 +168,12 @@ export class InMemoryPasserelle {
     this.removeMedecinTraitant = new RemoveMedecinTraitant(access, writer);
     this.setBlock = new SetBlock(access, writer);
     this.setEmergencyConsents = new SetEmergencyConsents(access, writer);
-    this.closeRecord = new CloseRecord(access, writer);
-    this.reopenRecord = new ReopenRecord(access, writer);
+    const clock = { now: options.now ?? (() => new Date()) };
+    this.closeRecord = new CloseRecord(access, records, clock);
+    this.reopenRecord = new ReopenRecord(access, records, clock);
+    this.requestDeletion = new RequestDeletion(access, records, clock);
+    this.opposeRecord = new OpposeRecord(access, records, clock);
+    this.operatorLifecycle = new OperatorLifecycle(records, records, this.audits, clock);
     this.readAccessHistory = new ReadAccessHistory(access, this.audits);
     this.setNotificationPreferences = new SetNotificationPreferences(access, records);
     this.setContactDetails = new SetContactDetails(access, records);
@@ -175,6 +193,15 @@ export class InMemoryPasserelle {
       openedBy: 'test',
     });
     return patient;
+  }
+
+  /** Given: the record took this lifecycle step at `at` (now by default). */
+  async givenLifecycleStep(
+    patient: PatientId,
+    event: LifecycleEvent,
+    at: Date = new Date(),
+  ): Promise<void> {
+    await this.records.transition(patient.key, (current) => nextLifecycle(current, event, at));
   }
 
   /** Given: the patient authorised this professional (state `valid`). */

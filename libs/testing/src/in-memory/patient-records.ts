@@ -1,11 +1,27 @@
-import type { NotificationPreferences, PatientRecord } from '@passerelle/domain';
-import type { ContactDetails, PatientRecordStore } from '@passerelle/record-management';
+import type { NotificationPreferences, PatientRecord, RecordLifecycle } from '@passerelle/domain';
+import type {
+  ContactDetails,
+  PatientRecordStore,
+  RecordLifecycleStore,
+} from '@passerelle/record-management';
+
+const LIFECYCLE_FIELDS = [
+  'status',
+  'closedAt',
+  'closureReason',
+  'oppositionUntil',
+  'deletionRequestedAt',
+  'purgeDueAt',
+  'suspension',
+  'purgedAt',
+] as const;
 
 /**
  * The patients' records, in memory (the `patient_record` table): what the record store port
- * reads and writes, and what the access-state store and the registry's guard read of them.
+ * reads and writes, their lifecycle, and what the access-state store and the registry's guard
+ * read of them.
  */
-export class InMemoryPatientRecords implements PatientRecordStore {
+export class InMemoryPatientRecords implements PatientRecordStore, RecordLifecycleStore {
   private readonly records = new Map<string, PatientRecord>();
 
   find(patientKey: string): Promise<PatientRecord | undefined> {
@@ -30,6 +46,22 @@ export class InMemoryPatientRecords implements PatientRecordStore {
   setContactDetails(patientKey: string, contact: ContactDetails): Promise<void> {
     this.update(patientKey, (record) => ({ ...record, ...contact }));
     return Promise.resolve();
+  }
+
+  transition(
+    patientKey: string,
+    step: (current: RecordLifecycle) => RecordLifecycle,
+  ): Promise<RecordLifecycle | undefined> {
+    const record = this.records.get(patientKey);
+    if (!record) return Promise.resolve(undefined);
+    const next = step(record);
+    const kept = Object.fromEntries(
+      Object.entries(record).filter(
+        ([field]) => !(LIFECYCLE_FIELDS as readonly string[]).includes(field),
+      ),
+    ) as Omit<PatientRecord, (typeof LIFECYCLE_FIELDS)[number]>;
+    this.records.set(patientKey, { ...kept, ...next });
+    return Promise.resolve(next);
   }
 
   /** The record as it stands, read synchronously by the other in-memory stores. */

@@ -19,7 +19,7 @@ describe('InMemoryRegistry', () => {
     const { passerelle, patient, author, registry } = await setUp();
     const entry = await passerelle.givenDocument(author, patient);
     const [absent, closed] = [aPatient(), await passerelle.givenRecord()];
-    await passerelle.accessState.setRecordStatus(closed.key, 'closed', 'test');
+    await passerelle.givenLifecycleStep(closed, { kind: 'close', reason: 'test' });
     for (const [target, code] of [
       [absent, 'UNKNOWN_PATIENT'],
       [closed, 'RECORD_CLOSED'],

@@ -271,10 +271,13 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
       );
     }
     const record = this.records.get(patientKey);
-    if (!record) {
+    if (!record || record.status === 'purged') {
       throw new DomainError('UNKNOWN_PATIENT', `No record exists for patient ${patientKey}`);
     }
-    if (record.status !== 'open') {
+    if (record.status === 'suspended') {
+      throw new DomainError('RECORD_SUSPENDED', `The record of patient ${patientKey} is suspended`);
+    }
+    if (record.status !== 'open' && record.status !== 'pending') {
       throw new DomainError('RECORD_CLOSED', `The record of patient ${patientKey} is closed`);
     }
     const replaced = new Set(submission.replacedEntryUuids);
