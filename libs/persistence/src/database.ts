@@ -60,7 +60,7 @@ async function openEmbedded(
   };
   try {
     // The embedded default serves one developer's trial: PostgreSQL's default 128 MB of shared
-    // buffers made up half the gateway's memory at start (375 MB RSS; 245 MB with 16 MB).
+    // buffers were a third of the gateway's memory at start (390 MB RSS; about 255 MB with 16 MB).
     const db = await PGlite.create(directory, {
       startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     });
