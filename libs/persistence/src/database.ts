@@ -1,6 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { lockEmbeddedDatabase } from './embedded-lock';
@@ -45,6 +48,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openEmbedded(options, dataKeys);
 }
 
+const EMBEDDED_START_PARAMS = ['-c', 'shared_buffers=16MB'];
+
 async function openEmbedded(
   { dataDir }: DatabaseOptions,
   dataKeys: PatientDataKeys,
@@ -61,8 +66,9 @@ async function openEmbedded(
   try {
     // The embedded default serves one developer's trial: PostgreSQL's default 128 MB of shared
     // buffers were a third of the gateway's memory at start (390 MB RSS; about 255 MB with 16 MB).
+    if (!existsSync(join(directory, 'PG_VERSION'))) await createClusterApart(directory);
     const db = await PGlite.create(directory, {
-      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS],
     });
     resources.push(() => db.close());
     // A short private directory: Unix socket paths are limited to about 100 characters.
@@ -81,6 +87,22 @@ async function openEmbedded(
     await close();
     throw error;
   }
+}
+
+/**
+ * The first start creates the cluster (initdb, in WebAssembly) in a short-lived process of its
+ * own: its peak memory (about 840 MB) is then given back, instead of staying with the gateway.
+ */
+async function createClusterApart(directory: string): Promise<void> {
+  const pglite = pathToFileURL(require.resolve('@electric-sql/pglite')).href;
+  const script = [
+    `const { PGlite } = await import(${JSON.stringify(pglite)});`,
+    `const db = await PGlite.create(${JSON.stringify(directory)}, {`,
+    `  startParams: [...PGlite.defaultStartParams, ...${JSON.stringify(EMBEDDED_START_PARAMS)}],`,
+    `});`,
+    `await db.close();`,
+  ].join('\n');
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
 }
 
 function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys): DataSource {
