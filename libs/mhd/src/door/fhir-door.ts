@@ -5,6 +5,7 @@ import type { Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import { MHD_OPTIONS, MhdOptions } from '../mhd-options';
 import { refuseUnknown, type QueryParameters } from '../resources/search-parameters';
+import { refuseUnsafeJson } from '../resources/safe-json';
 import { capabilityStatement } from './capability-statement';
 import { failureReply } from './fhir-errors';
 import { simpleOutcome } from '../resources/operation-outcome';
@@ -48,6 +49,8 @@ export class FhirDoor {
     let audit = new AuditContext(transaction.name, 'unknown', actor);
     let reply: FhirReply;
     try {
+      refuseUnsafeJson(parts.query, 'query');
+      refuseUnsafeJson(parts.body, 'body');
       if (transaction.searchParameters) {
         refuseUnknown(parts.query, acceptedParameters(transaction));
       }
