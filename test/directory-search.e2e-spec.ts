@@ -12,7 +12,12 @@ import { ProfessionalDirectory1764000000000 } from '../libs/persistence/src/migr
 import { DirectorySearch1764800000000 } from '../libs/persistence/src/migrations/1764800000000-directory-search';
 import { startBuiltGateway } from './support/built-gateway';
 import { Answer, DmpTestBed, IDNAT } from './support/dmp-test-bed';
-import { PatientChannel, PatientLoginFlow, fhirJson } from './support/patient-session';
+import {
+  PatientChannel,
+  PatientTestBed,
+  fhirJson,
+  startPatientTestBed,
+} from './support/patient-session';
 
 const CLI = join(__dirname, '../dist/apps/cli/apps/cli/src/main.js');
 const ID_NAT_PS = 'urn:oid:1.2.250.1.71.4.2.1';
@@ -47,25 +52,15 @@ const idsOf = (answer: Answer) => practitioners(answer.body as Bundle).map((p) =
  * PostgreSQL): what the patient's portal searches to choose whom to authorise or block.
  */
 describe('the professional directory as FHIR Practitioner and Organization', () => {
+  let patients: PatientTestBed;
   let bed: DmpTestBed;
-  let outbox: string;
   let anonymous: Agent;
   let channel: PatientChannel;
   let directoryDataSource: DataSource;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
-    bed = await DmpTestBed.start({ NOTIFY_CHANNEL: `file:${outbox}` });
-    anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
-    channel = new PatientChannel(
-      bed,
-      new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox),
-      {
-        clientId: 'passerelle-portal',
-        redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
-        scope: 'openid fhirUser launch/patient patient/*.cruds',
-      },
-    );
+    patients = await startPatientTestBed();
+    ({ bed, channel, anonymous } = patients);
     // The gateway migrated the database: the directory is written as `passerelle directory` does.
     directoryDataSource = await new DataSource({
       type: 'postgres',
@@ -79,9 +74,7 @@ describe('the professional directory as FHIR Practitioner and Organization', () 
 
   afterAll(async () => {
     await directoryDataSource.destroy();
-    await anonymous.close();
-    await bed.close();
-    rmSync(outbox, { recursive: true, force: true });
+    await patients.close();
   });
 
   it('lets a professional find Dr MARTIN by the beginning of her name, and by her RPPS', async () => {

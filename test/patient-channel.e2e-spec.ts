@@ -18,8 +18,11 @@ import {
   PatientApp,
   PatientChannel,
   PatientLoginFlow,
+  PatientTestBed,
+  PORTAL_SCOPE,
   STRONG_PASSWORD,
   fhirJson,
+  startPatientTestBed,
   interactionPath,
   lastCode,
   outboxMessages,
@@ -31,6 +34,7 @@ import {
  * patient token reaches — and never reaches.
  */
 describe("the patient's channel", () => {
+  let patients: PatientTestBed;
   let bed: DmpTestBed;
   let outbox: string;
   let appsDir: string;
@@ -40,7 +44,6 @@ describe("the patient's channel", () => {
   let channel: PatientChannel;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
     appsDir = mkdtempSync(join(tmpdir(), 'passerelle-apps-'));
     writeFileSync(
       join(appsDir, 'apps.json'),
@@ -53,25 +56,18 @@ describe("the patient's channel", () => {
         },
       ]),
     );
-    bed = await DmpTestBed.start({
-      NOTIFY_CHANNEL: `file:${outbox}`,
-      SMART_APPS_FILE: join(appsDir, 'apps.json'),
-      OIDC_SECRETS_FILE: join(appsDir, 'secrets.json'),
-    });
-    anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
-    flow = new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox);
-    portal = {
-      clientId: 'passerelle-portal',
-      redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
-      scope: 'openid fhirUser launch/patient offline_access patient/*.cruds',
-    };
-    channel = new PatientChannel(bed, flow, portal);
+    patients = await startPatientTestBed(
+      {
+        SMART_APPS_FILE: join(appsDir, 'apps.json'),
+        OIDC_SECRETS_FILE: join(appsDir, 'secrets.json'),
+      },
+      `${PORTAL_SCOPE} offline_access`,
+    );
+    ({ bed, outbox, anonymous, flow, portal, channel } = patients);
   });
 
   afterAll(async () => {
-    await anonymous.close();
-    await bed.close();
-    rmSync(outbox, { recursive: true, force: true });
+    await patients.close();
     rmSync(appsDir, { recursive: true, force: true });
   });
 

@@ -10,12 +10,13 @@ import type {
 import { mintAssertion, vihfClaims } from '@passerelle/testing';
 import { unzipSync } from 'fflate';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
 import { ABSENT_AUTHOR, BERNARD, DmpTestBed, IDNAT } from './support/dmp-test-bed';
-import { PatientChannel, PatientLoginFlow, fhirJson } from './support/patient-session';
+import {
+  PatientChannel,
+  PatientTestBed,
+  fhirJson,
+  startPatientTestBed,
+} from './support/patient-session';
 
 /** A structure the patient authorises (no professional of the test bed acts for it). */
 const STRUCTURE = '1990000093';
@@ -34,30 +35,17 @@ const aPdf = () => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2048)])
  * logical delete and his access history. Real TLS without a client certificate, PostgreSQL.
  */
 describe("the patient's operations with his token", () => {
+  let patients: PatientTestBed;
   let bed: DmpTestBed;
-  let outbox: string;
-  let anonymous: Agent;
   let channel: PatientChannel;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
-    bed = await DmpTestBed.start({ NOTIFY_CHANNEL: `file:${outbox}` });
-    anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
-    channel = new PatientChannel(
-      bed,
-      new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox),
-      {
-        clientId: 'passerelle-portal',
-        redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
-        scope: 'openid fhirUser launch/patient patient/*.cruds',
-      },
-    );
+    patients = await startPatientTestBed();
+    ({ bed, channel } = patients);
   });
 
   afterAll(async () => {
-    await anonymous.close();
-    await bed.close();
-    rmSync(outbox, { recursive: true, force: true });
+    await patients.close();
   });
 
   const get = async (token: string, path: string) =>

@@ -10,7 +10,13 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { passerelle } from './support/cli';
 import { ABSENT_AUTHOR, DmpRecord, DmpTestBed, IDNAT } from './support/dmp-test-bed';
-import { PatientChannel, PatientLoginFlow, outboxMessages } from './support/patient-session';
+import {
+  PORTAL_SCOPE,
+  PatientChannel,
+  PatientTestBed,
+  outboxMessages,
+  startPatientTestBed,
+} from './support/patient-session';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -76,10 +82,11 @@ interface AxeViolation {
  * ZIP export, session expiry and logout; axe-core on every page, a screenshot of each.
  */
 describe('the patient portal in a browser', () => {
+  let patients: PatientTestBed | undefined;
+  let anonymous: Agent;
   let bed: DmpTestBed;
   let outbox: string;
   let userData: string;
-  let anonymous: Agent;
   let channel: PatientChannel;
   let context: BrowserContext;
   let page: Page;
@@ -89,23 +96,13 @@ describe('the patient portal in a browser', () => {
     if (!existsSync(join(ROOT, 'dist/portal/index.html'))) {
       throw new Error('The portal is not built: run `npm run build` (or `npm run build:portal`)');
     }
-    outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
     userData = mkdtempSync(join(tmpdir(), 'passerelle-chromium-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
-    bed = await DmpTestBed.start({ NOTIFY_CHANNEL: `file:${outbox}` });
+    patients = await startPatientTestBed({}, `${PORTAL_SCOPE} offline_access`);
+    ({ bed, channel, outbox, anonymous } = patients);
     // The directory the patient searches, and where the portal finds the names it shows.
     const seeded = passerelle('directory', 'seed');
     if (seeded.status !== 0) throw new Error(`directory seed: ${seeded.stderr}`);
-    anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
-    channel = new PatientChannel(
-      bed,
-      new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox),
-      {
-        clientId: 'passerelle-portal',
-        redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
-        scope: 'openid fhirUser launch/patient offline_access patient/*.cruds',
-      },
-    );
     context = await chromium.launchPersistentContext(userData, {
       executablePath: CHROMIUM,
       headless: true,
@@ -128,9 +125,7 @@ describe('the patient portal in a browser', () => {
 
   afterAll(async () => {
     await context?.close();
-    await anonymous?.close();
-    await bed?.close();
-    rmSync(outbox, { recursive: true, force: true });
+    await patients?.close();
     rmSync(userData, { recursive: true, force: true });
   });
 

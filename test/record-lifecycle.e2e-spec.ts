@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Agent } from 'undici';
 import { addDays, addYears } from '@passerelle/domain';
 import {
   Database,
@@ -19,7 +18,12 @@ import { LifecycleJobs, LifecyclePass } from '@passerelle/record-management';
 import { freshPatient } from '@passerelle/testing';
 import { passerelle } from './support/cli';
 import { Answer, DmpRecord, DmpTestBed, IDNAT } from './support/dmp-test-bed';
-import { PatientChannel, PatientLoginFlow, fhirJson } from './support/patient-session';
+import {
+  PatientChannel,
+  PatientTestBed,
+  fhirJson,
+  startPatientTestBed,
+} from './support/patient-session';
 import { openTestDatabase, testKekFile } from './support/test-database';
 import { errorCodesOf, postSoap, statusOf } from './support/xds-client';
 import { findDocumentsQuery, nistBytes, nistText, provideRequest } from './support/xds-fixtures';
@@ -52,35 +56,22 @@ interface StoredContent {
  * stopped half-way finished by the next.
  */
 describe('the record lifecycle', () => {
+  let patients: PatientTestBed;
   let bed: DmpTestBed;
-  let outbox: string;
-  let anonymous: Agent;
   let channel: PatientChannel;
   let node: Database;
   let jobs: LifecycleJobs;
 
   beforeAll(async () => {
-    outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
-    bed = await DmpTestBed.start({ NOTIFY_CHANNEL: `file:${outbox}` });
-    anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
-    channel = new PatientChannel(
-      bed,
-      new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox),
-      {
-        clientId: 'passerelle-portal',
-        redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
-        scope: 'openid fhirUser launch/patient patient/*.cruds',
-      },
-    );
+    patients = await startPatientTestBed();
+    ({ bed, channel } = patients);
     node = await openTestDatabase(2);
     jobs = jobsOn(node);
   });
 
   afterAll(async () => {
     await node.close();
-    await anonymous.close();
-    await bed.close();
-    rmSync(outbox, { recursive: true, force: true });
+    await patients.close();
   });
 
   /** A scheduler's pass as a node runs it, on its own connections. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshPatient } from '@passerelle/testing';
 import * as oidc from 'openid-client';
@@ -282,4 +283,48 @@ export class PatientChannel {
 /** A FHIR answer's status and parsed body. */
 export async function fhirJson(response: Response) {
   return { status: response.status, body: (await response.json()) as FhirBody };
+}
+
+/** What the portal asks for; with `offline_access`, a refresh token too. */
+export const PORTAL_SCOPE = 'openid fhirUser launch/patient patient/*.cruds';
+
+/** A test bed whose notifications go to the file channel, with the patient's side of it. */
+export interface PatientTestBed {
+  readonly bed: DmpTestBed;
+  readonly channel: PatientChannel;
+  readonly flow: PatientLoginFlow;
+  readonly portal: PatientApp;
+  /** Trusts the test CA and presents no client certificate, as a patient's app. */
+  readonly anonymous: Agent;
+  readonly outbox: string;
+  close(): Promise<void>;
+}
+
+/** Starts the gateway with `NOTIFY_CHANNEL=file:<a fresh outbox>` and the portal as the app. */
+export async function startPatientTestBed(
+  environment: Record<string, string> = {},
+  scope = PORTAL_SCOPE,
+): Promise<PatientTestBed> {
+  const outbox = mkdtempSync(join(tmpdir(), 'passerelle-outbox-'));
+  const bed = await DmpTestBed.start({ NOTIFY_CHANNEL: `file:${outbox}`, ...environment });
+  const anonymous = new Agent({ connect: { ca: bed.ca.certPem } });
+  const flow = new PatientLoginFlow(bed.gateway.baseUrl, anonymous, outbox);
+  const portal = {
+    clientId: 'passerelle-portal',
+    redirectUri: `${bed.gateway.baseUrl}/portal/callback`,
+    scope,
+  };
+  return {
+    bed,
+    channel: new PatientChannel(bed, flow, portal),
+    flow,
+    portal,
+    anonymous,
+    outbox,
+    close: async () => {
+      await anonymous.close();
+      await bed.close();
+      rmSync(outbox, { recursive: true, force: true });
+    },
+  };
 }
