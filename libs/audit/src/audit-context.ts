@@ -18,6 +18,8 @@ export class AuditContext {
   emergency = false;
   firstAccessBy?: { subjectId: string; name: string };
   readonly notifications: PatientNotification[] = [];
+  /** Written with the change it records, in the same transaction: the door writes nothing more. */
+  writtenWithChange = false;
 
   constructor(transaction: string, action: string, principal?: Principal) {
     this.transaction = transaction;
@@ -44,5 +46,12 @@ export class AuditContext {
       payload,
       createdAt: new Date(),
     });
+  }
+
+  /** Takes back the notices of a kind: facts recorded for an attempt that was not committed. */
+  withdraw(kind: NotificationKind): void {
+    for (let index = this.notifications.length - 1; index >= 0; index--) {
+      if (this.notifications[index].kind === kind) this.notifications.splice(index, 1);
+    }
   }
 }

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditOutcome, auditedPrincipal } from './audit-record';
 import type { AuditContext } from './audit-context';
-import { AUDIT_STORE, AuditStore } from './ports';
+import { AUDIT_STORE, AuditEntry, AuditStore } from './ports';
 import { currentRequest } from './request-context';
-import { principalLabel } from '@passerelle/domain';
+import { WriteUnit, principalLabel } from '@passerelle/domain';
+
+/** The HTTP status a committed change is answered with, on every door. */
+const COMMITTED_STATUS = 200;
 
 /** Writes each request's audit entry; a failure to write fails the request (no unaudited access). */
 @Injectable()
@@ -11,6 +14,24 @@ export class AuditTrail {
   constructor(@Inject(AUDIT_STORE) private readonly store: AuditStore) {}
 
   async complete(context: AuditContext, httpStatus: number): Promise<void> {
+    const entry = this.entryOf(context, httpStatus);
+    if (!context.writtenWithChange) await this.store.write(entry);
+  }
+
+  /**
+   * Stages the audit of a change into the unit that commits it (a transactional outbox): the
+   * change, its audit record and the notifications it owes are stored together or not at all.
+   * Once the unit has committed, {@link committed} tells the door not to write it again.
+   */
+  stage(unit: WriteUnit, context: AuditContext): void {
+    this.store.stage(unit, this.entryOf(context, COMMITTED_STATUS));
+  }
+
+  committed(context: AuditContext): void {
+    context.writtenWithChange = true;
+  }
+
+  private entryOf(context: AuditContext, httpStatus: number): AuditEntry {
     const outcome = context.outcome ?? outcomeOfStatus(httpStatus);
     const request = currentRequest();
     if (request) {
@@ -18,7 +39,7 @@ export class AuditTrail {
       request.principal = context.principal && principalLabel(context.principal);
     }
     const reachedPatient = outcome === 'allowed' && httpStatus < 400;
-    await this.store.write({
+    return {
       record: {
         id: context.id,
         patientKey: context.patientKey,
@@ -38,7 +59,7 @@ export class AuditTrail {
         reachedPatient && context.patientKey && context.firstAccessBy
           ? { patientKey: context.patientKey, ...context.firstAccessBy }
           : undefined,
-    });
+    };
   }
 }
 

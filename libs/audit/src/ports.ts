@@ -1,4 +1,4 @@
-import type { Page } from '@passerelle/domain';
+import type { Page, WriteUnit } from '@passerelle/domain';
 import type { AuditRecord, PatientNotification } from './audit-record';
 
 export const AUDIT_STORE = Symbol('AuditStore');
@@ -18,6 +18,8 @@ export interface AuditEntry {
 export interface AuditStore {
   /** Writes the audit record, the notifications and the first-access check in one statement. */
   write(entry: AuditEntry): Promise<void>;
+  /** Stages {@link write} into the unit: written when, and only if, the unit commits. */
+  stage(unit: WriteUnit, entry: AuditEntry): void;
   findByPatient(patientKey: string, limit: number, offset: number): Promise<Page<AuditRecord>>;
 }
 

@@ -1,5 +1,4 @@
-import type { DocumentContent } from '@passerelle/domain';
-import type { WriteUnit } from '@passerelle/registry';
+import type { DocumentContent, WriteUnit } from '@passerelle/domain';
 
 export const CONTENT_STORE = Symbol('ContentStore');
 

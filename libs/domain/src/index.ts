@@ -6,3 +6,4 @@ export * from './query';
 export * from './ids';
 export * from './digest';
 export * from './record-lifecycle';
+export * from './write-unit';

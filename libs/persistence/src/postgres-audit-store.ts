@@ -8,10 +8,12 @@ import type {
   NotificationOutbox,
   PendingNotification,
 } from '@passerelle/audit';
-import type { Page } from '@passerelle/domain';
+import type { Page, WriteUnit } from '@passerelle/domain';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Queryable } from './encryption/patient-data-keys';
+import { InsertStatement, NamedCte } from './insert-statement';
+import { postgresUnit } from './postgres-write-unit';
 
 interface AuditRow {
   patient_key: string;
@@ -30,6 +32,64 @@ interface AuditRow {
 }
 
 /**
+ * A request's audit record, the notifications it causes (but those of a kind the patient turned
+ * off; an emergency access always is) and the first-access check with its notification, as
+ * CTEs of one statement.
+ */
+function auditCtes({ record, notifications, firstAccess }: AuditEntry): NamedCte[] {
+  return [
+    {
+      name: 'audit_row',
+      sql: (p) =>
+        `INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
+                                  emergency, subject_id, principal, documents, http_status,
+                                  request_id)
+         VALUES (${p(record.patientKey ?? '')}, ${p(record.id)}, ${p(record.recordedAt)},
+                 ${p(record.transaction)}, ${p(record.action)}, ${p(record.outcome)},
+                 ${p(record.reason ?? null)}, ${p(record.emergency)},
+                 ${p(record.principal?.subjectId ?? null)},
+                 ${p(record.principal ? JSON.stringify(record.principal) : null)},
+                 ${p(record.documents)}, ${p(record.httpStatus)}, ${p(record.requestId ?? null)})`,
+    },
+    {
+      name: 'notified',
+      sql: (p) =>
+        `INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+         SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
+         FROM jsonb_to_recordset(${p(JSON.stringify(notifications.map(notificationRow)))}::jsonb)
+           AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)
+         LEFT JOIN patient_record r ON r.patient_key = n.patient_key
+         WHERE n.kind = 'emergency-access'
+            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)`,
+    },
+    ...(firstAccess ? firstAccessCtes(firstAccess) : []),
+  ];
+}
+
+/** The professional's first access to the record, and the patient's notice of it. */
+function firstAccessCtes(firstAccess: NonNullable<AuditEntry['firstAccess']>): NamedCte[] {
+  return [
+    {
+      name: 'first_access',
+      sql: (p) =>
+        `INSERT INTO professional_first_access (patient_key, subject_id, first_at)
+         VALUES (${p(firstAccess.patientKey)}, ${p(firstAccess.subjectId)}, now())
+         ON CONFLICT DO NOTHING RETURNING patient_key`,
+    },
+    {
+      name: 'first_access_notified',
+      sql: (p) =>
+        `INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+         SELECT f.patient_key, ${p(randomUUID())}, 'first-access',
+                ${p(JSON.stringify({ professional: firstAccess.subjectId, name: firstAccess.name }))}::jsonb,
+                now(), now()
+         FROM first_access f LEFT JOIN patient_record r ON r.patient_key = f.patient_key
+         WHERE COALESCE((r.notification_preferences ->> 'first-access')::boolean, true)`,
+    },
+  ];
+}
+
+/**
  * The audit trail and the notifications outbox. A request's audit record, the patient
  * notifications it causes and the first-access check are one statement; a notification of a
  * kind the patient turned off is not queued (an emergency access always is).
@@ -43,56 +103,16 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
   }
 
   /** {@link write} in the caller's transaction: the audit of a step is stored with the step. */
-  async writeWith(
-    db: Queryable,
-    { record, notifications, firstAccess }: AuditEntry,
-  ): Promise<void> {
-    const params: unknown[] = [
-      record.patientKey ?? '',
-      record.id,
-      record.recordedAt,
-      record.transaction,
-      record.action,
-      record.outcome,
-      record.reason ?? null,
-      record.emergency,
-      record.principal?.subjectId ?? null,
-      record.principal ? JSON.stringify(record.principal) : null,
-      record.documents,
-      record.httpStatus,
-      JSON.stringify(notifications.map(notificationRow)),
-      firstAccess?.patientKey ?? null,
-      firstAccess?.subjectId ?? null,
-      firstAccess
-        ? JSON.stringify({ professional: firstAccess.subjectId, name: firstAccess.name })
-        : null,
-      randomUUID(),
-      record.requestId ?? null,
-    ];
-    await db.query(
-      `WITH audit AS (
-         INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
-                                  emergency, subject_id, principal, documents, http_status,
-                                  request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $18)),
-       notified AS (
-         INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
-         SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
-         FROM jsonb_to_recordset($13::jsonb)
-           AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)
-         LEFT JOIN patient_record r ON r.patient_key = n.patient_key
-         WHERE n.kind = 'emergency-access'
-            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)),
-       first_access AS (
-         INSERT INTO professional_first_access (patient_key, subject_id, first_at)
-         SELECT $14, $15, now() WHERE $14::text IS NOT NULL
-         ON CONFLICT DO NOTHING RETURNING patient_key)
-       INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
-       SELECT f.patient_key, $17, 'first-access', $16::jsonb, now(), now()
-       FROM first_access f LEFT JOIN patient_record r ON r.patient_key = f.patient_key
-       WHERE COALESCE((r.notification_preferences ->> 'first-access')::boolean, true)`,
-      params,
-    );
+  async writeWith(db: Queryable, entry: AuditEntry): Promise<void> {
+    const [statement] = new InsertStatement(this.dataSource)
+      .addGroup(auditCtes(entry))
+      .statements();
+    await db.query(statement.sql, [...statement.params]);
+  }
+
+  /** {@link write} when the unit commits, in its statement: the submission and its audit. */
+  stage(unit: WriteUnit, entry: AuditEntry): void {
+    postgresUnit(unit).insert.addGroup(auditCtes(entry));
   }
 
   async findByPatient(

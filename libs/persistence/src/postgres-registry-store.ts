@@ -7,13 +7,13 @@ import {
   PatientRecord,
   Submission,
   newEntryUuid,
+  WriteUnit,
 } from '@passerelle/domain';
 import type {
   DocumentUpdate,
   MetadataChange,
   RegistryWriter,
   SubmissionContext,
-  WriteUnit,
 } from '@passerelle/registry';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import type { ContentStore } from '@passerelle/document-repository';
@@ -21,7 +21,7 @@ import type { ContactDetails, PatientRecordStore } from '@passerelle/record-mana
 import { DataSource, EntityManager } from 'typeorm';
 import { openContent, sealContent } from './encryption/content-cipher';
 import { PATIENT_DATA_KEY_TABLE, PatientDataKeys } from './encryption/patient-data-keys';
-import { InsertStatement } from './insert-statement';
+import { PostgresWriteUnit, postgresUnit } from './postgres-write-unit';
 import {
   AssociationRow,
   DocumentContentRow,
@@ -43,30 +43,6 @@ import {
 
 const UNIQUE_VIOLATION = '23505';
 const RAISED_BY_GUARD = 'P0001';
-
-/**
- * A unit of work on PostgreSQL: every row staged by the registry and the content store, sent
- * as one statement with the submission guard — a submission is stored whole or not at all.
- */
-class PostgresWriteUnit implements WriteUnit {
-  readonly insert: InsertStatement;
-  /** Encrypted at commit, when the patient's data key is at hand. */
-  readonly contents: DocumentContent[] = [];
-  replacedEntryUuids: readonly string[] = [];
-  senderEntryUuids: readonly string[] = [];
-
-  constructor(
-    readonly patientKey: string,
-    dataSource: DataSource,
-  ) {
-    this.insert = new InsertStatement(dataSource);
-  }
-}
-
-function unitOf(unit: WriteUnit): PostgresWriteUnit {
-  if (!(unit instanceof PostgresWriteUnit)) throw new Error('Not a PostgreSQL write unit');
-  return unit;
-}
 
 /**
  * The registry's writes, the repository's content and the record store on PostgreSQL (or
@@ -135,7 +111,7 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
   }
 
   stageSubmission(unit: WriteUnit, submission: Submission): void {
-    const staged = unitOf(unit);
+    const staged = postgresUnit(unit);
     staged.insert
       .add(SubmissionSetRow, [submissionSetToRow(submission.submissionSet)])
       .add(
@@ -150,12 +126,13 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
   }
 
   put(unit: WriteUnit, content: DocumentContent): void {
-    unitOf(unit).contents.push(content);
+    postgresUnit(unit).contents.push(content);
   }
 
-  /** One statement: the guard function's checks, the deprecations and every insert. */
+  /** The guard function's checks, the deprecations and every insert: one statement if it fits. */
   async commit(unit: WriteUnit): Promise<void> {
-    const { insert, patientKey, replacedEntryUuids, senderEntryUuids, contents } = unitOf(unit);
+    const { insert, patientKey, replacedEntryUuids, senderEntryUuids, contents } =
+      postgresUnit(unit);
     if (contents.length > 0) {
       const dataKey = await this.dataKeys.forWriting(this.dataSource, patientKey);
       if (!dataKey) throw GUARD_FAILURES.UNKNOWN_PATIENT(patientKey);
@@ -164,11 +141,20 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
         contents.map((content) => contentToRow(content, dataKey)),
       );
     }
-    const guard = `passerelle_guard_submission(${insert.param(patientKey)}, ${insert.param(
-      replacedEntryUuids,
-    )}::text[], ${insert.param(senderEntryUuids)}::text[])`;
+    const statements = insert.statements(
+      (p) =>
+        `passerelle_guard_submission(${p(patientKey)}, ${p(replacedEntryUuids)}::text[], ${p(
+          senderEntryUuids,
+        )}::text[])`,
+    );
     try {
-      await this.dataSource.query(insert.sql(guard), insert.params);
+      if (statements.length === 1) {
+        await this.dataSource.query(statements[0].sql, [...statements[0].params]);
+      } else {
+        await this.dataSource.transaction(async (manager) => {
+          for (const { sql, params } of statements) await manager.query(sql, [...params]);
+        });
+      }
     } catch (error) {
       throw submissionFailure(error, patientKey);
     }

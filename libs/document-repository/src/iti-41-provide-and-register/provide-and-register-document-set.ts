@@ -6,7 +6,6 @@ import {
   RegisteredSubmission,
   SubmissionDraft,
   SubmissionRegistrar,
-  recordSubmission,
   submissionPatientKey,
 } from '@passerelle/registry';
 import { CONTENT_STORE, ContentStore } from '../ports';
@@ -41,12 +40,10 @@ export class ProvideAndRegisterDocumentSet implements UseCase<
       );
       this.access.assertPatientAuthorship(audit, access, draft.documents);
       const received = receiveDocuments(draft, this.options.repositoryUniqueId);
-      const result = await this.registrar.register(received.draft, submitterOf(actor), {
+      return this.registrar.register(received.draft, submitterOf(actor), audit, {
         contents: received.contents,
         stage: (unit, added) => added.forEach((content) => this.content.put(unit, content)),
       });
-      recordSubmission(audit, result);
-      return result;
     });
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
 import { Outcome, UseCase, audited } from '@passerelle/audit';
 import { Principal, submitterOf } from '@passerelle/domain';
-import { recordSubmission } from '../submission/submission-audit';
 import type { SubmissionDraft } from '../submission/submission-draft';
 import { RegisteredSubmission, SubmissionRegistrar } from '../submission/submission-registrar';
 import { submissionPatientKey } from '../submission/validate-submission';
@@ -18,9 +17,7 @@ export class RegisterDocumentSet implements UseCase<SubmissionDraft, RegisteredS
   execute(actor: Principal, draft: SubmissionDraft): Promise<Outcome<RegisteredSubmission>> {
     return audited({ transaction: 'ITI-42', action: 'document.provide' }, actor, async (audit) => {
       await this.access.authorize(audit, actor, 'document.provide', submissionPatientKey(draft));
-      const result = await this.registrar.register(draft, submitterOf(actor));
-      recordSubmission(audit, result);
-      return result;
+      return this.registrar.register(draft, submitterOf(actor), audit);
     });
   }
 }

@@ -4,17 +4,10 @@ import type {
   DocumentEntry,
   PatientRecord,
   Submission,
+  WriteUnit,
 } from '@passerelle/domain';
 
 export const REGISTRY_WRITER = Symbol('RegistryWriter');
-
-/**
- * Writes that commit together, all or none: the registry's rows of a submission and the
- * repository's bytes (the content store stages them into the same unit).
- */
-export interface WriteUnit {
-  readonly patientKey: string;
-}
 
 /** What the registry knows of a document uniqueId (uniqueIds are unique across records). */
 export interface DocumentLocatorEntry {

@@ -9,6 +9,7 @@ import type { RegisteredSubmission } from './submission-registrar';
  */
 export function recordSubmission(audit: AuditContext, result: RegisteredSubmission): void {
   audit.documents = result.documents.map((d) => d.entry.uniqueId);
+  audit.withdraw('new-document');
   const added = result.documents.filter((d) => !d.alreadyRegistered).map((d) => d.entry);
   recordNewDocuments(audit, added.filter((entry) => !invisibleToPatient(entry)).length);
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditContext, AuditTrail } from '@passerelle/audit';
 import {
   Association,
   ObjectIds,
@@ -11,6 +12,7 @@ import {
   SubmissionSet,
   Submitter,
   newEntryUuid,
+  WriteUnit,
 } from '@passerelle/domain';
 import {
   DocumentAlreadyRegistered,
@@ -19,9 +21,9 @@ import {
   REGISTRY_WRITER,
   RegistryReader,
   RegistryWriter,
-  WriteUnit,
 } from '../ports';
 import { assertRecordOpen } from './record-open';
+import { recordSubmission } from './submission-audit';
 import type { AssociationEnd, SubmissionDraft } from './submission-draft';
 import { CompleteDocumentDraft, ValidatedDraft, validateSubmission } from './validate-submission';
 
@@ -43,6 +45,7 @@ export interface RepositoryPart {
 interface Attempt {
   readonly draft: SubmissionDraft;
   readonly validated: ValidatedDraft;
+  readonly audit: AuditContext;
   readonly repository?: RepositoryPart;
   readonly submitter?: Submitter;
 }
@@ -63,18 +66,32 @@ export class SubmissionRegistrar {
   constructor(
     @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
+  /**
+   * Registers the submission with its audit facts: the rows, the repository's bytes, the audit
+   * record and the patient's notification commit together. An identical resubmission of a
+   * committed submission (a sender retrying after a lost answer) is answered with what was
+   * registered, and stores nothing again.
+   */
   async register(
     draft: SubmissionDraft,
     submitter: Submitter,
+    audit: AuditContext,
     repository?: RepositoryPart,
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft);
-    const attempt = { draft, validated, repository, submitter };
+    const attempt = { draft, validated, audit, repository, submitter };
     try {
       return await this.store(attempt, new Map());
     } catch (error) {
+      if (!isRegistrationConflict(error)) throw error;
+      const replayed = await this.replay(draft, validated);
+      if (replayed) {
+        recordSubmission(audit, replayed);
+        return replayed;
+      }
       if (!(error instanceof DocumentAlreadyRegistered)) throw error;
       return this.store(attempt, await this.alreadyRegistered(validated));
     }
@@ -86,7 +103,7 @@ export class SubmissionRegistrar {
    * costs one statement: the store reports a uniqueId conflict and the caller looks closer.
    */
   private async store(
-    { draft, validated, repository, submitter }: Attempt,
+    { draft, validated, audit, repository, submitter }: Attempt,
     existing: ReadonlyMap<string, RegisteredDocument>,
   ): Promise<RegisteredSubmission> {
     const patientKey = validated.patientId.key;
@@ -131,8 +148,95 @@ export class SubmissionRegistrar {
       replacedEntryUuids: resolved.replacedEntryUuids,
       senderEntryUuids: senderEntryUuids(draft, added),
     });
+    const registered = { submissionSet, documents, folders };
+    recordSubmission(audit, registered);
+    this.auditTrail.stage(unit, audit);
     await this.writer.commit(unit);
-    return { submissionSet, documents, folders };
+    this.auditTrail.committed(audit);
+    return registered;
+  }
+
+  /**
+   * The submission as registered when this one repeats it exactly: the same SubmissionSet
+   * uniqueId in this record, holding the same documents (uniqueId, hash and size) and folders,
+   * and nothing else.
+   */
+  private async replay(
+    draft: SubmissionDraft,
+    validated: ValidatedDraft,
+  ): Promise<RegisteredSubmission | undefined> {
+    const patientKey = validated.patientId.key;
+    const [submissionSet] = (
+      await this.reader.submissionSets(
+        patientKey,
+        { ids: { uniqueIds: [validated.submissionSet.uniqueId] } },
+        'unfiltered',
+        ONE,
+      )
+    ).items;
+    if (!submissionSet) return undefined;
+    const expectedMembers = validated.documents.length + draft.folders.length;
+    const members = await this.reader.associations(
+      patientKey,
+      { sources: [submissionSet.entryUuid], types: ['HasMember'] },
+      'unfiltered',
+      expectedMembers + 1,
+    );
+    if (members.length !== expectedMembers) return undefined;
+    const memberUuids = new Set(members.map((member) => member.targetUuid));
+    const documents = await this.replayedDocuments(patientKey, validated, memberUuids);
+    const folders = await this.replayedFolders(patientKey, draft, memberUuids);
+    return documents && folders ? { submissionSet, documents, folders } : undefined;
+  }
+
+  private async replayedDocuments(
+    patientKey: string,
+    validated: ValidatedDraft,
+    memberUuids: ReadonlySet<string>,
+  ): Promise<RegisteredDocument[] | undefined> {
+    const uniqueIds = validated.documents.map((document) => document.uniqueId);
+    const versions = (
+      await this.reader.documents(
+        patientKey,
+        { ids: { uniqueIds }, allVersions: true },
+        'unfiltered',
+        { limit: MAX_REPLAY_VERSIONS, offset: 0 },
+      )
+    ).items;
+    const replayed: RegisteredDocument[] = [];
+    for (const document of validated.documents) {
+      const same = versions.filter((entry) => entry.uniqueId === document.uniqueId);
+      const original = same.find((entry) => memberUuids.has(entry.entryUuid));
+      if (!original || !sameEntryContent(original, document)) return undefined;
+      const latest = same.reduce((a, b) => (b.version > a.version ? b : a));
+      replayed.push({ ref: document.ref, entry: latest, alreadyRegistered: true });
+    }
+    return replayed;
+  }
+
+  private async replayedFolders(
+    patientKey: string,
+    draft: SubmissionDraft,
+    memberUuids: ReadonlySet<string>,
+  ): Promise<{ ref: string; folder: Folder }[] | undefined> {
+    if (draft.folders.length === 0) return [];
+    const uniqueIds = draft.folders.flatMap((folder) => folder.uniqueId ?? []);
+    const registered = (
+      await this.reader.folders(patientKey, { ids: { uniqueIds } }, 'unfiltered', {
+        limit: draft.folders.length,
+        offset: 0,
+      })
+    ).items;
+    const replayed: { ref: string; folder: Folder }[] = [];
+    for (const folder of draft.folders) {
+      const found = registered.find(
+        (candidate) =>
+          candidate.uniqueId === folder.uniqueId && memberUuids.has(candidate.entryUuid),
+      );
+      if (!found) return undefined;
+      replayed.push({ ref: folder.ref, folder: found });
+    }
+    return replayed;
   }
 
   /** After a uniqueId conflict: which documents are identical resubmissions, or a refusal. */
@@ -241,6 +345,25 @@ export class SubmissionRegistrar {
 }
 
 const ONE = { limit: 1, offset: 0 };
+
+/** Versions looked at to recognise a replay: far more than any document accumulates. */
+const MAX_REPLAY_VERSIONS = 100_000;
+
+/** The store's refusals that may come from a resubmission of what is already registered. */
+function isRegistrationConflict(error: unknown): boolean {
+  return (
+    error instanceof DocumentAlreadyRegistered ||
+    (error instanceof DomainError &&
+      (error.code === 'DUPLICATE_UNIQUE_ID' || error.code === 'DUPLICATE_ENTRY_UUID'))
+  );
+}
+
+function sameEntryContent(entry: DocumentEntry, document: CompleteDocumentDraft): boolean {
+  return (
+    entry.hashSha1.toLowerCase() === document.suppliedHashSha1?.toLowerCase() &&
+    entry.size === document.suppliedSize
+  );
+}
 
 /** The entryUUIDs the sender chose for what this submission adds. */
 function senderEntryUuids(draft: SubmissionDraft, added: readonly RegisteredDocument[]): string[] {

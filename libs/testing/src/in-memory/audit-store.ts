@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditRecord, AuditStore } from '@passerelle/audit';
-import { Page, isNotificationWanted } from '@passerelle/domain';
+import { Page, WriteUnit, isNotificationWanted } from '@passerelle/domain';
 import type { InMemoryPatientRecords } from './patient-records';
+import { inMemoryUnit } from './registry';
 
 /**
  * The audit trail, in memory: what the doors write, and the patient's history, newest first.
@@ -20,6 +21,10 @@ export class InMemoryAuditStore implements AuditStore {
     );
     this.entries.push({ ...entry, notifications });
     return Promise.resolve();
+  }
+
+  stage(unit: WriteUnit, entry: AuditEntry): void {
+    inMemoryUnit(unit).onCommit.push(() => void this.write(entry));
   }
 
   findByPatient(patientKey: string, limit: number, offset: number): Promise<Page<AuditRecord>> {

@@ -1,6 +1,5 @@
 import type { ContentStore } from '@passerelle/document-repository';
-import type { DocumentContent } from '@passerelle/domain';
-import type { WriteUnit } from '@passerelle/registry';
+import type { DocumentContent, WriteUnit } from '@passerelle/domain';
 import { inMemoryUnit } from './registry';
 
 const key = (patientKey: string, contentId: string) => `${patientKey}\u0000${contentId}`;

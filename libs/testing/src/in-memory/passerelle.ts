@@ -4,7 +4,7 @@ import {
   HabilitationMatrixFile,
   SubjectKind,
 } from '@passerelle/access-control';
-import type { Outcome } from '@passerelle/audit';
+import { AuditTrail, Outcome } from '@passerelle/audit';
 import {
   ExportRecord,
   ProvideAndRegisterDocumentSet,
@@ -136,7 +136,7 @@ export class InMemoryPasserelle {
     this.access = access;
     this.repository = { repositoryUniqueId: options.repositoryUniqueId ?? '1.2.250.1.999.1' };
     const [registry, contents, repository] = [this.registry, this.contents, this.repository];
-    const registrar = new SubmissionRegistrar(registry, registry);
+    const registrar = new SubmissionRegistrar(registry, registry, new AuditTrail(this.audits));
     const updates = new UpdateDocumentMetadata(registry);
 
     this.registerDocumentSet = new RegisterDocumentSet(access, registrar);

@@ -15,6 +15,7 @@ import {
   authorIdsOf,
   codeKey,
   newEntryUuid,
+  WriteUnit,
 } from '@passerelle/domain';
 import {
   DocumentAlreadyRegistered,
@@ -26,7 +27,6 @@ import {
   RegistryWriter,
   SubmissionContext,
   Visibility,
-  WriteUnit,
 } from '@passerelle/registry';
 import type { InMemoryPatientRecords } from './patient-records';
 
