@@ -161,6 +161,35 @@ describe('DMP access rules through the MHD door (real mutual TLS, real PostgreSQ
     expectNoLeak(answer);
   });
 
+  it('refuses an access change under an assertion issued for another patient', async () => {
+    const record = await bed.newRecord();
+    const [system, nir] = freshPatient().token.split('|');
+    const bearer = await mintAssertion({
+      signer: bed.certificate('pharmacien'),
+      claims: vihfClaims({
+        sub: IDNAT.pharmacien,
+        roles: ['21', 'SM26'],
+        mode: 'DIRECTE',
+        patientId: `${nir}^^^&${system.slice('urn:oid:'.length)}&ISO`,
+      }),
+    });
+    const answer = await bed.call(
+      'pharmacien',
+      'POST',
+      `/Patient/${record.resourceId}/$declare-authorisation`,
+      { resourceType: 'Parameters', parameter: [] },
+      { bearer },
+    );
+    expect(answer.status).toBe(401);
+    expectNoLeak(answer);
+    expect(await bed.auditRows(record)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ outcome: 'denied', reason: 'ASSERTION_PATIENT_MISMATCH' }),
+      ]),
+    );
+    expect((await bed.operation('pharmacien', record, '$declare-authorisation')).status).toBe(200);
+  });
+
   it('lets an establishment system feed and manage its own documents but not consult', async () => {
     const record = await bed.newRecord();
     await bed.provide(record, [{}]);

@@ -130,8 +130,7 @@ export class AccessControl {
     patientKey: string,
   ): Promise<Access> {
     audit.patientKey = patientKey;
-    assertAssertionPatient(audit, principal, patientKey);
-    assertTokenRecord(audit, principal, patientKey);
+    assertBoundToRecord(audit, principal, patientKey);
     const access = await this.decide(principal, action, patientKey);
     if (!access.decision.allowed) {
       audit.denied(access.decision.reason);
@@ -234,7 +233,7 @@ export class AccessControl {
     change: AccessChange,
   ): Promise<Access> {
     audit.patientKey = patientKey;
-    assertTokenRecord(audit, principal, patientKey);
+    assertBoundToRecord(audit, principal, patientKey);
     const action = actionOfChange(change);
     const access = await this.decide(principal, action, patientKey);
     const { decision } = access;
@@ -396,7 +395,11 @@ function assertionNamesOtherPatient(principal: Principal, patientKey: string): b
   }
 }
 
-function assertAssertionPatient(audit: AuditContext, principal: Principal, patientKey: string) {
+/**
+ * What binds the request to one record: the access assertion's patient (resource-id) and the
+ * patient token's record. Another record is refused before anything is decided about it.
+ */
+function assertBoundToRecord(audit: AuditContext, principal: Principal, patientKey: string) {
   if (assertionNamesOtherPatient(principal, patientKey)) {
     audit.denied('ASSERTION_PATIENT_MISMATCH');
     throw new DomainError(
@@ -404,9 +407,6 @@ function assertAssertionPatient(audit: AuditContext, principal: Principal, patie
       'The access assertion was issued for another patient (resource-id)',
     );
   }
-}
-
-function assertTokenRecord(audit: AuditContext, principal: Principal, patientKey: string) {
   if (tokenForOtherRecord(principal, patientKey)) {
     audit.denied('TOKEN_FOR_OTHER_RECORD');
     throw new DomainError('RESOURCE_NOT_FOUND', 'Resource not found');
