@@ -7,3 +7,4 @@ export * from './ids';
 export * from './digest';
 export * from './record-lifecycle';
 export * from './write-unit';
+export * from './calendar';
