@@ -53,10 +53,10 @@ const EMBEDDED_START_PARAMS = ['-c', 'shared_buffers=16MB'];
 
 /**
  * V8 recompiles the hot functions of a WebAssembly module with its optimising compiler (TurboFan)
- * beside their baseline code (Liftoff): for PGlite's Postgres module about 80 MB more resident at
+ * beside their baseline code (Liftoff): for PGlite's Postgres module about 70 MB more resident at
  * start, a speed an embedded trial database does not need (a PostgreSQL server is unaffected). V8
  * reads the flag when it compiles a module, hence set before PGlite is first imported here, and
- * given on the command line of the initdb process.
+ * given on the command line of the initdb process. (`--no-wasm-tier-up` saved next to nothing.)
  */
 const WASM_BASELINE_ONLY = '--liftoff-only';
 
