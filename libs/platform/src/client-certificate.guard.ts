@@ -6,47 +6,14 @@ import {
   Optional,
   createParamDecorator,
 } from '@nestjs/common';
-import { CertifiedPrincipal, DomainError, Principal } from '@passerelle/domain';
+import { DomainError, Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { AssertionVerifier } from './assertion';
+import { ClientCertificates } from './forwarded-client-certificate';
 import { PATIENT_TOKEN_VERIFIER, PatientTokenVerifier } from './patient-token';
-import { principalFromCertificate } from './pki';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
-
-/** Verified once per TLS connection: keep-alive requests reuse the parsed identity. */
-const identityBySocket = new WeakMap<TLSSocket, CertifiedPrincipal | DomainError>();
-
-function identityOf(socket: TLSSocket): CertifiedPrincipal | DomainError {
-  if (!socket.encrypted) {
-    return new DomainError('UNAUTHENTICATED', 'Mutual TLS is required');
-  }
-  if (Object.keys(socket.getPeerCertificate()).length === 0) {
-    return new DomainError('UNAUTHENTICATED', 'A client certificate is required');
-  }
-  if (!socket.authorized) {
-    const reason = socket.authorizationError ? String(socket.authorizationError) : 'none sent';
-    return new DomainError('UNAUTHENTICATED', `Client certificate refused (${reason})`);
-  }
-  try {
-    return principalFromCertificate(socket.getPeerX509Certificate()!);
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    return new DomainError('UNAUTHENTICATED', 'Client certificate could not be read');
-  }
-}
-
-/** The principal of the connection's verified client certificate (throws 401-style refusals). */
-export function principalOfSocket(socket: TLSSocket): CertifiedPrincipal {
-  let identity = identityBySocket.get(socket);
-  if (identity === undefined) {
-    identity = identityOf(socket);
-    identityBySocket.set(socket, identity);
-  }
-  if (identity instanceof DomainError) throw identity;
-  return identity;
-}
 
 /**
  * Every request must come over mutual TLS with a certificate of a known IGC-Santé profile. An
@@ -55,11 +22,14 @@ export function principalOfSocket(socket: TLSSocket): CertifiedPrincipal {
  */
 @Injectable()
 export class ClientCertificateGuard implements CanActivate {
-  constructor(private readonly assertions: AssertionVerifier) {}
+  constructor(
+    private readonly assertions: AssertionVerifier,
+    private readonly clientCertificates: ClientCertificates,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presenter = principalOfSocket(request.socket as TLSSocket);
+    const presenter = await this.clientCertificates.presenterOf(request);
     const token = bearerToken(request.headers.authorization);
     request.principal =
       token === undefined ? presenter : await this.assertions.verify(token, presenter);

@@ -16,6 +16,12 @@ export interface AppConfig {
     readonly trustedCaPath: string;
     readonly crlPaths: readonly string[];
   };
+  /**
+   * `TRUSTED_PROXY_CERT`: the TLS-terminating proxy allowed to forward its client's certificate
+   * (X-SSL-Client-Cert), named by its own client certificate: a PEM file or its SHA-256
+   * fingerprint. From any other client the header is ignored.
+   */
+  readonly trustedProxyCert?: string;
   readonly logLevel: LogLevel;
   /** OID of this repository (XDS repositoryUniqueId of every stored document). */
   readonly repositoryUniqueId: string;
@@ -74,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir,
     tls: tlsConfig(env),
+    trustedProxyCert: nonEmpty(env.TRUSTED_PROXY_CERT),
     logLevel: logLevel(env.LOG_LEVEL),
     repositoryUniqueId: oid(
       env.REPOSITORY_UNIQUE_ID ?? '1.2.250.1.999.1.1.1',

@@ -3,6 +3,11 @@ import { AssertionVerifier, SamlAssertionVerifier, TRUSTED_CERTIFICATES } from '
 import { TRUSTED_CRLS } from './assertion/revocation';
 import { ClientCertificateGuard } from './client-certificate.guard';
 import type { AppConfig } from './config';
+import {
+  ClientCertificates,
+  TRUSTED_PROXY_FINGERPRINT,
+  trustedProxyFingerprint,
+} from './forwarded-client-certificate';
 import { trustedCertificates, trustedCrls } from './tls';
 
 /**
@@ -19,6 +24,11 @@ export class PlatformModule {
       providers: [
         { provide: TRUSTED_CERTIFICATES, useFactory: () => trustedCertificates(config) },
         { provide: TRUSTED_CRLS, useFactory: () => trustedCrls(config) },
+        {
+          provide: TRUSTED_PROXY_FINGERPRINT,
+          useFactory: () => trustedProxyFingerprint(config.trustedProxyCert),
+        },
+        ClientCertificates,
         AssertionVerifier,
         SamlAssertionVerifier,
         ClientCertificateGuard,
@@ -27,6 +37,7 @@ export class PlatformModule {
         TRUSTED_CERTIFICATES,
         AssertionVerifier,
         SamlAssertionVerifier,
+        ClientCertificates,
         ClientCertificateGuard,
       ],
     };

@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
 import { CertifiedPrincipal, DomainError } from '@passerelle/domain';
-import { SamlAssertionVerifier, principalOfSocket } from '@passerelle/platform';
+import { ClientCertificates, SamlAssertionVerifier } from '@passerelle/platform';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
 import { parseXml } from './xml/xml-parser';
 import { NS, childOf } from './xml/xml-element';
 import { readSoapRequest } from './transport/mime';
@@ -43,6 +42,7 @@ export class XdsService {
     moduleRef: ModuleRef,
     private readonly assertions: SamlAssertionVerifier,
     private readonly auditTrail: AuditTrail,
+    private readonly clientCertificates: ClientCertificates,
   ) {
     this.useCases = useCaseResolver(moduleRef);
   }
@@ -53,7 +53,7 @@ export class XdsService {
     let answer: XdsAnswer;
     let auditStatus: number;
     try {
-      const presenter = principalOfSocket(request.socket as TLSSocket);
+      const presenter = await this.clientCertificates.presenterOf(request);
       audit = new AuditContext(`POST /xds/${endpoint}`, 'unknown', presenter);
       if (request.method !== 'POST') {
         throw new SoapFaultError(

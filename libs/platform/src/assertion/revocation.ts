@@ -13,7 +13,7 @@ export function parseCrlBundle(pem: string): X509Crl[] {
 }
 
 /** A CRL indexed once at boot; its signature is checked against a candidate issuer's key. */
-interface RevocationList {
+export interface RevocationList {
   readonly issuer: string;
   readonly nextUpdate?: number;
   readonly revoked: ReadonlySet<string>;
@@ -70,7 +70,7 @@ export class SignerRevocation {
  * The signature is checked with node:crypto: X509Crl.verify is asynchronous (WebCrypto) and the
  * SAML verifier is not.
  */
-function indexed(crl: X509Crl): RevocationList {
+export function indexed(crl: X509Crl): RevocationList {
   const tbs = tbsCertList(Buffer.from(crl.rawData));
   const signature = Buffer.from(crl.signature);
   const hash = hashOf(crl);
@@ -114,6 +114,6 @@ function derElement(der: Buffer, at: number): { contentStart: number; end: numbe
 }
 
 /** Node prints serials in upper case, @peculiar/x509 in lower case with the sign byte. */
-function normalSerial(hex: string): string {
+export function normalSerial(hex: string): string {
   return hex.toLowerCase().replace(/^0+(?=.)/, '');
 }
