@@ -60,21 +60,24 @@ export async function startCluster(workDir: string, adminUrl: string): Promise<C
     const kekFile = join(workDir, 'kek.json');
     FileKeyEncryptionService.open(kekFile, { create: true });
     const proxyCert = proxyCertificate(pki, workDir);
-    const nodes: ClusterNode[] = [];
-    for (const name of NODE_NAMES) {
-      const node = await startNode(name, workDir, {
-        DATABASE_URL: database.url,
-        KEK_FILE: kekFile,
-        TLS_CERT: pki.serverCertPath,
-        TLS_KEY: pki.serverKeyPath,
-        TRUSTED_CA: pki.caPath,
-        TRUSTED_PROXY_CERT: proxyCert.certPath,
-        OIDC_SECRETS_FILE: join(workDir, 'oidc-secrets.json'),
-      });
+    const environment = {
+      DATABASE_URL: database.url,
+      KEK_FILE: kekFile,
+      TLS_CERT: pki.serverCertPath,
+      TLS_KEY: pki.serverKeyPath,
+      TRUSTED_CA: pki.caPath,
+      TRUSTED_PROXY_CERT: proxyCert.certPath,
+      OIDC_SECRETS_FILE: join(workDir, 'oidc-secrets.json'),
+    };
+    const start = async (name: string) => {
+      const node = await startNode(name, workDir, environment);
       cleanup.add(name, () => stopProcess(node.child));
-      nodes.push(node);
       await waitUntilHealthy(node, pki);
-    }
+      return node;
+    };
+    // The first runs the migrations (and writes the shared secrets); the others then start together.
+    const [first, ...others] = NODE_NAMES;
+    const nodes = [await start(first), ...(await Promise.all(others.map(start)))];
     const proxy = await startProxy(workDir, pki, proxyCert.pemPath, nodes);
     cleanup.add('haproxy', () => stopProcess(proxy.child));
     return {
@@ -213,7 +216,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');
-  if (!(await Promise.race([exited.then(() => true), sleep(10_000, false)]))) {
+  if (!(await Promise.race([exited.then(() => true), sleep(10_000, false, { ref: false })]))) {
     child.kill('SIGKILL');
     await exited;
   }

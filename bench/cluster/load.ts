@@ -144,9 +144,12 @@ export async function runLoad(cluster: Cluster, plan: LoadPlan): Promise<LoadRes
       const target = acknowledged[Math.floor(Math.random() * acknowledged.length)];
       if (!target) return;
       state.searches += 1;
-      const sentAt = Date.now();
-      const searched = await doctor.send('GET', searchPath(target.nir)).catch(() => undefined);
-      noteServer(sentAt, searched);
+      const searched = await retried(state, async () => {
+        const sentAt = Date.now();
+        const answer = await doctor.send('GET', searchPath(target.nir));
+        noteServer(sentAt, answer);
+        return answer;
+      });
       if (searched?.status !== 200) state.searchErrors += 1;
     });
     await fault;

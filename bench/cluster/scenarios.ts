@@ -58,7 +58,11 @@ export async function runScenario(
           ? () => running.kill(victim)
           : () => cutDatabase(options.adminUrl, running.database.name, options.cutMs),
     });
-    const figures = await verifyCluster(running, load.submissions, load);
+    const figures = await verifyCluster(running, load.submissions, {
+      retries: load.retries,
+      searches: load.searches,
+      searchErrors: load.searchErrors,
+    });
     return {
       scenario,
       ...figures,
