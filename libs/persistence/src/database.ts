@@ -11,6 +11,7 @@ import { lockEmbeddedDatabase } from './embedded-lock';
 import type { KeyEncryptionService } from './encryption/key-encryption-service';
 import { PatientDataKeys } from './encryption/patient-data-keys';
 import { migrations } from './migrations';
+import { surviveServerEndedConnections } from './server-ended-connections';
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; absent: embedded PGlite under `dataDir`. */
@@ -40,6 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const dataSource = dataSourceFor(options.databaseUrl, options.poolSize, dataKeys);
     try {
       await migrated(dataSource, dataKeys);
+      surviveServerEndedConnections(dataSource);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
       throw error;
