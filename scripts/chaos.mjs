@@ -15,7 +15,14 @@ for (const scenario of ['node-kill', 'database-cut']) {
 process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
 const failed = reports.some(
   (report) =>
-    report.lost + report.duplicates + report.orphans + report.unaudited > 0 ||
-    report.notificationsDuplicated > 0,
+    report.acknowledged !== report.found ||
+    report.lost +
+      report.duplicates +
+      report.orphans +
+      report.unaudited +
+      report.overAudited +
+      report.notificationsMiscounted +
+      report.notificationsDuplicated >
+      0,
 );
 process.exitCode = failed ? 1 : 0;

@@ -26,7 +26,13 @@ const FINGERPRINT = /^[0-9a-f]{2}(:?[0-9a-f]{2}){31}$/i;
 export function trustedProxyFingerprint(setting: string | undefined): string | undefined {
   if (setting === undefined) return undefined;
   if (FINGERPRINT.test(setting)) return normalFingerprint(setting);
-  return normalFingerprint(new X509Certificate(readFileSync(setting)).fingerprint256);
+  try {
+    return normalFingerprint(new X509Certificate(readFileSync(setting)).fingerprint256);
+  } catch {
+    throw new Error(
+      `TRUSTED_PROXY_CERT must be a SHA-256 fingerprint or a PEM certificate file, got "${setting.slice(0, 100)}"`,
+    );
+  }
 }
 
 /**
