@@ -88,8 +88,23 @@ const LAYERS = {
   ],
   persistence: ['platform', 'mhd', 'xds', 'testing'],
   // The doors translate: the access decision is the use cases' (DESIGN §7).
-  mhd: ['access-control', 'persistence', 'xds', 'patient-channel', 'testing'],
-  xds: ['access-control', 'persistence', 'mhd', 'patient-channel', 'testing'],
+  mhd: ['access-control', 'persistence', 'xds', 'hl7v2', 'patient-channel', 'testing'],
+  xds: ['access-control', 'persistence', 'mhd', 'hl7v2', 'patient-channel', 'testing'],
+  hl7v2: ['access-control', 'persistence', 'mhd', 'xds', 'patient-channel', 'testing'],
+  // The CDA R2 header as the French profile maps it to metadata: read by the CLI and the HL7v2 door.
+  cda: [
+    'access-control',
+    'audit',
+    'platform',
+    'persistence',
+    'registry',
+    'document-repository',
+    'record-management',
+    'mhd',
+    'hl7v2',
+    'patient-channel',
+    'testing',
+  ],
   // The patient's identity: translates logins into accounts and tokens, decides no access.
   'patient-channel': [
     'access-control',

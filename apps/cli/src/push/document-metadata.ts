@@ -7,7 +7,7 @@ import type {
   SourcePatientInfo,
 } from '@passerelle/domain';
 import { RESTRICTION_CODE_SYSTEM } from '@passerelle/domain';
-import { TYPE_CLASS_FILE, classCodeForType } from '../cda/national-mappings';
+import { TYPE_CLASS_FILE, classCodeForType } from '@passerelle/cda';
 import { CliError, EXIT } from '../cli-error';
 import { stableDocumentUniqueId } from './unique-ids';
 

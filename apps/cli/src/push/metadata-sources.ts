@@ -1,11 +1,11 @@
 import type { Author, Coded, Institution, PersonName } from '@passerelle/domain';
 import { extname, basename } from 'node:path';
-import type { CdaHeader } from '../cda/cda-header';
+import type { CdaHeader } from '@passerelle/cda';
 import {
   FORMAT_CODE_NOT_CDA,
   contentTypeForEncounter,
   formatCodeForCda,
-} from '../cda/national-mappings';
+} from '@passerelle/cda';
 import { CliError } from '../cli-error';
 import { DEFAULT_INS_OID, parsePatientId } from '../patient-arguments';
 import { MetadataDraft, MetadataError } from './document-metadata';

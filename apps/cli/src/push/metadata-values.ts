@@ -1,5 +1,5 @@
 import { Coded, RESTRICTION_CODE_SYSTEM } from '@passerelle/domain';
-import { CLASS_CODE_SYSTEM, CONTENT_TYPE_CODE_SYSTEM, classCode } from '../cda/national-mappings';
+import { CLASS_CODE_SYSTEM, CONTENT_TYPE_CODE_SYSTEM, classCode } from '@passerelle/cda';
 import { HL7_CONFIDENTIALITY_SYSTEM } from './document-metadata';
 
 /** The code system a bare code of each coded field belongs to. */

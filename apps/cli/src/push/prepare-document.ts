@@ -1,8 +1,13 @@
 import type { Author, Coded, PatientId } from '@passerelle/domain';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { CdaHeaderError, isClinicalDocument, readCdaHeader } from '../cda/cda-header';
-import { CdaXmlError, parseCdaXml } from '../cda/cda-xml';
+import {
+  CdaHeaderError,
+  CdaXmlError,
+  isClinicalDocument,
+  parseCdaXml,
+  readCdaHeader,
+} from '@passerelle/cda';
 import { CliError, EXIT, messageWithCause } from '../cli-error';
 import {
   DocumentMetadata,
