@@ -4,6 +4,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AccessControlModule } from '@passerelle/access-control';
 import { AuditModule } from '@passerelle/audit';
 import { DocumentRepositoryModule } from '@passerelle/document-repository';
+import { Hl7v2Module } from '@passerelle/hl7v2';
 import { MhdModule } from '@passerelle/mhd';
 import { PatientChannelModule } from '@passerelle/patient-channel';
 import { RecordLifecycleModule } from '@passerelle/record-management';
@@ -57,6 +58,7 @@ export class AppModule {
           maxPartBytes: config.maxPartBytes,
           maxQueryResults: config.maxQueryResults,
         }),
+        Hl7v2Module,
       ],
       controllers: [HealthController, MetricsController],
       providers: [{ provide: GatewayMetrics, useValue: metrics }],

@@ -1,9 +1,10 @@
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Hl7v2Door, MllpListener, listenMllp } from '@passerelle/hl7v2';
 import { FhirDoor, FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
 import { PatientChannel } from '@passerelle/patient-channel';
-import { AppConfig, tlsSetup } from '@passerelle/platform';
+import { AppConfig, TlsSetup, tlsSetup } from '@passerelle/platform';
 import { json, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ const FHIR_BODY_TYPES = [
 export interface RunningGateway {
   readonly app: INestApplication;
   readonly port: number;
+  /** The HL7v2 door's MLLP port (mutual TLS), when MLLP_PORT is set. */
+  readonly mllpPort?: number;
   /** The patient channel's issuer: PUBLIC_BASE_URL, or https://localhost:<port>. */
   readonly issuer: string;
   readonly devPkiDir?: string;
@@ -66,7 +69,32 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const issuer = config.publicBaseUrl ?? `https://localhost:${port}`;
   await patientChannel.start(issuer);
-  return { app, port, issuer, devPkiDir: tls.devPkiDir, close: () => app.close() };
+  const mllp = await startMllp(app, config, tls.options);
+  return {
+    app,
+    port,
+    mllpPort: mllp?.port,
+    issuer,
+    devPkiDir: tls.devPkiDir,
+    close: async () => {
+      await mllp?.close();
+      await app.close();
+    },
+  };
+}
+
+function startMllp(
+  app: INestApplication,
+  config: AppConfig,
+  tls: TlsSetup['options'],
+): Promise<MllpListener | undefined> {
+  if (config.mllpPort === undefined) return Promise.resolve(undefined);
+  const door = app.get(Hl7v2Door);
+  return listenMllp((message, socket) => door.answer(message, socket), tls, {
+    port: config.mllpPort,
+    host: config.host,
+    maxMessageBytes: config.maxRequestBytes,
+  });
 }
 
 /** Requests with a body must send FHIR JSON (or JSON Patch): anything else is 415. */

@@ -9,6 +9,9 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config);
   const lines = [
     `Passerelle: HTTPS (mutual TLS) on port ${gateway.port} — FHIR at https://localhost:${gateway.port}/fhir`,
+    ...(gateway.mllpPort === undefined
+      ? []
+      : [`HL7v2: MLLP over mutual TLS on port ${gateway.mllpPort} (MDM^T02)`]),
     config.databaseUrl
       ? 'Storage: PostgreSQL (DATABASE_URL)'
       : `Storage: embedded PGlite in ${config.dataDir}/pglite`,

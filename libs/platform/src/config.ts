@@ -6,6 +6,8 @@ export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /** The HL7v2 door (MLLP over mutual TLS); no listener when absent, 0 for a free port. */
+  readonly mllpPort?: number;
   /** PostgreSQL connection string; when absent, embedded PGlite under dataDir is used. */
   readonly databaseUrl?: string;
   readonly databasePoolSize: number;
@@ -76,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     port: integer(env, 'PORT', 8443, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
+    mllpPort:
+      nonEmpty(env.MLLP_PORT) === undefined ? undefined : integer(env, 'MLLP_PORT', 0, 0, 65535),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir,
