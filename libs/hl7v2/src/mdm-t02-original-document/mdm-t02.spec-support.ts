@@ -1,0 +1,43 @@
+/**
+ * MDM^T02 messages shaped like the ANS examples of the volet "Transmission de documents CDA en
+ * HL7v2" v2.1 (github.com/ansforge/hl7V2-exemples, Vague 2/Trans_Doc-CDA-HL7V2/
+ * TRANSMISSION_DOCS_CDA_EN_HL7V2_V2.1/MDM/Transmission initiale MDM/
+ * message_MDM_CR_Radio_INIT_N1_Base64.er7, and the OBX flags of the volet's exemples page):
+ * the same segments and fields, with this test's patient, document and sending application.
+ */
+export interface T02Parts {
+  readonly cda: Buffer;
+  readonly nir: string;
+  readonly insOid?: string;
+  readonly controlId?: string;
+  readonly typeCode?: string;
+  readonly txaUniqueId?: string;
+  readonly sendingApplication?: string;
+  /** MASQUE_PS, INVISIBLE_PATIENT, INVISIBLE_REP_LEGAUX → Y or N (N when not given). */
+  readonly flags?: Readonly<Record<string, 'Y' | 'N'>>;
+  /** OBX-5 as written, instead of the base64 CDA. */
+  readonly obx5?: string;
+}
+
+const FLAG_LABELS: Readonly<Record<string, string>> = {
+  MASQUE_PS: 'Masqué aux professionnels de Santé',
+  INVISIBLE_PATIENT: 'Document Non Visible par le patient',
+  INVISIBLE_REP_LEGAUX: 'Non visible par les représentants Légaux du patient',
+};
+
+export function mdmT02(parts: T02Parts): string {
+  const type = parts.typeCode ?? '11502-2';
+  const flags = Object.entries(FLAG_LABELS).map(
+    ([flag, label], index) =>
+      `OBX|${index + 2}|CE|${flag}^${label}^MetaDMPMSS||${parts.flags?.[flag] ?? 'N'}^^expandedYes-NoIndicator||||||F|`,
+  );
+  return [
+    `MSH|^~\\&|${parts.sendingApplication ?? 'SIL-TEST^1.2.250.1.999.7^ISO'}|Laboratoire-Test|PASSERELLE|DMP|20240312143500||MDM^T02^MDM_T02|${parts.controlId ?? 'MSG-0001'}|P|2.6|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2`,
+    'EVN||20240312143500',
+    `PID|||${parts.nir}^^^ASIP-SANTE-INS-NIR&${parts.insOid ?? '1.2.250.1.213.1.4.10'}&ISO^INS~IPP-778812^^^LABO&1.2.250.1.999.4.2&ISO^PI||MARCHAND^Lucas^Lucas^^^^L||19840512|M`,
+    'PV1|1|O|LABO',
+    `TXA|1|${type}|TEXT|20240312143000||||||||${parts.txaUniqueId ?? ''}|||||AU`,
+    `OBX|1|ED|${type}^CR d'examens biologiques^LN||${parts.obx5 ?? `^text^XML^Base64^${parts.cda.toString('base64')}`}||||||F|`,
+    ...flags,
+  ].join('\r');
+}
