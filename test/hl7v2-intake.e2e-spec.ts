@@ -1,0 +1,185 @@
+import { Hl7Message } from '@medplum/core';
+import { Hl7Connection } from '@medplum/hl7';
+import { freshOid, freshPatient } from '@passerelle/testing';
+import type { Bundle, DocumentReference } from 'fhir/r4';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { Client } from 'pg';
+import { T02Parts, mdmT02 } from '../libs/hl7v2/src/mdm-t02-original-document/mdm-t02.spec-support';
+import { FhirClient, TestGateway, startTestGateway } from './support/test-gateway';
+
+const CR_BIO = readFileSync(
+  join(__dirname, '../fixtures/cda/written/CR-BIO_lab-report.xml'),
+  'utf8',
+);
+
+/** laboratoire-org's structure (its ORG certificate's subject). */
+const LABORATORY = '1690000000';
+
+/** The written lab report for this test's patient, under a document id never used before. */
+function labReport(nir: string): Buffer {
+  return Buffer.from(
+    CR_BIO.replace('extension="184057512345625"', `extension="${nir}"`).replace(
+      /<id root="1\.2\.250\.1\.999\.[0-9.]+"/,
+      `<id root="${freshOid()}"`,
+    ),
+  );
+}
+
+describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreSQL)', () => {
+  let gateway: TestGateway;
+  let doctor: FhirClient;
+  let controlIds = 0;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ MLLP_PORT: '0' });
+    doctor = gateway.fhir('medecin-generaliste');
+  });
+
+  afterAll(() => gateway.close());
+
+  function tlsSocket(persona?: string) {
+    const files = persona ? gateway.pki.personas[persona] : undefined;
+    return connect({
+      host: '127.0.0.1',
+      port: gateway.gateway.mllpPort!,
+      servername: 'localhost',
+      ca: readFileSync(gateway.pki.caPath),
+      ...(files ? { cert: readFileSync(files.certPath), key: readFileSync(files.keyPath) } : {}),
+    });
+  }
+
+  /** Sends one message as the persona over a fresh MLLP connection; the ACK it gets back. */
+  async function send(text: string, persona = 'laboratoire-org'): Promise<Hl7Message> {
+    const socket = tlsSocket(persona);
+    await new Promise((resolve, reject) =>
+      socket.once('secureConnect', resolve).once('error', reject),
+    );
+    const connection = new Hl7Connection(socket);
+    try {
+      return await connection.sendAndWait(Hl7Message.parse(text), { timeoutMs: 20_000 });
+    } finally {
+      await connection.close();
+    }
+  }
+
+  const message = (parts: Omit<T02Parts, 'controlId'> & { controlId?: string }) =>
+    mdmT02({ controlId: `MSG-${Date.now()}-${++controlIds}`, ...parts });
+
+  async function openRecord(): Promise<{ nir: string; token: string }> {
+    const patient = freshPatient();
+    const [system, value] = patient.token.split('|');
+    await doctor.create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', identifier: [{ system, value }] },
+      options: { headers: { 'If-None-Exist': `identifier=${patient.token}` } },
+    });
+    return patient;
+  }
+
+  async function documentsOf(token: string): Promise<DocumentReference[]> {
+    const bundle = (await doctor.search({
+      resourceType: 'DocumentReference',
+      searchParams: { 'patient.identifier': token },
+    })) as unknown as Bundle;
+    return (bundle.entry ?? []).map((entry) => entry.resource as DocumentReference);
+  }
+
+  const ackCode = (ack: Hl7Message) => ack.getSegment('MSA')?.getField(1)?.toString();
+  const errors = (ack: Hl7Message) => ack.getAllSegments('ERR').map((err) => err.toString());
+
+  it('stores the CDA of an MDM^T02 (AA): found by ITI-67, read byte-identical by ITI-68', async () => {
+    const patient = await openRecord();
+    const cda = labReport(patient.nir);
+    const ack = await send(
+      message({ cda, nir: patient.nir, flags: { INVISIBLE_REP_LEGAUX: 'Y' } }),
+    );
+    expect(ack.getSegment('MSH')?.getField(9)?.toString()).toMatch(/^ACK/);
+    expect(ackCode(ack)).toBe('AA');
+    const [document, ...others] = await documentsOf(patient.token);
+    expect(others).toHaveLength(0);
+    expect(document.type?.coding?.[0].code).toBe('11502-2');
+    expect(
+      document.securityLabel?.flatMap((label) => label.coding ?? []).map((c) => c.code),
+    ).toEqual(expect.arrayContaining(['N', 'INVISIBLE_REPRESENTANTS_LEGAUX']));
+    const response = await fetch(document.content[0].attachment.url!, {
+      dispatcher: gateway.agent('medecin-generaliste'),
+    } as unknown as RequestInit);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(cda)).toBe(true);
+  });
+
+  it('answers a replayed message (same control id, same document) AA and stores it once', async () => {
+    const patient = await openRecord();
+    const text = message({ cda: labReport(patient.nir), nir: patient.nir });
+    expect(ackCode(await send(text))).toBe('AA');
+    expect(ackCode(await send(text))).toBe('AA');
+    expect(await documentsOf(patient.token)).toHaveLength(1);
+  });
+
+  it('answers a malformed document AE with the reason and the XDS code, and stores nothing', async () => {
+    const patient = await openRecord();
+    const ack = await send(
+      message({
+        cda: labReport(patient.nir),
+        nir: patient.nir,
+        obx5: '^text^XML^Base64^not*base64',
+      }),
+    );
+    expect(ackCode(ack)).toBe('AE');
+    expect(errors(ack)).toEqual([
+      expect.stringMatching(/^ERR\|\|OBX\^1\^5\|.*\|E\|XDSRegistryError\^.*OBX-5\.5 is not base64/),
+    ]);
+    expect(await documentsOf(patient.token)).toHaveLength(0);
+  });
+
+  it('answers a patient without an open record AE (XDSUnknownPatientId), and stores nothing', async () => {
+    const patient = freshPatient();
+    const ack = await send(message({ cda: labReport(patient.nir), nir: patient.nir }));
+    expect(ackCode(ack)).toBe('AE');
+    expect(errors(ack).join('\n')).toContain('XDSUnknownPatientId');
+  });
+
+  it('answers AR when access control refuses the sender (the patient blocked the laboratory)', async () => {
+    const patient = await openRecord();
+    const database = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
+    await database.connect();
+    try {
+      await database.query(
+        `INSERT INTO access_block (patient_key, subject_id, declared_by, declared_at)
+         VALUES ($1, $2, 'patient', now())`,
+        [`${patient.nir}^^^&1.2.250.1.213.1.4.10&ISO`, LABORATORY],
+      );
+    } finally {
+      await database.end();
+    }
+    const ack = await send(message({ cda: labReport(patient.nir), nir: patient.nir }));
+    expect(ackCode(ack)).toBe('AR');
+    expect(errors(ack).join('\n')).toContain('XDSRegistryError');
+    expect(await documentsOf(patient.token)).toHaveLength(0);
+  });
+
+  it('answers another message type AR (200 unsupported message type)', async () => {
+    const patient = await openRecord();
+    const text = message({ cda: labReport(patient.nir), nir: patient.nir }).replace(
+      'MDM^T02^MDM_T02',
+      'ORU^R01^ORU_R01',
+    );
+    const ack = await send(text);
+    expect(ackCode(ack)).toBe('AR');
+    expect(errors(ack).join('\n')).toContain('200^Unsupported message type');
+  });
+
+  it('refuses at the TLS handshake a client without a certificate: no message is read', async () => {
+    const socket = tlsSocket();
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('data', () => resolve('answered'));
+      socket.once('error', () => resolve('refused'));
+      socket.once('close', () => resolve('refused'));
+      socket.once('secureConnect', () => socket.write('\x0bMSH|^~\\&|X\x1c\r'));
+    });
+    expect(outcome).toBe('refused');
+    socket.destroy();
+  });
+});
