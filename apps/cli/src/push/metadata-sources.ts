@@ -1,11 +1,7 @@
 import type { Author, Coded, Institution, PersonName } from '@passerelle/domain';
 import { extname, basename } from 'node:path';
 import type { CdaHeader } from '@passerelle/cda';
-import {
-  FORMAT_CODE_NOT_CDA,
-  contentTypeForEncounter,
-  formatCodeForCda,
-} from '@passerelle/cda';
+import { FORMAT_CODE_NOT_CDA, contentTypeForEncounter, formatCodeForCda } from '@passerelle/cda';
 import { CliError } from '../cli-error';
 import { DEFAULT_INS_OID, parsePatientId } from '../patient-arguments';
 import { MetadataDraft, MetadataError } from './document-metadata';

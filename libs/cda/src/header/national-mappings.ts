@@ -1,6 +1,10 @@
 import { Coded, codeKey } from '@passerelle/domain';
+// National tables shipped as data in fixtures/ (as libs/mhd reads its own), not another lib.
+// eslint-disable-next-line no-restricted-imports
 import formatCodes from '../../../../fixtures/terminology/cda-format-codes.json';
+// eslint-disable-next-line no-restricted-imports
 import encounterContentTypes from '../../../../fixtures/terminology/encounter-content-type.json';
+// eslint-disable-next-line no-restricted-imports
 import typeClasses from '../../../../fixtures/terminology/type-class-correspondence.json';
 
 /** Where the type→class table is kept, for the messages that point to it. */

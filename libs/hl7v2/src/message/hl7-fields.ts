@@ -45,7 +45,7 @@ export function componentText(
 
 /** A field of a segment (1-based, as in "TXA-12"), undefined past its last field. */
 export function fieldOf(segment: Hl7Segment | undefined, index: number): Hl7Field | undefined {
-  return segment?.getField(index) as Hl7Field | undefined;
+  return segment?.getField(index);
 }
 
 export function repetitionsOf(field: Hl7Field | undefined): number {
