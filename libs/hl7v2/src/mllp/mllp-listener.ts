@@ -25,16 +25,24 @@ export function listenMllp(
   tls: TlsOptions,
   where: { port: number; host: string; maxMessageBytes: number },
 ): Promise<MllpListener> {
-  const server = createServer({ ...tls, requestCert: true, rejectUnauthorized: true }, (socket) =>
-    serve(socket, answer, where.maxMessageBytes),
-  );
+  const open = new Set<TLSSocket>();
+  const server = createServer({ ...tls, requestCert: true, rejectUnauthorized: true }, (socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    serve(socket, answer, where.maxMessageBytes);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(where.port, where.host, () => {
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () => new Promise((done) => server.close(() => done())),
+        // Senders keep their connection open between messages: closing ends them.
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            open.forEach((socket) => socket.destroy());
+          }),
       });
     });
   });
