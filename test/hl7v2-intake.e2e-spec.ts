@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { Client } from 'pg';
-import { T02Parts, mdmT02 } from '../libs/hl7v2/src/mdm-t02-original-document/mdm-t02.spec-support';
+import {
+  T02Parts,
+  mdmT02,
+  replacing,
+} from '../libs/hl7v2/src/mdm-t02-original-document/mdm-t02.spec-support';
 import { FhirClient, TestGateway, startTestGateway } from './support/test-gateway';
 
 const CR_BIO = readFileSync(
@@ -25,6 +29,11 @@ function labReport(nir: string): Buffer {
       `<id root="${freshOid()}"`,
     ),
   );
+}
+
+/** The CDA's ClinicalDocument/id (root, extension): the first id of the written report. */
+function idOf(cda: Buffer): string[] {
+  return /<id root="([^"]+)" extension="([^"]+)"/.exec(cda.toString())!.slice(1);
 }
 
 describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreSQL)', () => {
@@ -108,6 +117,32 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     } as unknown as RequestInit);
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer()).equals(cda)).toBe(true);
+  });
+
+  it('replaces a document by MDM^T10 (AA): the new version is current, the old one superseded', async () => {
+    const patient = await openRecord();
+    const original = labReport(patient.nir);
+    expect(ackCode(await send(message({ cda: original, nir: patient.nir })))).toBe('AA');
+    const [root, extension] = idOf(original);
+    const replacement = replacing(labReport(patient.nir), `${root}^${extension}`);
+    const ack = await send(message({ cda: replacement, nir: patient.nir, event: 'T10' }));
+    expect(ackCode(ack)).toBe('AA');
+    const documents = await documentsOf(patient.token);
+    const current = documents.find((document) => document.status === 'current');
+    expect(current?.masterIdentifier?.value).toContain(idOf(replacement)[0]);
+    expect(
+      documents
+        .filter((document) => document.status === 'superseded')
+        .map((document) => document.masterIdentifier?.value),
+    ).toEqual([`urn:oid:${root}^${extension}`]);
+  });
+
+  it('answers a replacement of a document the record does not hold AE, and stores nothing', async () => {
+    const patient = await openRecord();
+    const replacement = replacing(labReport(patient.nir), `${freshOid()}^NOT-STORED`);
+    const ack = await send(message({ cda: replacement, nir: patient.nir, event: 'T10' }));
+    expect(ackCode(ack)).toBe('AE');
+    expect(await documentsOf(patient.token)).toHaveLength(0);
   });
 
   it('answers a replayed message (same control id, same document) AA and stores it once', async () => {

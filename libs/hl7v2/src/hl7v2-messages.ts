@@ -5,6 +5,7 @@ import { ProvideAndRegisterDocumentSet } from '@passerelle/document-repository';
 import { DomainError } from '@passerelle/domain';
 import type { SubmissionDraft } from '@passerelle/registry';
 import { readOriginalDocument } from './mdm-t02-original-document/original-document-message';
+import { readReplacement } from './mdm-t10-replacement/replacement-message';
 import { messageTypeOf } from './message/hl7-fields';
 
 /** One message the door accepts: its MSH-9, the use case it becomes, how it is read. */
@@ -23,8 +24,15 @@ const MDM_T02: Hl7v2MessageRow<SubmissionDraft> = {
   read: readOriginalDocument,
 };
 
+const MDM_T10: Hl7v2MessageRow<SubmissionDraft> = {
+  type: 'MDM^T10',
+  transaction: 'ITI-41',
+  useCase: ProvideAndRegisterDocumentSet,
+  read: readReplacement,
+};
+
 /** The HL7v2 door's messages: each becomes the use case its XDS.b counterpart runs. */
-export const HL7V2_MESSAGES: readonly Hl7v2MessageRow<SubmissionDraft>[] = [MDM_T02];
+export const HL7V2_MESSAGES: readonly Hl7v2MessageRow<SubmissionDraft>[] = [MDM_T02, MDM_T10];
 
 export function messageRowFor(message: Hl7Message): Hl7v2MessageRow<SubmissionDraft> {
   const type = messageTypeOf(message);

@@ -27,6 +27,7 @@ describe('CDA header extraction', () => {
 
     it('identifies the document, its type and the patient', () => {
       expect(header.uniqueId).toBe('1.2.250.1.213.1.1.1.45.2');
+      expect(header.replacedDocumentId).toBe('urn:uuid:90e1c8ec-f951-4b26-a305-a34848818dd6');
       expect(header.typeCode).toEqual({
         code: '18748-4',
         codeSystem: LOINC,

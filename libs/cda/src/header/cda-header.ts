@@ -36,6 +36,8 @@ export interface CdaHeader {
   readonly healthcareFacilityTypeCode?: Coded;
   readonly practiceSettingCode?: Coded;
   readonly encounterCode?: Coded;
+  /** relatedDocument[@typeCode=RPLC]/parentDocument/id: the document this version replaces. */
+  readonly replacedDocumentId?: string;
   /** component/nonXMLBody/text@mediaType of a level-1 (unstructured) document. */
   readonly unstructuredBodyMediaType?: string;
 }
@@ -107,6 +109,7 @@ export function readCdaHeader(document: XmlElement): CdaHeader {
     ),
     practiceSettingCode: practiceSettingOf(document),
     encounterCode: codedOf(at(document, 'componentOf', 'encompassingEncounter', 'code')),
+    replacedDocumentId: replacedDocumentIdOf(document, problems),
     unstructuredBodyMediaType: attribute(
       at(document, 'component', 'nonXMLBody', 'text'),
       'mediaType',
@@ -119,8 +122,8 @@ export function readCdaHeader(document: XmlElement): CdaHeader {
   return header;
 }
 
-function uniqueIdOf(document: XmlElement, problems: string[]): string | undefined {
-  const id = child(document, 'id');
+function uniqueIdOf(element: XmlElement | undefined, problems: string[]): string | undefined {
+  const id = child(element, 'id');
   const root = attribute(id, 'root');
   const extension = attribute(id, 'extension');
   if (!root) return undefined;
@@ -133,6 +136,13 @@ function uniqueIdOf(document: XmlElement, problems: string[]): string | undefine
     return root;
   }
   return extension ? `${root}^${extension}` : root;
+}
+
+function replacedDocumentIdOf(document: XmlElement, problems: string[]): string | undefined {
+  const replacement = children(document, 'relatedDocument').find(
+    (related) => attribute(related, 'typeCode') === 'RPLC',
+  );
+  return replacement && uniqueIdOf(child(replacement, 'parentDocument'), problems);
 }
 
 function patientIdOf(patientRole: XmlElement | undefined, problems: string[]) {

@@ -5,6 +5,15 @@
  * message_MDM_CR_Radio_INIT_N1_Base64.er7, and the OBX flags of the volet's exemples page):
  * the same segments and fields, with this test's patient, document and sending application.
  */
+
+/** A CDA version replacing the document `parentId` (root^extension or a UUID root). */
+export function replacing(cda: Buffer, parentId: string): Buffer {
+  const [root, extension] = parentId.split('^');
+  const related = `<relatedDocument typeCode="RPLC"><parentDocument><id root="${root}"${extension ? ` extension="${extension}"` : ''}/></parentDocument></relatedDocument>`;
+  return Buffer.from(
+    cda.toString('utf8').replace(/(\s*<componentOf>|\s*<component>)/, `${related}$1`),
+  );
+}
 export interface T02Parts {
   readonly cda: Buffer;
   readonly nir: string;
@@ -17,6 +26,9 @@ export interface T02Parts {
   readonly flags?: Readonly<Record<string, 'Y' | 'N'>>;
   /** OBX-5 as written, instead of the base64 CDA. */
   readonly obx5?: string;
+  /** T10: a replacement (OBX-11 C, TXA-13 the replaced document when given). */
+  readonly event?: 'T02' | 'T10';
+  readonly parentDocument?: string;
 }
 
 const FLAG_LABELS: Readonly<Record<string, string>> = {
@@ -27,17 +39,19 @@ const FLAG_LABELS: Readonly<Record<string, string>> = {
 
 export function mdmT02(parts: T02Parts): string {
   const type = parts.typeCode ?? '11502-2';
+  const event = parts.event ?? 'T02';
+  const status = event === 'T10' ? 'C' : 'F';
   const flags = Object.entries(FLAG_LABELS).map(
     ([flag, label], index) =>
       `OBX|${index + 2}|CE|${flag}^${label}^MetaDMPMSS||${parts.flags?.[flag] ?? 'N'}^^expandedYes-NoIndicator||||||F|`,
   );
   return [
-    `MSH|^~\\&|${parts.sendingApplication ?? 'SIL-TEST^1.2.250.1.999.7^ISO'}|Laboratoire-Test|PASSERELLE|DMP|20240312143500||MDM^T02^MDM_T02|${parts.controlId ?? 'MSG-0001'}|P|2.6|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2`,
+    `MSH|^~\\&|${parts.sendingApplication ?? 'SIL-TEST^1.2.250.1.999.7^ISO'}|Laboratoire-Test|PASSERELLE|DMP|20240312143500||MDM^${event}^MDM_T02|${parts.controlId ?? 'MSG-0001'}|P|2.6|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2`,
     'EVN||20240312143500',
     `PID|||${parts.nir}^^^ASIP-SANTE-INS-NIR&${parts.insOid ?? '1.2.250.1.213.1.4.10'}&ISO^INS~IPP-778812^^^LABO&1.2.250.1.999.4.2&ISO^PI||MARCHAND^Lucas^Lucas^^^^L||19840512|M`,
     'PV1|1|O|LABO',
-    `TXA|1|${type}|TEXT|20240312143000||||||||${parts.txaUniqueId ?? ''}|||||AU`,
-    `OBX|1|ED|${type}^CR d'examens biologiques^LN||${parts.obx5 ?? `^text^XML^Base64^${parts.cda.toString('base64')}`}||||||F|`,
+    `TXA|1|${type}|TEXT|20240312143000||||||||${parts.txaUniqueId ?? ''}|${parts.parentDocument ?? ''}||||AU`,
+    `OBX|1|ED|${type}^CR d'examens biologiques^LN||${parts.obx5 ?? `^text^XML^Base64^${parts.cda.toString('base64')}`}||||||${status}|`,
     ...flags,
   ].join('\r');
 }

@@ -73,13 +73,14 @@ export interface FolderDraft {
 
 /**
  * An end of an association: an object of this submission, or a document already registered —
- * named by its logical id (FHIR DocumentReference id) or by the entryUUID of its current version
- * (XDS).
+ * named by its logical id (FHIR DocumentReference id), by the entryUUID of its current version
+ * (XDS), or by its uniqueId (HL7v2: the CDA's relatedDocument/parentDocument id).
  */
 export type AssociationEnd =
   | { readonly ref: string }
   | { readonly existingLogicalId: string }
-  | { readonly existingEntryUuid: string };
+  | { readonly existingEntryUuid: string }
+  | { readonly existingUniqueId: string };
 
 export interface AssociationDraft {
   readonly type: AssociationType;

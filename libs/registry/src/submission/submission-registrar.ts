@@ -318,16 +318,8 @@ export class SubmissionRegistrar {
     uuidByRef: ReadonlyMap<string, string>,
   ): Promise<string> {
     if ('ref' in end) return uuidByRef.get(end.ref)!;
-    const [name, target] =
-      'existingLogicalId' in end
-        ? [
-            end.existingLogicalId,
-            await this.latest(patientKey, { logicalIds: [end.existingLogicalId] }),
-          ]
-        : [
-            end.existingEntryUuid,
-            await this.latest(patientKey, { uuids: [end.existingEntryUuid] }),
-          ];
+    const [name, ids] = existingDocument(end);
+    const target = await this.latest(patientKey, ids);
     if (!target || target.status !== 'Approved') {
       throw new DomainError(
         'REPLACED_NOT_FOUND',
@@ -345,6 +337,16 @@ export class SubmissionRegistrar {
 }
 
 const ONE = { limit: 1, offset: 0 };
+
+/** How an association end names a registered document, and the ids that find it. */
+function existingDocument(end: Exclude<AssociationEnd, { ref: string }>): [string, ObjectIds] {
+  if ('existingLogicalId' in end) {
+    return [end.existingLogicalId, { logicalIds: [end.existingLogicalId] }];
+  }
+  if ('existingEntryUuid' in end)
+    return [end.existingEntryUuid, { uuids: [end.existingEntryUuid] }];
+  return [end.existingUniqueId, { uniqueIds: [end.existingUniqueId] }];
+}
 
 /** Versions looked at to recognise a replay: far more than any document accumulates. */
 const MAX_REPLAY_VERSIONS = 100_000;

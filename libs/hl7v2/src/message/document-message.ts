@@ -1,0 +1,318 @@
+import type { Hl7Message, Hl7Segment } from '@medplum/core';
+import {
+  CdaHeader,
+  CdaHeaderError,
+  CdaXmlError,
+  classCodeForType,
+  contentTypeForEncounter,
+  formatCodeForCda,
+  isClinicalDocument,
+  parseCdaXml,
+  parseHl7Instant,
+  readCdaHeader,
+} from '@passerelle/cda';
+import {
+  Coded,
+  DomainError,
+  ErrorDetail,
+  INS_OID,
+  PatientId,
+  RESTRICTION_CODE_SYSTEM,
+} from '@passerelle/domain';
+import type { DocumentEntryDraft, SubmissionDraft } from '@passerelle/registry';
+import { createHash } from 'node:crypto';
+import { componentText, controlIdOf, fieldOf, repetitionsOf, subcomponents } from './hl7-fields';
+
+const INS_ROOTS: ReadonlySet<string> = new Set(Object.values(INS_OID));
+const OID = /^[0-2](\.(0|[1-9]\d*))+$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** OBX-3 coding system of the volet's DMP/MSSanté flags (MASQUE_PS, INVISIBLE_PATIENT…). */
+const FLAG_CODING_SYSTEM = 'MetaDMPMSS';
+/** Flag set to Y → the DMP restriction code it stands for. */
+const RESTRICTION_OF_FLAG: Readonly<Record<string, string>> = {
+  MASQUE_PS: 'MASQUE_PS',
+  INVISIBLE_PATIENT: 'INVISIBLE_PATIENT',
+  INVISIBLE_REP_LEGAUX: 'INVISIBLE_REPRESENTANTS_LEGAUX',
+};
+/** PV1-2 patient class → the HL7 v3 ActCode the SubmissionSet contentTypeCode is derived from. */
+const ENCOUNTER_OF_PATIENT_CLASS: Readonly<Record<string, string>> = {
+  I: 'IMP',
+  O: 'AMB',
+  E: 'EMER',
+};
+const ACT_CODE_SYSTEM = '2.16.840.1.113883.5.4';
+
+/** OBX-11 (HL7 table 0085): F a new final document, C a correction replacing one. */
+export type ResultStatus = 'F' | 'C';
+const RESULT_STATUS_MEANING: Readonly<Record<ResultStatus, string>> = {
+  F: 'a final, validated document',
+  C: 'a correction replacing a final document',
+};
+
+/** What a document message read into: the submission, and the CDA header it came from. */
+export interface DocumentMessage {
+  readonly draft: SubmissionDraft;
+  readonly header: CdaHeader;
+}
+
+/**
+ * An MDM message carrying a document, as the ANS volet "Transmission de documents CDA en HL7v2"
+ * profiles it → the ITI-41 submission of its one document: the patient from PID-3 (the INS, by
+ * its OID authority), the document from the OBX whose OBX-5 is an ED (base64 CDA R2) with the
+ * result status of the event (OBX-11), its metadata from the CDA header, restriction codes from
+ * the volet's Y/N flags, the SubmissionSet from MSH (sending application OID, time, control id).
+ * TXA names the same document as the CDA or the message is refused. Every problem is reported at
+ * once.
+ */
+export function readDocumentMessage(
+  message: Hl7Message,
+  resultStatus: ResultStatus,
+  more: (header: CdaHeader, problems: ErrorDetail[]) => void = () => undefined,
+): DocumentMessage {
+  const problems: ErrorDetail[] = [];
+  const patientId = insOf(message.getSegment('PID'), problems);
+  const content = documentContent(message, resultStatus, problems);
+  const header = content && cdaHeaderOf(content, problems);
+  const txa = message.getSegment('TXA');
+  if (header) {
+    checkTxa(txa, header, problems);
+    more(header, problems);
+  }
+  if (header && patientId && !header.patientId.equals(patientId)) {
+    problems.push({
+      code: 'PATIENT_ID_MISMATCH',
+      message: `PID-3 (${patientId.value}) is not the patient of the CDA recordTarget (${header.patientId.value})`,
+      location: 'PID-3',
+    });
+  }
+  const sourceId = sourceIdOf(message, problems);
+  const controlId = controlIdOf(message);
+  if (!controlId) problems.push(missing('MSH-10', 'the message control id'));
+  if (problems.length > 0 || !header || !content || !sourceId || !controlId) {
+    throw DomainError.of(problems);
+  }
+  const document = documentEntry(header, content, restrictionsOf(message));
+  const draft: SubmissionDraft = {
+    submissionSet: {
+      ref: 'submission-set',
+      uniqueId: submissionSetUniqueId(sourceId, controlId, header.uniqueId),
+      patientId: header.patientId,
+      sourceId,
+      submissionTime: parseHl7Instant(componentText(fieldOf(message.header, 7)) ?? ''),
+      contentTypeCode:
+        contentTypeForEncounter(header.encounterCode) ??
+        contentTypeForEncounter(encounterOfPatientClass(message.getSegment('PV1'))),
+      authors: header.authors.slice(0, 1),
+      intendedRecipients: [],
+    },
+    documents: [document],
+    folders: [],
+    associations: [],
+  };
+  return { draft, header };
+}
+
+function documentEntry(
+  header: CdaHeader,
+  content: Buffer,
+  restrictions: readonly Coded[],
+): DocumentEntryDraft {
+  return {
+    ref: 'document',
+    uniqueId: header.uniqueId,
+    patientId: header.patientId,
+    title: header.title ?? header.typeCode.display,
+    classCode: classCodeForType(header.typeCode),
+    typeCode: header.typeCode,
+    formatCode: formatCodeForCda(header.templateIds, header.unstructuredBodyMediaType),
+    confidentialityCodes: [header.confidentialityCode, ...restrictions],
+    eventCodes: header.eventCodes,
+    healthcareFacilityTypeCode: header.healthcareFacilityTypeCode,
+    practiceSettingCode: header.practiceSettingCode,
+    creationTime: header.creationTime,
+    serviceStartTime: header.serviceStartTime,
+    serviceStopTime: header.serviceStopTime,
+    languageCode: header.languageCode,
+    mimeType: 'text/xml',
+    authors: header.authors,
+    legalAuthenticator: header.legalAuthenticator,
+    sourcePatientId: header.sourcePatientId,
+    sourcePatientInfo: header.sourcePatientInfo,
+    referenceIds: [],
+    content,
+  };
+}
+
+/** PID-3: the repetition whose assigning authority (CX-4.2) is an INS OID. */
+function insOf(pid: Hl7Segment | undefined, problems: ErrorDetail[]): PatientId | undefined {
+  const identifiers = fieldOf(pid, 3);
+  for (let repetition = 0; repetition < repetitionsOf(identifiers); repetition++) {
+    const authority = subcomponents(identifiers, 4, repetition)[1];
+    if (!INS_ROOTS.has(authority)) continue;
+    try {
+      return PatientId.of(authority, componentText(identifiers, 1, repetition) ?? '');
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      problems.push(...error.details.map((detail) => ({ ...detail, location: 'PID-3' })));
+      return undefined;
+    }
+  }
+  problems.push(
+    missing(
+      'PID-3',
+      'the INS (an identifier whose CX-4 authority is an INS OID, e.g. 1.2.250.1.213.1.4.8)',
+    ),
+  );
+  return undefined;
+}
+
+/** The one OBX carrying the document: OBX-2 = ED, OBX-5 = ^text^XML^Base64^<data>. */
+function documentContent(
+  message: Hl7Message,
+  resultStatus: ResultStatus,
+  problems: ErrorDetail[],
+): Buffer | undefined {
+  const carriers = message
+    .getAllSegments('OBX')
+    .filter(
+      (obx) =>
+        componentText(fieldOf(obx, 2)) === 'ED' &&
+        componentText(fieldOf(obx, 3), 3) !== FLAG_CODING_SYSTEM,
+    );
+  if (carriers.length !== 1) {
+    problems.push({
+      code: carriers.length === 0 ? 'MISSING_DOCUMENT' : 'MALFORMED_REQUEST',
+      message: `an MDM^T02 carries exactly one document (an OBX with OBX-2 = ED), found ${carriers.length}`,
+      location: 'OBX-5',
+    });
+    return undefined;
+  }
+  const [obx] = carriers;
+  const data = fieldOf(obx, 5);
+  const subtype = componentText(data, 3)?.toUpperCase();
+  const encoding = componentText(data, 4)?.toUpperCase();
+  if (subtype !== 'XML' || encoding !== 'BASE64') {
+    problems.push({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: `OBX-5 must be a base64 CDA R2 (^text^XML^Base64^…), got subtype ${subtype ?? '(none)'} and encoding ${encoding ?? '(none)'}`,
+      location: 'OBX-5',
+    });
+    return undefined;
+  }
+  if (componentText(fieldOf(obx, 11)) !== resultStatus) {
+    problems.push({
+      code: 'METADATA_INVALID',
+      message: `OBX-11 must be ${resultStatus} (${RESULT_STATUS_MEANING[resultStatus]}) in this message`,
+      location: 'OBX-11',
+    });
+  }
+  const base64 = (componentText(data, 5) ?? '').replace(/\s+/g, '');
+  if (base64 === '' || base64.length % 4 !== 0 || !BASE64.test(base64)) {
+    problems.push({
+      code: 'MALFORMED_REQUEST',
+      message: 'OBX-5.5 is not base64 data',
+      location: 'OBX-5',
+    });
+    return undefined;
+  }
+  return Buffer.from(base64, 'base64');
+}
+
+function cdaHeaderOf(content: Buffer, problems: ErrorDetail[]): CdaHeader | undefined {
+  try {
+    const root = parseCdaXml(content);
+    if (isClinicalDocument(root)) return readCdaHeader(root);
+    problems.push({
+      code: 'INVALID_RESOURCE',
+      message: 'OBX-5 is XML but not a CDA R2 ClinicalDocument',
+      location: 'OBX-5',
+    });
+  } catch (error) {
+    if (error instanceof CdaHeaderError) {
+      problems.push(
+        ...error.problems.map((problem) => ({
+          code: 'METADATA_INVALID' as const,
+          message: `CDA header: ${problem}`,
+          location: 'OBX-5',
+        })),
+      );
+    } else if (error instanceof CdaXmlError) {
+      problems.push({
+        code: 'MALFORMED_REQUEST',
+        message: `CDA: ${error.message}`,
+        location: 'OBX-5',
+      });
+    } else {
+      throw error;
+    }
+  }
+  return undefined;
+}
+
+/** TXA-2 (document type) and TXA-12 (unique document number), when given, name the CDA. */
+function checkTxa(txa: Hl7Segment | undefined, header: CdaHeader, problems: ErrorDetail[]): void {
+  if (!txa) {
+    problems.push(missing('TXA', 'the document notification segment'));
+    return;
+  }
+  const type = componentText(fieldOf(txa, 2));
+  if (type && type !== header.typeCode.code) {
+    problems.push({
+      code: 'METADATA_INVALID',
+      message: `TXA-2 (${type}) is not the CDA document type (${header.typeCode.code})`,
+      location: 'TXA-2',
+    });
+  }
+  const uniqueId = componentText(fieldOf(txa, 12));
+  if (uniqueId && !namesDocument(uniqueId, header.uniqueId)) {
+    problems.push({
+      code: 'METADATA_INVALID',
+      message: `TXA-12 (${uniqueId}) is not the CDA document id (${header.uniqueId})`,
+      location: 'TXA-12',
+    });
+  }
+}
+
+/** The volet's examples write the CDA id root^extension as "root.extension" in TXA-12.1. */
+export function namesDocument(txaUniqueId: string, cdaUniqueId: string): boolean {
+  return txaUniqueId === cdaUniqueId || txaUniqueId === cdaUniqueId.replace('^', '.');
+}
+
+/** MSH-3.2, the sending application's OID: the SubmissionSet sourceId. */
+function sourceIdOf(message: Hl7Message, problems: ErrorDetail[]): string | undefined {
+  const sourceId = componentText(fieldOf(message.header, 3), 2);
+  if (sourceId && OID.test(sourceId)) return sourceId;
+  problems.push(
+    missing('MSH-3', 'the sending application OID in MSH-3.2 (the SubmissionSet sourceId)'),
+  );
+  return undefined;
+}
+
+/** The volet's OBX flags (OBX-3 from MetaDMPMSS, OBX-5 = Y) as DMP restriction codes. */
+function restrictionsOf(message: Hl7Message): Coded[] {
+  return message.getAllSegments('OBX').flatMap((obx) => {
+    const flag = fieldOf(obx, 3);
+    const restriction = RESTRICTION_OF_FLAG[componentText(flag) ?? ''];
+    const set =
+      componentText(flag, 3) === FLAG_CODING_SYSTEM && componentText(fieldOf(obx, 5)) === 'Y';
+    return restriction && set ? [{ code: restriction, codeSystem: RESTRICTION_CODE_SYSTEM }] : [];
+  });
+}
+
+function encounterOfPatientClass(pv1: Hl7Segment | undefined): Coded | undefined {
+  const code = ENCOUNTER_OF_PATIENT_CLASS[componentText(fieldOf(pv1, 2)) ?? ''];
+  return code ? { code, codeSystem: ACT_CODE_SYSTEM } : undefined;
+}
+
+/**
+ * The same message always makes the same SubmissionSet (a UUID-derived OID, 2.25): a sender
+ * resending it after a lost ACK is answered as the registrar answers an identical resubmission.
+ */
+function submissionSetUniqueId(sourceId: string, controlId: string, documentId: string): string {
+  const digest = createHash('sha256').update(`${sourceId}|${controlId}|${documentId}`).digest();
+  return `2.25.${BigInt(`0x${digest.subarray(0, 16).toString('hex')}`).toString()}`;
+}
+
+export function missing(location: string, what: string): ErrorDetail {
+  return { code: 'METADATA_MISSING', message: `${location} is required: ${what}`, location };
+}
