@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import {
   T02Parts,
   mdmT02,
+  mdmT11,
   replacing,
 } from '../libs/hl7v2/src/mdm-t02-original-document/mdm-t02.spec-support';
 import { FhirClient, TestGateway, startTestGateway } from './support/test-gateway';
@@ -143,6 +144,19 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     const ack = await send(message({ cda: replacement, nir: patient.nir, event: 'T10' }));
     expect(ackCode(ack)).toBe('AE');
     expect(await documentsOf(patient.token)).toHaveLength(0);
+  });
+
+  it('deletes a document logically by MDM^T11 (AA); a second cancellation is AE', async () => {
+    const patient = await openRecord();
+    const cda = labReport(patient.nir);
+    expect(ackCode(await send(message({ cda, nir: patient.nir })))).toBe('AA');
+    const uniqueId = idOf(cda).join('^');
+    const cancel = () =>
+      send(mdmT11({ nir: patient.nir, uniqueId, controlId: `MSG-${Date.now()}-${++controlIds}` }));
+    expect(ackCode(await cancel())).toBe('AA');
+    const statuses = (await documentsOf(patient.token)).map((document) => document.status);
+    expect(statuses).not.toContain('current');
+    expect(ackCode(await cancel())).toBe('AE');
   });
 
   it('answers a replayed message (same control id, same document) AA and stores it once', async () => {

@@ -38,7 +38,7 @@ export class Hl7v2Door {
       audit = new AuditContext(audit.transaction, 'unknown', presenter);
       const row = messageRowFor(message);
       audit = new AuditContext(row.transaction, 'unknown', presenter);
-      const outcome = await this.useCases(row.useCase).execute(presenter, row.read(message));
+      const outcome = await row.handle(this.useCases, presenter, message);
       audit = outcome.audit;
       if (!outcome.ok) throw outcome.error;
       ack = acceptance(message);

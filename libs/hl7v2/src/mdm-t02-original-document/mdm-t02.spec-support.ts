@@ -55,3 +55,14 @@ export function mdmT02(parts: T02Parts): string {
     ...flags,
   ].join('\r');
 }
+
+/** MDM^T11 (document cancel notification): TXA-12.1 the document's uniqueId, escaped. */
+export function mdmT11(parts: { nir: string; uniqueId: string; controlId?: string }): string {
+  return [
+    `MSH|^~\\&|SIL-TEST^1.2.250.1.999.7^ISO|Laboratoire-Test|PASSERELLE|DMP|20240313090000||MDM^T11^MDM_T01|${parts.controlId ?? 'MSG-0002'}|P|2.6|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2`,
+    'EVN||20240313090000',
+    `PID|||${parts.nir}^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS||MARCHAND^Lucas^Lucas^^^^L||19840512|M`,
+    'PV1|1|O|LABO',
+    `TXA|1|11502-2|TEXT|20240312143000||||||||${parts.uniqueId.replace(/\^/g, '\\S\\')}|||||AU`,
+  ].join('\r');
+}

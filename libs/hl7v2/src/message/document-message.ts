@@ -144,7 +144,7 @@ function documentEntry(
 }
 
 /** PID-3: the repetition whose assigning authority (CX-4.2) is an INS OID. */
-function insOf(pid: Hl7Segment | undefined, problems: ErrorDetail[]): PatientId | undefined {
+export function insOf(pid: Hl7Segment | undefined, problems: ErrorDetail[]): PatientId | undefined {
   const identifiers = fieldOf(pid, 3);
   for (let repetition = 0; repetition < repetitionsOf(identifiers); repetition++) {
     const authority = subcomponents(identifiers, 4, repetition)[1];

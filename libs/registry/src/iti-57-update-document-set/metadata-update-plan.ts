@@ -25,6 +25,7 @@ export type MetadataUpdate =
     }
   | {
       readonly kind: 'status';
+      /** The document's entryUUID (XDS), logical id (FHIR) or uniqueId (HL7v2 TXA-12). */
       readonly targetUuid: string;
       readonly originalStatus: AvailabilityStatus;
       readonly newStatus: AvailabilityStatus;
@@ -76,7 +77,8 @@ async function planOne(update: MetadataUpdate, lookup: DocumentLookup): Promise<
   if (update.kind === 'status') {
     const current =
       (await lookup({ uuids: [update.targetUuid] })) ??
-      (await lookup({ logicalIds: [update.targetUuid] }));
+      (await lookup({ logicalIds: [update.targetUuid] })) ??
+      (await lookup({ uniqueIds: [update.targetUuid] }));
     const entry = found(current, update.targetUuid);
     if (entry.status !== update.originalStatus) {
       throw new DomainError(
