@@ -8,6 +8,7 @@ import { refuseUnknown, type QueryParameters } from '../resources/search-paramet
 import { refuseUnsafeJson } from '../resources/safe-json';
 import { capabilityStatement } from './capability-statement';
 import { failureReply } from './fhir-errors';
+import { refuseBadPercentEncoding, refuseMalformedQuery } from './query-shape';
 import { simpleOutcome } from '../resources/operation-outcome';
 import type { FhirReply, FhirRequestParts, FhirTransaction } from './fhir-transaction';
 import { FHIR_TRANSACTIONS, route } from './fhir-transactions';
@@ -49,11 +50,14 @@ export class FhirDoor {
     let audit = new AuditContext(transaction.name, 'unknown', actor);
     let reply: FhirReply;
     try {
+      refuseBadPercentEncoding(request.originalUrl);
+      refuseUnsafeJson(match.params, 'path');
       refuseUnsafeJson(parts.query, 'query');
       refuseUnsafeJson(parts.body, 'body');
       if (transaction.searchParameters) {
         refuseUnknown(parts.query, acceptedParameters(transaction));
       }
+      refuseMalformedQuery(parts.query, transaction.searchParameters ?? []);
       const outcome = await transaction.handle(
         this.useCases,
         actor,

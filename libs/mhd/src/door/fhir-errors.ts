@@ -31,18 +31,37 @@ export function failureReply(exception: unknown): FhirReply {
   return { status: 500, body: internalErrorOutcome(correlationId) };
 }
 
-/** HttpException, or a body-parser error (`status` / `statusCode` with `type`). */
+/**
+ * HttpException, or a body-parser error: `status` / `statusCode` with a `type`, or (a body that
+ * fails to decompress) the stream's own error, marked `expose` by http-errors as a client's.
+ */
 function frameworkStatus(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
-  const candidate = exception as { status?: unknown; statusCode?: unknown; type?: unknown };
+  const candidate = exception as {
+    status?: unknown;
+    statusCode?: unknown;
+    type?: unknown;
+    expose?: unknown;
+  };
   const status = candidate?.status ?? candidate?.statusCode;
-  return typeof status === 'number' && typeof candidate.type === 'string' ? status : undefined;
+  const fromBodyParser = typeof candidate?.type === 'string' || candidate?.expose === true;
+  return typeof status === 'number' && fromBodyParser ? status : undefined;
 }
 
+const BODY_PARSER_MESSAGES: Readonly<Record<string, string>> = {
+  'entity.parse.failed': 'The request body is not valid JSON',
+  'entity.too.large': 'The request body is too large',
+  'encoding.unsupported': 'Unsupported Content-Encoding: send identity, gzip, deflate or br',
+  'charset.unsupported': 'Unsupported charset: send UTF-8',
+  'request.aborted': 'The request body was cut short',
+};
+
 function frameworkMessage(exception: unknown, status: number): string {
-  const type = (exception as { type?: string }).type;
-  if (type === 'entity.parse.failed') return 'The request body is not valid JSON';
-  if (type === 'entity.too.large') return 'The request body is too large';
+  const { type, errno } = exception as { type?: string; errno?: unknown };
+  const known = type === undefined ? undefined : BODY_PARSER_MESSAGES[type];
+  if (known) return known;
+  if (errno !== undefined)
+    return 'The request body does not decompress as its Content-Encoding says';
   if (status === 404) return 'No such FHIR endpoint';
   if (status === 415) return 'Unsupported media type: send application/fhir+json';
   return exception instanceof HttpException ? exception.message : 'Bad request';

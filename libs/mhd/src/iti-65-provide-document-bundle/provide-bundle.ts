@@ -14,6 +14,9 @@ import type {
   SubmissionDraft,
 } from '@passerelle/registry';
 import { documentDraftFrom } from '../resources/document-reference';
+import { excerpt } from '../resources/excerpt';
+import { checkedShape } from '../resources/fhir-shape';
+import { bundle as bundleShape } from '../resources/resource-shapes';
 import { folderDraftFrom, listKind, submissionSetDraftFrom } from '../resources/list';
 
 /** Where each request entry went, to answer with a transaction-response in the same order. */
@@ -84,7 +87,7 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
       default:
         throw new DomainError(
           'INVALID_RESOURCE',
-          `An ITI-65 bundle may hold List, DocumentReference and Binary, not ${resource?.resourceType ?? 'an empty entry'}`,
+          `An ITI-65 bundle may hold List, DocumentReference and Binary, not ${excerpt(resource?.resourceType ?? 'an empty entry')}`,
           ref,
         );
     }
@@ -113,23 +116,25 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
 }
 
 function asTransactionBundle(body: unknown): Bundle<FhirResource> {
-  const resource = body as { resourceType?: unknown; type?: unknown } | null;
+  const resource = body as { resourceType?: unknown } | null;
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
     throw new DomainError('MALFORMED_REQUEST', 'The request body must be a FHIR JSON resource');
   }
   if (resource.resourceType !== 'Bundle') {
     throw new DomainError(
       'INVALID_RESOURCE',
-      `Expected a transaction Bundle, got resourceType ${String(resource.resourceType)}`,
+      `Expected a transaction Bundle, got resourceType ${excerpt(resource.resourceType)}`,
     );
   }
-  if (resource.type !== 'transaction') {
+  const bundle = checkedShape(bundleShape, body, 'Bundle');
+  if (bundle.type !== 'transaction') {
     throw new DomainError(
       'INVALID_RESOURCE',
-      `Bundle.type must be transaction, got ${String(resource.type)}`,
+      `Bundle.type must be transaction, got ${excerpt(bundle.type)}`,
     );
   }
-  return resource as Bundle<FhirResource>;
+  // Shaped: every element the translation reads has the kind and format FHIR gives it.
+  return bundle as unknown as Bundle<FhirResource>;
 }
 
 function expectPost(entry: BundleEntry, ref: string): void {
@@ -193,7 +198,7 @@ function contentOf(
   if (!binary) {
     throw new DomainError(
       'MISSING_DOCUMENT',
-      `attachment.url ${url} names no Binary in the bundle`,
+      `attachment.url ${excerpt(url)} names no Binary in the bundle`,
       ref,
     );
   }
@@ -265,7 +270,7 @@ function checkMembers(list: List, ref: string, knownRefs: ReadonlySet<string>): 
     if (!target || !knownRefs.has(target)) {
       throw new DomainError(
         'UNRESOLVED_REFERENCE',
-        `SubmissionSet entry ${target ?? '(empty)'} is not a DocumentReference or Folder of the bundle`,
+        `SubmissionSet entry ${excerpt(target ?? '(empty)')} is not a DocumentReference or Folder of the bundle`,
         ref,
       );
     }
@@ -284,7 +289,7 @@ function folderMemberships(
         if (!knownRefs.has(target)) {
           throw new DomainError(
             'UNRESOLVED_REFERENCE',
-            `Folder entry ${target} is not in the bundle`,
+            `Folder entry ${excerpt(target)} is not in the bundle`,
             ref,
           );
         }

@@ -1,5 +1,6 @@
 import type { List } from 'fhir/r4';
 import { DomainError } from '@passerelle/domain';
+import { excerpt } from '../resources/excerpt';
 import { FindDocumentLists, FindDocumentListsCommand } from '@passerelle/registry';
 import { fhirTransaction, ok, type SearchParameter } from '../door/fhir-transaction';
 import { uniqueIdFromUri } from '../resources/code-systems';
@@ -43,7 +44,7 @@ export function listSearchFrom(
     if (kind !== 'submissionset' && kind !== 'folder') {
       throw new DomainError(
         'METADATA_INVALID',
-        `List code must be submissionset or folder, got ${kind}`,
+        `List code must be submissionset or folder, got ${excerpt(kind)}`,
       );
     }
   }

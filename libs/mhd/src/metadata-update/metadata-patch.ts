@@ -3,6 +3,12 @@ import { AvailabilityStatus, Coded, DomainError } from '@passerelle/domain';
 import type { MetadataChange } from '@passerelle/registry';
 import { Operation, applyPatch, deepClone } from 'fast-json-patch';
 import { codedFromCoding } from '../resources/code-systems';
+import { excerpt } from '../resources/excerpt';
+import { checkedShape } from '../resources/fhir-shape';
+import {
+  documentReference as documentReferenceShape,
+  jsonPatch,
+} from '../resources/resource-shapes';
 import { MHD } from '../resources/mhd-constants';
 
 /** The only DocumentReference elements a metadata update may change. */
@@ -16,7 +22,12 @@ export function metadataChangeFrom(current: DocumentReference, patch: unknown): 
   if (!Array.isArray(patch)) {
     throw new DomainError('MALFORMED_REQUEST', 'The PATCH body must be a JSON Patch array');
   }
-  const patched = applied(current, patch as Operation[]);
+  const operations = checkedShape(jsonPatch, patch, 'JSONPatch') as Operation[];
+  const patched = checkedShape(
+    documentReferenceShape,
+    applied(current, operations),
+    'DocumentReference',
+  ) as DocumentReference;
   refuseOtherChanges(current, patched);
   const status = statusOf(patched);
   const confidentialityCodes = sameJson(current.securityLabel, patched.securityLabel)
@@ -34,7 +45,7 @@ function applied(current: DocumentReference, patch: Operation[]): DocumentRefere
   } catch (error) {
     throw new DomainError(
       'MALFORMED_REQUEST',
-      `Invalid JSON Patch: ${(error as Error).message.split('\n')[0]}`,
+      `Invalid JSON Patch: ${excerpt((error as Error).message.split('\n')[0])}`,
     );
   }
 }
@@ -73,7 +84,7 @@ function statusOf(patched: DocumentReference): AvailabilityStatus | undefined {
     default:
       throw new DomainError(
         'METADATA_INVALID',
-        `Unknown DocumentReference.status ${String(patched.status)}`,
+        `Unknown DocumentReference.status ${excerpt(patched.status)}`,
       );
   }
 }

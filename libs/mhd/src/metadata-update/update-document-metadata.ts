@@ -1,4 +1,5 @@
 import { DomainError } from '@passerelle/domain';
+import { excerpt } from '../resources/excerpt';
 import { ChangeDocumentMetadata, ChangeDocumentMetadataCommand } from '@passerelle/registry';
 import { fhirTransaction, ok } from '../door/fhir-transaction';
 import type { FhirRequestParts } from '../door/fhir-transaction';
@@ -23,7 +24,7 @@ function byIdentifier(request: FhirRequestParts): ChangeDocumentMetadataCommand[
     ids: value.startsWith('urn:uuid:')
       ? { uuids: [value], uniqueIds: [uniqueIdFromUri(value)] }
       : { uniqueIds: [uniqueIdFromUri(value)] },
-    name: `with identifier ${value}`,
+    name: `with identifier ${excerpt(value)}`,
   };
 }
 

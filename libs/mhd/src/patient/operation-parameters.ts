@@ -1,5 +1,7 @@
 import type { Parameters, ParametersParameter } from 'fhir/r4';
 import { DomainError } from '@passerelle/domain';
+import { checkedShape } from '../resources/fhir-shape';
+import { parameters as parametersShape } from '../resources/resource-shapes';
 
 /** Reads the `Parameters` body of an operation (an empty body means no parameter). */
 export class OperationParameters {
@@ -7,10 +9,15 @@ export class OperationParameters {
 
   constructor(body: unknown) {
     const resource = body as Partial<Parameters> | undefined;
-    if (resource && Object.keys(resource).length > 0 && resource.resourceType !== 'Parameters') {
+    if (resource === undefined || Object.keys(resource).length === 0) {
+      this.parameters = [];
+      return;
+    }
+    if (resource.resourceType !== 'Parameters') {
       throw new DomainError('INVALID_RESOURCE', 'An operation takes a Parameters resource');
     }
-    this.parameters = resource?.parameter ?? [];
+    const shaped = checkedShape(parametersShape, body, 'Parameters') as Parameters;
+    this.parameters = shaped.parameter ?? [];
   }
 
   string(name: string): string | undefined {
@@ -32,9 +39,7 @@ export class OperationParameters {
     const parameter = this.find(name);
     const value = parameter?.valueDate ?? parameter?.valueDateTime;
     if (value === undefined) return undefined;
-    const date = new Date(value);
-    if (isNaN(date.getTime())) throw new DomainError('METADATA_INVALID', `${name} is not a date`);
-    return date;
+    return new Date(value);
   }
 
   private find(name: string): ParametersParameter | undefined {

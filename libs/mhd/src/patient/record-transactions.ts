@@ -2,7 +2,9 @@ import type { Bundle, Patient } from 'fhir/r4';
 import { DomainError, PatientId } from '@passerelle/domain';
 import { FindRecord, OpenRecord, ReadRecord } from '@passerelle/record-management';
 import { fhirTransaction, ok } from '../door/fhir-transaction';
+import { checkedShape } from '../resources/fhir-shape';
 import { patientIdFromResourceId, patientIdFromToken } from '../resources/patient-reference';
+import { patient as patientShape } from '../resources/resource-shapes';
 import { single } from '../resources/search-parameters';
 import { patientResourceFrom } from './patient-resource';
 
@@ -99,7 +101,7 @@ function asPatient(body: unknown): Patient {
   if (typeof resource !== 'object' || resource === null || resource.resourceType !== 'Patient') {
     throw new DomainError('INVALID_RESOURCE', 'Expected a Patient resource');
   }
-  return resource as Patient;
+  return checkedShape(patientShape, body, 'Patient') as Patient;
 }
 
 /** The INS identifier of the Patient (the first whose system is an INS OID). */

@@ -1,5 +1,6 @@
 import type { Coding } from 'fhir/r4';
 import { CodeFilter, Coded, DocumentFilter, DomainError } from '@passerelle/domain';
+import { excerpt } from './excerpt';
 // A national table shipped as data in fixtures/ (as the CLI reads its own), not another lib.
 // eslint-disable-next-line no-restricted-imports
 import categoriesFile from '../../../../fixtures/terminology/patient-categories.json';
@@ -67,7 +68,7 @@ export function classSearchOf(
     if (!category) {
       throw new DomainError(
         'METADATA_INVALID',
-        `Unknown category ${filter.code} of ${PATIENT_CATEGORY_SYSTEM}; known: ${[...BY_CODE.keys()].join(', ')}`,
+        `Unknown category ${excerpt(filter.code)} of ${PATIENT_CATEGORY_SYSTEM}; known: ${[...BY_CODE.keys()].join(', ')}`,
       );
     }
     if (category === FALLBACK) fallback = true;

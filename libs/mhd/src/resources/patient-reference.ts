@@ -1,5 +1,6 @@
 import type { Reference } from 'fhir/r4';
 import { DomainError, PatientId } from '@passerelle/domain';
+import { excerpt } from './excerpt';
 
 /** Our Patient resource id is `<INS OID>-<matricule>`: stable and derived from the INS alone. */
 export function patientResourceId(patientId: PatientId): string {
@@ -53,6 +54,6 @@ function fromReferenceString(reference: string): PatientId {
   if (literal) return patientIdFromResourceId(literal[1]);
   throw new DomainError(
     'UNRESOLVED_REFERENCE',
-    `Patient reference "${reference}" must be Patient/<id> or Patient?identifier=<system>|<value>`,
+    `Patient reference "${excerpt(reference)}" must be Patient/<id> or Patient?identifier=<system>|<value>`,
   );
 }

@@ -6,6 +6,8 @@ import {
   PatientId,
   TimeRange,
 } from '@passerelle/domain';
+import { excerpt } from './excerpt';
+import { isFhirDateTime } from './fhir-datetime';
 import { systemToCodeSystem } from './code-systems';
 import { patientIdFromReference, patientIdFromToken } from './patient-reference';
 
@@ -29,7 +31,7 @@ export function refuseUnknown(params: QueryParameters, accepted: readonly string
   if (unknown.length > 0) {
     throw new DomainError(
       'METADATA_INVALID',
-      `Unsupported search parameter(s): ${unknown.join(', ')}; supported: ${[...known].join(', ')}`,
+      `Unsupported search parameter(s): ${excerpt(unknown.join(', '))}; supported: ${[...known].join(', ')}`,
     );
   }
 }
@@ -58,7 +60,7 @@ export function statusesOf(params: QueryParameters): AvailabilityStatus[] | unde
     if (!mapped) {
       throw new DomainError(
         'METADATA_INVALID',
-        `status must be current, superseded or entered-in-error, got ${status}`,
+        `status must be current, superseded or entered-in-error, got ${excerpt(status)}`,
       );
     }
     return mapped;
@@ -132,10 +134,10 @@ export function dateRange(expressions: readonly string[], name: string): TimeRan
   let to: Date | undefined;
   for (const expression of expressions) {
     const match = DATE.exec(expression);
-    if (!match) {
+    if (!match || !isFhirDateTime(match[2])) {
       throw new DomainError(
         'METADATA_INVALID',
-        `${name} must be [eq|ge|gt|le|lt]<FHIR date>, got ${expression}`,
+        `${name} must be [eq|ge|gt|le|lt]<FHIR date>, got ${excerpt(expression)}`,
       );
     }
     const [start, end] = precisionBounds(match[2]);

@@ -1,0 +1,81 @@
+import { DomainError, ErrorCode, ErrorDetail } from '@passerelle/domain';
+import type { z } from 'zod';
+
+/** At most this many shape problems are reported of one request (the first ones found). */
+export const MAX_SHAPE_ISSUES = 100;
+
+export type ShapeIssueCode = 'structure' | 'required' | 'value';
+
+export interface ShapeIssue {
+  readonly code: ShapeIssueCode;
+  /** FHIRPath-like: `Bundle.entry[3].resource.content[0].attachment.contentType`. */
+  readonly location: string;
+  readonly message: string;
+}
+
+export type Shaped<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly ShapeIssue[] };
+
+/** `value` checked against `shape`: the value as the shape types it, or every problem found. */
+export function shapeOf<S extends z.ZodType>(
+  shape: S,
+  value: unknown,
+  root: string,
+): Shaped<z.output<S>> {
+  const result = shape.safeParse(value, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.slice(0, MAX_SHAPE_ISSUES).map((issue) => shapeIssue(issue, root)),
+  };
+}
+
+const ERROR_CODES: Record<ShapeIssueCode, ErrorCode> = {
+  structure: 'MALFORMED_REQUEST',
+  required: 'METADATA_MISSING',
+  value: 'METADATA_INVALID',
+};
+
+/** The value as `shape` types it; otherwise a 400 listing every problem, each where it is. */
+export function checkedShape<S extends z.ZodType>(
+  shape: S,
+  value: unknown,
+  root: string,
+): z.output<S> {
+  const shaped = shapeOf(shape, value, root);
+  if (shaped.ok) return shaped.value;
+  throw DomainError.of(
+    shaped.issues.map((issue): ErrorDetail => ({
+      code: ERROR_CODES[issue.code],
+      message: issue.message,
+      location: issue.location,
+    })),
+  );
+}
+
+function shapeIssue(issue: z.core.$ZodIssue, root: string): ShapeIssue {
+  const location = locationOf(root, issue.path);
+  const code = codeOf(issue);
+  const message = code === 'required' ? `${location} is required` : `${location}: ${issue.message}`;
+  return { code, location, message };
+}
+
+/** Missing where required; of another JSON kind (FHIR: `structure`); a bad value otherwise. */
+function codeOf(issue: z.core.$ZodIssue): ShapeIssueCode {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'required';
+    return issue.expected === 'int' ? 'value' : 'structure';
+  }
+  return issue.code === 'invalid_union' || issue.code === 'unrecognized_keys'
+    ? 'structure'
+    : 'value';
+}
+
+function locationOf(root: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (location, key) =>
+      typeof key === 'number' ? `${location}[${key}]` : `${location}.${String(key)}`,
+    root,
+  );
+}
