@@ -34,10 +34,12 @@ describe('FHIR shapes at the door', () => {
       'entry.1.resource.author': { reference: '#author' },
       'entry.1.resource.content.0.attachment.contentType': 42,
       'entry.0.resource.identifier': [null],
+      'entry.1.resource.status': {},
       'entry.2': null,
     });
     expect(issuesOf(bundle, broken, 'Bundle')).toEqual([
       { code: 'structure', location: 'Bundle.entry[0].resource.identifier[0]' },
+      { code: 'structure', location: 'Bundle.entry[1].resource.status' },
       { code: 'structure', location: 'Bundle.entry[1].resource.author' },
       { code: 'structure', location: 'Bundle.entry[1].resource.content[0].attachment.contentType' },
       { code: 'structure', location: 'Bundle.entry[2]' },

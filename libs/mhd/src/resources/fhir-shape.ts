@@ -61,12 +61,16 @@ function shapeIssue(issue: z.core.$ZodIssue, root: string): ShapeIssue {
   return { code, location, message };
 }
 
-/** Missing where required; of another JSON kind (FHIR: `structure`); a bad value otherwise. */
+/**
+ * Missing where required; of another JSON kind (FHIR: `structure`: an object or `null` where a
+ * code is due too); a bad value otherwise.
+ */
 function codeOf(issue: z.core.$ZodIssue): ShapeIssueCode {
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'required';
     return issue.expected === 'int' ? 'value' : 'structure';
   }
+  if (issue.code === 'invalid_value' && typeof issue.input === 'object') return 'structure';
   return issue.code === 'invalid_union' || issue.code === 'unrecognized_keys'
     ? 'structure'
     : 'value';
