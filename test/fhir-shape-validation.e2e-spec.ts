@@ -129,6 +129,17 @@ describe('FHIR shapes checked at the door', () => {
     const record = await bed.newRecord();
     const { documentIds } = await bed.provide(record, [{ title: 'CR à archiver' }]);
     const target = { id: documentIds[0] };
+    const notAnArray = await bed.call(
+      'hopital-org',
+      'PATCH',
+      `/DocumentReference/${target.id}`,
+      {
+        op: 'replace',
+      },
+      { contentType: 'application/json-patch+json' },
+    );
+    expect(notAnArray.status).toBe(400);
+    expect(issues(notAnArray)).toEqual([{ code: 'structure', expression: ['JSONPatch'] }]);
     const badOperation = await bed.patch('hopital-org', target, [
       { op: 'delete', path: '/status' },
     ]);

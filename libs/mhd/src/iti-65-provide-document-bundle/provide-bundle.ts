@@ -123,7 +123,7 @@ function asTransactionBundle(body: unknown): Bundle<FhirResource> {
   if (resource.resourceType !== 'Bundle') {
     throw new DomainError(
       'INVALID_RESOURCE',
-      `Expected a transaction Bundle, got resourceType ${excerpt(resource.resourceType)}`,
+      `Expected a transaction Bundle, got resourceType ${excerpt(String(resource.resourceType))}`,
     );
   }
   const bundle = checkedShape(bundleShape, body, 'Bundle');

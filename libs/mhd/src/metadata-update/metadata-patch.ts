@@ -19,9 +19,6 @@ const CHANGEABLE = new Set(['status', 'securityLabel', 'extension']);
  * registry knows it; a change of anything else is refused (405).
  */
 export function metadataChangeFrom(current: DocumentReference, patch: unknown): MetadataChange {
-  if (!Array.isArray(patch)) {
-    throw new DomainError('MALFORMED_REQUEST', 'The PATCH body must be a JSON Patch array');
-  }
   const operations = checkedShape(jsonPatch, patch, 'JSONPatch') as Operation[];
   const patched = checkedShape(
     documentReferenceShape,
