@@ -6,7 +6,8 @@ import type { SoapEnvelope } from './soap-request';
 /** A SOAP request as read from the wire, before any transaction reads its body. */
 export interface SoapRequest {
   readonly envelope: SoapEnvelope;
-  readonly rootXml: Buffer;
+  /** The envelope's text, decoded as its XML declaration says. */
+  readonly rootXml: string;
   readonly attachments: ReadonlyMap<string, MimePart>;
   readonly mtom: boolean;
 }
