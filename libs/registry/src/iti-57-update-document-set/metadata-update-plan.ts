@@ -8,6 +8,7 @@ import {
 import type { PlannedChange } from '../metadata-update/update-document-metadata';
 import type { MetadataChange, ReplaceableMetadata } from '../ports';
 import type { DocumentEntryDraft, FolderDraft } from '../submission/submission-draft';
+import { checkMimeType } from '../submission/validate-submission';
 
 /** An ITI-57 Update Document Set operation, as the XDS adapter reads it. */
 export type MetadataUpdate =
@@ -111,6 +112,9 @@ function found(entry: DocumentEntry | undefined, id: string): DocumentEntry {
  * type when this repository holds the content. The rest is taken from the new version.
  */
 function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): MetadataChange {
+  const invalid: ErrorDetail[] = [];
+  checkMimeType(draft, invalid);
+  if (invalid.length > 0) throw DomainError.of(invalid);
   const held = current.contentId !== undefined;
   const unchangeable: [string, unknown, unknown][] = [
     ['uniqueId', draft.uniqueId, current.uniqueId],

@@ -4,6 +4,8 @@ import {
   ErrorDetail,
   PatientId,
   SubmissionSet,
+  excerpt,
+  isMediaType,
   newEntryUuid,
 } from '@passerelle/domain';
 import type { DocumentEntryDraft, SubmissionDraft } from './submission-draft';
@@ -123,6 +125,7 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
     }
   }
   if (document.uniqueId) checkUniqueId(document.uniqueId, document.ref, problems);
+  checkMimeType(document, problems);
   if (document.authors.length === 0) {
     problems.push({
       code: 'METADATA_MISSING',
@@ -168,6 +171,19 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
       location: document.ref,
     });
   }
+}
+
+/** A mime type is written into Content-Type headers by ITI-43 and ITI-68: RFC 6838 syntax only. */
+export function checkMimeType(
+  { mimeType, ref }: Pick<DocumentEntryDraft, 'mimeType' | 'ref'>,
+  problems: ErrorDetail[],
+): void {
+  if (mimeType === undefined || mimeType === '' || isMediaType(mimeType)) return;
+  problems.push({
+    code: 'METADATA_INVALID',
+    message: `DocumentEntry ${excerpt(ref)}: mimeType "${excerpt(mimeType)}" is not a media type (RFC 6838 type/subtype, optional parameters)`,
+    location: ref,
+  });
 }
 
 function codedFields(document: DocumentEntryDraft): [string, Coded | undefined][] {
