@@ -68,7 +68,7 @@ export function validateSubmission(draft: SubmissionDraft): ValidatedDraft {
   else if (!DOTTED_NUMBERS.test(set.sourceId)) {
     problems.push({
       code: 'METADATA_INVALID',
-      message: `SubmissionSet.sourceId must be an OID (dotted numbers), got "${set.sourceId}"`,
+      message: `SubmissionSet.sourceId must be an OID (dotted numbers), got "${excerpt(set.sourceId)}"`,
       location: set.ref,
     });
   }
@@ -217,7 +217,7 @@ function checkUniqueId(uniqueId: string, ref: string, problems: ErrorDetail[]): 
   if (uniqueId.length > 128 || !UNIQUE_ID.test(uniqueId)) {
     problems.push({
       code: 'METADATA_INVALID',
-      message: `uniqueId must be an OID (with optional ^extension) or a urn:uuid, got "${uniqueId}"`,
+      message: `uniqueId must be an OID (with optional ^extension) or a urn:uuid, got "${excerpt(uniqueId)}"`,
       location: ref,
     });
   }
@@ -230,7 +230,7 @@ function checkDistinctUniqueIds(draft: SubmissionDraft, problems: ErrorDetail[])
     if (seen.has(uniqueId)) {
       problems.push({
         code: 'DUPLICATE_UNIQUE_ID_IN_MESSAGE',
-        message: `uniqueId ${uniqueId} appears twice in the submission`,
+        message: `uniqueId ${excerpt(uniqueId)} appears twice in the submission`,
         location: ref,
       });
     }
@@ -263,7 +263,7 @@ function checkAssociations(draft: SubmissionDraft, problems: ErrorDetail[]): voi
       if ('ref' in end && !refs.has(end.ref)) {
         problems.push({
           code: 'UNRESOLVED_REFERENCE',
-          message: `${association.type} association refers to ${end.ref}, which is not in the submission`,
+          message: `${association.type} association refers to ${excerpt(end.ref)}, which is not in the submission`,
           location: end.ref,
         });
       }

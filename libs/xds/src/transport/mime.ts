@@ -85,7 +85,7 @@ export async function readSoapRequest(
   if (contentType.type !== 'multipart/related') {
     throw new TransportRejected(
       'unsupported-media-type',
-      `Content-Type ${contentType.type || '(none)'}: send application/soap+xml or multipart/related (MTOM/XOP)`,
+      `Content-Type ${excerpt(contentType.type) || '(none)'}: send application/soap+xml or multipart/related (MTOM/XOP)`,
     );
   }
   const boundary = contentType.parameters.boundary;
@@ -104,7 +104,7 @@ function soapRequestFrom(parts: readonly MimePart[], start: string | undefined):
       'missing-root-part',
       rootId === undefined
         ? 'The multipart request has no part'
-        : `No part has the Content-ID <${rootId}> named by the start parameter`,
+        : `No part has the Content-ID <${excerpt(rootId)}> named by the start parameter`,
     );
   }
   return {

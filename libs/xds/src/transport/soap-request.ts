@@ -26,7 +26,7 @@ export function readEnvelope(root: XmlElement): SoapEnvelope {
   if (root.local !== 'Envelope' || root.ns !== NS.soap12) {
     throw new SoapFaultError({
       code: 'Sender',
-      reason: `Expected a SOAP 1.2 Envelope, found {${root.ns}}${root.local}`,
+      reason: `Expected a SOAP 1.2 Envelope, found {${excerpt(root.ns)}}${excerpt(root.local)}`,
     });
   }
   const { header, body } = envelopeParts(root);
