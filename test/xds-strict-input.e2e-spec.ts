@@ -16,9 +16,11 @@ import {
   STORED_QUERY,
   nistBytes,
   nistText,
+  registerRequest,
   retrieveRequest,
   soapCall,
   storedQuery,
+  withSymbols,
 } from './support/xds-fixtures';
 
 /**
@@ -374,6 +376,38 @@ describe('strict input at the XDS door', () => {
         ['XDSRegistryMetadataError'],
         'registry',
       );
+    });
+
+    it('refuses it in an ITI-57 new version, the document left as it was', async () => {
+      const record = await bed.newRecord();
+      const entryUuids = new Map<string, string>();
+      const uniqueIds = new Map<string, string>();
+      const original = await postSoap(
+        bed.gateway,
+        'registry',
+        registerRequest(nistText('15800', 'original', 'single_doc.xml'), {
+          patient: record.cx,
+          entryUuids,
+          uniqueIds,
+        }),
+      );
+      expect(statusOf(original.body)).toBe('Success');
+      const update = withSymbols(nistText('15800', 'update', 'single_doc.xml'), {
+        $lid$: entryUuids.get('Document01')!,
+        $Document01_uid$: uniqueIds.get('Document01')!,
+      }).replace('mimeType="text/plain"', 'mimeType="text/plain&#13;&#10;X-Injected: 1"');
+      const answer = await postSoap(
+        bed.gateway,
+        'registry',
+        soapCall(ACTIONS.update, instantiateXdsTemplate(update, { patient: record.cx })),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+      const { rows } = await database.query<{ version: number; status: string }>(
+        `SELECT version, status FROM document_entry WHERE patient_key = $1`,
+        [record.key],
+      );
+      expect(rows).toEqual([{ version: 1, status: 'Approved' }]);
     });
 
     it('never writes a stored mime type that is not one into an ITI-43 part or an ITI-68 header', async () => {
