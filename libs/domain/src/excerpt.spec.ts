@@ -14,4 +14,10 @@ describe('excerpt', () => {
     const quoted = excerpt(`${'x'.repeat(99)}😀${'y'.repeat(10)}`);
     expect(quoted.startsWith(`${'x'.repeat(99)}…`)).toBe(true);
   });
+
+  it('quotes a value of another kind as text (unvalidated JSON)', () => {
+    expect(excerpt(42)).toBe('42');
+    expect(excerpt({})).toBe('[object Object]');
+    expect(excerpt(null)).toBe('null');
+  });
 });

@@ -26,6 +26,8 @@ describe('isMediaType (RFC 6838 names, RFC 9110 parameters)', () => {
     ['a non-ASCII character', 'text/plaîn'],
     ['a name starting with a symbol', '+text/plain'],
     ['a huge value', `text/${'x'.repeat(60_000)}`],
+    ['a number (unvalidated JSON)', 42],
+    ['null', null],
   ])('refuses %s', (_, value) => {
     expect(isMediaType(value)).toBe(false);
   });

@@ -12,11 +12,14 @@ const MEDIA_TYPE = new RegExp(`^${RESTRICTED_NAME}/${RESTRICTED_NAME}(?:${PARAME
 /** Longer than any media type in use; checked before the syntax, so a huge value costs nothing. */
 export const MAX_MEDIA_TYPE_LENGTH = 255;
 
-export function isMediaType(value: string): boolean {
-  return value.length <= MAX_MEDIA_TYPE_LENGTH && MEDIA_TYPE.test(value);
+/** A guard on any value, as unvalidated JSON may hold anything where a media type is due. */
+export function isMediaType(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length <= MAX_MEDIA_TYPE_LENGTH && MEDIA_TYPE.test(value)
+  );
 }
 
 /** What a stored media type may be written as: itself when valid, else opaque bytes. */
 export function safeMediaType(value: string | undefined): string {
-  return value !== undefined && isMediaType(value) ? value : 'application/octet-stream';
+  return isMediaType(value) ? value : 'application/octet-stream';
 }
