@@ -20,6 +20,9 @@ const DOCUMENT = nistBytes('11966', 'submit', 'my_document.txt');
 
 const VALUE = /<rim:Value>[\s\S]*?<\/rim:Value>/g;
 const SLOT = /<rim:Slot\b[\s\S]*?<\/rim:Slot>/g;
+/** Elements of the ebRIM shapes that may be missing or misplaced: none nests inside its own kind. */
+const ELEMENT =
+  /<rim:(ValueList|Name|Description|ExternalIdentifier|Classification)\b[^>]*?(\/>|>[\s\S]*?<\/rim:\1>)/g;
 const ATTRIBUTE =
   /\s(id|objectType|mimeType|classificationScheme|classifiedObject|nodeRepresentation|identificationScheme|registryObject|value|sourceObject|targetObject|associationType|classificationNode)="[^"]*"/g;
 
@@ -38,6 +41,9 @@ const GARBAGE_VALUES: readonly (readonly [label: string, xml: string])[] = [
   ['a control character', '&#1;'],
   ['bare separators', '^^^&amp;&amp;ISO'],
   ['2,000 characters', 'x'.repeat(2_000)],
+  ['a number beyond 64 bits', '99999999999999999999999'],
+  ['a lone surrogate', '&#xD800;'],
+  ['an element', '<rim:Value>x</rim:Value>'],
 ];
 
 describe('hostile input at the XDS door', () => {
@@ -65,18 +71,29 @@ describe('hostile input at the XDS door', () => {
     return rows[0].n;
   };
 
-  /** Sends the mutated ITI-41 and checks the invariants; returns the RegistryResponse status. */
-  const provideMutated = async (mutate: (metadata: string) => string): Promise<string> => {
+  /** Sends the mutated ITI-41 (or ITI-42) and checks the invariants; returns the status. */
+  const provideMutated = async (
+    mutate: (metadata: string) => string,
+    transaction: 'ITI-41' | 'ITI-42' = 'ITI-41',
+  ): Promise<string> => {
     const uniqueIds = new Map<string, string>();
     const metadata = instantiateXdsTemplate(TEMPLATE, { patient: record.cx, uniqueIds });
-    const message = provideAndRegisterRequest(mutate(metadata), [
-      { id: 'Document01', bytes: DOCUMENT },
-    ]);
-    return expectSoapAnswer(message, uniqueIds.get('Document01'));
+    const mutated = mutate(metadata);
+    expect(mutated).not.toBe(metadata);
+    const message =
+      transaction === 'ITI-41'
+        ? provideAndRegisterRequest(mutated, [{ id: 'Document01', bytes: DOCUMENT }])
+        : soapCall(ACTIONS.register, mutated);
+    const endpoint = transaction === 'ITI-41' ? 'repository' : 'registry';
+    return expectSoapAnswer(message, uniqueIds.get('Document01'), endpoint);
   };
 
-  const expectSoapAnswer = async (message: HttpBody, documentUniqueId?: string) => {
-    const answer = await postSoap(bed.gateway, 'repository', message);
+  const expectSoapAnswer = async (
+    message: HttpBody,
+    documentUniqueId?: string,
+    endpoint: 'repository' | 'registry' = 'repository',
+  ) => {
+    const answer = await postSoap(bed.gateway, endpoint, message);
     expect(answer.status).toBeLessThan(500);
     expect(answer.raw.length).toBeLessThan(20_000);
     const fault = answer.body.ns === NS.soap12 && answer.body.local === 'Fault';
@@ -87,15 +104,31 @@ describe('hostile input at the XDS door', () => {
     return status;
   };
 
-  describe.each(indices(VALUE))('an ITI-41 whose slot value #%i is replaced', (index) => {
-    it.each(GARBAGE_VALUES)(
-      'by %s: a SOAP answer, never 5xx, nothing stored if refused',
-      (_, xml) =>
-        provideMutated((metadata) =>
-          rewriteNth(metadata, VALUE, index, () => `<rim:Value>${xml}</rim:Value>`),
-        ),
-    );
+  describe.each(['ITI-41', 'ITI-42'] as const)('%s', (transaction) => {
+    describe.each(indices(VALUE))('whose slot value #%i is replaced', (index) => {
+      it.each(GARBAGE_VALUES)(
+        'by %s: a SOAP answer, never 5xx, nothing stored if refused',
+        (_, xml) =>
+          provideMutated(
+            (metadata) => rewriteNth(metadata, VALUE, index, () => `<rim:Value>${xml}</rim:Value>`),
+            transaction,
+          ),
+      );
+    });
   });
+
+  it.each(indices(ELEMENT))(
+    'an ITI-41 without its ebRIM element #%i: a SOAP answer, nothing stored if refused',
+    (index) => provideMutated((metadata) => rewriteNth(metadata, ELEMENT, index, () => '')),
+  );
+
+  it.each(indices(ELEMENT))(
+    'an ITI-41 whose ebRIM element #%i is inside a Value: a SOAP answer, nothing stored if refused',
+    (index) =>
+      provideMutated((metadata) =>
+        rewriteNth(metadata, ELEMENT, index, (element) => `<rim:Value>${element}</rim:Value>`),
+      ),
+  );
 
   it.each(indices(ATTRIBUTE))(
     'an ITI-41 without its attribute #%i: a SOAP answer, nothing stored if refused',

@@ -58,7 +58,8 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   app.use(patientChannel.middleware);
   app.use('/patient', urlencoded({ extended: false, limit: '16kb' }));
   app.use('/fhir', requireJsonBody);
-  app.use(json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
+  // JSON is the FHIR door's alone: the XDS door reads its own bodies and answers in SOAP.
+  app.use('/fhir', json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
   app.use('/fhir', (error: unknown, request: Request, response: Response, next: NextFunction) =>
     error ? void answerFhirError(error, request, response, door) : next(),
   );

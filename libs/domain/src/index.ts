@@ -8,3 +8,6 @@ export * from './digest';
 export * from './record-lifecycle';
 export * from './write-unit';
 export * from './calendar';
+export * from './base64';
+export * from './excerpt';
+export * from './media-type';

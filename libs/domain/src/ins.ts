@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { excerpt } from './excerpt';
 
 /** OIDs of the French national health identifier (INS) assigning authorities. */
 export const INS_OID = {
@@ -17,6 +18,8 @@ const ACCEPTED_OIDS: ReadonlySet<string> = new Set([
 ]);
 
 const NIR_PATTERN = /^[12378][0-9]{4}(2A|2B|[0-9]{2})[0-9]{6}[0-9]{2}$/;
+/** A CX of an INS: 15 characters, an OID, the separators; far longer is not one. */
+const MAX_CX_LENGTH = 256;
 
 /**
  * A patient identified by INS: the matricule (NIR or NIA, 15 characters with its key) and the OID
@@ -36,7 +39,10 @@ export class PatientId {
       );
     }
     if (!ACCEPTED_OIDS.has(oid)) {
-      throw new DomainError('INS_UNKNOWN_AUTHORITY', `Unknown INS assigning authority ${oid}`);
+      throw new DomainError(
+        'INS_UNKNOWN_AUTHORITY',
+        `Unknown INS assigning authority ${excerpt(oid)}`,
+      );
     }
     assertValidNir(value);
     return new PatientId(value.toUpperCase(), oid);
@@ -50,17 +56,21 @@ export class PatientId {
     if (!system.startsWith('urn:oid:')) {
       throw new DomainError(
         'INS_UNKNOWN_AUTHORITY',
-        `Patient identifier system must be urn:oid:<INS OID>, got ${system}`,
+        `Patient identifier system must be urn:oid:<INS OID>, got ${excerpt(system)}`,
       );
     }
     return PatientId.of(system.slice('urn:oid:'.length), value);
   }
 
-  /** Parses the XDS CX form `NIR^^^&OID&ISO` (an optional `^NH` type code is allowed). */
+  /** Parses the XDS CX form (at most MAX_CX_LENGTH characters, so a huge value costs nothing) `NIR^^^&OID&ISO` (an optional `^NH` type code is allowed). */
   static fromCx(cx: string): PatientId {
-    const match = /^([^^]+)\^\^\^&([0-9.]+)&ISO(\^NH)?$/.exec(cx.trim());
+    const match =
+      cx.length <= MAX_CX_LENGTH ? /^([^^]+)\^\^\^&([0-9.]+)&ISO(\^NH)?$/.exec(cx.trim()) : null;
     if (!match) {
-      throw new DomainError('INS_MALFORMED', `Patient id is not of the form NIR^^^&OID&ISO: ${cx}`);
+      throw new DomainError(
+        'INS_MALFORMED',
+        `Patient id is not of the form NIR^^^&OID&ISO: ${excerpt(cx)}`,
+      );
     }
     return PatientId.of(match[2], match[1]);
   }
@@ -90,13 +100,13 @@ export function assertValidNir(nir: string): void {
   if (!NIR_PATTERN.test(upper)) {
     throw new DomainError(
       'INS_MALFORMED',
-      `INS matricule must be 13 characters and a 2-digit key, got "${nir}"`,
+      `INS matricule must be 13 characters and a 2-digit key, got "${excerpt(nir)}"`,
     );
   }
   const body = upper.slice(0, 13).replace('2A', '19').replace('2B', '18');
   const expectedKey = 97 - Number(BigInt(body) % 97n);
   if (Number(upper.slice(13)) !== expectedKey) {
-    throw new DomainError('INS_BAD_KEY', `INS matricule ${nir} has a wrong key`);
+    throw new DomainError('INS_BAD_KEY', `INS matricule ${excerpt(nir)} has a wrong key`);
   }
 }
 

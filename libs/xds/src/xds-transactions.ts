@@ -4,7 +4,7 @@ import {
   ProvideAndRegisterDocumentSet,
   RetrieveDocumentSet,
 } from '@passerelle/document-repository';
-import { DomainError, Principal } from '@passerelle/domain';
+import { DomainError, Principal, excerpt } from '@passerelle/domain';
 import { RegisterDocumentSet, RegistryStoredQuery, UpdateDocumentSet } from '@passerelle/registry';
 import {
   adhocQueryResponse,
@@ -151,7 +151,7 @@ export function transactionFor(endpoint: XdsEndpoint, action: string): XdsTransa
     throw new SoapFaultError({
       code: 'Sender',
       subcode: { ns: 'http://www.w3.org/2005/08/addressing', local: 'ActionNotSupported' },
-      reason: `The action ${action} is not served by /xds/${endpoint} (it serves ${served
+      reason: `The action ${excerpt(action)} is not served by /xds/${endpoint} (it serves ${served
         .map((t) => t.action)
         .join(', ')})`,
     });

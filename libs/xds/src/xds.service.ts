@@ -5,7 +5,7 @@ import { CertifiedPrincipal, DomainError } from '@passerelle/domain';
 import { ClientCertificates, SamlAssertionVerifier } from '@passerelle/platform';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { parseXml } from './xml/xml-parser';
+import { decodeXml, parseXml } from './xml/xml-parser';
 import { NS, childOf } from './xml/xml-element';
 import { readSoapRequest } from './transport/mime';
 import { SoapEnvelope, readEnvelope } from './transport/soap-request';
@@ -90,15 +90,16 @@ export class XdsService {
       maxRequestBytes: this.options.maxRequestBytes,
       maxPartBytes: this.options.maxPartBytes,
     });
-    const envelope: SoapEnvelope = readEnvelope(parseXml(body.root));
-    return { envelope, rootXml: body.root, attachments: body.attachments, mtom: body.mtom };
+    const rootXml = decodeXml(body.root);
+    const envelope: SoapEnvelope = readEnvelope(parseXml(rootXml));
+    return { envelope, rootXml, attachments: body.attachments, mtom: body.mtom };
   }
 
   /** Without an assertion the TLS certificate alone speaks (DIRECTE, normal use). */
   private principalOf(soap: SoapRequest, presenter: CertifiedPrincipal): CertifiedPrincipal {
     const security = soap.envelope.security;
     if (!security || !childOf(security, NS.saml2, 'Assertion')) return presenter;
-    return this.assertions.verify(soap.rootXml.toString('utf8'), presenter);
+    return this.assertions.verify(soap.rootXml, presenter);
   }
 
   /** No answer leaves unaudited: if the audit cannot be written, the caller gets a fault. */

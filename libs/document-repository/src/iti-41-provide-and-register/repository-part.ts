@@ -4,6 +4,7 @@ import {
   ErrorDetail,
   digestContent,
   newEntryUuid,
+  excerpt,
 } from '@passerelle/domain';
 import { DocumentEntryDraft, SubmissionDraft, validateSubmission } from '@passerelle/registry';
 
@@ -80,7 +81,7 @@ function checkSupplied(document: DocumentEntryDraft, content: DocumentContent): 
   if (supplied !== undefined && supplied.toLowerCase() !== content.hashSha1) {
     problems.push({
       code: 'HASH_MISMATCH',
-      message: `Supplied hash ${supplied} differs from the content's SHA-1 ${content.hashSha1}`,
+      message: `Supplied hash ${excerpt(supplied)} differs from the content's SHA-1 ${content.hashSha1}`,
       location: document.ref,
     });
   }

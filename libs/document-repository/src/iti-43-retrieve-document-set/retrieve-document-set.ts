@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Access, AccessControl } from '@passerelle/access-control';
 import { AuditContext, Outcome, UseCase, audited } from '@passerelle/audit';
-import { DomainError, ErrorDetail, Principal } from '@passerelle/domain';
+import { DomainError, ErrorDetail, Principal, excerpt } from '@passerelle/domain';
 import { DOCUMENT_LOCATOR, DocumentLocator } from '@passerelle/registry';
 import { CONTENT_STORE, ContentStore } from '../ports';
 import { REPOSITORY_OPTIONS, RepositoryOptions } from '../repository-options';
@@ -72,7 +72,7 @@ export class RetrieveDocumentSet implements UseCase<
     if (request.repositoryUniqueId !== this.options.repositoryUniqueId) {
       throw new DomainError(
         'UNKNOWN_REPOSITORY',
-        `Repository ${request.repositoryUniqueId} is not this repository`,
+        `Repository ${excerpt(request.repositoryUniqueId)} is not this repository`,
       );
     }
     const located = await this.locator.locate({ uniqueIds: [request.documentUniqueId] });
@@ -100,6 +100,6 @@ export class RetrieveDocumentSet implements UseCase<
 function missingDocument(request: DocumentRequest): DomainError {
   return new DomainError(
     'DOCUMENT_NOT_FOUND',
-    `No document ${request.documentUniqueId} in repository ${request.repositoryUniqueId}`,
+    `No document ${excerpt(request.documentUniqueId)} in repository ${excerpt(request.repositoryUniqueId)}`,
   );
 }

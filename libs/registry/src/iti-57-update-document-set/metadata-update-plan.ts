@@ -4,10 +4,12 @@ import {
   DomainError,
   ErrorDetail,
   ObjectIds,
+  excerpt,
 } from '@passerelle/domain';
 import type { PlannedChange } from '../metadata-update/update-document-metadata';
 import type { MetadataChange, ReplaceableMetadata } from '../ports';
 import type { DocumentEntryDraft, FolderDraft } from '../submission/submission-draft';
+import { checkMimeType } from '../submission/validate-submission';
 
 /** An ITI-57 Update Document Set operation, as the XDS adapter reads it. */
 export type MetadataUpdate =
@@ -71,7 +73,7 @@ async function planOne(update: MetadataUpdate, lookup: DocumentLookup): Promise<
   if (update.kind === 'folder') {
     throw new DomainError(
       'UNSUPPORTED_OPERATION',
-      `Folder ${update.logicalId}: folder metadata updates are not supported`,
+      `Folder ${excerpt(update.logicalId)}: folder metadata updates are not supported`,
     );
   }
   if (update.kind === 'status') {
@@ -83,7 +85,7 @@ async function planOne(update: MetadataUpdate, lookup: DocumentLookup): Promise<
     if (entry.status !== update.originalStatus) {
       throw new DomainError(
         'METADATA_VERSION_ERROR',
-        `${update.targetUuid} is ${entry.status}, not ${update.originalStatus} (OriginalStatus)`,
+        `${excerpt(update.targetUuid)} is ${entry.status}, not ${update.originalStatus} (OriginalStatus)`,
       );
     }
     return { current: entry, change: { status: update.newStatus } };
@@ -92,7 +94,7 @@ async function planOne(update: MetadataUpdate, lookup: DocumentLookup): Promise<
   if (entry.version !== update.previousVersion) {
     throw new DomainError(
       'METADATA_VERSION_ERROR',
-      `PreviousVersion ${update.previousVersion} is not the latest version (${entry.version}) of ${update.logicalId}`,
+      `PreviousVersion ${update.previousVersion} is not the latest version (${entry.version}) of ${excerpt(update.logicalId)}`,
     );
   }
   return { current: entry, change: newVersionOf(entry, update.entry) };
@@ -101,7 +103,10 @@ async function planOne(update: MetadataUpdate, lookup: DocumentLookup): Promise<
 /** Unknown, or hidden from the caller: the same answer. */
 function found(entry: DocumentEntry | undefined, id: string): DocumentEntry {
   if (!entry) {
-    throw new DomainError('METADATA_VERSION_ERROR', `No document ${id} in this patient's record`);
+    throw new DomainError(
+      'METADATA_VERSION_ERROR',
+      `No document ${excerpt(id)} in this patient's record`,
+    );
   }
   return entry;
 }
@@ -111,6 +116,9 @@ function found(entry: DocumentEntry | undefined, id: string): DocumentEntry {
  * type when this repository holds the content. The rest is taken from the new version.
  */
 function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): MetadataChange {
+  const invalid: ErrorDetail[] = [];
+  checkMimeType(draft, invalid);
+  if (invalid.length > 0) throw DomainError.of(invalid);
   const held = current.contentId !== undefined;
   const unchangeable: [string, unknown, unknown][] = [
     ['uniqueId', draft.uniqueId, current.uniqueId],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
 import { Outcome, UseCase, audited } from '@passerelle/audit';
-import { DocumentEntry, DomainError, Principal } from '@passerelle/domain';
+import { DocumentEntry, DomainError, Principal, excerpt } from '@passerelle/domain';
 import { DOCUMENT_LOCATOR, DocumentLocator } from '../ports';
 
 /** ITI-67's read by id: one DocumentReference, or — unknown or not for this caller — 404. */
@@ -29,5 +29,5 @@ export class ReadDocumentReference implements UseCase<{ logicalId: string }, Doc
 
 /** The one answer about a DocumentReference the caller may not know of. */
 export function unknownDocumentReference(id: string): DomainError {
-  return new DomainError('RESOURCE_NOT_FOUND', `Unknown DocumentReference ${id}`);
+  return new DomainError('RESOURCE_NOT_FOUND', `Unknown DocumentReference ${excerpt(id)}`);
 }

@@ -13,6 +13,7 @@ import {
   Submitter,
   newEntryUuid,
   WriteUnit,
+  excerpt,
 } from '@passerelle/domain';
 import {
   DocumentAlreadyRegistered,
@@ -252,7 +253,7 @@ export class SubmissionRegistrar {
     if (context.submissionSetExists) {
       throw new DomainError(
         'DUPLICATE_UNIQUE_ID',
-        `SubmissionSet.uniqueId ${validated.submissionSet.uniqueId} is already registered`,
+        `SubmissionSet.uniqueId ${excerpt(validated.submissionSet.uniqueId)} is already registered`,
       );
     }
     return this.existingDocuments(validated.patientId, validated.documents, context.locators);
@@ -274,7 +275,7 @@ export class SubmissionRegistrar {
       if (!sameContent(locator, document, patientId)) {
         problems.push({
           code: 'NON_IDENTICAL_HASH',
-          message: `DocumentEntry.uniqueId ${locator.uniqueId} is already registered with other content`,
+          message: `DocumentEntry.uniqueId ${excerpt(locator.uniqueId)} is already registered with other content`,
           location: document.ref,
         });
         continue;
@@ -323,7 +324,7 @@ export class SubmissionRegistrar {
     if (!target || target.status !== 'Approved') {
       throw new DomainError(
         'REPLACED_NOT_FOUND',
-        `Document ${name} is not a current document of this patient`,
+        `Document ${excerpt(name)} is not a current document of this patient`,
       );
     }
     return target.entryUuid;

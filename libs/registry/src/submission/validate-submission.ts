@@ -4,6 +4,8 @@ import {
   ErrorDetail,
   PatientId,
   SubmissionSet,
+  excerpt,
+  isMediaType,
   newEntryUuid,
 } from '@passerelle/domain';
 import type { DocumentEntryDraft, SubmissionDraft } from './submission-draft';
@@ -66,7 +68,7 @@ export function validateSubmission(draft: SubmissionDraft): ValidatedDraft {
   else if (!DOTTED_NUMBERS.test(set.sourceId)) {
     problems.push({
       code: 'METADATA_INVALID',
-      message: `SubmissionSet.sourceId must be an OID (dotted numbers), got "${set.sourceId}"`,
+      message: `SubmissionSet.sourceId must be an OID (dotted numbers), got "${excerpt(set.sourceId)}"`,
       location: set.ref,
     });
   }
@@ -123,6 +125,7 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
     }
   }
   if (document.uniqueId) checkUniqueId(document.uniqueId, document.ref, problems);
+  checkMimeType(document, problems);
   if (document.authors.length === 0) {
     problems.push({
       code: 'METADATA_MISSING',
@@ -170,6 +173,19 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
   }
 }
 
+/** A mime type is written into Content-Type headers by ITI-43 and ITI-68: RFC 6838 syntax only. */
+export function checkMimeType(
+  { mimeType, ref }: Pick<DocumentEntryDraft, 'mimeType' | 'ref'>,
+  problems: ErrorDetail[],
+): void {
+  if (mimeType === undefined || mimeType === '' || isMediaType(mimeType)) return;
+  problems.push({
+    code: 'METADATA_INVALID',
+    message: `DocumentEntry ${excerpt(ref)}: mimeType "${excerpt(mimeType)}" is not a media type (RFC 6838 type/subtype, optional parameters)`,
+    location: ref,
+  });
+}
+
 function codedFields(document: DocumentEntryDraft): [string, Coded | undefined][] {
   return [
     ['classCode', document.classCode],
@@ -201,7 +217,7 @@ function checkUniqueId(uniqueId: string, ref: string, problems: ErrorDetail[]): 
   if (uniqueId.length > 128 || !UNIQUE_ID.test(uniqueId)) {
     problems.push({
       code: 'METADATA_INVALID',
-      message: `uniqueId must be an OID (with optional ^extension) or a urn:uuid, got "${uniqueId}"`,
+      message: `uniqueId must be an OID (with optional ^extension) or a urn:uuid, got "${excerpt(uniqueId)}"`,
       location: ref,
     });
   }
@@ -214,7 +230,7 @@ function checkDistinctUniqueIds(draft: SubmissionDraft, problems: ErrorDetail[])
     if (seen.has(uniqueId)) {
       problems.push({
         code: 'DUPLICATE_UNIQUE_ID_IN_MESSAGE',
-        message: `uniqueId ${uniqueId} appears twice in the submission`,
+        message: `uniqueId ${excerpt(uniqueId)} appears twice in the submission`,
         location: ref,
       });
     }
@@ -247,7 +263,7 @@ function checkAssociations(draft: SubmissionDraft, problems: ErrorDetail[]): voi
       if ('ref' in end && !refs.has(end.ref)) {
         problems.push({
           code: 'UNRESOLVED_REFERENCE',
-          message: `${association.type} association refers to ${end.ref}, which is not in the submission`,
+          message: `${association.type} association refers to ${excerpt(end.ref)}, which is not in the submission`,
           location: end.ref,
         });
       }

@@ -29,3 +29,28 @@ describe('HL7 v2 value types of XDS metadata', () => {
     expect(parseXon(formatXon(institution))).toEqual(institution);
   });
 });
+
+describe('parseDtm', () => {
+  it.each([
+    ['2026', '2026-01-01T00:00:00.000Z'],
+    ['20240229', '2024-02-29T00:00:00.000Z'],
+    ['20261231235959', '2026-12-31T23:59:59.000Z'],
+    [' 202612 ', '2026-12-01T00:00:00.000Z'],
+  ])('reads %j', (value, iso) => {
+    expect(parseDtm(value)?.toISOString()).toBe(iso);
+  });
+
+  it.each([
+    '20260230',
+    '20261301',
+    '20260100',
+    '2026010124',
+    '202601012360',
+    '20260101235960',
+    '2026-01-01',
+    '202',
+    `2026${'0'.repeat(100)}`,
+  ])('refuses %j instead of rolling it over', (value) => {
+    expect(parseDtm(value)).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-import type { Institution, PersonName } from '@passerelle/domain';
+import { Institution, PersonName, isCalendarDay, isClockTime } from '@passerelle/domain';
 
 /** HL7 v2 data types as XDS metadata writes them (ITI TF-3 Table 4.2.3.1.7-2). */
 
@@ -81,18 +81,24 @@ function trimComponents(components: string[]): string {
 }
 
 const DTM = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?$/;
+/** Room for the 14 digits and the whitespace around them; longer is refused untrimmed. */
+const MAX_DTM_LENGTH = 64;
 
-/** DTM `YYYY[MM[DD[hh[mm[ss]]]]]`, UTC; undefined when malformed. */
+/**
+ * DTM `YYYY[MM[DD[hh[mm[ss]]]]]`, UTC; undefined when malformed or when the day or the time does
+ * not exist (never rolled over into another day by `Date`).
+ */
 export function parseDtm(value: string): Date | undefined {
+  if (value.length > MAX_DTM_LENGTH) return undefined;
   const match = DTM.exec(value.trim());
   if (!match) return undefined;
-  const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00'] = match;
-  const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`);
-  const valid =
-    !Number.isNaN(date.getTime()) &&
-    date.getUTCMonth() + 1 === Number(month) &&
-    date.getUTCDate() === Number(day);
-  return valid ? date : undefined;
+  const [year, month = 1, day = 1, hour = 0, minute = 0, second = 0] = match
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  if (!isCalendarDay(year!, month, day) || !isClockTime(hour, minute, second)) return undefined;
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year!);
+  return date;
 }
 
 /** Date → DTM at second precision, UTC. */

@@ -1,4 +1,4 @@
-import { DomainError, ERROR_CATALOGUE } from '@passerelle/domain';
+import { DomainError, ERROR_CATALOGUE, excerpt } from '@passerelle/domain';
 import { NS } from '../xml/xml-element';
 import { element } from '../xml/xml-writer';
 import { ERROR_SEVERITY, RESPONSE_STATUS } from './vocabulary';
@@ -11,12 +11,15 @@ export interface RegistryErrorItem {
   readonly location?: string;
 }
 
-/** Each problem of a domain error with its XDS error code from the one catalogue. */
+/**
+ * Each problem of a domain error with its XDS error code from the one catalogue; a location is
+ * the sender's object id, quoted as an excerpt.
+ */
 export function registryErrorsFrom(error: DomainError): RegistryErrorItem[] {
   return error.details.map((detail) => ({
     errorCode: ERROR_CATALOGUE[detail.code].xdsCode,
     codeContext: detail.message,
-    location: detail.location,
+    location: detail.location === undefined ? undefined : excerpt(detail.location),
   }));
 }
 

@@ -10,6 +10,7 @@ import {
   PatientId,
   SourcePatientInfo,
   XDS_STATUS_URN,
+  excerpt,
 } from '@passerelle/domain';
 import type {
   AssociationDraft,
@@ -51,7 +52,7 @@ export function readSubmitObjectsRequest(request: XmlElement): EbrimSubmission {
   if (request.ns !== NS.lcm || request.local !== 'SubmitObjectsRequest') {
     throw new DomainError(
       'MALFORMED_REQUEST',
-      `Expected lcm:SubmitObjectsRequest (ebRIM 3.0), found {${request.ns}}${request.local}`,
+      `Expected lcm:SubmitObjectsRequest (ebRIM 3.0), found {${excerpt(request.ns)}}${excerpt(request.local)}`,
     );
   }
   const list = childOf(request, NS.rim, 'RegistryObjectList');
@@ -191,20 +192,24 @@ class SubmissionReader {
       const typeUrn = attributeOf(association, 'associationType') ?? '';
       const where = idOf(association);
       if (source === target) {
-        this.problem('METADATA_INVALID', `Association ${where} links ${source} to itself`, where);
+        this.problem(
+          'METADATA_INVALID',
+          `Association ${excerpt(where)} links ${excerpt(source)} to itself`,
+          where,
+        );
         continue;
       }
       if (typeUrn === UPDATE_AVAILABILITY_STATUS) continue;
       const type = TYPE_BY_URN.get(typeUrn);
       if (!type) {
-        this.problem('METADATA_INVALID', `Unknown associationType ${typeUrn}`, where);
+        this.problem('METADATA_INVALID', `Unknown associationType ${excerpt(typeUrn)}`, where);
         continue;
       }
       if (type === 'HasMember' && source === submissionSetId) continue;
       if (type === 'HasMember' && !folderIds.has(source)) {
         this.problem(
           'UNRESOLVED_REFERENCE',
-          `HasMember source ${source} is neither the SubmissionSet nor a Folder of the request`,
+          `HasMember source ${excerpt(source)} is neither the SubmissionSet nor a Folder of the request`,
           where,
         );
         continue;
@@ -222,7 +227,7 @@ class SubmissionReader {
     if (URN_UUID.test(id)) return { existingEntryUuid: id.toLowerCase() };
     this.problem(
       'UNRESOLVED_REFERENCE',
-      `Association ${where} refers to ${id || '(nothing)'}, which is neither an object of the request nor a urn:uuid`,
+      `Association ${excerpt(where)} refers to ${excerpt(id) || '(nothing)'}, which is neither an object of the request nor a urn:uuid`,
       where,
     );
     return undefined;
@@ -249,7 +254,11 @@ class SubmissionReader {
     if (!membership) return undefined;
     const value = slotValues(membership, 'PreviousVersion')[0];
     if (!/^\d+$/.test(value)) {
-      this.problem('METADATA_INVALID', `PreviousVersion ${value} is not a version number`, id);
+      this.problem(
+        'METADATA_INVALID',
+        `PreviousVersion ${excerpt(value)} is not a version number`,
+        id,
+      );
       return 0;
     }
     return Number(value);
@@ -272,7 +281,11 @@ class SubmissionReader {
     const urn = slotValues(association, slot)[0];
     const status = urn ? STATUS_BY_URN.get(urn) : undefined;
     if (!status)
-      this.problem('METADATA_INVALID', `${slot} ${urn ?? '(missing)'} is not a status`, where);
+      this.problem(
+        'METADATA_INVALID',
+        `${slot} ${urn === undefined ? '(missing)' : excerpt(urn)} is not a status`,
+        where,
+      );
     return status;
   }
 
@@ -302,7 +315,7 @@ class SubmissionReader {
     if (found.length > 1) {
       this.problem(
         'METADATA_INVALID',
-        `Several codes where one is allowed (${scheme})`,
+        `Several codes where one is allowed (${excerpt(scheme)})`,
         idOf(element),
       );
     }
@@ -360,7 +373,11 @@ class SubmissionReader {
     if (value === undefined) return undefined;
     const date = parseDtm(value);
     if (!date)
-      this.problem('METADATA_INVALID', `${slot} ${value} is not an HL7 DTM`, idOf(element));
+      this.problem(
+        'METADATA_INVALID',
+        `${slot} ${excerpt(value)} is not an HL7 DTM`,
+        idOf(element),
+      );
     return date;
   }
 
@@ -368,7 +385,11 @@ class SubmissionReader {
     const value = slotValues(element, 'size')[0];
     if (value === undefined) return undefined;
     if (!/^\d+$/.test(value)) {
-      this.problem('METADATA_INVALID', `size ${value} is not a number of bytes`, idOf(element));
+      this.problem(
+        'METADATA_INVALID',
+        `size ${excerpt(value)} is not a number of bytes`,
+        idOf(element),
+      );
       return undefined;
     }
     return Number(value);
@@ -387,7 +408,7 @@ class SubmissionReader {
       if (target && !this.ids.has(target)) {
         this.problem(
           'UNRESOLVED_REFERENCE',
-          `Classification ${idOf(classification)} classifies ${target}, which is not an object of the request`,
+          `Classification ${excerpt(idOf(classification))} classifies ${excerpt(target)}, which is not an object of the request`,
           idOf(classification),
         );
       }

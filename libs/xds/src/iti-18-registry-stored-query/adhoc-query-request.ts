@@ -5,6 +5,7 @@ import {
   CodeFilter,
   DomainError,
   PatientId,
+  excerpt,
   TimeRange,
   XDS_STATUS_URN,
 } from '@passerelle/domain';
@@ -46,13 +47,14 @@ export function readAdhocQueryRequest(request: XmlElement): StoredQuery {
     throw new DomainError('MALFORMED_REQUEST', 'AdhocQueryRequest has no AdhocQuery');
   const id = attributeOf(adhocQuery, 'id') ?? '';
   const name = STORED_QUERY_IDS[id as keyof typeof STORED_QUERY_IDS];
-  if (!name) throw new DomainError('UNKNOWN_STORED_QUERY', `Unknown stored query id ${id}`);
+  if (!name)
+    throw new DomainError('UNKNOWN_STORED_QUERY', `Unknown stored query id ${excerpt(id)}`);
   const option = childOf(request, NS.query, 'ResponseOption');
   const returnType = attributeOf(option ?? adhocQuery, 'returnType') ?? 'ObjectRef';
   if (returnType !== 'LeafClass' && returnType !== 'ObjectRef') {
     throw new DomainError(
       'MALFORMED_REQUEST',
-      `returnType ${returnType}: use LeafClass or ObjectRef`,
+      `returnType ${excerpt(returnType)}: use LeafClass or ObjectRef`,
     );
   }
   const params = new QueryParameters(adhocQuery);
@@ -198,7 +200,7 @@ class QueryParameters {
     } catch {
       throw new DomainError(
         'MALFORMED_REQUEST',
-        `${name} ${cx} is not an INS patient id (NIR^^^&OID&ISO)`,
+        `${name} ${excerpt(cx)} is not an INS patient id (NIR^^^&OID&ISO)`,
       );
     }
   }
@@ -207,7 +209,8 @@ class QueryParameters {
     const values = required ? this.required(name, this.strings(name)) : this.strings(name);
     return values?.map((urn) => {
       const status = STATUS_BY_URN.get(urn);
-      if (!status) throw new DomainError('MALFORMED_REQUEST', `${name}: unknown status ${urn}`);
+      if (!status)
+        throw new DomainError('MALFORMED_REQUEST', `${name}: unknown status ${excerpt(urn)}`);
       return status;
     });
   }
@@ -238,7 +241,10 @@ class QueryParameters {
       throw new DomainError('STORED_QUERY_PARAM_NUMBER', `${name} takes a single value`);
     const date = parseDtm(values[0].text);
     if (!date) {
-      throw new DomainError('MALFORMED_REQUEST', `${name} ${values[0].text} is not an HL7 DTM`);
+      throw new DomainError(
+        'MALFORMED_REQUEST',
+        `${name} ${excerpt(values[0].text)} is not an HL7 DTM`,
+      );
     }
     return date;
   }
@@ -284,7 +290,10 @@ class QueryParameters {
     return this.required(name, this.strings(name)).map((urn) => {
       const type = ASSOCIATION_BY_URN.get(urn);
       if (!type)
-        throw new DomainError('MALFORMED_REQUEST', `${name}: unknown association type ${urn}`);
+        throw new DomainError(
+          'MALFORMED_REQUEST',
+          `${name}: unknown association type ${excerpt(urn)}`,
+        );
       return type;
     });
   }
@@ -294,7 +303,7 @@ function quoted(name: string, value: SlotValue): string {
   if (!value.quoted) {
     throw new DomainError(
       'MALFORMED_REQUEST',
-      `${name}: ${value.text} is not coded as a string (single quotes missing?)`,
+      `${name}: ${excerpt(value.text)} is not coded as a string (single quotes missing?)`,
     );
   }
   return value.text;
@@ -304,7 +313,10 @@ function quoted(name: string, value: SlotValue): string {
 function codeFilter(name: string, value: string): CodeFilter {
   const [code, , codeSystem] = value.split('^');
   if (!code || !codeSystem) {
-    throw new DomainError('MALFORMED_REQUEST', `${name}: '${value}' must be code^^codingScheme`);
+    throw new DomainError(
+      'MALFORMED_REQUEST',
+      `${name}: '${excerpt(value)}' must be code^^codingScheme`,
+    );
   }
   return { code, codeSystem };
 }

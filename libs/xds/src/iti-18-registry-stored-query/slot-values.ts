@@ -1,4 +1,4 @@
-import { DomainError } from '@passerelle/domain';
+import { DomainError, excerpt } from '@passerelle/domain';
 
 /** One value of an ITI-18 query slot: quoted ('…', a string) or not (a number, a time). */
 export interface SlotValue {
@@ -19,10 +19,19 @@ export function parseSlotValue(name: string, raw: string): SlotValue[] {
   return [single(name, text)];
 }
 
+/** More values than any query needs, fewer than would hold the gateway's memory. */
+const MAX_LIST_VALUES = 10_000;
+
 function splitList(name: string, inner: string): SlotValue[] {
   const values: SlotValue[] = [];
   let i = 0;
   while (i < inner.length) {
+    if (values.length === MAX_LIST_VALUES) {
+      throw new DomainError(
+        'MALFORMED_REQUEST',
+        `${excerpt(name)}: more than ${MAX_LIST_VALUES} values in one list`,
+      );
+    }
     while (i < inner.length && /[\s,]/.test(inner[i])) i++;
     if (i >= inner.length) break;
     if (inner[i] === "'") {
@@ -46,23 +55,19 @@ function single(name: string, text: string): SlotValue {
   return { text: value, quoted: true };
 }
 
+/** The quoted string opening at `start`; copied in slices between quotes, never char by char. */
 function readQuoted(name: string, text: string, start: number): { value: string; end: number } {
-  let value = '';
-  let i = start + 1;
-  while (i < text.length) {
-    if (text[i] === "'") {
-      if (text[i + 1] === "'") {
-        value += "'";
-        i += 2;
-        continue;
-      }
-      return { value, end: i + 1 };
-    }
-    value += text[i++];
+  const pieces: string[] = [];
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf("'", from);
+    if (quote < 0) throw malformed(name, text);
+    pieces.push(text.slice(from, quote));
+    if (text[quote + 1] !== "'") return { value: pieces.join("'"), end: quote + 1 };
+    from = quote + 2;
   }
-  throw malformed(name, text);
 }
 
 function malformed(name: string, raw: string): DomainError {
-  return new DomainError('MALFORMED_REQUEST', `${name}: malformed value ${raw}`);
+  return new DomainError('MALFORMED_REQUEST', `${excerpt(name)}: malformed value ${excerpt(raw)}`);
 }

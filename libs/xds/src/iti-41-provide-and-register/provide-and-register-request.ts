@@ -1,4 +1,4 @@
-import { DomainError, ErrorDetail } from '@passerelle/domain';
+import { DomainError, ErrorDetail, excerpt } from '@passerelle/domain';
 import type { SubmissionDraft } from '@passerelle/registry';
 import { readNewSubmission } from '../ebrim/new-submission';
 import { documentBytes } from '../transport/soap-request';
@@ -27,7 +27,7 @@ function attachDocuments(
     if (!draft.documents.some((entry) => entry.ref === id)) {
       problems.push({
         code: 'MISSING_DOCUMENT_METADATA',
-        message: `Document ${id || '(without id)'} has no DocumentEntry (ExtrinsicObject) in the metadata`,
+        message: `Document ${excerpt(id) || '(without id)'} has no DocumentEntry (ExtrinsicObject) in the metadata`,
         location: id,
       });
       continue;

@@ -1,5 +1,5 @@
 import type { RetrievedDocument, RetrievedDocumentSet } from '@passerelle/document-repository';
-import { DomainError, ERROR_CATALOGUE } from '@passerelle/domain';
+import { DomainError, ERROR_CATALOGUE, safeMediaType } from '@passerelle/domain';
 import { registryErrorsFrom, registryResponse } from '../ebrim/registry-response';
 import type { MimePart } from '../transport/mime';
 import { xopInclude } from '../transport/soap-response';
@@ -17,7 +17,8 @@ const partId = (index: number) => `document-${index + 1}@passerelle`;
 
 /**
  * RetrieveDocumentSetResponse: Success when every document came back, PartialSuccess when some
- * did, Failure when none did; the bytes travel as MTOM parts, exactly as stored.
+ * did, Failure when none did; the bytes travel as MTOM parts, exactly as stored, under their
+ * mime type when it can be written into a part header (opaque bytes otherwise).
  */
 export function retrieveResponse({ documents, problems }: RetrievedDocumentSet): RetrieveAnswer {
   const status =
@@ -31,7 +32,7 @@ export function retrieveResponse({ documents, problems }: RetrievedDocumentSet):
     body,
     attachments: documents.map((document, index) => ({
       contentId: partId(index),
-      contentType: document.mimeType,
+      contentType: safeMediaType(document.mimeType),
       body: document.bytes,
     })),
     auditStatus: status === 'Failure' ? ERROR_CATALOGUE[problems[0].code].httpStatus : 200,
@@ -45,7 +46,7 @@ function documentResponse({ request, mimeType }: RetrievedDocument, index: numbe
       : []),
     element('xdsb:RepositoryUniqueId', {}, escapeText(request.repositoryUniqueId)),
     element('xdsb:DocumentUniqueId', {}, escapeText(request.documentUniqueId)),
-    element('xdsb:mimeType', {}, escapeText(mimeType)),
+    element('xdsb:mimeType', {}, escapeText(safeMediaType(mimeType))),
     element('xdsb:Document', {}, xopInclude(partId(index))),
   ]);
 }

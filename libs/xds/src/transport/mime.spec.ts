@@ -141,12 +141,43 @@ describe('readSoapRequest on real MTOM captures', () => {
       '--b\r\nContent-ID: <a>\r\n\r\nx\r\n--b--',
       'missing-root-part',
     ],
-  ])('refuses %s', async (contentType, body, reason) => {
+    [
+      'multipart/related; boundary=b',
+      '--b\r\nContent-ID: <a>\r\n\r\nx\r\n--b\r\nContent-ID: <a>\r\n\r\ny\r\n--b--',
+      'malformed-multipart',
+    ],
+    [
+      'multipart/related; boundary=b',
+      '--b\r\nContent-ID: <a>\r\nContent-ID: <c>\r\n\r\nx\r\n--b--',
+      'malformed-multipart',
+    ],
+    [
+      'multipart/related; boundary=b',
+      '--b\r\nContent-ID: <a>\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nx\r\n--b--',
+      'malformed-multipart',
+    ],
+    [
+      'multipart/related; boundary=b',
+      '--b\r\nContent-ID: <a>\r\nContent-Transfer-Encoding: base64\r\n\r\neA=\r\n--b--',
+      'malformed-multipart',
+    ],
+  ])('refuses %s %j', async (contentType, body, reason) => {
     await expect(
       readSoapRequest(chunked(Buffer.from(body)), contentType, LIMITS),
     ).rejects.toMatchObject({
       reason,
     });
+  });
+
+  it('bounds part headers whether they arrive in one chunk or many', async () => {
+    const body = Buffer.from(
+      `--b\r\nContent-ID: <a>\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\nx\r\n--b--`,
+    );
+    for (const stream of [Readable.from([body]), chunked(body)]) {
+      await expect(
+        readSoapRequest(stream, 'multipart/related; boundary=b', LIMITS),
+      ).rejects.toMatchObject({ reason: 'malformed-multipart' });
+    }
   });
 
   it('stops at the request and part size limits', async () => {

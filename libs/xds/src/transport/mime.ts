@@ -1,3 +1,4 @@
+import { decodeBase64Strict, excerpt } from '@passerelle/domain';
 import type { Readable } from 'node:stream';
 import { TransportRejected } from './transport-errors';
 
@@ -84,7 +85,7 @@ export async function readSoapRequest(
   if (contentType.type !== 'multipart/related') {
     throw new TransportRejected(
       'unsupported-media-type',
-      `Content-Type ${contentType.type || '(none)'}: send application/soap+xml or multipart/related (MTOM/XOP)`,
+      `Content-Type ${excerpt(contentType.type) || '(none)'}: send application/soap+xml or multipart/related (MTOM/XOP)`,
     );
   }
   const boundary = contentType.parameters.boundary;
@@ -103,13 +104,35 @@ function soapRequestFrom(parts: readonly MimePart[], start: string | undefined):
       'missing-root-part',
       rootId === undefined
         ? 'The multipart request has no part'
-        : `No part has the Content-ID <${rootId}> named by the start parameter`,
+        : `No part has the Content-ID <${excerpt(rootId)}> named by the start parameter`,
     );
   }
-  const attachments = new Map(
-    parts.filter((part) => part !== root).map((part): [string, MimePart] => [part.contentId, part]),
+  return {
+    root: root.body,
+    rootContentType: root.contentType,
+    mtom: true,
+    attachments: attachmentsOf(parts, root),
+  };
+}
+
+/** The parts an xop:Include may name, by Content-ID; an id given twice is refused, not overwritten. */
+function attachmentsOf(parts: readonly MimePart[], root: MimePart): Map<string, MimePart> {
+  const seen = new Set<string>();
+  for (const { contentId } of parts) {
+    if (contentId === '') continue;
+    if (seen.has(contentId)) {
+      throw new TransportRejected(
+        'malformed-multipart',
+        `Two MIME parts have the Content-ID <${excerpt(contentId)}>`,
+      );
+    }
+    seen.add(contentId);
+  }
+  return new Map(
+    parts
+      .filter((part) => part !== root && part.contentId !== '')
+      .map((part): [string, MimePart] => [part.contentId, part]),
   );
-  return { root: root.body, rootContentType: root.contentType, mtom: true, attachments };
 }
 
 /** The part an `xop:Include/@href` (`cid:` URL, percent-encoded per RFC 2392) names. */
@@ -323,11 +346,15 @@ class MultipartScanner {
     this.atStart = false;
   }
 
+  /** The header block must end within MAX_HEADER_BYTES, however the bytes arrive. */
   private readHeaders(): boolean {
-    const end = headerBlockEnd(this.pending);
+    const end = headerBlockEnd(this.pending.subarray(0, MAX_HEADER_BYTES));
     if (end === undefined) {
-      if (this.pending.length > MAX_HEADER_BYTES) {
-        throw new TransportRejected('malformed-multipart', 'MIME part headers are too long');
+      if (this.pending.length >= MAX_HEADER_BYTES) {
+        throw new TransportRejected(
+          'malformed-multipart',
+          `MIME part headers exceed ${MAX_HEADER_BYTES} bytes`,
+        );
       }
       return false;
     }
@@ -354,15 +381,40 @@ class MultipartScanner {
   private finishPart(): void {
     if (this.state !== 'body' || !this.current) return;
     const { headers, chunks, size } = this.current;
-    const raw = Buffer.concat(chunks, size);
-    const encoding = (headers['content-transfer-encoding'] ?? 'binary').toLowerCase();
+    const contentId = withoutBrackets(headers['content-id'] ?? '');
     this.parts.push({
-      contentId: withoutBrackets(headers['content-id'] ?? ''),
+      contentId,
       contentType: headers['content-type'] ?? 'application/octet-stream',
-      body: encoding === 'base64' ? Buffer.from(raw.toString('latin1'), 'base64') : raw,
+      body: decodedBody(
+        Buffer.concat(chunks, size),
+        headers['content-transfer-encoding'],
+        contentId,
+      ),
     });
   }
 }
+
+/** The identity encodings (RFC 2045 §6.2) as they are; base64 strictly; anything else refused. */
+function decodedBody(raw: Buffer, transferEncoding: string | undefined, contentId: string): Buffer {
+  const encoding = (transferEncoding ?? 'binary').trim().toLowerCase();
+  if (IDENTITY_ENCODINGS.has(encoding)) return raw;
+  if (encoding !== 'base64') {
+    throw new TransportRejected(
+      'malformed-multipart',
+      `MIME part <${excerpt(contentId)}>: Content-Transfer-Encoding ${excerpt(encoding)} is not supported (binary, 8bit, 7bit or base64)`,
+    );
+  }
+  const decoded = decodeBase64Strict(raw);
+  if (!decoded) {
+    throw new TransportRejected(
+      'malformed-multipart',
+      `MIME part <${excerpt(contentId)}> is not valid base64`,
+    );
+  }
+  return decoded;
+}
+
+const IDENTITY_ENCODINGS = new Set(['binary', '8bit', '7bit']);
 
 /** The blank (or whitespace-only) line ending a header block. */
 function headerBlockEnd(bytes: Buffer): { headersEnd: number; bodyStart: number } | undefined {
@@ -378,8 +430,11 @@ function headerBlockEnd(bytes: Buffer): { headersEnd: number; bodyStart: number 
   }
 }
 
+/** Headers a part may give once: a second one would silently win. */
+const SINGLE_HEADERS = new Set(['content-id', 'content-type', 'content-transfer-encoding']);
+
 function parseHeaders(block: string): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   let last: string | undefined;
   for (const rawLine of block.split(/\r?\n/)) {
     if (/^[ \t]/.test(rawLine) && last && !rawLine.trim().includes(':')) {
@@ -390,6 +445,9 @@ function parseHeaders(block: string): Record<string, string> {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     last = line.slice(0, colon).trim().toLowerCase();
+    if (SINGLE_HEADERS.has(last) && last in headers) {
+      throw new TransportRejected('malformed-multipart', `A MIME part has two ${last} headers`);
+    }
     headers[last] = line.slice(colon + 1).trim();
   }
   return headers;

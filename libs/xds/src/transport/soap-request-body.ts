@@ -1,4 +1,4 @@
-import { DomainError } from '@passerelle/domain';
+import { DomainError, excerpt } from '@passerelle/domain';
 import { XmlElement, childOf } from '../xml/xml-element';
 import type { MimePart } from './mime';
 import type { SoapEnvelope } from './soap-request';
@@ -6,7 +6,8 @@ import type { SoapEnvelope } from './soap-request';
 /** A SOAP request as read from the wire, before any transaction reads its body. */
 export interface SoapRequest {
   readonly envelope: SoapEnvelope;
-  readonly rootXml: Buffer;
+  /** The envelope's text, decoded as its XML declaration says. */
+  readonly rootXml: string;
   readonly attachments: ReadonlyMap<string, MimePart>;
   readonly mtom: boolean;
 }
@@ -17,7 +18,7 @@ export function bodyElement(request: SoapRequest, ns: string, local: string): Xm
   if (body.ns !== ns || body.local !== local) {
     throw new DomainError(
       'MALFORMED_REQUEST',
-      `The SOAP Body must hold {${ns}}${local}, found {${body.ns}}${body.local}`,
+      `The SOAP Body must hold {${ns}}${local}, found {${excerpt(body.ns)}}${excerpt(body.local)}`,
     );
   }
   return body;

@@ -1,3 +1,4 @@
+import { decodeBase64Strict, excerpt } from '@passerelle/domain';
 import { NS, XmlElement, attributeOf, childOf, textOf } from '../xml/xml-element';
 import { MimePart, attachmentFor } from './mime';
 import { SoapFaultError, TransportRejected } from './transport-errors';
@@ -25,13 +26,10 @@ export function readEnvelope(root: XmlElement): SoapEnvelope {
   if (root.local !== 'Envelope' || root.ns !== NS.soap12) {
     throw new SoapFaultError({
       code: 'Sender',
-      reason: `Expected a SOAP 1.2 Envelope, found {${root.ns}}${root.local}`,
+      reason: `Expected a SOAP 1.2 Envelope, found {${excerpt(root.ns)}}${excerpt(root.local)}`,
     });
   }
-  const header = childOf(root, NS.soap12, 'Header');
-  const body = childOf(root, NS.soap12, 'Body')?.children[0];
-  if (!body)
-    throw new SoapFaultError({ code: 'Sender', reason: 'The SOAP Body is missing or empty' });
+  const { header, body } = envelopeParts(root);
   const action = header && textOf(childOf(header, NS.wsa, 'Action'));
   if (!action) {
     throw new SoapFaultError({
@@ -49,34 +47,67 @@ export function readEnvelope(root: XmlElement): SoapEnvelope {
   };
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/**
+ * SOAP 1.2 Part 1 §5.1: an optional env:Header, then exactly one env:Body, nothing else; the Body
+ * holds the one element of the transaction.
+ */
+function envelopeParts(root: XmlElement): { header?: XmlElement; body: XmlElement } {
+  const [first, ...rest] = root.children;
+  const hasHeader = first?.ns === NS.soap12 && first.local === 'Header';
+  const [bodyElement, ...after] = hasHeader ? rest : root.children;
+  if (bodyElement?.ns !== NS.soap12 || bodyElement.local !== 'Body' || after.length > 0) {
+    throw senderFault(
+      'A SOAP 1.2 Envelope holds an optional Header, then exactly one Body, and nothing else',
+    );
+  }
+  if (root.text.trim() !== '' || bodyElement.text.trim() !== '') {
+    throw senderFault('Text is not allowed directly inside the SOAP Envelope or Body');
+  }
+  if (bodyElement.children.length !== 1) {
+    throw senderFault(`The SOAP Body must hold one element, found ${bodyElement.children.length}`);
+  }
+  return { header: hasHeader ? first : undefined, body: bodyElement.children[0] };
+}
+
+function senderFault(reason: string): SoapFaultError {
+  return new SoapFaultError({ code: 'Sender', reason });
+}
 
 /**
- * The bytes of an xdsb:Document: the MTOM part its xop:Include names, or its inline base64
- * text.
+ * The bytes of an xdsb:Document: the MTOM part its one xop:Include names, or its inline base64
+ * text — never both.
  */
 export function documentBytes(
   element: XmlElement,
   attachments: ReadonlyMap<string, MimePart>,
 ): Buffer {
+  const id = excerpt(attributeOf(element, 'id') ?? '');
+  if (element.children.length === 0) return inlineBytes(element.text, id);
   const include = childOf(element, NS.xop, 'Include');
-  if (include) {
-    const href = attributeOf(include, 'href') ?? '';
-    const part = attachmentFor(attachments, href);
-    if (!part) {
-      throw new TransportRejected(
-        'malformed-multipart',
-        `xop:Include href="${href}" names no MIME part of the request`,
-      );
-    }
-    return part.body;
-  }
-  const text = element.text.replace(/\s+/g, '');
-  if (!BASE64.test(text) || text.length % 4 !== 0) {
+  if (!include || element.children.length > 1 || element.text.trim() !== '') {
     throw new TransportRejected(
       'malformed-multipart',
-      `Document ${attributeOf(element, 'id') ?? ''} is neither an xop:Include nor base64`,
+      `Document ${id} holds either one xop:Include or base64 text, nothing else`,
     );
   }
-  return Buffer.from(text, 'base64');
+  const href = attributeOf(include, 'href') ?? '';
+  const part = attachmentFor(attachments, href);
+  if (!part) {
+    throw new TransportRejected(
+      'malformed-multipart',
+      `xop:Include href="${excerpt(href)}" names no MIME part of the request`,
+    );
+  }
+  return part.body;
+}
+
+function inlineBytes(text: string, id: string): Buffer {
+  const bytes = decodeBase64Strict(text);
+  if (!bytes) {
+    throw new TransportRejected(
+      'malformed-multipart',
+      `Document ${id} is neither an xop:Include nor base64`,
+    );
+  }
+  return bytes;
 }

@@ -5,7 +5,8 @@ export type XmlRejection =
   | 'too-deep'
   | 'too-many-elements'
   | 'too-many-attributes'
-  | 'text-too-large';
+  | 'text-too-large'
+  | 'unsupported-encoding';
 
 export class XmlRejected extends Error {
   constructor(

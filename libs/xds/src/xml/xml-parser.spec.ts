@@ -1,6 +1,6 @@
 import { XmlRejected } from '../transport/transport-errors';
 import { NS, childOf } from './xml-element';
-import { parseXml } from './xml-parser';
+import { decodeXml, parseXml } from './xml-parser';
 
 function rejection(xml: string, limits = {}): string {
   try {
@@ -47,5 +47,33 @@ describe('parseXml', () => {
       'too-many-attributes',
     );
     expect(rejection('<a>abcdef</a>', { maxTextCharacters: 3 })).toBe('text-too-large');
+  });
+});
+
+describe('decodeXml', () => {
+  const declared = (encoding: string, text: string) =>
+    `<?xml version="1.0" encoding="${encoding}"?><t>${text}</t>`;
+
+  it('decodes in the encoding the declaration names, UTF-8 by default', () => {
+    expect(decodeXml(Buffer.from('<t>é</t>'))).toBe('<t>é</t>');
+    expect(decodeXml(Buffer.from(declared('ISO-8859-1', 'é'), 'latin1'))).toBe(
+      declared('ISO-8859-1', 'é'),
+    );
+    expect(decodeXml(Buffer.from(`\uFEFF \n${declared('utf-8', 'é')}`))).toBe(
+      declared('utf-8', 'é'),
+    );
+    expect(decodeXml(Buffer.from(declared('US-ASCII', 'e')))).toBe(declared('US-ASCII', 'e'));
+  });
+
+  it.each([
+    ['invalid UTF-8', Buffer.from(declared('UTF-8', 'é'), 'latin1')],
+    ['invalid UTF-8 without a declaration', Buffer.from([0x3c, 0x74, 0x3e, 0xff, 0x3c])],
+    ['a byte above 0x7F in US-ASCII', Buffer.from(declared('US-ASCII', 'é'), 'latin1')],
+    ['another encoding', Buffer.from(declared('windows-1252', 'e'))],
+    ['a UTF-8 BOM before another encoding', Buffer.from(`\uFEFF${declared('ISO-8859-1', 'e')}`)],
+  ])('refuses %s', (_, bytes) => {
+    expect(() => decodeXml(bytes)).toThrow(
+      expect.objectContaining({ reason: 'unsupported-encoding' }) as Error,
+    );
   });
 });
