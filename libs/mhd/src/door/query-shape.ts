@@ -1,5 +1,4 @@
-import { DomainError, ErrorDetail } from '@passerelle/domain';
-import { excerpt } from '../resources/excerpt';
+import { DomainError, ErrorDetail, excerpt } from '@passerelle/domain';
 import { isFhirDateTime } from '../resources/fhir-datetime';
 import { MAX_SHAPE_ISSUES } from '../resources/fhir-shape';
 import type { QueryParameters } from '../resources/search-parameters';

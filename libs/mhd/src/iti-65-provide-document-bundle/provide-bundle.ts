@@ -6,7 +6,7 @@ import type {
   List,
   Parameters,
 } from 'fhir/r4';
-import { DomainError, ErrorDetail } from '@passerelle/domain';
+import { DomainError, ErrorDetail, excerpt } from '@passerelle/domain';
 import type {
   AssociationDraft,
   DocumentEntryDraft,
@@ -14,7 +14,6 @@ import type {
   SubmissionDraft,
 } from '@passerelle/registry';
 import { documentDraftFrom } from '../resources/document-reference';
-import { excerpt } from '../resources/excerpt';
 import { checkedShape } from '../resources/fhir-shape';
 import { bundle as bundleShape } from '../resources/resource-shapes';
 import { folderDraftFrom, listKind, submissionSetDraftFrom } from '../resources/list';

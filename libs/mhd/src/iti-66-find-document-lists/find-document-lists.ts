@@ -1,6 +1,5 @@
 import type { List } from 'fhir/r4';
-import { DomainError } from '@passerelle/domain';
-import { excerpt } from '../resources/excerpt';
+import { DomainError, excerpt } from '@passerelle/domain';
 import { FindDocumentLists, FindDocumentListsCommand } from '@passerelle/registry';
 import { fhirTransaction, ok, type SearchParameter } from '../door/fhir-transaction';
 import { uniqueIdFromUri } from '../resources/code-systems';

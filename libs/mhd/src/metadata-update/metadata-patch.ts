@@ -1,9 +1,8 @@
 import type { Coding, DocumentReference } from 'fhir/r4';
-import { AvailabilityStatus, Coded, DomainError } from '@passerelle/domain';
+import { AvailabilityStatus, Coded, DomainError, excerpt } from '@passerelle/domain';
 import type { MetadataChange } from '@passerelle/registry';
 import { Operation, applyPatch, deepClone } from 'fast-json-patch';
 import { codedFromCoding } from '../resources/code-systems';
-import { excerpt } from '../resources/excerpt';
 import { checkedShape } from '../resources/fhir-shape';
 import {
   documentReference as documentReferenceShape,

@@ -1,5 +1,4 @@
-import { DomainError } from '@passerelle/domain';
-import { excerpt } from '../resources/excerpt';
+import { DomainError, excerpt } from '@passerelle/domain';
 import { ChangeDocumentMetadata, ChangeDocumentMetadataCommand } from '@passerelle/registry';
 import { fhirTransaction, ok } from '../door/fhir-transaction';
 import type { FhirRequestParts } from '../door/fhir-transaction';

@@ -1,5 +1,4 @@
-import { DomainError, isCalendarDay, isClockTime } from '@passerelle/domain';
-import { excerpt } from './excerpt';
+import { DomainError, isCalendarDay, isClockTime, excerpt } from '@passerelle/domain';
 
 /** FHIR date: YYYY, YYYY-MM or YYYY-MM-DD. */
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;

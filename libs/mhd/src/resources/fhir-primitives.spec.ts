@@ -1,6 +1,5 @@
-import { excerpt } from './excerpt';
+import { excerpt, isMediaType } from '@passerelle/domain';
 import { fhirInstant, isFhirDate, isFhirDateTime } from './fhir-datetime';
-import { isMediaType } from './media-type';
 
 describe('FHIR primitives at the door', () => {
   it('takes dates and dateTimes that exist, at any precision', () => {

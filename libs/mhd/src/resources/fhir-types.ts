@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isFhirDate, isFhirDateTime } from './fhir-datetime';
-import { isMediaType } from './media-type';
+import { isMediaType } from '@passerelle/domain';
 
 /**
  * The FHIR R4 primitive and general-purpose datatypes the door reads, as zod shapes. Each

@@ -1,6 +1,5 @@
 import type { Coding } from 'fhir/r4';
-import { CodeFilter, Coded, DocumentFilter, DomainError } from '@passerelle/domain';
-import { excerpt } from './excerpt';
+import { CodeFilter, Coded, DocumentFilter, DomainError, excerpt } from '@passerelle/domain';
 // A national table shipped as data in fixtures/ (as the CLI reads its own), not another lib.
 // eslint-disable-next-line no-restricted-imports
 import categoriesFile from '../../../../fixtures/terminology/patient-categories.json';

@@ -1,6 +1,5 @@
 import type { Reference } from 'fhir/r4';
-import { DomainError, PatientId } from '@passerelle/domain';
-import { excerpt } from './excerpt';
+import { DomainError, PatientId, excerpt } from '@passerelle/domain';
 
 /** Our Patient resource id is `<INS OID>-<matricule>`: stable and derived from the INS alone. */
 export function patientResourceId(patientId: PatientId): string {

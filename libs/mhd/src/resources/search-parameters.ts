@@ -5,8 +5,8 @@ import {
   PageRequest,
   PatientId,
   TimeRange,
+  excerpt,
 } from '@passerelle/domain';
-import { excerpt } from './excerpt';
 import { isFhirDateTime } from './fhir-datetime';
 import { systemToCodeSystem } from './code-systems';
 import { patientIdFromReference, patientIdFromToken } from './patient-reference';
