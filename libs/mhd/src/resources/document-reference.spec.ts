@@ -56,8 +56,8 @@ const entry: DocumentEntry = {
   sourcePatientInfo: {
     family: 'DUPONT',
     given: 'Marie',
-    birthDate: '1977-06-01',
-    gender: 'female',
+    birthDate: '19770601',
+    gender: 'F',
   },
   referenceIds: ['ORDER-42'],
   contentId: 'c0ffee00-0000-4000-8000-000000000001',

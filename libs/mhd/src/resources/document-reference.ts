@@ -26,6 +26,7 @@ import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from
 import { authorsFrom, containedResource, personFrom, sourcePatientFrom } from './contained';
 import { fhirInstant } from './fhir-datetime';
 import { MHD } from './mhd-constants';
+import { birthDateOf, genderOf } from './source-patient-demographics';
 import { PATIENT_CATEGORY_SYSTEM, patientCategoryCoding } from './patient-categories';
 import { patientIdFromReference, patientResourceId } from './patient-reference';
 
@@ -243,6 +244,8 @@ function sourcePatientResource(entry: DocumentEntry): Patient {
     ? { system: `urn:oid:${match[2]}`, value: match[1] }
     : { value: entry.sourcePatientId };
   const info = entry.sourcePatientInfo;
+  const birthDate = birthDateOf(info?.birthDate);
+  const gender = genderOf(info?.gender);
   return {
     resourceType: 'Patient',
     id: 'source-patient',
@@ -250,8 +253,8 @@ function sourcePatientResource(entry: DocumentEntry): Patient {
     ...(info?.family || info?.given
       ? { name: [{ family: info.family, ...(info.given ? { given: [info.given] } : {}) }] }
       : {}),
-    ...(info?.birthDate ? { birthDate: info.birthDate } : {}),
-    ...(info?.gender ? { gender: info.gender as Patient['gender'] } : {}),
+    ...(birthDate ? { birthDate } : {}),
+    ...(gender ? { gender } : {}),
   };
 }
 
