@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,8 +85,7 @@ async function openEmbedded(
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS],
     });
     resources.push(() => db.close());
-    // A short private directory: Unix socket paths are limited to about 100 characters.
-    const socketDir = mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
+    const socketDir = privateSocketDirectory(directory);
     resources.push(() => rmSync(socketDir, { recursive: true, force: true }));
     const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432') });
     await server.start();
@@ -100,6 +100,26 @@ async function openEmbedded(
     await close();
     throw error;
   }
+}
+
+/**
+ * A short private directory for the socket (Unix socket paths are limited to about 100
+ * characters), the same for a data directory at every start: a process that died without
+ * removing it (kill -9, a crash) leaves one behind, which the next start reuses. The data
+ * directory's lock makes it this process's alone. One not ours (another user's, a link) is
+ * left alone for a fresh one.
+ */
+function privateSocketDirectory(dataDirectory: string): string {
+  const name = createHash('sha256').update(dataDirectory).digest('hex').slice(0, 16);
+  const path = join(tmpdir(), `passerelle-pg-${name}`);
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const found = lstatSync(path);
+  const ours =
+    found.isDirectory() && found.uid === process.getuid?.() && (found.mode & 0o777) === 0o700;
+  if (!ours) return mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
+  rmSync(join(path, '.s.PGSQL.5432'), { force: true });
+  rmSync(join(path, '.s.PGSQL.5432.lock'), { force: true });
+  return path;
 }
 
 /**
@@ -123,6 +143,8 @@ async function createClusterApart(directory: string): Promise<void> {
   ]);
 }
 
+const CONNECT_TIMEOUT_MS = 5000;
+
 function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -131,7 +153,9 @@ function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys)
     migrations: migrations(dataKeys),
     migrationsRun: false,
     synchronize: false,
-    extra: { max: poolSize },
+    // A database out of reach fails a request within seconds (a retryable 503), instead of
+    // holding it; the pool opens new connections as it comes back.
+    extra: { max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true },
   });
 }
 
