@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,6 +11,7 @@ import type { KeyEncryptionService } from './encryption/key-encryption-service';
 import { PatientDataKeys } from './encryption/patient-data-keys';
 import { migrations } from './migrations';
 import { surviveServerEndedConnections } from './server-ended-connections';
+import { privateSocketDirectory } from './socket-directory';
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; absent: embedded PGlite under `dataDir`. */
@@ -100,26 +99,6 @@ async function openEmbedded(
     await close();
     throw error;
   }
-}
-
-/**
- * A short private directory for the socket (Unix socket paths are limited to about 100
- * characters), the same for a data directory at every start: a process that died without
- * removing it (kill -9, a crash) leaves one behind, which the next start reuses. The data
- * directory's lock makes it this process's alone. One not ours (another user's, a link) is
- * left alone for a fresh one.
- */
-function privateSocketDirectory(dataDirectory: string): string {
-  const name = createHash('sha256').update(dataDirectory).digest('hex').slice(0, 16);
-  const path = join(tmpdir(), `passerelle-pg-${name}`);
-  mkdirSync(path, { recursive: true, mode: 0o700 });
-  const found = lstatSync(path);
-  const ours =
-    found.isDirectory() && found.uid === process.getuid?.() && (found.mode & 0o777) === 0o700;
-  if (!ours) return mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
-  rmSync(join(path, '.s.PGSQL.5432'), { force: true });
-  rmSync(join(path, '.s.PGSQL.5432.lock'), { force: true });
-  return path;
 }
 
 /**
