@@ -131,6 +131,13 @@ describe('bounded resources: timeouts, Expect, Host, concurrent large bodies', (
       expect(answer).toMatch(path.startsWith('/xds') ? /soap:Sender/ : /"code":"structure"/);
     });
 
+    it("accepts HTTP/1.0 without Host (a load balancer's health check)", async () => {
+      const connection = await openRaw(bed);
+      connection.socket.write('GET /health/live HTTP/1.0\r\n\r\n');
+      await connection.closed;
+      expect(connection.received()).toMatch(/^HTTP\/1\.1 200 .*\{"status":"ok"\}$/s);
+    });
+
     it('builds every absolute URL from PUBLIC_BASE_URL, never from the Host a request names', async () => {
       const search = await getWithHost(
         bed,

@@ -40,8 +40,8 @@ const XDS_PATH = /^\/xds\/(registry|repository)\/?$/;
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(:[0-9]{1,5})?$/;
 
 /**
- * What happens before any body is read: a request with no Host, several, or a malformed one is
- * refused (400); under `Expect: 100-continue`, a body larger than the limit (413) or a request
+ * What happens before any body is read: an HTTP/1.1 request with no Host, or one with several or
+ * a malformed one, is refused (400); under `Expect: 100-continue`, a body larger than the limit (413) or a request
  * that cannot authenticate (401) is refused unread; at most `maxConcurrentLargeBodies` bodies
  * above `largeBodyBytes` (or of unknown length) are read at once, the others are answered 503
  * with Retry-After at once. Refusals of unread bodies close the connection.
@@ -77,9 +77,13 @@ export function admission(config: AppConfig, door: FhirDoor): RequestHandler {
   };
 }
 
-/** Node keeps only the first of several Host lines: they are counted in the raw headers. */
+/**
+ * Node keeps only the first of several Host lines: they are counted in the raw headers. HTTP/1.0
+ * may omit Host (load balancers' health checks often do).
+ */
 function hasOneValidHost(request: Request): boolean {
   const hosts = request.rawHeaders.filter((name, index) => index % 2 === 0 && /^host$/i.test(name));
+  if (hosts.length === 0) return request.httpVersion === '1.0';
   return hosts.length === 1 && HOST.test(request.headers.host ?? '');
 }
 

@@ -84,7 +84,7 @@ async function openEmbedded(
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS],
     });
     resources.push(() => db.close());
-    const socketDir = privateSocketDirectory(directory);
+    const socketDir = privateSocketDirectory(dataDir);
     resources.push(() => rmSync(socketDir, { recursive: true, force: true }));
     const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432') });
     await server.start();
