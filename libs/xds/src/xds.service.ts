@@ -185,6 +185,16 @@ function faultOf(error: unknown): { error: SoapFaultError; status: number } {
       status: 401,
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(`The database is unavailable: ${String(error)}`);
+    return {
+      error: new SoapFaultError({
+        code: 'Receiver',
+        reason: 'The registry is temporarily unavailable; retry later',
+      }),
+      status: 503,
+    };
+  }
   if (error instanceof XmlRejected) {
     return {
       error: new SoapFaultError({ code: 'Sender', reason: `Malformed XML: ${error.message}` }),
