@@ -51,7 +51,7 @@ describe('the database out of reach: retryable answers, readiness, recovery', ()
     const response = await fetch(`${bed.gateway.baseUrl}${path}`, {
       dispatcher: bed.gateway.agent(),
     });
-    return { status: response.status, body: (await response.json()) };
+    return { status: response.status, body: await response.json() };
   };
 
   it('is ready while the database answers', async () => {
