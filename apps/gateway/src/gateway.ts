@@ -7,8 +7,10 @@ import { PatientChannel } from '@passerelle/patient-channel';
 import { AppConfig, TlsSetup, tlsSetup } from '@passerelle/platform';
 import { json, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Logger } from 'nestjs-pino';
+import { admission, decideExpectContinue, httpServerOptions } from './admission';
 import { AppModule } from './app.module';
 import { serveOpenApi } from './openapi';
 import { gatewayLogger, requestIdentity, requestLog } from './request-log';
@@ -40,7 +42,10 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forConfig(config, metrics, logger),
     {
-      httpsOptions: tls.options as NestApplicationOptions['httpsOptions'],
+      httpsOptions: {
+        ...tls.options,
+        ...httpServerOptions(config.http),
+      } as NestApplicationOptions['httpsOptions'],
       bodyParser: false,
       abortOnError: false,
       bufferLogs: true,
@@ -52,6 +57,8 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   app.use(requestIdentity);
   app.use(requestLog(logger));
   app.use(metrics.middleware);
+  decideExpectContinue(app.getHttpServer() as Server);
+  app.use(admission(config, door));
   const portal = portalRouter(builtPortalDirectory());
   if (portal) app.use(PORTAL_PATH, portal);
   const patientChannel = app.get(PatientChannel);

@@ -23,6 +23,7 @@ export type FhirIssueCode =
   | 'security'
   | 'not-supported'
   | 'too-costly'
+  | 'transient'
   | 'exception';
 
 const entry = (
@@ -164,6 +165,21 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: entry('XDSRegistryError', 'too-costly', 413, 'Request too large'),
   UNAUTHENTICATED: entry('XDSRegistryError', 'login', 401, 'Authentication required'),
   FORBIDDEN: entry('XDSRegistryError', 'forbidden', 403, 'Access denied'),
+  // Retryable: the request did nothing; the same request may succeed a little later.
+  REGISTRY_BUSY: entry('XDSRegistryBusy', 'transient', 503, 'Too much activity'),
+  REPOSITORY_BUSY: entry('XDSRepositoryBusy', 'transient', 503, 'Too much activity'),
+  REGISTRY_UNAVAILABLE: entry(
+    'XDSRegistryNotAvailable',
+    'transient',
+    503,
+    'The registry is temporarily unavailable',
+  ),
+  REPOSITORY_UNAVAILABLE: entry(
+    'XDSRepositoryNotAvailable',
+    'transient',
+    503,
+    'The repository is temporarily unavailable',
+  ),
   INTERNAL: entry('XDSRegistryError', 'exception', 500, 'Internal error'),
 } as const satisfies Record<string, CatalogueEntry>;
 

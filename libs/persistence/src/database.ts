@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import type { KeyEncryptionService } from './encryption/key-encryption-service';
 import { PatientDataKeys } from './encryption/patient-data-keys';
 import { migrations } from './migrations';
 import { surviveServerEndedConnections } from './server-ended-connections';
+import { privateSocketDirectory } from './socket-directory';
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; absent: embedded PGlite under `dataDir`. */
@@ -84,8 +84,7 @@ async function openEmbedded(
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS],
     });
     resources.push(() => db.close());
-    // A short private directory: Unix socket paths are limited to about 100 characters.
-    const socketDir = mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
+    const socketDir = privateSocketDirectory(dataDir);
     resources.push(() => rmSync(socketDir, { recursive: true, force: true }));
     const server = new PGLiteSocketServer({ db, path: join(socketDir, '.s.PGSQL.5432') });
     await server.start();
@@ -123,6 +122,8 @@ async function createClusterApart(directory: string): Promise<void> {
   ]);
 }
 
+const CONNECT_TIMEOUT_MS = 5000;
+
 function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -131,7 +132,9 @@ function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys)
     migrations: migrations(dataKeys),
     migrationsRun: false,
     synchronize: false,
-    extra: { max: poolSize },
+    // A database out of reach fails a request within seconds (a retryable 503), instead of
+    // holding it; the pool opens new connections as it comes back.
+    extra: { max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true },
   });
 }
 

@@ -64,3 +64,30 @@ describe('configuration of the notification channel and the patient channel', ()
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(/needs KEK_FILE/);
   });
 });
+
+describe('configuration of the HTTP limits and the public origin', () => {
+  it('cuts slow clients and bounds large bodies by default', () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConcurrentLargeBodies: 4,
+      largeBodyBytes: 1024 * 1024,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() =>
+      loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }),
+    ).toThrow(/may not exceed HTTP_REQUEST_TIMEOUT_MS/);
+  });
+
+  it('takes PUBLIC_BASE_URL without its trailing slash, and refuses what is not an origin', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://dmp.example.fr/' }).publicBaseUrl).toBe(
+      'https://dmp.example.fr',
+    );
+    for (const wrong of ['dmp.example.fr', 'ftp://dmp.example.fr', 'https://dmp.example.fr/?x=1']) {
+      expect(() => loadConfig({ PUBLIC_BASE_URL: wrong })).toThrow(ConfigError);
+    }
+  });
+});

@@ -34,8 +34,23 @@ export interface AppConfig {
   readonly maxQueryResults: number;
   /** Largest page a search returns (ITI-67 `_count` is capped to it). */
   readonly maxPageSize: number;
-  /** Base URL written into attachment URLs; derived from the request when absent. */
+  /**
+   * The gateway's public origin: every absolute URL it writes (FHIR links, Location, fullUrl,
+   * attachment URLs, the OpenID issuer) starts with it, whatever Host a request names.
+   */
   readonly publicBaseUrl?: string;
+  /** What one client may hold: slow clients are cut, large bodies are read a few at a time. */
+  readonly http: {
+    /** Time to receive a request's headers (and to finish the TLS handshake). */
+    readonly headersTimeoutMs: number;
+    /** Time to receive a whole request, body included. */
+    readonly requestTimeoutMs: number;
+    /** How long an idle keep-alive connection stays open. */
+    readonly keepAliveTimeoutMs: number;
+    /** At most this many bodies larger than largeBodyBytes (or chunked) are read at once. */
+    readonly maxConcurrentLargeBodies: number;
+    readonly largeBodyBytes: number;
+  };
   /** Replaces the default habilitation matrix (fixtures/access/habilitation-matrix.json). */
   readonly habilitationMatrixFile?: string;
   readonly notifications: {
@@ -94,7 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     maxPartBytes: integer(env, 'MAX_PART_BYTES', 32 * 1024 * 1024, 1024, 2 ** 31),
     maxQueryResults: integer(env, 'XDS_MAX_QUERY_RESULTS', 5000, 1, 1_000_000),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
-    publicBaseUrl: nonEmpty(env.PUBLIC_BASE_URL)?.replace(/\/+$/, ''),
+    publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL),
+    http: httpLimits(env),
     habilitationMatrixFile: nonEmpty(env.HABILITATION_MATRIX_FILE),
     keyEncryption: keyEncryption(env, dataDir),
     lifecycleIntervalMs: integer(env, 'LIFECYCLE_INTERVAL_MS', 3_600_000, 1000, 86_400_000),
@@ -108,6 +124,36 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       accessTokenSeconds: integer(env, 'PATIENT_TOKEN_SECONDS', 900, 30, 900),
     },
   };
+}
+
+function httpLimits(env: NodeJS.ProcessEnv): AppConfig['http'] {
+  const limits = {
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConcurrentLargeBodies: integer(env, 'MAX_LARGE_BODIES', 4, 1, 1000),
+    largeBodyBytes: integer(env, 'LARGE_BODY_BYTES', 1024 * 1024, 1024, 2 ** 31),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS may not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
+  return limits;
+}
+
+/** An origin only (https://host[:port]): a path or query would be written into every URL. */
+function publicBaseUrl(raw: string | undefined): string | undefined {
+  const value = nonEmpty(raw)?.replace(/\/+$/, '');
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an absolute URL, got "${value}"`);
+  }
+  if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash || url.username) {
+    throw new ConfigError(`PUBLIC_BASE_URL must be https://host[:port][/path], got "${value}"`);
+  }
+  return value;
 }
 
 function notificationChannel(

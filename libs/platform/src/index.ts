@@ -7,3 +7,4 @@ export * from './pki';
 export * from './assertion';
 export * from './platform.module';
 export * from './patient-token';
+export * from './database-faults';

@@ -7,3 +7,4 @@ export * from './transport/mime';
 export * from './transport/soap-response';
 export * from './ebrim/ebrim-writer';
 export { STORED_QUERY_IDS } from './iti-18-registry-stored-query/adhoc-query-request';
+export * from './xds-unavailable';

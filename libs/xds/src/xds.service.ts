@@ -2,7 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
 import { CertifiedPrincipal, DomainError } from '@passerelle/domain';
-import { ClientCertificates, SamlAssertionVerifier } from '@passerelle/platform';
+import {
+  ClientCertificates,
+  SamlAssertionVerifier,
+  isDatabaseUnavailable,
+} from '@passerelle/platform';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { decodeXml, parseXml } from './xml/xml-parser';
@@ -14,6 +18,7 @@ import { SoapFaultError, TransportRejected, XmlRejected } from './transport/tran
 import type { SoapRequest } from './transport/soap-request-body';
 import { TransactionResult, XdsEndpoint, XdsTransaction, transactionFor } from './xds-transactions';
 import { XDS_OPTIONS, XdsOptions } from './xds-options';
+import { unavailableError } from './xds-unavailable';
 
 /** What the controller writes back: SOAP over HTTP, plain or MTOM-packaged. */
 export interface XdsAnswer {
@@ -50,6 +55,8 @@ export class XdsService {
   async handle(endpoint: XdsEndpoint, request: IncomingMessage): Promise<XdsAnswer> {
     let audit = new AuditContext(`POST /xds/${endpoint}`, 'unknown');
     let relatesTo: string | undefined;
+    /** Once the transaction is known, how it says that the database is out of reach. */
+    let unavailable: XdsAnswer | undefined;
     let answer: XdsAnswer;
     let auditStatus: number;
     try {
@@ -64,6 +71,12 @@ export class XdsService {
       const soap = await this.readSoap(request);
       relatesTo = soap.envelope.messageId;
       const transaction = transactionFor(endpoint, soap.envelope.action);
+      unavailable = packaged(
+        transaction,
+        soap,
+        transaction.failure(unavailableError(transaction)),
+        relatesTo,
+      );
       audit = new AuditContext(transaction.name, 'unknown', presenter);
       const principal = this.principalOf(soap, presenter);
       audit = new AuditContext(transaction.name, 'unknown', principal);
@@ -80,12 +93,22 @@ export class XdsService {
       answer = packaged(transaction, soap, result, relatesTo);
       auditStatus = result.auditStatus;
     } catch (error) {
-      [answer, auditStatus] = faultAnswer(error, relatesTo);
+      [answer, auditStatus] =
+        unavailable && isDatabaseUnavailable(error)
+          ? [unavailable, 503]
+          : faultAnswer(error, relatesTo);
     }
-    return this.audited(audit, answer, auditStatus, relatesTo);
+    return this.audited(audit, answer, auditStatus, relatesTo, unavailable);
   }
 
   private async readSoap(request: IncomingMessage): Promise<SoapRequest> {
+    const declared = Number(request.headers['content-length']);
+    if (declared > this.options.maxRequestBytes) {
+      throw new TransportRejected(
+        'request-too-large',
+        `The request exceeds ${this.options.maxRequestBytes} bytes`,
+      );
+    }
     const body = await readSoapRequest(request, request.headers['content-type'], {
       maxRequestBytes: this.options.maxRequestBytes,
       maxPartBytes: this.options.maxPartBytes,
@@ -102,17 +125,22 @@ export class XdsService {
     return this.assertions.verify(soap.rootXml, presenter);
   }
 
-  /** No answer leaves unaudited: if the audit cannot be written, the caller gets a fault. */
+  /**
+   * No answer leaves unaudited: if the audit cannot be written, the caller gets a fault, or the
+   * transaction's "not available" failure when the database is out of reach.
+   */
   private async audited(
     audit: AuditContext,
     answer: XdsAnswer,
     auditStatus: number,
     relatesTo: string | undefined,
+    unavailable: XdsAnswer | undefined,
   ): Promise<XdsAnswer> {
     try {
       await this.auditTrail.complete(audit, auditStatus);
       return answer;
     } catch (error) {
+      if (unavailable && isDatabaseUnavailable(error)) return unavailable;
       return faultAnswer(error, relatesTo)[0];
     }
   }
@@ -155,6 +183,16 @@ function faultOf(error: unknown): { error: SoapFaultError; status: number } {
         reason: error.message,
       }),
       status: 401,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(`The database is unavailable: ${String(error)}`);
+    return {
+      error: new SoapFaultError({
+        code: 'Receiver',
+        reason: 'The registry is temporarily unavailable; retry later',
+      }),
+      status: 503,
     };
   }
   if (error instanceof XmlRejected) {

@@ -1,5 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { DomainError } from '@passerelle/domain';
+import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '@passerelle/platform';
 import { randomUUID } from 'node:crypto';
 import {
   internalErrorOutcome,
@@ -12,12 +13,25 @@ const logger = new Logger('FHIR');
 
 /**
  * Every failure under /fhir as an OperationOutcome: domain errors with their catalogue status,
- * framework errors (bad JSON, too large) with theirs, anything else 500 with a correlation id
- * and nothing of its internals.
+ * framework errors (bad JSON, too large) with theirs, the database out of reach 503 (retry
+ * later), anything else 500 with a correlation id and nothing of its internals.
  */
 export function failureReply(exception: unknown): FhirReply {
   if (exception instanceof DomainError) {
     return { status: exception.catalogue.httpStatus, body: operationOutcomeFrom(exception) };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    logger.warn(`The database is unavailable: ${String(exception)}`);
+    return {
+      status: 503,
+      body: operationOutcomeFrom(
+        new DomainError(
+          'REGISTRY_UNAVAILABLE',
+          'The registry is temporarily unavailable; retry later',
+        ),
+      ),
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    };
   }
   const status = frameworkStatus(exception);
   if (status !== undefined && status < 500) {
