@@ -91,6 +91,24 @@ describe('the database out of reach: retryable answers, readiness, recovery', ()
       await response.text();
     });
 
+    it("answers the patient's OpenID provider 503 temporarily_unavailable, nothing internal", async () => {
+      const response = await fetch(`${bed.gateway.baseUrl}/oidc/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: 'a-refresh-token-the-store-cannot-look-up',
+          client_id: 'passerelle-portal',
+        }).toString(),
+        dispatcher: bed.gateway.agent(),
+      });
+      const text = await response.text();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+      expect(JSON.parse(text)).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(text).not.toMatch(INTERNALS);
+    });
+
     it('answers XDS transactions with a Failure naming XDSRegistryNotAvailable or XDSRepositoryNotAvailable', async () => {
       const patient = freshXdsPatient();
       const query = await postSoap(bed.gateway, 'registry', findDocumentsQuery(record.cx));

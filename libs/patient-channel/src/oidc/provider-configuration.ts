@@ -1,4 +1,5 @@
 import { PatientId } from '@passerelle/domain';
+import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '@passerelle/platform';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { PatientAccount, PatientAccountStore, OidcStore } from '../ports';
@@ -49,7 +50,22 @@ export async function createProvider(settings: ProviderSettings): Promise<Provid
     const oidcContext = ctx as KoaContextWithOIDC;
     if (oidcContext.oidc?.route === 'token') addPatientToTokenResponse(oidcContext);
   });
+  provider.on('server_error', answerStoreUnavailable);
   return provider;
+}
+
+/**
+ * The provider's state lives in PostgreSQL: while it is out of reach, the provider's 500
+ * becomes RFC 6749's `temporarily_unavailable`, a 503 worth a retry, telling nothing of the cause.
+ * A redirect to the client (the authorization endpoint's errors) is left as it is.
+ */
+function answerStoreUnavailable(ctx: KoaContextWithOIDC, error: unknown): void {
+  if (ctx.status !== 500 || !isDatabaseUnavailable(error)) return;
+  ctx.status = 503;
+  ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  const description = 'The service is temporarily unavailable; retry later';
+  if (ctx.type === 'text/html') ctx.body = errorPage(description);
+  else ctx.body = { error: 'temporarily_unavailable', error_description: description };
 }
 
 function configuration(
