@@ -11,3 +11,4 @@ export * from './calendar';
 export * from './base64';
 export * from './excerpt';
 export * from './media-type';
+export * from './patient-demographics';

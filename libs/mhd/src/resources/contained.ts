@@ -11,7 +11,6 @@ import type {
 import type { Author, Institution, PersonName, SourcePatientInfo } from '@passerelle/domain';
 import { codedFromCoding } from './code-systems';
 import { patientIdFromReference } from './patient-reference';
-import { hl7DateOf, hl7SexOf } from './source-patient-demographics';
 
 type WithContained = { contained?: Resource[] };
 
@@ -145,8 +144,8 @@ export function sourcePatientFrom(patient: Patient | undefined): {
     info: {
       ...(name?.family ? { family: name.family } : {}),
       ...(name?.given?.length ? { given: name.given.join(' ') } : {}),
-      ...(patient.birthDate ? { birthDate: hl7DateOf(patient.birthDate) } : {}),
-      ...(patient.gender ? { gender: hl7SexOf(patient.gender) } : {}),
+      ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+      ...(patient.gender ? { gender: patient.gender } : {}),
     },
   };
 }

@@ -56,8 +56,8 @@ const entry: DocumentEntry = {
   sourcePatientInfo: {
     family: 'DUPONT',
     given: 'Marie',
-    birthDate: '19770601',
-    gender: 'F',
+    birthDate: '1977-06-01',
+    gender: 'female',
   },
   referenceIds: ['ORDER-42'],
   contentId: 'c0ffee00-0000-4000-8000-000000000001',
@@ -101,6 +101,21 @@ describe('DocumentReference ↔ DocumentEntry', () => {
       suppliedSize: entry.size,
     });
     expect(draft.patientId?.key).toBe(entry.patientKey);
+  });
+
+  it('renders a sourcePatientInfo given over XDS (PID-7, PID-8) in FHIR terms, leaving out what is neither', () => {
+    const source = (info: DocumentEntry['sourcePatientInfo']) =>
+      documentReferenceFrom(
+        { ...entry, sourcePatientInfo: info },
+        'https://gw/fhir',
+      ).contained?.find((resource) => resource.id === 'source-patient');
+    expect(source({ birthDate: '19770601', gender: 'F' })).toMatchObject({
+      birthDate: '1977-06-01',
+      gender: 'female',
+    });
+    const unreadable = source({ birthDate: '19770230', gender: 'X' });
+    expect(unreadable).not.toHaveProperty('birthDate');
+    expect(unreadable).not.toHaveProperty('gender');
   });
 
   it('writes the patient category of Mon espace santé beside the classCode, and reads the classCode back whatever their order', () => {

@@ -20,13 +20,14 @@ import {
   PatientId,
   PersonName,
   stripUrnUuid,
+  administrativeGenderOf,
+  fhirBirthDateOf,
 } from '@passerelle/domain';
 import type { AssociationDraft, DocumentEntryDraft } from '@passerelle/registry';
 import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
 import { authorsFrom, containedResource, personFrom, sourcePatientFrom } from './contained';
 import { fhirInstant } from './fhir-datetime';
 import { MHD } from './mhd-constants';
-import { birthDateOf, genderOf } from './source-patient-demographics';
 import { PATIENT_CATEGORY_SYSTEM, patientCategoryCoding } from './patient-categories';
 import { patientIdFromReference, patientResourceId } from './patient-reference';
 
@@ -244,8 +245,8 @@ function sourcePatientResource(entry: DocumentEntry): Patient {
     ? { system: `urn:oid:${match[2]}`, value: match[1] }
     : { value: entry.sourcePatientId };
   const info = entry.sourcePatientInfo;
-  const birthDate = birthDateOf(info?.birthDate);
-  const gender = genderOf(info?.gender);
+  const birthDate = fhirBirthDateOf(info?.birthDate);
+  const gender = administrativeGenderOf(info?.gender);
   return {
     resourceType: 'Patient',
     id: 'source-patient',

@@ -8,6 +8,8 @@ import {
   Folder,
   SubmissionSet,
   XDS_STATUS_URN,
+  hl7BirthDateOf,
+  hl7SexOf,
 } from '@passerelle/domain';
 import { element, escapeText } from '../xml/xml-writer';
 import { formatDtm, formatXcn, formatXon, formatXtn } from './hl7v2';
@@ -200,10 +202,12 @@ function versionInfo(version: number): string {
 function sourcePatientInfo(entry: DocumentEntry): string[] {
   const info = entry.sourcePatientInfo;
   if (!info) return [];
+  const birthDate = hl7BirthDateOf(info.birthDate);
+  const sex = hl7SexOf(info.gender);
   const values = [
     ...(info.family || info.given ? [`PID-5|${info.family ?? ''}^${info.given ?? ''}`] : []),
-    ...(info.birthDate ? [`PID-7|${info.birthDate}`] : []),
-    ...(info.gender ? [`PID-8|${info.gender}`] : []),
+    ...(birthDate ? [`PID-7|${birthDate}`] : []),
+    ...(sex ? [`PID-8|${sex}`] : []),
   ];
   return values.length > 0 ? [slot('sourcePatientInfo', ...values)] : [];
 }
