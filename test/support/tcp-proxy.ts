@@ -5,7 +5,7 @@ export interface TcpProxy {
   readonly port: number;
   /** Closes every relayed connection and stops listening: new connections are refused. */
   cut(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Listens again on the same port; nothing to do while it listens. */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,6 +40,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     port,
     cut: stop,
     restore: async () => {
+      if (server.listening) return;
       server = createServer(relay);
       await listen(port);
     },
