@@ -11,7 +11,13 @@ import {
 } from '@passerelle/testing';
 import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
-import { errorCodesOf, expectSuccess, postSoap, statusOf } from './support/xds-client';
+import {
+  errorCodesOf,
+  errorContextsOf,
+  expectSuccess,
+  postSoap,
+  statusOf,
+} from './support/xds-client';
 import { APPROVED, ARCHIVED, statusUpdateRequest } from './support/xds-status-update';
 import {
   STORED_QUERY,
@@ -214,6 +220,28 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expectSuccess(answer);
       expect(await findDocuments(patient)).toHaveLength(1);
     });
+
+    it.each(['repositoryUniqueId', 'hash', 'size'])(
+      'refuses a DocumentEntry without its %s slot: XDSRegistryMetadataError naming it (ITI TF-3 4.2.3.2)',
+      async (slot) => {
+        const patient = await patientWithRecord();
+        const template = nistText('11990', 'submit', 'single_doc.xml');
+        const withoutSlot = template.replace(
+          new RegExp(`<rim:Slot name="${slot}">[\\s\\S]*?</rim:Slot>`),
+          '',
+        );
+        expect(withoutSlot).not.toBe(template);
+        const answer = await postSoap(
+          gateway,
+          'registry',
+          registerRequest(withoutSlot, { patient: patient.cx }),
+        );
+        expect(statusOf(answer.body)).toBe('Failure');
+        expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+        expect(errorContextsOf(answer.body).join(' ')).toContain(`the ${slot} slot is required`);
+        expect(await findDocuments(patient)).toHaveLength(0);
+      },
+    );
 
     it('refuses an unknown patient: XDSUnknownPatientId (NIST 11996)', async () => {
       const unknown = freshXdsPatient();

@@ -72,6 +72,14 @@ export function errorCodesOf(response: XmlElement): string[] {
   return list ? childrenOf(list, NS.rs, 'RegistryError').map((e) => e.attributes.errorCode) : [];
 }
 
+/** codeContext of every rs:RegistryError of the response. */
+export function errorContextsOf(response: XmlElement): string[] {
+  const list = childOf(response, NS.rs, 'RegistryErrorList');
+  return list
+    ? childrenOf(list, NS.rs, 'RegistryError').map((e) => e.attributes.codeContext ?? '')
+    : [];
+}
+
 /** Fails with the registry's own words (error codes and contexts) unless the status is Success. */
 export function expectSuccess(answer: Pick<SoapAnswer, 'body'>): void {
   const status = statusOf(answer.body);

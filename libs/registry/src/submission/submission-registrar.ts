@@ -82,7 +82,7 @@ export class SubmissionRegistrar {
     audit: AuditContext,
     repository?: RepositoryPart,
   ): Promise<RegisteredSubmission> {
-    const validated = validateSubmission(draft);
+    const validated = validateSubmission(draft, { registerOnly: repository === undefined });
     const attempt = { draft, validated, audit, repository, submitter };
     try {
       return await this.store(attempt, new Map());

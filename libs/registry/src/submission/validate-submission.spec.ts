@@ -51,9 +51,9 @@ function submission(
   };
 }
 
-function problemsOf(draft: SubmissionDraft): string[] {
+function problemsOf(draft: SubmissionDraft, registerOnly = false): string[] {
   try {
-    validateSubmission(draft);
+    validateSubmission(draft, { registerOnly });
     return [];
   } catch (error) {
     return (error as { details: { code: string; message: string }[] }).details.map(
@@ -124,5 +124,20 @@ describe('validateSubmission (XDS metadata rules, French profile)', () => {
       'UNRESOLVED_REFERENCE: HasMember association refers to nowhere, which is not in the submission',
       'UNRESOLVED_REFERENCE: APND association refers to itself',
     ]);
+  });
+
+  it('requires repositoryUniqueId, hash and size of a register-only entry, naming each slot', () => {
+    expect(problemsOf(submission([document()]), true)).toEqual([
+      'METADATA_MISSING: DocumentEntry doc: the repositoryUniqueId slot is required in Register Document Set-b',
+      'METADATA_MISSING: DocumentEntry doc: the hash slot is required in Register Document Set-b',
+      'METADATA_MISSING: DocumentEntry doc: the size slot is required in Register Document Set-b',
+    ]);
+    const located = document({
+      repositoryUniqueId: '1.2.250.1.999.1',
+      suppliedHashSha1: 'e543712c0e10501972de13a5bfcbe826c49feb75',
+      suppliedSize: 4,
+    });
+    expect(problemsOf(submission([located]), true)).toEqual([]);
+    expect(problemsOf(submission([document()]))).toEqual([]);
   });
 });

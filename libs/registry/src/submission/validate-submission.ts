@@ -51,11 +51,23 @@ export function submissionPatientKey(draft: SubmissionDraft): string {
   return draft.submissionSet.patientId?.key ?? validateSubmission(draft).patientId.key;
 }
 
+/** How the submission reached the registry: with its documents' bytes, or their metadata only. */
+export interface SubmissionKind {
+  /**
+   * ITI-42 Register Document Set-b: no content travels, so the entry must say where the document
+   * is and what it is (ITI TF-3 4.2.3.2: repositoryUniqueId, hash and size are required).
+   */
+  readonly registerOnly: boolean;
+}
+
 /**
  * Checks the metadata rules that hold for any submission, whichever door it came through, and
  * reports every problem at once.
  */
-export function validateSubmission(draft: SubmissionDraft): ValidatedDraft {
+export function validateSubmission(
+  draft: SubmissionDraft,
+  kind: SubmissionKind = { registerOnly: false },
+): ValidatedDraft {
   const problems: ErrorDetail[] = [];
   const missing = (location: string, what: string) =>
     problems.push({ code: 'METADATA_MISSING', message: `${what} is required`, location });
@@ -77,6 +89,7 @@ export function validateSubmission(draft: SubmissionDraft): ValidatedDraft {
   if (set.authors.length === 0) missing(set.ref, 'SubmissionSet.author');
 
   draft.documents.forEach((document) => checkDocument(document, problems));
+  if (kind.registerOnly) draft.documents.forEach((document) => checkLocated(document, problems));
   checkDistinctUniqueIds(draft, problems);
   checkSinglePatient(draft, problems);
   checkAssociations(draft, problems);
@@ -170,6 +183,25 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
       message: 'DocumentEntry.hash must be a SHA-1 digest',
       location: document.ref,
     });
+  }
+}
+
+const REGISTER_ONLY_FIELDS: readonly [keyof DocumentEntryDraft, string][] = [
+  ['repositoryUniqueId', 'repositoryUniqueId'],
+  ['suppliedHashSha1', 'hash'],
+  ['suppliedSize', 'size'],
+];
+
+/** An entry registered without its content names its repository, hash and size (ITI-42). */
+function checkLocated(document: DocumentEntryDraft, problems: ErrorDetail[]): void {
+  for (const [field, slot] of REGISTER_ONLY_FIELDS) {
+    if (document[field] === undefined || document[field] === '') {
+      problems.push({
+        code: 'METADATA_MISSING',
+        message: `DocumentEntry ${excerpt(document.ref)}: the ${slot} slot is required in Register Document Set-b`,
+        location: document.ref,
+      });
+    }
   }
 }
 
