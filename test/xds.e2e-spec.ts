@@ -222,7 +222,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
     });
 
     it.each(['repositoryUniqueId', 'hash', 'size'])(
-      'refuses a DocumentEntry without its %s slot: XDSRegistryMetadataError naming it (ITI TF-3 4.2.3.2)',
+      'refuses a DocumentEntry without its %s slot: XDSRegistryMetadataError naming it (ITI TF-3 Table 4.3.1-3)',
       async (slot) => {
         const patient = await patientWithRecord();
         const template = nistText('11990', 'submit', 'single_doc.xml');
@@ -242,6 +242,28 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         expect(await findDocuments(patient)).toHaveLength(0);
       },
     );
+
+    it('reports an entryUUID given to two objects as a duplicate entryUUID: XDSRegistryMetadataError', async () => {
+      const patient = await patientWithRecord();
+      const uuid = 'urn:uuid:3f1c9e2a-7b4d-4c8e-9a1f-5d6e7f809a1b';
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const shared = template
+        .split('"SubmissionSet01"')
+        .join(`"${uuid}"`)
+        .split('"Document01"')
+        .join(`"${uuid}"`);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(shared, { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).not.toContain('XDSRegistryDuplicateUniqueIdInMessage');
+      expect(errorContextsOf(answer.body).join(' ')).toContain(
+        `entryUUID ${uuid} is given to two objects`,
+      );
+      expect(await findDocuments(patient)).toHaveLength(0);
+    });
 
     it('refuses an unknown patient: XDSUnknownPatientId (NIST 11996)', async () => {
       const unknown = freshXdsPatient();

@@ -107,6 +107,12 @@ export const ERROR_CATALOGUE = {
     409,
     'entryUUID already in registry',
   ),
+  DUPLICATE_ENTRY_UUID_IN_MESSAGE: entry(
+    'XDSRegistryMetadataError',
+    'duplicate',
+    400,
+    'entryUUID used twice in the submission',
+  ),
   DOCUMENT_NOT_FOUND: entry('XDSMissingDocument', 'not-found', 404, 'Document not found'),
   RESOURCE_NOT_FOUND: entry('XDSRegistryError', 'not-found', 404, 'Resource not found'),
   REPLACED_NOT_FOUND: entry(

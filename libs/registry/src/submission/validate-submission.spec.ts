@@ -140,4 +140,17 @@ describe('validateSubmission (XDS metadata rules, French profile)', () => {
     expect(problemsOf(submission([located]), true)).toEqual([]);
     expect(problemsOf(submission([document()]))).toEqual([]);
   });
+
+  it('reports an entryUUID given to two objects as a duplicate entryUUID, not uniqueId', () => {
+    const uuid = 'urn:uuid:6b3c1f3e-6d1a-4f3b-9a55-0c2f7d1e8a90';
+    const problems = problemsOf(
+      submission([
+        document({ entryUuid: uuid }),
+        document({ ref: 'doc2', uniqueId: '1.2.250.1.999.4.2', entryUuid: uuid.toUpperCase() }),
+      ]),
+    );
+    expect(problems).toEqual([
+      `DUPLICATE_ENTRY_UUID_IN_MESSAGE: entryUUID ${uuid.toUpperCase()} is given to two objects of the submission`,
+    ]);
+  });
 });

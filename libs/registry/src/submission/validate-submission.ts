@@ -55,7 +55,8 @@ export function submissionPatientKey(draft: SubmissionDraft): string {
 export interface SubmissionKind {
   /**
    * ITI-42 Register Document Set-b: no content travels, so the entry must say where the document
-   * is and what it is (ITI TF-3 4.2.3.2: repositoryUniqueId, hash and size are required).
+   * is and what it is: repositoryUniqueId, hash and size are R for the XDS Document Repository's ITI-42
+   * (ITI TF-3 4.3.1, Table 4.3.1-3; ITI TF-2b 3.41.4.1.3).
    */
   readonly registerOnly: boolean;
 }
@@ -91,6 +92,7 @@ export function validateSubmission(
   draft.documents.forEach((document) => checkDocument(document, problems));
   if (kind.registerOnly) draft.documents.forEach((document) => checkLocated(document, problems));
   checkDistinctUniqueIds(draft, problems);
+  checkDistinctEntryUuids(draft, problems);
   checkSinglePatient(draft, problems);
   checkAssociations(draft, problems);
 
@@ -267,6 +269,27 @@ function checkDistinctUniqueIds(draft: SubmissionDraft, problems: ErrorDetail[])
       });
     }
     seen.add(uniqueId);
+  }
+}
+
+/**
+ * An entryUUID identifies one object: two objects of one submission sharing one are reported as
+ * such. XDSRegistryDuplicateUniqueIdInMessage is for uniqueIds only and the RegistryError codes
+ * of ITI TF-3 4.2.4 name none for an entryUUID, so it is XDSRegistryMetadataError.
+ */
+function checkDistinctEntryUuids(draft: SubmissionDraft, problems: ErrorDetail[]): void {
+  const seen = new Set<string>();
+  for (const { entryUuid, ref } of [draft.submissionSet, ...draft.documents, ...draft.folders]) {
+    if (!entryUuid) continue;
+    const key = entryUuid.toLowerCase();
+    if (seen.has(key)) {
+      problems.push({
+        code: 'DUPLICATE_ENTRY_UUID_IN_MESSAGE',
+        message: `entryUUID ${excerpt(entryUuid)} is given to two objects of the submission`,
+        location: ref,
+      });
+    }
+    seen.add(key);
   }
 }
 

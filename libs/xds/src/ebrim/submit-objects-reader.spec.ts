@@ -141,4 +141,22 @@ describe('readSubmitObjectsRequest', () => {
     });
     expect(document.confidentialityCodes.map((c) => c.code)).toContain('N');
   });
+
+  it('reports an id given to two objects as a duplicate entryUUID, with the other problems', () => {
+    const uuid = 'urn:uuid:3f1c9e2a-7b4d-4c8e-9a1f-5d6e7f809a1b';
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/11990/submit/single_doc.xml'),
+      'utf8',
+    );
+    const shared = template
+      .split('"SubmissionSet01"')
+      .join(`"${uuid}"`)
+      .split('"Document01"')
+      .join(`"${uuid}"`);
+    const found = problems(() => read(instantiateXdsTemplate(shared, { patient: PATIENT })));
+    expect(found).toContain(
+      `DUPLICATE_ENTRY_UUID_IN_MESSAGE: entryUUID ${uuid} is given to two objects of the submission`,
+    );
+    expect(found.some((p) => p.includes('to itself'))).toBe(true);
+  });
 });

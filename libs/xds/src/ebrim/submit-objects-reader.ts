@@ -76,7 +76,15 @@ class SubmissionReader {
     this.packages = childrenOf(list, NS.rim, 'RegistryPackage');
     this.associations = childrenOf(list, NS.rim, 'Association');
     for (const object of [...this.extrinsicObjects, ...this.packages, ...this.associations]) {
-      this.ids.add(idOf(object));
+      const id = idOf(object);
+      if (this.ids.has(id)) {
+        this.problem(
+          'DUPLICATE_ENTRY_UUID_IN_MESSAGE',
+          `${URN_UUID.test(id) ? 'entryUUID' : 'id'} ${excerpt(id)} is given to two objects of the submission`,
+          id,
+        );
+      }
+      this.ids.add(id);
     }
   }
 
