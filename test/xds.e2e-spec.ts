@@ -647,6 +647,43 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(found.total).toBe(1);
     });
 
+    it('refuses two new versions sharing one lid in one request: XDSRegistryMetadataError, nothing stored', async () => {
+      const patient = await patientWithRecord();
+      const entryUuids = new Map<string, string>();
+      const uniqueIds = new Map<string, string>();
+      expectSuccess(
+        await registerNist(patient, ['15800', 'original', 'single_doc.xml'], {
+          entryUuids,
+          uniqueIds,
+        }),
+      );
+      const lid = entryUuids.get('Document01')!;
+      const update = withSymbols(nistText('15800', 'update', 'single_doc.xml'), {
+        $lid$: lid,
+        $Document01_uid$: uniqueIds.get('Document01')!,
+      });
+      const block = (open: string, close: string) =>
+        update.slice(update.indexOf(open), update.indexOf(close) + close.length);
+      const entry = block('<rim:ExtrinsicObject', '</rim:ExtrinsicObject>');
+      const member = block('<rim:Association targetObject="Document01"', '</rim:Association>');
+      const twice = update
+        .replace(entry, `${entry}\n${entry.split('Document01').join('Document02')}`)
+        .replace(member, `${member}\n${member.split('Document01').join('Document02')}`);
+      const answer = await postSoap(gateway, 'registry', updateRequest(twice, patient));
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toContain('XDSRegistryMetadataError');
+      expect(errorContextsOf(answer.body).join(' ')).toContain(
+        `Two new versions of ${lid} (one lid) in one request`,
+      );
+      const versions = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetDocuments, { $XDSDocumentEntryLogicalID: [`('${lid}')`] }),
+        'medecin-generaliste',
+      );
+      expect(documentsOf(versions.body)).toHaveLength(1);
+    });
+
     it('refuses an update of an unknown document: XDSMetadataVersionError (NIST 15800b)', async () => {
       const patient = await patientWithRecord();
       const answer = await postSoap(

@@ -56,7 +56,19 @@ export async function planMetadataUpdates(
   }
   const problems: ErrorDetail[] = [];
   const changes: PlannedChange[] = [];
+  const versioned = new Set<string>();
   for (const update of updates) {
+    if (update.kind !== 'status') {
+      if (versioned.has(update.logicalId)) {
+        problems.push({
+          code: 'METADATA_INVALID',
+          message: `Two new versions of ${excerpt(update.logicalId)} (one lid) in one request`,
+          location: update.logicalId,
+        });
+        continue;
+      }
+      versioned.add(update.logicalId);
+    }
     try {
       changes.push(await planOne(update, lookup));
     } catch (error) {
