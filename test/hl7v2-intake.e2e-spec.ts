@@ -1,17 +1,27 @@
 import { Hl7Message } from '@medplum/core';
 import { Hl7Connection } from '@medplum/hl7';
 import { freshOid, freshPatient } from '@passerelle/testing';
+import { NS, childOf, childrenOf } from '@passerelle/xds';
 import type { Bundle, DocumentReference } from 'fhir/r4';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { Client } from 'pg';
+import { prepareDocument, submissionOf } from '../apps/cli/src/push/prepare-document';
+import { provideBundle } from '../apps/cli/src/push/provide-bundle';
 import {
   T02Parts,
   mdmT02,
   mdmT11,
   replacing,
 } from '../libs/hl7v2/src/mdm-t02-original-document/mdm-t02.spec-support';
+import {
+  R01Parts,
+  oruR01,
+} from '../libs/hl7v2/src/oru-r01-observation-result/oru-r01.spec-support';
+import { postSoap, statusOf } from './support/xds-client';
+import { retrieveRequest } from './support/xds-fixtures';
 import { FhirClient, TestGateway, startTestGateway } from './support/test-gateway';
 
 const CR_BIO = readFileSync(
@@ -21,6 +31,7 @@ const CR_BIO = readFileSync(
 
 /** laboratoire-org's structure (its ORG certificate's subject). */
 const LABORATORY = '1690000000';
+const REPOSITORY = '1.2.250.1.999.1.1.1';
 
 /** The written lab report for this test's patient, under a document id never used before. */
 function labReport(nir: string): Buffer {
@@ -76,6 +87,8 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
 
   const message = (parts: Omit<T02Parts, 'controlId'> & { controlId?: string }) =>
     mdmT02({ controlId: `MSG-${Date.now()}-${++controlIds}`, ...parts });
+  const labResult = (parts: Omit<R01Parts, 'controlId'> & { controlId?: string }) =>
+    oruR01({ controlId: `ORU-${Date.now()}-${++controlIds}`, ...parts });
 
   async function openRecord(): Promise<{ nir: string; token: string }> {
     const patient = freshPatient();
@@ -94,6 +107,15 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
       searchParams: { 'patient.identifier': token },
     })) as unknown as Bundle;
     return (bundle.entry ?? []).map((entry) => entry.resource as DocumentReference);
+  }
+
+  /** ITI-68: the bytes of a DocumentReference's attachment, as the doctor reads them. */
+  async function contentOf(document: DocumentReference): Promise<Buffer> {
+    const response = await fetch(document.content[0].attachment.url!, {
+      dispatcher: gateway.agent('medecin-generaliste'),
+    } as unknown as RequestInit);
+    expect(response.status).toBe(200);
+    return Buffer.from(await response.arrayBuffer());
   }
 
   const ackCode = (ack: Hl7Message) => ack.getSegment('MSA')?.getField(1)?.toString();
@@ -213,11 +235,114 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     const patient = await openRecord();
     const text = message({ cda: labReport(patient.nir), nir: patient.nir }).replace(
       'MDM^T02^MDM_T02',
-      'ORU^R01^ORU_R01',
+      'MDM^T06^MDM_T02',
     );
     const ack = await send(text);
     expect(ackCode(ack)).toBe('AR');
     expect(errors(ack).join('\n')).toContain('200^Unsupported message type');
+  });
+
+  it('reads back an MDM^T02 document by ITI-43 (XDS Retrieve over MTOM), byte-identical', async () => {
+    const patient = await openRecord();
+    const cda = labReport(patient.nir);
+    expect(ackCode(await send(message({ cda, nir: patient.nir })))).toBe('AA');
+    const [document] = await documentsOf(patient.token);
+    expect(document.masterIdentifier?.value).toBe(`urn:oid:${idOf(cda).join('^')}`);
+    const answer = await postSoap(
+      gateway,
+      'repository',
+      retrieveRequest([{ repositoryUniqueId: REPOSITORY, documentUniqueId: idOf(cda).join('^') }]),
+      'medecin-generaliste',
+    );
+    expect(answer.contentType).toMatch(/^multipart\/related/);
+    expect(statusOf(answer.body)).toBe('Success');
+    const [response] = childrenOf(answer.body, NS.xdsb, 'DocumentResponse');
+    expect(childOf(response, NS.xdsb, 'mimeType')!.text).toBe('text/xml');
+    const include = childOf(childOf(response, NS.xdsb, 'Document')!, NS.xop, 'Include')!;
+    const contentId = decodeURIComponent(include.attributes.href.replace(/^cid:/, ''));
+    expect(answer.attachments.get(contentId)!.body.equals(cda)).toBe(true);
+  });
+
+  it('maps a CDA header as the CLI does: pushed by the CLI (ITI-65) and by MDM^T02, the same entry', async () => {
+    const patient = await openRecord();
+    const viaCli = labReport(patient.nir);
+    const viaHl7 = labReport(patient.nir);
+    const work = mkdtempSync(join(tmpdir(), 'passerelle-hl7-cli-'));
+    try {
+      const file = join(work, 'CR-BIO.xml');
+      writeFileSync(file, viaCli);
+      const settings = { overrides: {}, uniqueIdRoot: freshOid(), sourceId: '1.2.250.1.999.7' };
+      const prepared = await prepareDocument(file, settings);
+      await gateway
+        .fhir('laboratoire-org')
+        .transaction({ body: provideBundle(submissionOf(prepared, settings)) });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    expect(ackCode(await send(message({ cda: viaHl7, nir: patient.nir })))).toBe('AA');
+    const byId = new Map(
+      (await documentsOf(patient.token)).map((document) => [
+        document.masterIdentifier?.value,
+        document,
+      ]),
+    );
+    const fromCli = byId.get(`urn:oid:${idOf(viaCli).join('^')}`)!;
+    const fromHl7 = byId.get(`urn:oid:${idOf(viaHl7).join('^')}`)!;
+    expect(fromCli).toBeDefined();
+    expect(fromHl7).toBeDefined();
+    expect(entryFields(fromHl7)).toEqual(entryFields(fromCli));
+    expect(entryFields(fromHl7)).toMatchObject({
+      type: { coding: [expect.objectContaining({ code: '11502-2' })] },
+      category: [{ coding: expect.arrayContaining([expect.objectContaining({ code: '10' })]) }],
+      format: expect.objectContaining({ code: 'urn:ihe:lab:xd-lab:2008' }),
+      contentType: 'text/xml',
+    });
+  });
+
+  it('stores the report of an ORU^R01 (ACK^R01 AA): found by ITI-67, read byte-identical', async () => {
+    const patient = await openRecord();
+    const cda = labReport(patient.nir);
+    const ack = await send(labResult({ cda, nir: patient.nir }));
+    expect(ack.getSegment('MSH')?.getField(9)?.toString()).toBe('ACK^R01^ACK');
+    expect(ackCode(ack)).toBe('AA');
+    const [document, ...others] = await documentsOf(patient.token);
+    expect(others).toHaveLength(0);
+    expect(document.masterIdentifier?.value).toBe(`urn:oid:${idOf(cda).join('^')}`);
+    expect(
+      document.securityLabel?.flatMap((label) => label.coding ?? []).map((c) => c.code),
+    ).toEqual(expect.arrayContaining(['N', 'INVISIBLE_REPRESENTANTS_LEGAUX']));
+    expect((await contentOf(document)).equals(cda)).toBe(true);
+  });
+
+  it('stores an ORU^R01 once: replayed (same control id) or resent (same document, new control id)', async () => {
+    const patient = await openRecord();
+    const cda = labReport(patient.nir);
+    const text = labResult({ cda, nir: patient.nir });
+    expect(ackCode(await send(text))).toBe('AA');
+    expect(ackCode(await send(text))).toBe('AA');
+    expect(ackCode(await send(labResult({ cda, nir: patient.nir })))).toBe('AA');
+    const other = Buffer.from(cda.toString('utf8').replace('</title>', ' (autre)</title>'));
+    const conflict = await send(labResult({ cda: other, nir: patient.nir }));
+    expect(ackCode(conflict)).toBe('AE');
+    expect(errors(conflict).join('\n')).toContain('XDSNonIdenticalHash');
+    const [document, ...others] = await documentsOf(patient.token);
+    expect(others).toHaveLength(0);
+    expect((await contentOf(document)).equals(cda)).toBe(true);
+  });
+
+  it('answers a bad ORU^R01 AE with the reason (ERR) and stores nothing', async () => {
+    const patient = await openRecord();
+    const cda = labReport(patient.nir);
+    const ack = await send(labResult({ cda, nir: patient.nir, obrType: '18748-4' }));
+    expect(ack.getSegment('MSH')?.getField(9)?.toString()).toBe('ACK^R01^ACK');
+    expect(ackCode(ack)).toBe('AE');
+    expect(errors(ack)).toEqual([
+      expect.stringMatching(/^ERR\|\|OBR\^1\^4\|.*OBR-4 \(18748-4\) is not the CDA document type/),
+    ]);
+    const deletion = await send(labResult({ cda, nir: patient.nir, status: 'D' }));
+    expect(ackCode(deletion)).toBe('AR');
+    expect(errors(deletion).join('\n')).toContain('send an MDM\\S\\T11');
+    expect(await documentsOf(patient.token)).toHaveLength(0);
   });
 
   it('refuses at the TLS handshake a client without a certificate: no message is read', async () => {
@@ -232,3 +357,28 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     socket.destroy();
   });
 });
+
+/**
+ * What a DocumentReference says of its document, without what names this one copy (id, version,
+ * masterIdentifier, the content's address).
+ */
+function entryFields(document: DocumentReference) {
+  const attachment = document.content[0].attachment;
+  return {
+    status: document.status,
+    type: document.type,
+    category: document.category,
+    subject: document.subject,
+    author: document.author,
+    authenticator: document.authenticator,
+    contained: document.contained,
+    description: document.description,
+    securityLabel: document.securityLabel,
+    contentType: attachment.contentType,
+    language: attachment.language,
+    creation: attachment.creation,
+    title: attachment.title,
+    format: document.content[0].format,
+    context: document.context,
+  };
+}

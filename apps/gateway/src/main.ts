@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     `Passerelle: HTTPS (mutual TLS) on port ${gateway.port} — FHIR at https://localhost:${gateway.port}/fhir`,
     ...(gateway.mllpPort === undefined
       ? []
-      : [`HL7v2: MLLP over mutual TLS on port ${gateway.mllpPort} (MDM^T02, T10, T11)`]),
+      : [`HL7v2: MLLP over mutual TLS on port ${gateway.mllpPort} (MDM^T02, T10, T11, ORU^R01)`]),
     config.databaseUrl
       ? 'Storage: PostgreSQL (DATABASE_URL)'
       : `Storage: embedded PGlite in ${config.dataDir}/pglite`,

@@ -7,6 +7,7 @@ import { UpdateDocumentSet } from '@passerelle/registry';
 import { readOriginalDocument } from './mdm-t02-original-document/original-document-message';
 import { readReplacement } from './mdm-t10-replacement/replacement-message';
 import { readCancellation } from './mdm-t11-cancellation/cancellation-message';
+import { readObservationResult } from './oru-r01-observation-result/observation-result-message';
 import { messageTypeOf } from './message/hl7-fields';
 
 /** One message the door accepts: its MSH-9, and how it becomes its use case's command. */
@@ -51,6 +52,12 @@ export const HL7V2_MESSAGES: readonly Hl7v2Message[] = [
     transaction: 'ITI-41',
     useCase: ProvideAndRegisterDocumentSet,
     read: readReplacement,
+  }),
+  row({
+    type: 'ORU^R01',
+    transaction: 'ITI-41',
+    useCase: ProvideAndRegisterDocumentSet,
+    read: readObservationResult,
   }),
   row({
     type: 'MDM^T11',

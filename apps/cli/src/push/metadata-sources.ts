@@ -1,7 +1,6 @@
 import type { Author, Coded, Institution, PersonName } from '@passerelle/domain';
 import { extname, basename } from 'node:path';
-import type { CdaHeader } from '@passerelle/cda';
-import { FORMAT_CODE_NOT_CDA, contentTypeForEncounter, formatCodeForCda } from '@passerelle/cda';
+import { FORMAT_CODE_NOT_CDA } from '@passerelle/cda';
 import { CliError } from '../cli-error';
 import { DEFAULT_INS_OID, parsePatientId } from '../patient-arguments';
 import { MetadataDraft, MetadataError } from './document-metadata';
@@ -31,32 +30,6 @@ export interface MetadataOptions {
   readonly serviceStop?: string;
   readonly language?: string;
   readonly mimeType?: string;
-}
-
-/** CI-SIS mapping of a CDA header; formatCode by national table (the class follows the type). */
-export function draftFromCdaHeader(header: CdaHeader): MetadataDraft {
-  return {
-    uniqueId: header.uniqueId,
-    patientId: header.patientId,
-    title: header.title,
-    typeCode: header.typeCode,
-    formatCode: formatCodeForCda(header.templateIds, header.unstructuredBodyMediaType),
-    confidentialityCodes: [header.confidentialityCode],
-    eventCodes: header.eventCodes,
-    healthcareFacilityTypeCode: header.healthcareFacilityTypeCode,
-    practiceSettingCode: header.practiceSettingCode,
-    creationTime: header.creationTime,
-    serviceStartTime: header.serviceStartTime,
-    serviceStopTime: header.serviceStopTime,
-    languageCode: header.languageCode,
-    mimeType: 'text/xml',
-    authors: header.authors,
-    legalAuthenticator: header.legalAuthenticator,
-    custodian: header.custodian,
-    sourcePatientId: header.sourcePatientId,
-    sourcePatientInfo: header.sourcePatientInfo,
-    contentTypeCode: contentTypeForEncounter(header.encounterCode),
-  };
 }
 
 const MIME_TYPES: Readonly<Record<string, string>> = {

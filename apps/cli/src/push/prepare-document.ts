@@ -2,9 +2,11 @@ import type { Author, Coded, PatientId } from '@passerelle/domain';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import {
+  CdaHeader,
   CdaHeaderError,
   CdaXmlError,
   isClinicalDocument,
+  metadataOfCdaHeader,
   parseCdaXml,
   readCdaHeader,
 } from '@passerelle/cda';
@@ -16,7 +18,7 @@ import {
   completeMetadata,
   mergeDrafts,
 } from './document-metadata';
-import { draftFromCdaHeader, draftFromMetadataFile, draftFromPlainFile } from './metadata-sources';
+import { draftFromMetadataFile, draftFromPlainFile } from './metadata-sources';
 import type { Submission } from './submission';
 import { freshSubmissionSetUniqueId } from './unique-ids';
 
@@ -65,7 +67,7 @@ export async function prepareDocument(
   const content = await readDocumentFile(file);
   try {
     const cda = looksLikeXml(content) ? cdaHeaderOf(content) : undefined;
-    const own = cda ? draftFromCdaHeader(cda) : draftFromPlainFile(file, (await stat(file)).mtime);
+    const own = cda ? draftOfCda(cda) : draftFromPlainFile(file, (await stat(file)).mtime);
     const metadataFile = settings.metadataFile ?? sidecar;
     const metadata =
       settings.metadataFile || existsSync(metadataFile) ? await readMetadataFile(metadataFile) : {};
@@ -97,6 +99,15 @@ export function submissionOf(prepared: PreparedDocument, settings: PushSettings)
       author: settings.submitter ?? prepared.metadata.authors[0],
     },
   };
+}
+
+/**
+ * The CDA header's metadata by the one CI-SIS mapping, except what follows the type (class,
+ * title by type): a --type or metadata-file type may still change it, completion derives them.
+ */
+function draftOfCda(header: CdaHeader): MetadataDraft {
+  const { classCode: _classCode, title: _title, ...metadata } = metadataOfCdaHeader(header);
+  return { ...metadata, title: header.title };
 }
 
 /** A CDA is about the patient of its recordTarget: no metadata may send it to another record. */

@@ -81,7 +81,7 @@ describe('provideBundle (ITI-65, as the gateway reads it)', () => {
         specialties: [
           { code: 'G15_21', codeSystem: '1.2.250.1.213.1.1.4.5', display: 'Pharmacien' },
         ],
-        telecom: ['0478000000'],
+        telecom: ['tel:0478000000'],
       },
     ]);
     expect(validated.submissionSet).toMatchObject({

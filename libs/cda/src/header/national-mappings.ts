@@ -49,9 +49,14 @@ export function formatCodeForCda(
   unstructuredBodyMediaType: string | undefined,
 ): Coded | undefined {
   if (unstructuredBodyMediaType !== undefined) {
-    return FORMAT_BY_MEDIA_TYPE[unstructuredBodyMediaType.toLowerCase()];
+    return formatCodeForMediaType(unstructuredBodyMediaType);
   }
   return templateIds.map((id) => FORMAT_BY_TEMPLATE[id]).find((coded) => coded !== undefined);
+}
+
+/** formatCode of a document of this media type (ASS_A12: application/pdf → xds-sd:pdf:2008). */
+export function formatCodeForMediaType(mediaType: string): Coded | undefined {
+  return FORMAT_BY_MEDIA_TYPE[mediaType.toLowerCase()];
 }
 
 /** A document that is not CDA: its mimeType says enough (IHE mimeTypeSufficient). */

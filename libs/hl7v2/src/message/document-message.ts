@@ -2,11 +2,11 @@ import type { Hl7Message, Hl7Segment } from '@medplum/core';
 import {
   CdaHeader,
   CdaHeaderError,
+  CdaMetadata,
   CdaXmlError,
-  classCodeForType,
   contentTypeForEncounter,
-  formatCodeForCda,
   isClinicalDocument,
+  metadataOfCdaHeader,
   parseCdaXml,
   parseHl7Instant,
   readCdaHeader,
@@ -21,7 +21,14 @@ import {
 } from '@passerelle/domain';
 import type { DocumentEntryDraft, SubmissionDraft } from '@passerelle/registry';
 import { createHash } from 'node:crypto';
-import { componentText, controlIdOf, fieldOf, repetitionsOf, subcomponents } from './hl7-fields';
+import {
+  componentText,
+  controlIdOf,
+  fieldOf,
+  messageTypeOf,
+  repetitionsOf,
+  subcomponents,
+} from './hl7-fields';
 
 const INS_ROOTS: ReadonlySet<string> = new Set(Object.values(INS_OID));
 const OID = /^[0-2](\.(0|[1-9]\d*))+$/;
@@ -56,12 +63,12 @@ export interface DocumentMessage {
 }
 
 /**
- * An MDM message carrying a document, as the ANS volet "Transmission de documents CDA en HL7v2"
- * profiles it → the ITI-41 submission of its one document: the patient from PID-3 (the INS, by
+ * An MDM or ORU message carrying a document, as the ANS volet "Transmission de documents CDA en
+ * HL7v2" profiles it → the ITI-41 submission of its one document: the patient from PID-3 (the INS, by
  * its OID authority), the document from the OBX whose OBX-5 is an ED (base64 CDA R2) with the
  * result status of the event (OBX-11), its metadata from the CDA header, restriction codes from
  * the volet's Y/N flags, the SubmissionSet from MSH (sending application OID, time, control id).
- * TXA names the same document as the CDA or the message is refused. Every problem is reported at
+ * TXA (MDM) or OBR (ORU) names the same document as the CDA or the message is refused. Every problem is reported at
  * once.
  */
 export function readDocumentMessage(
@@ -73,9 +80,9 @@ export function readDocumentMessage(
   const patientId = insOf(message.getSegment('PID'), problems);
   const content = documentContent(message, resultStatus, problems);
   const header = content && cdaHeaderOf(content, problems);
-  const txa = message.getSegment('TXA');
   if (header) {
-    checkTxa(txa, header, problems);
+    if (isObservationResult(message)) checkObr(message.getSegment('OBR'), header, problems);
+    else checkTxa(message.getSegment('TXA'), header, problems);
     more(header, problems);
   }
   if (header && patientId && !header.patientId.equals(patientId)) {
@@ -91,7 +98,8 @@ export function readDocumentMessage(
   if (problems.length > 0 || !header || !content || !sourceId || !controlId) {
     throw DomainError.of(problems);
   }
-  const document = documentEntry(header, content, restrictionsOf(message));
+  const metadata = metadataOfCdaHeader(header);
+  const document = documentEntry(metadata, content, restrictionsOf(message));
   const draft: SubmissionDraft = {
     submissionSet: {
       ref: 'submission-set',
@@ -100,7 +108,7 @@ export function readDocumentMessage(
       sourceId,
       submissionTime: parseHl7Instant(componentText(fieldOf(message.header, 7)) ?? ''),
       contentTypeCode:
-        contentTypeForEncounter(header.encounterCode) ??
+        metadata.contentTypeCode ??
         contentTypeForEncounter(encounterOfPatientClass(message.getSegment('PV1'))),
       authors: header.authors.slice(0, 1),
       intendedRecipients: [],
@@ -112,32 +120,17 @@ export function readDocumentMessage(
   return { draft, header };
 }
 
+/** The CDA's entry by the one CI-SIS mapping (libs/cda), with the volet's restriction flags. */
 function documentEntry(
-  header: CdaHeader,
+  metadata: CdaMetadata,
   content: Buffer,
   restrictions: readonly Coded[],
 ): DocumentEntryDraft {
+  const { custodian: _custodian, contentTypeCode: _contentTypeCode, ...entry } = metadata;
   return {
+    ...entry,
     ref: 'document',
-    uniqueId: header.uniqueId,
-    patientId: header.patientId,
-    title: header.title ?? header.typeCode.display,
-    classCode: classCodeForType(header.typeCode),
-    typeCode: header.typeCode,
-    formatCode: formatCodeForCda(header.templateIds, header.unstructuredBodyMediaType),
-    confidentialityCodes: [header.confidentialityCode, ...restrictions],
-    eventCodes: header.eventCodes,
-    healthcareFacilityTypeCode: header.healthcareFacilityTypeCode,
-    practiceSettingCode: header.practiceSettingCode,
-    creationTime: header.creationTime,
-    serviceStartTime: header.serviceStartTime,
-    serviceStopTime: header.serviceStopTime,
-    languageCode: header.languageCode,
-    mimeType: 'text/xml',
-    authors: header.authors,
-    legalAuthenticator: header.legalAuthenticator,
-    sourcePatientId: header.sourcePatientId,
-    sourcePatientInfo: header.sourcePatientInfo,
+    confidentialityCodes: [...metadata.confidentialityCodes, ...restrictions],
     referenceIds: [],
     content,
   };
@@ -166,23 +159,38 @@ export function insOf(pid: Hl7Segment | undefined, problems: ErrorDetail[]): Pat
   return undefined;
 }
 
-/** The one OBX carrying the document: OBX-2 = ED, OBX-5 = ^text^XML^Base64^<data>. */
-function documentContent(
-  message: Hl7Message,
-  resultStatus: ResultStatus,
-  problems: ErrorDetail[],
-): Buffer | undefined {
-  const carriers = message
+/** The OBX segments carrying a document: OBX-2 = ED, other than the volet's ED flags (mail body). */
+function documentCarriers(message: Hl7Message): Hl7Segment[] {
+  return message
     .getAllSegments('OBX')
     .filter(
       (obx) =>
         componentText(fieldOf(obx, 2)) === 'ED' &&
         componentText(fieldOf(obx, 3), 3) !== FLAG_CODING_SYSTEM,
     );
+}
+
+/** OBX-11 of the document's OBX, when the message carries exactly one document. */
+export function documentResultStatus(message: Hl7Message): string | undefined {
+  const carriers = documentCarriers(message);
+  return carriers.length === 1 ? componentText(fieldOf(carriers[0], 11)) : undefined;
+}
+
+function isObservationResult(message: Hl7Message): boolean {
+  return componentText(fieldOf(message.header, 9)) === 'ORU';
+}
+
+/** The one OBX carrying the document: OBX-2 = ED, OBX-5 = ^text^XML^Base64^<data>. */
+function documentContent(
+  message: Hl7Message,
+  resultStatus: ResultStatus,
+  problems: ErrorDetail[],
+): Buffer | undefined {
+  const carriers = documentCarriers(message);
   if (carriers.length !== 1) {
     problems.push({
       code: carriers.length === 0 ? 'MISSING_DOCUMENT' : 'MALFORMED_REQUEST',
-      message: `an MDM^T02 carries exactly one document (an OBX with OBX-2 = ED), found ${carriers.length}`,
+      message: `an ${messageTypeOf(message)} carries exactly one document (an OBX with OBX-2 = ED), found ${carriers.length}`,
       location: 'OBX-5',
     });
     return undefined;
@@ -269,6 +277,25 @@ function checkTxa(txa: Hl7Segment | undefined, header: CdaHeader, problems: Erro
       code: 'METADATA_INVALID',
       message: `TXA-12 (${uniqueId}) is not the CDA document id (${header.uniqueId})`,
       location: 'TXA-12',
+    });
+  }
+}
+
+/**
+ * ORU: OBR is the report's request (the volet's ORU_R01 profile, OBR [1..1]); OBR-4, when given,
+ * is the document type of the CDA (11502-2 for a lab report).
+ */
+function checkObr(obr: Hl7Segment | undefined, header: CdaHeader, problems: ErrorDetail[]): void {
+  if (!obr) {
+    problems.push(missing('OBR', 'the observation request segment of the report'));
+    return;
+  }
+  const type = componentText(fieldOf(obr, 4));
+  if (type && type !== header.typeCode.code) {
+    problems.push({
+      code: 'METADATA_INVALID',
+      message: `OBR-4 (${type}) is not the CDA document type (${header.typeCode.code})`,
+      location: 'OBR-4',
     });
   }
 }

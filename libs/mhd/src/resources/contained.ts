@@ -1,4 +1,5 @@
 import type {
+  ContactPoint,
   HumanName,
   Identifier,
   Organization,
@@ -129,7 +130,30 @@ function authorFromRole(host: WithContained, role: PractitionerRole): Author {
 }
 
 function telecomOf(practitioner: Practitioner): string[] {
-  return (practitioner.telecom ?? []).flatMap((t) => (t.value ? [t.value] : []));
+  return (practitioner.telecom ?? []).flatMap((t) => (t.value ? [telecomOfContactPoint(t)] : []));
+}
+
+const SCHEME_OF_SYSTEM: Readonly<Record<string, string>> = { phone: 'tel:', email: 'mailto:' };
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * A ContactPoint as the other doors store a telecom (the CDA's URL, RFC 3966 tel: or mailto:),
+ * so that the same author reads the same whichever door brought it.
+ */
+export function telecomOfContactPoint(contactPoint: ContactPoint): string {
+  const value = contactPoint.value ?? '';
+  const scheme = SCHEME_OF_SYSTEM[contactPoint.system ?? ''];
+  return scheme && !URL_SCHEME.test(value) ? `${scheme}${value}` : value;
+}
+
+/** A stored telecom as a ContactPoint: tel: a phone, mailto: an email, otherwise as written. */
+export function contactPointOfTelecom(telecom: string): ContactPoint {
+  for (const [system, scheme] of Object.entries(SCHEME_OF_SYSTEM)) {
+    if (telecom.toLowerCase().startsWith(scheme)) {
+      return { system: system as ContactPoint['system'], value: telecom.slice(scheme.length) };
+    }
+  }
+  return { value: telecom };
 }
 
 export function sourcePatientFrom(patient: Patient | undefined): {

@@ -25,7 +25,13 @@ import {
 } from '@passerelle/domain';
 import type { AssociationDraft, DocumentEntryDraft } from '@passerelle/registry';
 import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
-import { authorsFrom, containedResource, personFrom, sourcePatientFrom } from './contained';
+import {
+  authorsFrom,
+  contactPointOfTelecom,
+  containedResource,
+  personFrom,
+  sourcePatientFrom,
+} from './contained';
 import { fhirInstant } from './fhir-datetime';
 import { MHD } from './mhd-constants';
 import { PATIENT_CATEGORY_SYSTEM, patientCategoryCoding } from './patient-categories';
@@ -300,7 +306,7 @@ function authorResources(authors: readonly Author[]): {
 function practitionerResource(id: string, author: Author): Practitioner {
   return {
     ...personResource(id, author.person!),
-    ...(author.telecom.length ? { telecom: author.telecom.map((value) => ({ value })) } : {}),
+    ...(author.telecom.length ? { telecom: author.telecom.map(contactPointOfTelecom) } : {}),
   };
 }
 
