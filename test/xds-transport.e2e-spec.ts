@@ -481,3 +481,54 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
     });
   });
 });
+
+describe('ASSERTION_SHA1=accept-and-audit: the DMP’s RSA-SHA1 assertions', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ ASSERTION_SHA1: 'accept-and-audit' });
+  });
+
+  afterAll(() => gateway.close());
+
+  it('accepts an RSA-SHA1 assertion and says so in the audit record of the request', async () => {
+    const patient = freshXdsPatient();
+    const [system, value] = patient.token.split('|');
+    await gateway.fhir('medecin-generaliste').create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', identifier: [{ system, value }] },
+    });
+    const files = gateway.pki.personas['medecin-generaliste'];
+    const security = mintSamlAssertion({
+      signer: {
+        certPem: readFileSync(files.certPath, 'utf8'),
+        keyPem: readFileSync(files.keyPath, 'utf8'),
+      },
+      attributes: { sub: '810000000017', roles: ['10'], mode: 'DIRECTE', patientId: patient.cx },
+      signatureAlgorithm: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+      digestAlgorithm: 'http://www.w3.org/2000/09/xmldsig#sha1',
+    });
+    const body = findDocumentsQuery(patient.cx).body.toString();
+    const inner = body.slice(
+      body.indexOf('<query:AdhocQueryRequest'),
+      body.indexOf('</soap:Body>'),
+    );
+    const message = plainSoap(
+      soapRequestEnvelope(ACTIONS.storedQuery, inner, { security }),
+      ACTIONS.storedQuery,
+    );
+    expectSuccess(await postSoap(gateway, 'registry', message, 'medecin-generaliste'));
+
+    const client = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ principal: Record<string, unknown> }>(
+        `SELECT principal FROM audit_event WHERE patient_key = $1 AND transaction = 'ITI-18'`,
+        [patient.cx],
+      );
+      expect(rows.map((row) => row.principal.assertionDigest)).toEqual(['SHA-1']);
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -22,6 +22,8 @@ export interface AuditedPrincipal {
   readonly authenticationMode: string;
   readonly purposeOfUse: string;
   readonly accessReason?: string;
+  /** 'SHA-1' when the request's access assertion was signed with it (ASSERTION_SHA1). */
+  readonly assertionDigest?: 'SHA-1';
 }
 
 /** One request, allowed or denied: written before the answer leaves (no unaudited access). */
@@ -84,6 +86,7 @@ export function auditedPrincipal(principal: Principal): AuditedPrincipal {
     authenticationMode: principal.authenticationMode,
     purposeOfUse: principal.purposeOfUse,
     ...(principal.accessReason ? { accessReason: principal.accessReason } : {}),
+    ...(principal.assertion?.digest ? { assertionDigest: principal.assertion.digest } : {}),
   };
   return principal.kind === 'PS'
     ? {

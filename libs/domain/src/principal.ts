@@ -21,6 +21,8 @@ export interface AssertionIdentity {
   /** Subject of the certificate that signed the assertion (the x5c leaf), as Node prints it. */
   readonly signerSubject: string;
   readonly expiresAt: Date;
+  /** Set when its signature used SHA-1 and ASSERTION_SHA1 accepted it: kept in the audit. */
+  readonly digest?: 'SHA-1';
 }
 
 /** LPS_Nom / LPS_Version: the software the request comes from. */

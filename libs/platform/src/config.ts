@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+export type AssertionSha1Policy = 'refuse' | 'accept-and-audit';
 
 /** The gateway's whole configuration, validated once at boot. Nothing else reads process.env. */
 export interface AppConfig {
@@ -25,6 +26,12 @@ export interface AppConfig {
    */
   readonly trustedProxyCert?: string;
   readonly logLevel: LogLevel;
+  /**
+   * `ASSERTION_SHA1`: what becomes of a SOAP access assertion signed with RSA-SHA1 or SHA-1
+   * digests, as the DMP's own published assertions are. `refuse` (default) or
+   * `accept-and-audit` (accepted; every audit record of the request says so).
+   */
+  readonly assertionSha1: AssertionSha1Policy;
   /** OID of this repository (XDS repositoryUniqueId of every stored document). */
   readonly repositoryUniqueId: string;
   readonly maxRequestBytes: number;
@@ -101,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     tls: tlsConfig(env),
     trustedProxyCert: nonEmpty(env.TRUSTED_PROXY_CERT),
     logLevel: logLevel(env.LOG_LEVEL),
+    assertionSha1: assertionSha1(env.ASSERTION_SHA1),
     repositoryUniqueId: oid(
       env.REPOSITORY_UNIQUE_ID ?? '1.2.250.1.999.1.1.1',
       'REPOSITORY_UNIQUE_ID',
@@ -241,6 +249,14 @@ function logLevel(raw: string | undefined): LogLevel {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return value as LogLevel;
+}
+
+function assertionSha1(raw: string | undefined): AssertionSha1Policy {
+  const value = nonEmpty(raw) ?? 'refuse';
+  if (value !== 'refuse' && value !== 'accept-and-audit') {
+    throw new ConfigError(`ASSERTION_SHA1 must be refuse or accept-and-audit, got "${value}"`);
+  }
+  return value;
 }
 
 function oid(value: string, name: string): string {

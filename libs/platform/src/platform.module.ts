@@ -1,5 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AssertionVerifier, SamlAssertionVerifier, TRUSTED_CERTIFICATES } from './assertion';
+import {
+  ASSERTION_SHA1_POLICY,
+  AssertionVerifier,
+  SamlAssertionVerifier,
+  TRUSTED_CERTIFICATES,
+} from './assertion';
 import { TRUSTED_CRLS } from './assertion/revocation';
 import { ClientCertificateGuard } from './client-certificate.guard';
 import type { AppConfig } from './config';
@@ -24,6 +29,7 @@ export class PlatformModule {
       providers: [
         { provide: TRUSTED_CERTIFICATES, useFactory: () => trustedCertificates(config) },
         { provide: TRUSTED_CRLS, useFactory: () => trustedCrls(config) },
+        { provide: ASSERTION_SHA1_POLICY, useValue: config.assertionSha1 },
         {
           provide: TRUSTED_PROXY_FINGERPRINT,
           useFactory: () => trustedProxyFingerprint(config.trustedProxyCert),

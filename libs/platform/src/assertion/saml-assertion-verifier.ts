@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { X509Crl } from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
 import type { CertifiedPrincipal } from '@passerelle/domain';
@@ -7,6 +7,7 @@ import { SignedXml } from 'xml-crypto';
 import { VIHF_CLAIMS, readClaims } from './assertion-claims';
 import { TRUSTED_CERTIFICATES, checkBinding, withAssertion } from './assertion-verifier';
 import { SignerChainVerifier } from './certificate-chain';
+import type { AssertionSha1Policy } from '../config';
 import { refused } from './refusal';
 import { TRUSTED_CRLS } from './revocation';
 
@@ -33,6 +34,15 @@ const ACCEPTED = {
   ],
 };
 
+/** SHA-1, still in the DMP's own published assertions: accepted only by ASSERTION_SHA1. */
+const SHA1 = {
+  signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  digest: 'http://www.w3.org/2000/09/xmldsig#sha1',
+};
+
+/** Nest token of the ASSERTION_SHA1 policy (refuse unless provided). */
+export const ASSERTION_SHA1_POLICY = Symbol('ASSERTION_SHA1_POLICY');
+
 /**
  * Verifies the SOAP form of the access assertion (VIHF): a SAML 2.0 Assertion in
  * wsse:Security, enveloped XML-DSig with exclusive c14n, signer chained to TRUSTED_CA. Its
@@ -47,6 +57,7 @@ export class SamlAssertionVerifier {
   constructor(
     @Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[],
     @Inject(TRUSTED_CRLS) crls: readonly X509Crl[] = [],
+    @Optional() @Inject(ASSERTION_SHA1_POLICY) private readonly sha1: AssertionSha1Policy = 'refuse',
   ) {
     this.signers = new SignerChainVerifier(trusted, crls);
   }
@@ -55,13 +66,14 @@ export class SamlAssertionVerifier {
   verify(soapXml: string, presenter: CertifiedPrincipal, now = new Date()): CertifiedPrincipal {
     const assertion = assertionOf(parse(soapXml));
     const signature = signatureOf(assertion);
-    checkAlgorithms(signature, assertion);
+    const usesSha1 = checkAlgorithms(signature, assertion, this.sha1);
     const signer = this.signers.signerOf([signingCertificateOf(signature)], now);
     const signedXml = verifiedContent(soapXml, signature, signer.certificate.toString());
     const claims = claimsOf(assertionOf(parse(signedXml), false));
     const access = readClaims(claims, now);
     checkBinding(access, signer, presenter);
-    return withAssertion(presenter, access, signer);
+    const principal = withAssertion(presenter, access, signer);
+    return usesSha1 ? withSha1Digest(principal) : principal;
   }
 }
 
@@ -118,7 +130,12 @@ function algorithmOf(parent: Element | undefined, local: string): string {
 }
 
 /** Enveloped signature of the Assertion itself, with accepted algorithms only. */
-function checkAlgorithms(signature: Element, assertion: Element): void {
+/** Throws on an algorithm outside the accepted ones; true when SHA-1 was used (and accepted). */
+function checkAlgorithms(
+  signature: Element,
+  assertion: Element,
+  sha1: AssertionSha1Policy,
+): boolean {
   const signedInfo = elementsOf(signature, DSIG, 'SignedInfo')[0];
   const references = signedInfo ? elementsOf(signedInfo, DSIG, 'Reference') : [];
   if (references.length !== 1) throw refused('its signature must have exactly one Reference');
@@ -140,10 +157,23 @@ function checkAlgorithms(signature: Element, assertion: Element): void {
   for (const transform of transforms ? elementsOf(transforms, DSIG, 'Transform') : []) {
     checks.push([transform.getAttribute('Algorithm') ?? '', ACCEPTED.transforms, 'transform']);
   }
+  let usesSha1 = false;
   for (const [algorithm, accepted, what] of checks) {
-    if (!accepted.includes(algorithm))
+    if (accepted.includes(algorithm)) continue;
+    if (algorithm !== SHA1.signature && algorithm !== SHA1.digest) {
       throw refused(`its ${what} ${algorithm || '(none)'} is not accepted`);
+    }
+    if (sha1 === 'refuse') {
+      throw refused(`its ${what} ${algorithm} (SHA-1) is not accepted (ASSERTION_SHA1=refuse)`);
+    }
+    usesSha1 = true;
   }
+  return usesSha1;
+}
+
+function withSha1Digest(principal: CertifiedPrincipal): CertifiedPrincipal {
+  const { assertion } = principal;
+  return assertion ? { ...principal, assertion: { ...assertion, digest: 'SHA-1' } } : principal;
 }
 
 function signingCertificateOf(signature: Element): string {
