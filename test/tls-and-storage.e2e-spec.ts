@@ -55,6 +55,7 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
     notAfter: new Date(Date.now() - 86400_000),
   });
   const fromForeignCa = issueCertificate(foreign, { subject: doctor, kind: 'client' });
+  const revokedLater = issueCertificate(trusted, { subject: doctor, kind: 'client' });
   const organisation = issueCertificate(trusted, {
     subject: orgSubject({
       serviceName: 'Imagerie',
@@ -136,6 +137,28 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
     } finally {
       await database.end();
     }
+  });
+
+  it('follows a CRL replaced on disk without a restart, and keeps the lists in force when the new file is unreadable', async () => {
+    const crlFile = join(dir, 'ca.crl');
+    const serial = (issued: IssuedCertificate) => new X509Certificate(issued.certPem).serialNumber;
+    const statusOf = async (client: IssuedCertificate) =>
+      (await statusWith(metadataUrl, client, trusted.certPem)).status;
+    expect(await statusOf(revokedLater)).toBe(200);
+
+    writeFileSync(crlFile, issueCrl(trusted, [serial(revoked), serial(revokedLater)]));
+    const deadline = Date.now() + 15_000;
+    while ((await statusOf(revokedLater)) !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const { body } = await statusWith(metadataUrl, revokedLater, trusted.certPem);
+    expect(body).toMatch(/CERT_REVOKED/);
+    expect(await statusOf(valid)).toBe(200);
+
+    writeFileSync(crlFile, 'not a CRL');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(await statusOf(revokedLater)).toBe(401);
+    expect(await statusOf(valid)).toBe(200);
   });
 });
 

@@ -4,7 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Hl7v2Door, MllpListener, listenMllp } from '@passerelle/hl7v2';
 import { FhirDoor, FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
 import { PatientChannel } from '@passerelle/patient-channel';
-import { AppConfig, TlsSetup, tlsSetup } from '@passerelle/platform';
+import {
+  AppConfig,
+  TRUSTED_CRLS,
+  TlsSetup,
+  TrustedCrls,
+  tlsSetup,
+  withCrls,
+} from '@passerelle/platform';
 import { json, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:https';
@@ -78,6 +85,11 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const issuer = config.publicBaseUrl ?? `https://localhost:${port}`;
   await patientChannel.start(issuer);
   const mllp = await startMllp(app, config, tls.options);
+  app.get<typeof TRUSTED_CRLS, TrustedCrls>(TRUSTED_CRLS).onChange((pems) => {
+    const options = withCrls(tls.options, pems);
+    (app.getHttpServer() as Server).setSecureContext(options);
+    mllp?.setSecureContext(options);
+  });
   return {
     app,
     port,

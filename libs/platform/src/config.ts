@@ -19,6 +19,8 @@ export interface AppConfig {
     readonly trustedCaPath: string;
     readonly crlPaths: readonly string[];
   };
+  /** `CRL_RELOAD_INTERVAL_MS`: CRL_FILES are read again this often, and whenever one changes. */
+  readonly crlReloadIntervalMs: number;
   /**
    * `TRUSTED_PROXY_CERT`: the TLS-terminating proxy allowed to forward its client's certificate
    * (X-SSL-Client-Cert), named by its own client certificate: a PEM file or its SHA-256
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir,
     tls: tlsConfig(env),
+    crlReloadIntervalMs: integer(env, 'CRL_RELOAD_INTERVAL_MS', 300_000, 1000, 86_400_000),
     trustedProxyCert: nonEmpty(env.TRUSTED_PROXY_CERT),
     logLevel: logLevel(env.LOG_LEVEL),
     assertionSha1: assertionSha1(env.ASSERTION_SHA1),

@@ -8,7 +8,14 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { TRUSTED_CERTIFICATES } from './assertion';
 import { BoundedCache } from './assertion/bounded-cache';
-import { type RevocationList, TRUSTED_CRLS, indexed, normalSerial } from './assertion/revocation';
+import {
+  type CrlSource,
+  type RevocationList,
+  TRUSTED_CRLS,
+  crlSourceOf,
+  indexed,
+  normalSerial,
+} from './assertion/revocation';
 import { principalOfSocket } from './socket-certificate';
 import { principalFromCertificate } from './pki';
 
@@ -72,16 +79,20 @@ interface VerifiedClient {
  */
 @Injectable()
 export class ClientCertificates {
-  private readonly verified = new BoundedCache<string, VerifiedClient>(VERIFIED_CAPACITY);
-  private readonly crls: readonly RevocationList[];
+  private verified = new BoundedCache<string, VerifiedClient>(VERIFIED_CAPACITY);
+  private readonly crlSource: CrlSource;
+  private crls: readonly RevocationList[];
+  private crlGeneration: number;
 
   constructor(
     @Inject(TRUSTED_CERTIFICATES) private readonly anchors: readonly X509Certificate[],
-    @Inject(TRUSTED_CRLS) crls: readonly X509Crl[],
+    @Inject(TRUSTED_CRLS) crls: CrlSource | readonly X509Crl[],
     @Inject(TRUSTED_PROXY_FINGERPRINT) private readonly proxyFingerprint: string | undefined,
     private readonly auditTrail: AuditTrail,
   ) {
-    this.crls = crls.map(indexed);
+    this.crlSource = crlSourceOf(crls);
+    this.crlGeneration = this.crlSource.generation;
+    this.crls = this.crlSource.crls.map(indexed);
   }
 
   async presenterOf(request: IncomingMessage): Promise<CertifiedPrincipal> {
@@ -111,6 +122,7 @@ export class ClientCertificates {
   }
 
   private forwardedPrincipal(header: string, now: Date): CertifiedPrincipal {
+    this.followCrlReload();
     let client = this.verified.get(header);
     if (!client) {
       client = this.verify(forwardedCertificateOf(header));
@@ -121,7 +133,15 @@ export class ClientCertificates {
     return client.principal;
   }
 
-  /** What never changes for a certificate: its purpose, its path, the CRLs covering it. */
+  /** Reloaded CRLs: re-index them, and forget the checks worked out from the previous ones. */
+  private followCrlReload(): void {
+    if (this.crlSource.generation === this.crlGeneration) return;
+    this.crlGeneration = this.crlSource.generation;
+    this.crls = this.crlSource.crls.map(indexed);
+    this.verified = new BoundedCache(VERIFIED_CAPACITY);
+  }
+
+  /** What never changes for a certificate (until the CRLs are reloaded): its purpose, its path, the CRLs covering it. */
   private verify(leaf: X509Certificate): VerifiedClient {
     if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CLIENT_AUTH)) {
       throw refused('INVALID_PURPOSE');

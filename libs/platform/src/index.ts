@@ -8,3 +8,5 @@ export * from './assertion';
 export * from './platform.module';
 export * from './patient-token';
 export * from './database-faults';
+export * from './trusted-crls';
+export { type CrlSource, TRUSTED_CRLS } from './assertion/revocation';

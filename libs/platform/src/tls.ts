@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import type { ServerOptions } from 'node:https';
-import type { X509Crl } from '@peculiar/x509';
 import { parseCertificateBundle } from './assertion';
-import { parseCrlBundle } from './assertion/revocation';
 import type { AppConfig } from './config';
 import { type DevPki, ensureDevPki } from './pki';
+import { TrustedCrls, readCrl } from './trusted-crls';
 
 export interface TlsSetup {
   readonly options: ServerOptions;
@@ -57,21 +56,20 @@ export function trustedCertificates(config: AppConfig): X509Certificate[] {
   return certificates;
 }
 
-/** The CRLs (CRL_FILES) also checked for the signers of access assertions; the dev PKI has none. */
-export function trustedCrls(config: AppConfig): X509Crl[] {
-  return (config.tls?.crlPaths ?? []).flatMap((path) => parseCrlBundle(readCrl(path)));
+/**
+ * The CRLs (CRL_FILES) the handshakes, forwarded certificates and the signers of access
+ * assertions are checked against, reloaded on change and on schedule; the dev PKI has none.
+ */
+export function trustedCrls(config: AppConfig): TrustedCrls {
+  return new TrustedCrls(config.tls?.crlPaths ?? [], config.crlReloadIntervalMs);
+}
+
+/** The TLS options of a secure context (setSecureContext) with the CRLs now in force. */
+export function withCrls(options: ServerOptions, pems: readonly string[]): ServerOptions {
+  return { ...options, crl: [...pems] };
 }
 
 /** Generated on first use, then reused: calling it again rewrites nothing. */
 function devPki(config: AppConfig): DevPki {
   return ensureDevPki(join(config.dataDir, 'pki'));
-}
-
-/** CRLs may be PEM or DER; Node's TLS wants PEM. */
-function readCrl(path: string): string {
-  const bytes = readFileSync(path);
-  const text = bytes.toString('latin1');
-  if (text.includes('-----BEGIN X509 CRL-----')) return text;
-  const base64 = bytes.toString('base64').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN X509 CRL-----\n${base64}\n-----END X509 CRL-----\n`;
 }

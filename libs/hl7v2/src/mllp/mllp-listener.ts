@@ -8,6 +8,8 @@ export type MessageAnswerer = (message: Hl7Message, socket: TLSSocket) => Promis
 
 export interface MllpListener {
   readonly port: number;
+  /** New handshakes use these options (e.g. reloaded CRLs); open connections are unaffected. */
+  setSecureContext(options: TlsOptions): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function listenMllp(
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,
+        setSecureContext: (options) => server.setSecureContext(options),
         // Senders keep their connection open between messages: closing ends them.
         close: () =>
           new Promise((done) => {

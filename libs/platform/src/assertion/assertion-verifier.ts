@@ -10,7 +10,7 @@ import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import { type AccessAssertion, readAssertionClaims } from './assertion-claims';
 import { SignerChainVerifier, type VerifiedSigner } from './certificate-chain';
 import { refused } from './refusal';
-import { TRUSTED_CRLS } from './revocation';
+import { type CrlSource, TRUSTED_CRLS } from './revocation';
 
 /** Nest token of the CA certificates (TRUSTED_CA) client certificates and signers chain to. */
 export const TRUSTED_CERTIFICATES = Symbol('TRUSTED_CERTIFICATES');
@@ -33,7 +33,7 @@ export class AssertionVerifier {
 
   constructor(
     @Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[],
-    @Inject(TRUSTED_CRLS) crls: readonly X509Crl[] = [],
+    @Inject(TRUSTED_CRLS) crls: CrlSource | readonly X509Crl[] = [],
   ) {
     this.signers = new SignerChainVerifier(trusted, crls);
   }

@@ -186,4 +186,17 @@ describe('SignerChainVerifier with CRLs', () => {
       verify.mockRestore();
     }
   });
+
+  it('follows reloaded CRLs: a signer accepted (and cached) is refused once its serial is listed', () => {
+    const source = { generation: 0, crls: [crl(intermediate, [])] };
+    const verifier = new SignerChainVerifier([x509(root)], source);
+    expect(verifier.signerOf(x5c(revoked, intermediate), now).principal?.kind).toBe('ORG');
+
+    Object.assign(source, { generation: 1, crls: [crl(intermediate, [revoked])] });
+
+    expect(refusalOf(() => verifier.signerOf(x5c(revoked, intermediate), now))).toMatch(
+      /its signing certificate has been revoked/,
+    );
+    expect(verifier.signerOf(x5c(leaf, intermediate), now).principal?.kind).toBe('ORG');
+  });
 });

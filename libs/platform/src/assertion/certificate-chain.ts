@@ -4,7 +4,7 @@ import type { Principal } from '@passerelle/domain';
 import { principalFromCertificate } from '../pki';
 import { BoundedCache } from './bounded-cache';
 import { refused } from './refusal';
-import { type RevocationCheck, SignerRevocation } from './revocation';
+import { type CrlSource, type RevocationCheck, SignerRevocation, crlSourceOf } from './revocation';
 
 /** The signer of an access assertion, its x5c chain verified up to a trusted CA. */
 export interface VerifiedSigner {
@@ -38,19 +38,24 @@ export function parseCertificateBundle(pem: string | Buffer): X509Certificate[] 
  * not cached.
  */
 export class SignerChainVerifier {
-  private readonly verified = new BoundedCache<string, VerifiedChain>(VERIFIED_SIGNERS_CAPACITY);
-  private readonly revocation: SignerRevocation;
+  private verified = new BoundedCache<string, VerifiedChain>(VERIFIED_SIGNERS_CAPACITY);
+  private readonly crls: CrlSource;
+  private revocation: SignerRevocation;
+  private crlGeneration: number;
 
   constructor(
     private readonly anchors: readonly X509Certificate[],
-    crls: readonly X509Crl[] = [],
+    crls: CrlSource | readonly X509Crl[] = [],
   ) {
     if (anchors.length === 0) throw new Error('No trusted CA certificate to verify signers with');
-    this.revocation = new SignerRevocation(crls);
+    this.crls = crlSourceOf(crls);
+    this.crlGeneration = this.crls.generation;
+    this.revocation = new SignerRevocation(this.crls.crls);
   }
 
   /** `x5c`: base64 DER certificates, the signer's first (RFC 7515 §4.1.6). */
   signerOf(x5c: readonly string[], now: Date): VerifiedSigner {
+    this.followCrlReload();
     const fingerprint = createHash('sha256').update(Buffer.from(x5c[0], 'base64')).digest('hex');
     let chain = this.verified.get(fingerprint);
     if (!chain) {
@@ -60,6 +65,14 @@ export class SignerChainVerifier {
     checkValidity(chain.signer, now);
     chain.checkRevocation(now);
     return chain.signer;
+  }
+
+  /** Reloaded CRLs: re-index them, and forget the checks worked out from the previous ones. */
+  private followCrlReload(): void {
+    if (this.crls.generation === this.crlGeneration) return;
+    this.crlGeneration = this.crls.generation;
+    this.revocation = new SignerRevocation(this.crls.crls);
+    this.verified = new BoundedCache(VERIFIED_SIGNERS_CAPACITY);
   }
 
   private verifyChain([leaf, ...intermediates]: X509Certificate[]): VerifiedChain {

@@ -6,13 +6,28 @@ import { refused } from './refusal';
 /** Nest token of the CRLs (CRL_FILES) the signers of access assertions are checked against. */
 export const TRUSTED_CRLS = Symbol('TRUSTED_CRLS');
 
+/** The CRLs in force (CRL_FILES as last reloaded); `generation` changes whenever they do. */
+export interface CrlSource {
+  readonly generation: number;
+  readonly crls: readonly X509Crl[];
+}
+
+/** Fixed lists (tests, tools) read as a source that never changes. */
+export function crlSourceOf(crls: CrlSource | readonly X509Crl[]): CrlSource {
+  return isCrlList(crls) ? { generation: 0, crls } : crls;
+}
+
+function isCrlList(crls: CrlSource | readonly X509Crl[]): crls is readonly X509Crl[] {
+  return Array.isArray(crls);
+}
+
 /** Every CRL of a PEM bundle. */
 export function parseCrlBundle(pem: string): X509Crl[] {
   const blocks = pem.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g) ?? [];
   return blocks.map((block) => new X509Crl(block));
 }
 
-/** A CRL indexed once at boot; its signature is checked against a candidate issuer's key. */
+/** A CRL indexed once per (re)load; its signature is checked against a candidate issuer's key. */
 export interface RevocationList {
   readonly issuer: string;
   readonly nextUpdate?: number;

@@ -9,7 +9,7 @@ import { TRUSTED_CERTIFICATES, checkBinding, withAssertion } from './assertion-v
 import { SignerChainVerifier } from './certificate-chain';
 import type { AssertionSha1Policy } from '../config';
 import { refused } from './refusal';
-import { TRUSTED_CRLS } from './revocation';
+import { type CrlSource, TRUSTED_CRLS } from './revocation';
 
 const SAML2 = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -56,8 +56,10 @@ export class SamlAssertionVerifier {
 
   constructor(
     @Inject(TRUSTED_CERTIFICATES) trusted: readonly X509Certificate[],
-    @Inject(TRUSTED_CRLS) crls: readonly X509Crl[] = [],
-    @Optional() @Inject(ASSERTION_SHA1_POLICY) private readonly sha1: AssertionSha1Policy = 'refuse',
+    @Inject(TRUSTED_CRLS) crls: CrlSource | readonly X509Crl[] = [],
+    @Optional()
+    @Inject(ASSERTION_SHA1_POLICY)
+    private readonly sha1: AssertionSha1Policy = 'refuse',
   ) {
     this.signers = new SignerChainVerifier(trusted, crls);
   }
