@@ -64,6 +64,29 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
     }),
     kind: 'client',
   });
+  /** The published IGC-Santé forms: a CPS naming its practice, a test structure's FINESS. */
+  const cpsWithPractice = issueCertificate(trusted, {
+    subject: [
+      [{ type: 'C', value: 'FR' }],
+      [{ type: 'O', value: 'CABINET M. DOC0036790' }],
+      [{ type: 'OU', value: '499700367909006' }],
+      ...psSubject({
+        idNat: '899700367909',
+        family: 'DOC0036790',
+        given: 'KIT',
+        professionLabel: 'Médecin',
+      }).slice(1),
+    ],
+    kind: 'client',
+  });
+  const testStructure = issueCertificate(trusted, {
+    subject: orgSubject({
+      serviceName: 'Serveur applicatif',
+      structureId: '10B0152872',
+      organisationName: 'CENTRE HOSPITALIER DE TEST',
+    }),
+    kind: 'client',
+  });
   const unknownProfile = issueCertificate(trusted, {
     subject: [[{ type: 'CN', value: 'somebody' }]],
     kind: 'client',
@@ -95,6 +118,11 @@ describe('mutual TLS with production configuration (TRUSTED_CA, CRL_FILES)', () 
   it('accepts a PS certificate and an ORG certificate of the trusted CA', async () => {
     expect((await statusWith(metadataUrl, valid, trusted.certPem)).status).toBe(200);
     expect((await statusWith(metadataUrl, organisation, trusted.certPem)).status).toBe(200);
+  });
+
+  it('accepts the published IGC-Santé subject forms: a CPS naming its practice, a FINESS with a letter', async () => {
+    expect((await statusWith(metadataUrl, cpsWithPractice, trusted.certPem)).status).toBe(200);
+    expect((await statusWith(metadataUrl, testStructure, trusted.certPem)).status).toBe(200);
   });
 
   it('serves the CapabilityStatement to any TLS client, and nothing else without credentials', async () => {

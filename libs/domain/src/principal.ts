@@ -42,7 +42,10 @@ export interface AccessAttributes {
    * (e.g. SM26) or AUTOMATE. Without an assertion, a PS has its certificate's profession code.
    */
   readonly roles: readonly string[];
-  /** Identifiant_Structure; an ORG caller's own structure when the assertion gives none. */
+  /**
+   * Identifiant_Structure; when the assertion gives none, an ORG caller's own structure or the
+   * structure of practice a PS certificate names in its OU.
+   */
   readonly structureId?: string;
   /** Secteur_Activite */
   readonly sectorCode?: string;

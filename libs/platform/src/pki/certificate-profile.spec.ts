@@ -102,6 +102,27 @@ describe('principalFromCertificate', () => {
       expect(principal.subjectId).toBe(idNat);
     });
 
+    it('reads the structure of practice of a CPS subject (O, OU) as the PS structure', () => {
+      const principal = principalFromCertificate(
+        certificateFor([
+          [{ type: 'C', value: 'FR' }],
+          [{ type: 'O', value: 'CABINET M. DOC0036790' }],
+          [{ type: 'OU', value: '499700367909006' }],
+          [{ type: 'T', value: 'Médecin' }],
+          [{ type: 'SN', value: 'DOC0036790' }],
+          [{ type: 'GN', value: 'KIT' }],
+          [{ type: 'CN', value: '899700367909' }],
+        ]),
+      );
+
+      expect(principal).toMatchObject({
+        kind: 'PS',
+        subjectId: '899700367909',
+        professionCode: '10',
+        structureId: '499700367909006',
+      });
+    });
+
     it('accepts CN, SN and GN as separate RDNs too', () => {
       const principal = principalFromCertificate(
         certificateFor([
@@ -157,16 +178,20 @@ describe('principalFromCertificate', () => {
       });
     });
 
-    it.each(['2123456789', '312345678900012', '12A0000017'])(
-      'accepts the structure idNat %s',
-      (structureId) => {
-        const principal = principalFromCertificate(
-          certificateFor(orgSubject({ serviceName: 'S', structureId, organisationName: 'O' })),
-        );
+    it.each([
+      ['SIREN', '2123456789'],
+      ['SIRET', '312345678900012'],
+      ['FINESS of Corsica', '12A0000017'],
+      ['FINESS of an ANS test structure (OU=10B0152872)', '10B0152872'],
+      ['FINESS overseas', '19D0000015'],
+      ['RPPS+rang of a practice (OU=499700367909006)', '499700367909006'],
+    ])('accepts the structure idNat of a %s: %s', (_form, structureId) => {
+      const principal = principalFromCertificate(
+        certificateFor(orgSubject({ serviceName: 'S', structureId, organisationName: 'O' })),
+      );
 
-        expect(principal.subjectId).toBe(structureId);
-      },
-    );
+      expect(principal.subjectId).toBe(structureId);
+    });
   });
 
   describe('rejections', () => {
@@ -203,7 +228,21 @@ describe('principalFromCertificate', () => {
         /no GN/,
       ],
       ['a PS without T', psSubject(doctor).filter((rdn) => rdn[0].type !== 'T'), /no title/],
-      ['a PS carrying O', [...psSubject(doctor), [{ type: 'O', value: 'CH' }]], /mixes PS and ORG/],
+      [
+        'a PS whose OU is no structure idNat',
+        [...psSubject(doctor), [{ type: 'OU', value: 'Cardiologie' }]],
+        /OU is not a structure idNat/,
+      ],
+      [
+        'an ORG with a lower-case FINESS',
+        orgSubject({ ...org, structureId: '12a0000017' }),
+        /structure/,
+      ],
+      [
+        'an RPPS+rang of 13 digits',
+        orgSubject({ ...org, structureId: '4997003679090' }),
+        /structure/,
+      ],
       ['an ORG with a bad OU', orgSubject({ ...org, structureId: '9750000000' }), /structure/],
       ['an ORG with a short FINESS', orgSubject({ ...org, structureId: '175000000' }), /structure/],
       ['an ORG without O', orgSubject(org).filter((rdn) => rdn[0].type !== 'O'), /no O\b/],

@@ -9,11 +9,18 @@ import {
 type Subject = ReadonlyMap<string, string>;
 type CertificateIdentity = ProfessionalPrincipal['certificate'];
 
-const FINESS = String.raw`(?:\d{9}|2[AB]\d{7})`;
+/**
+ * A FINESS number: the département (two digits, 2A/2B for Corsica, 9A–9F overseas, 0B as the
+ * ANS test structures have it), then seven digits.
+ */
+const FINESS = String.raw`\d[\dA-F]\d{7}`;
 /** idNat_PS: 8+RPPS, 0+ADELI, or 3+FINESS+'/'+the establishment's internal id (CPE). */
 const ID_NAT_PS = new RegExp(String.raw`^(?:8\d{11}|0\d{9}|3${FINESS}/[0-9A-Za-z._-]{1,40})$`);
-/** Structure idNat: 1+FINESS, 2+SIREN or 3+SIRET. */
-const ID_NAT_STRUCTURE = new RegExp(String.raw`^(?:1${FINESS}|2\d{9}|3\d{14})$`);
+/**
+ * Structure idNat (TRE_G07): 1+FINESS, 2+SIREN, 3+SIRET, or 4+RPPS+rang — a practice (cabinet)
+ * identified by its practitioner's RPPS and a three-digit rank, e.g. 499700367909006.
+ */
+const ID_NAT_STRUCTURE = new RegExp(String.raw`^(?:1${FINESS}|2\d{9}|3\d{14}|4\d{14})$`);
 
 /** TRE_G15 codes, keyed by the normalised T= label (see normaliseLabel). */
 const PROFESSION_CODES: Readonly<Record<string, string>> = {
@@ -27,8 +34,8 @@ const PROFESSION_CODES: Readonly<Record<string, string>> = {
   'technicien de laboratoire': '86',
 };
 
-const PS_ONLY = ['SN', 'GN', 'title'];
-const ORG_ONLY = ['O', 'OU'];
+/** A person's attributes: with them the subject is a PS, whose O/OU name where it practises. */
+const PS_ATTRIBUTES = ['SN', 'GN', 'title'];
 
 /**
  * The principal a verified client certificate stands for, from its subject (ANS IGC-Santé
@@ -42,11 +49,8 @@ export function principalFromCertificate(cert: X509Certificate): CertifiedPrinci
     issuer: cert.issuer,
     fingerprint256: cert.fingerprint256,
   };
-  const isPs = PS_ONLY.some((key) => subject.has(key));
-  const isOrg = ORG_ONLY.some((key) => subject.has(key));
-  if (isPs && isOrg) throw unauthenticated('Certificate subject mixes PS and ORG attributes');
-  if (isPs) return professionalFrom(subject, identity);
-  if (isOrg) return organisationFrom(subject, identity);
+  if (PS_ATTRIBUTES.some((key) => subject.has(key))) return professionalFrom(subject, identity);
+  if (subject.has('O') || subject.has('OU')) return organisationFrom(subject, identity);
   throw unauthenticated('Certificate subject matches neither the PS nor the ORG profile');
 }
 
@@ -63,6 +67,7 @@ function professionalFrom(
   if (!ID_NAT_PS.test(subjectId)) throw unauthenticated(`CN is not an idNat_PS: ${subjectId}`);
   const professionLabel = required(subject, 'title');
   const professionCode = professionCodeFromLabel(professionLabel);
+  const structureId = subject.has('OU') ? structureIdOf(subject) : undefined;
   return {
     kind: 'PS',
     subjectId,
@@ -73,6 +78,7 @@ function professionalFrom(
     authenticationMode: 'DIRECTE',
     purposeOfUse: 'normal',
     roles: professionCode ? [professionCode] : [],
+    ...(structureId ? { structureId } : {}),
     certificate,
   };
 }
@@ -81,10 +87,7 @@ function organisationFrom(
   subject: Subject,
   certificate: CertificateIdentity,
 ): OrganisationPrincipal {
-  const subjectId = required(subject, 'OU');
-  if (!ID_NAT_STRUCTURE.test(subjectId)) {
-    throw unauthenticated(`OU is not a structure idNat: ${subjectId}`);
-  }
+  const subjectId = structureIdOf(subject);
   return {
     kind: 'ORG',
     subjectId,
@@ -96,6 +99,14 @@ function organisationFrom(
     structureId: subjectId,
     certificate,
   };
+}
+
+function structureIdOf(subject: Subject): string {
+  const structureId = required(subject, 'OU');
+  if (!ID_NAT_STRUCTURE.test(structureId)) {
+    throw unauthenticated(`OU is not a structure idNat: ${structureId}`);
+  }
+  return structureId;
 }
 
 function required(subject: Subject, key: string): string {
