@@ -473,7 +473,9 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       const wrongType = await post(JSON.stringify({ resourceType: 'Patient' }));
       expect(wrongType.status).toBe(400);
       const xml = await post('<Bundle xmlns="http://hl7.org/fhir"/>', 'application/fhir+xml');
-      expect(xml.status).toBe(415);
+      expect(xml.status).toBe(400);
+      const csv = await post('a,b', 'text/csv');
+      expect(csv.status).toBe(415);
     });
   });
 

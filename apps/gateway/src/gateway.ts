@@ -2,7 +2,13 @@ import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Hl7v2Door, MllpListener, listenMllp } from '@passerelle/hl7v2';
-import { FhirDoor, FhirExceptionFilter, answerFhirError } from '@passerelle/mhd';
+import {
+  FHIR_XML_BODY_TYPES,
+  FhirDoor,
+  FhirExceptionFilter,
+  answerFhirError,
+  resourceFromFhirXml,
+} from '@passerelle/mhd';
 import { PatientChannel } from '@passerelle/patient-channel';
 import {
   AppConfig,
@@ -12,7 +18,7 @@ import {
   tlsSetup,
   withCrls,
 } from '@passerelle/platform';
-import { json, urlencoded } from 'express';
+import { json, text, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -71,9 +77,11 @@ export async function startGateway(config: AppConfig): Promise<RunningGateway> {
   const patientChannel = app.get(PatientChannel);
   app.use(patientChannel.middleware);
   app.use('/patient', urlencoded({ extended: false, limit: '16kb' }));
-  app.use('/fhir', requireJsonBody);
-  // JSON is the FHIR door's alone: the XDS door reads its own bodies and answers in SOAP.
+  app.use('/fhir', requireFhirBody);
+  // FHIR JSON and XML are the FHIR door's alone: the XDS door reads its own bodies (SOAP).
   app.use('/fhir', json({ type: FHIR_BODY_TYPES, limit: config.maxRequestBytes }));
+  app.use('/fhir', text({ type: FHIR_XML_BODY_TYPES, limit: config.maxRequestBytes }));
+  app.use('/fhir', readFhirXml);
   app.use('/fhir', (error: unknown, request: Request, response: Response, next: NextFunction) =>
     error ? void answerFhirError(error, request, response, door) : next(),
   );
@@ -117,13 +125,24 @@ function startMllp(
   });
 }
 
-/** Requests with a body must send FHIR JSON (or JSON Patch): anything else is 415. */
-function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+/** A FHIR XML body, as text, becomes the resource JSON the door reads. */
+function readFhirXml(request: Request, _response: Response, next: NextFunction): void {
+  if (typeof request.body !== 'string') return next();
+  try {
+    request.body = resourceFromFhirXml(request.body);
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
+/** Requests with a body must send FHIR JSON or XML (or JSON Patch): anything else is 415. */
+function requireFhirBody(request: Request, _response: Response, next: NextFunction): void {
   const length = request.headers['content-length'];
   const hasBody =
     (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
   const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
-  if (hasBody && (!type || !FHIR_BODY_TYPES.includes(type))) {
+  if (hasBody && (!type || ![...FHIR_BODY_TYPES, ...FHIR_XML_BODY_TYPES].includes(type))) {
     next(
       Object.assign(new Error(`Unsupported Content-Type ${type ?? '(none)'}`), {
         status: 415,

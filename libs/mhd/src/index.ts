@@ -2,6 +2,8 @@ export * from './mhd.module';
 export * from './mhd-options';
 export * from './door/fhir-door';
 export * from './door/fhir-exception.filter';
+export * from './door/fhir-format';
+export { resourceFromFhirXml } from './door/fhir-xml';
 export * from './door/fhir-transactions';
 export * from './resources/operation-outcome';
 export * from './iti-65-provide-document-bundle/provide-bundle';

@@ -22,7 +22,7 @@ export function capabilityStatement(
       url: baseUrl,
     },
     fhirVersion: '4.0.1',
-    format: ['application/fhir+json'],
+    format: ['application/fhir+json', 'application/fhir+xml'],
     instantiates: [
       'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient',
       'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder',

@@ -77,7 +77,8 @@ function frameworkMessage(exception: unknown, status: number): string {
   if (errno !== undefined)
     return 'The request body does not decompress as its Content-Encoding says';
   if (status === 404) return 'No such FHIR endpoint';
-  if (status === 415) return 'Unsupported media type: send application/fhir+json';
+  if (status === 415)
+    return 'Unsupported media type: send application/fhir+json or application/fhir+xml';
   return exception instanceof HttpException ? exception.message : 'Bad request';
 }
 

@@ -3,6 +3,7 @@ import { AuditContext } from '@passerelle/audit';
 import type { Request, Response } from 'express';
 import { failureReply } from './fhir-errors';
 import { FhirDoor, type FhirRequest } from './fhir-door';
+import { answerFormatOrJson } from './fhir-format';
 import { sendReply } from './fhir-reply';
 
 /**
@@ -28,5 +29,9 @@ export async function answerFhirError(
 ): Promise<void> {
   const route = `${request.method} ${request.originalUrl.split('?')[0]}`;
   const audit = new AuditContext(route, 'unknown', (request as FhirRequest).principal);
-  sendReply(response, await door.audited(audit, failureReply(exception)));
+  sendReply(
+    response,
+    await door.audited(audit, failureReply(exception)),
+    answerFormatOrJson(request),
+  );
 }

@@ -1,14 +1,17 @@
 import { Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { Readable, pipeline } from 'node:stream';
+import { FHIR_JSON, FHIR_XML, type FhirFormat } from './fhir-format';
 import type { FhirReply } from './fhir-transaction';
-
-export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+import { fhirXmlOf } from './fhir-xml';
 
 const logger = new Logger('FHIR');
 
-/** Writes a FhirReply: status, headers, then FHIR JSON, the bytes as stored, or their stream. */
-export function sendReply(response: Response, reply: FhirReply): void {
+/**
+ * Writes a FhirReply: status, headers, then the resource in the negotiated format (FHIR JSON or
+ * XML), the bytes as stored, or their stream.
+ */
+export function sendReply(response: Response, reply: FhirReply, format: FhirFormat = 'json'): void {
   if (response.headersSent) return;
   response.status(reply.status);
   for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
@@ -22,6 +25,10 @@ export function sendReply(response: Response, reply: FhirReply): void {
     pipeline(reply.body, response, (error) => {
       if (error) logger.error(`A streamed answer was cut short: ${error.stack ?? error.message}`);
     });
+    return;
+  }
+  if (reply.contentType === undefined && format === 'xml') {
+    response.type(FHIR_XML).end(fhirXmlOf(reply.body));
     return;
   }
   response.type(reply.contentType ?? FHIR_JSON).end(JSON.stringify(reply.body));

@@ -4,6 +4,7 @@ import { FhirAuthenticationGuard } from '@passerelle/platform';
 import type { Response } from 'express';
 import { FhirDoor, FhirRequest } from './fhir-door';
 import { FhirExceptionFilter } from './fhir-exception.filter';
+import { answerFormatOf } from './fhir-format';
 import { sendReply } from './fhir-reply';
 
 /** `/fhir`: every request authenticated (certificate, or patient token), then run by the door from its table of transactions. */
@@ -16,6 +17,7 @@ export class FhirController {
 
   @All(['', '*path'])
   async handle(@Req() request: FhirRequest, @Res() response: Response): Promise<void> {
-    sendReply(response, await this.door.handle(request));
+    const format = answerFormatOf(request);
+    sendReply(response, await this.door.handle(request), format);
   }
 }

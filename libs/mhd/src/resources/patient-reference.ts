@@ -40,6 +40,15 @@ export function patientIdFromReference(
       return PatientId.fromFhirIdentifier(reference.identifier.system, reference.identifier.value);
     }
   } catch (error) {
+    // In a resource sent, an id no Patient of this server can have is a bad reference (400), not
+    // a read of something absent (404); a well-formed INS without a record stays XDSUnknownPatientId.
+    if (error instanceof DomainError && error.code === 'RESOURCE_NOT_FOUND') {
+      throw new DomainError(
+        'UNRESOLVED_REFERENCE',
+        `Patient reference "${excerpt(reference?.reference ?? '')}" names no Patient of this server`,
+        location,
+      );
+    }
     if (error instanceof DomainError) throw new DomainError(error.code, error.message, location);
     throw error;
   }

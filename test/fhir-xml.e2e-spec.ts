@@ -1,0 +1,188 @@
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { Fhir } from 'fhir';
+import { provideBundle } from '@passerelle/testing';
+import { DmpRecord, DmpTestBed } from './support/dmp-test-bed';
+
+/** FHIR XML on the MHD door (issue 12): requests and answers, `_format` and Accept. */
+describe('FHIR XML at the MHD door', () => {
+  let bed: DmpTestBed;
+  const fhir = new Fhir();
+
+  beforeAll(async () => {
+    bed = await DmpTestBed.start();
+  });
+
+  afterAll(() => bed.close());
+
+  const send = (
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: string,
+    who = 'hopital-org',
+  ) =>
+    fetch(`${bed.gateway.fhirUrl}${path}`, {
+      method,
+      headers,
+      body,
+      dispatcher: bed.agent(who),
+    } as unknown as RequestInit);
+
+  const rootOf = (xml: string): Element => {
+    const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
+    if (!root) throw new Error(`not XML: ${xml.slice(0, 200)}`);
+    return root;
+  };
+
+  const valueOf = (root: Element, name: string) =>
+    Array.from(root.childNodes)
+      .filter((node): node is Element => (node as Element).localName === name)
+      .map((element) => element.getAttribute('value'))[0];
+
+  const searchPath = (record: DmpRecord, extra = '') =>
+    `/DocumentReference?patient.identifier=${encodeURIComponent(record.token)}${extra}`;
+
+  const xmlBundleFor = (record: DmpRecord, title: string) =>
+    fhir.objToXml(
+      provideBundle(record.token, [{ title, content: Buffer.from(title), supplyHash: true }]),
+    );
+
+  it('stores an ITI-65 Bundle sent in XML as the same one sent in JSON would be', async () => {
+    const record = await bed.newRecord();
+    const answer = await send(
+      'POST',
+      '',
+      { 'content-type': 'application/fhir+xml', accept: 'application/fhir+json' },
+      xmlBundleFor(record, 'CR en XML'),
+    );
+    expect(answer.status).toBe(200);
+    const found = await bed.search('medecin-generaliste', record);
+    expect(found.body.total).toBe(1);
+    const document = found.body.entry![0].resource as unknown as {
+      content: { attachment: { title: string } }[];
+    };
+    expect(document.content[0].attachment.title).toBe('CR en XML');
+  });
+
+  it('answers in XML for _format=xml and for Accept: application/fhir+xml, in JSON otherwise', async () => {
+    const record = await bed.newRecord();
+    await bed.provide(record, [{ title: 'CR lu en XML' }]);
+
+    const byFormat = await send(
+      'GET',
+      searchPath(record, '&_format=xml'),
+      {},
+      undefined,
+      'medecin-generaliste',
+    );
+    expect(byFormat.headers.get('content-type')).toBe('application/fhir+xml; charset=utf-8');
+    const bundle = rootOf(await byFormat.text());
+    expect([bundle.localName, bundle.namespaceURI]).toEqual(['Bundle', 'http://hl7.org/fhir']);
+    expect(valueOf(bundle, 'total')).toBe('1');
+
+    const byAccept = await send(
+      'GET',
+      searchPath(record),
+      { accept: 'application/fhir+json;q=0.5, application/fhir+xml' },
+      undefined,
+      'medecin-generaliste',
+    );
+    expect(byAccept.headers.get('content-type')).toBe('application/fhir+xml; charset=utf-8');
+    const asJson = JSON.parse(fhir.xmlToJson(await byAccept.text())) as { total: number };
+    expect(asJson.total).toBe(1);
+
+    const json = await send(
+      'GET',
+      searchPath(record),
+      { accept: '*/*' },
+      undefined,
+      'medecin-generaliste',
+    );
+    expect(json.headers.get('content-type')).toBe('application/fhir+json; charset=utf-8');
+  });
+
+  it('answers failures in the negotiated format, and an unknown _format with 406 in JSON, audited', async () => {
+    const record = await bed.newRecord();
+    const missing = await send(
+      'GET',
+      '/DocumentReference/absent?_format=application/fhir+xml',
+      {},
+      undefined,
+      'medecin-generaliste',
+    );
+    expect(missing.status).toBe(404);
+    expect(rootOf(await missing.text()).localName).toBe('OperationOutcome');
+
+    const html = await send(
+      'GET',
+      searchPath(record, '&_format=html'),
+      {},
+      undefined,
+      'medecin-generaliste',
+    );
+    expect(html.status).toBe(406);
+    expect(await html.json()).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'not-supported', diagnostics: expect.stringContaining('_format=html') }],
+    });
+    const { rows } = await bed.database.query<{ n: string }>(
+      `SELECT count(*) AS n FROM audit_event
+        WHERE transaction = 'GET /fhir/DocumentReference' AND http_status = 406`,
+    );
+    expect(Number(rows[0].n)).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ['not well-formed', (xml: string) => xml.replace('</Bundle>', '')],
+    [
+      'with a DTD',
+      (xml: string) =>
+        `<!DOCTYPE Bundle [<!ENTITY e SYSTEM "file:///etc/passwd">]>${xml.replace(/^<\?xml[^>]*\?>/, '')}`,
+    ],
+    [
+      'outside the FHIR namespace',
+      (xml: string) => xml.replace('xmlns="http://hl7.org/fhir"', 'xmlns="urn:other"'),
+    ],
+    [
+      'with an element R4 does not know',
+      (xml: string) =>
+        xml.replace('<type value="transaction"/>', '<type value="transaction"/><bogus value="x"/>'),
+    ],
+    [
+      'with a value of the wrong type',
+      (xml: string) => xml.replace(/<size value="\d+"\/>/, '<size value="large"/>'),
+    ],
+  ])('refuses a Bundle %s: 400 structure, nothing stored', async (_case, spoil) => {
+    const record = await bed.newRecord();
+    const answer = await send(
+      'POST',
+      '',
+      { 'content-type': 'application/fhir+xml' },
+      spoil(xmlBundleFor(record, 'CR refusé')),
+    );
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ issue: [{ code: 'structure' }] });
+    expect((await bed.search('medecin-generaliste', record)).body.total).toBe(0);
+  });
+
+  it('names the unknown element it refuses', async () => {
+    const record = await bed.newRecord();
+    const xml = xmlBundleFor(record, 'CR').replace(
+      '<type value="transaction"/>',
+      '<type value="transaction"/><bogus value="x"/>',
+    );
+    const answer = await send('POST', '', { 'content-type': 'application/fhir+xml' }, xml);
+    const outcome = (await answer.json()) as { issue: { diagnostics: string }[] };
+    expect(outcome.issue[0].diagnostics).toContain('R4 does not allow bogus where sent');
+  });
+
+  it('declares both formats in its CapabilityStatement, and serves it in XML', async () => {
+    const statement = await send('GET', '/metadata?_format=xml');
+    const root = rootOf(await statement.text());
+    expect(root.localName).toBe('CapabilityStatement');
+    const formats = Array.from(root.childNodes)
+      .filter((node): node is Element => (node as Element).localName === 'format')
+      .map((element) => element.getAttribute('value'));
+    expect(formats).toEqual(['application/fhir+json', 'application/fhir+xml']);
+  });
+});
