@@ -3,8 +3,11 @@ import { Fhir } from 'fhir';
 import { provideBundle } from '@passerelle/testing';
 import { DmpRecord, DmpTestBed } from './support/dmp-test-bed';
 
-/** FHIR XML on the MHD door (issue 12): requests and answers, `_format` and Accept. */
-describe('FHIR XML at the MHD door', () => {
+/**
+ * The MHD door as FHIR R4 says (issue 12): XML requests and answers, `_format` and Accept, and
+ * `Prefer: handling=` for search parameters it does not know.
+ */
+describe('FHIR XML and search handling at the MHD door', () => {
   let bed: DmpTestBed;
   const fhir = new Fhir();
 
@@ -184,5 +187,31 @@ describe('FHIR XML at the MHD door', () => {
       .filter((node): node is Element => (node as Element).localName === 'format')
       .map((element) => element.getAttribute('value'));
     expect(formats).toEqual(['application/fhir+json', 'application/fhir+xml']);
+  });
+
+  it('refuses an unknown search parameter by default, ignores it under Prefer: handling=lenient', async () => {
+    const record = await bed.newRecord();
+    await bed.provide(record, [{ title: 'CR cherché' }]);
+    const path = searchPath(record, '&colour=red');
+    const strict = await send('GET', path, {}, undefined, 'medecin-generaliste');
+    expect(strict.status).toBe(400);
+    expect(await strict.text()).toContain('Unsupported search parameter(s): colour');
+
+    const lenient = await send(
+      'GET',
+      path,
+      { prefer: 'handling=lenient' },
+      undefined,
+      'medecin-generaliste',
+    );
+    expect(lenient.status).toBe(200);
+    const bundle = (await lenient.json()) as {
+      total: number;
+      link: { relation: string; url: string }[];
+    };
+    expect(bundle.total).toBe(1);
+    const self = bundle.link.find((link) => link.relation === 'self')!.url;
+    expect(self).not.toContain('colour');
+    expect(self).toContain('patient.identifier=');
   });
 });

@@ -4,7 +4,11 @@ import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@pas
 import type { Principal } from '@passerelle/domain';
 import type { Request } from 'express';
 import { MHD_OPTIONS, MhdOptions } from '../mhd-options';
-import { refuseUnknown, type QueryParameters } from '../resources/search-parameters';
+import {
+  type QueryParameters,
+  knownParameters,
+  searchHandlingOf,
+} from '../resources/search-parameters';
 import { refuseUnsafeJson } from '../resources/safe-json';
 import { capabilityStatement } from './capability-statement';
 import { failureReply } from './fhir-errors';
@@ -35,7 +39,7 @@ export class FhirDoor {
 
   async handle(request: FhirRequest): Promise<FhirReply> {
     const path = request.path.replace(/^\/fhir\/?/, '');
-    const parts = this.partsOf(request);
+    let parts = this.partsOf(request);
     if (request.method === 'GET' && path === 'metadata') {
       return this.capabilities(request.principal, parts);
     }
@@ -55,7 +59,11 @@ export class FhirDoor {
       refuseUnsafeJson(parts.query, 'query');
       refuseUnsafeJson(parts.body, 'body');
       if (transaction.searchParameters) {
-        refuseUnknown(parts.query, acceptedParameters(transaction));
+        const handling = searchHandlingOf(request.headers.prefer);
+        parts = {
+          ...parts,
+          query: knownParameters(parts.query, acceptedParameters(transaction), handling),
+        };
       }
       refuseMalformedQuery(parts.query, transaction.searchParameters ?? []);
       const outcome = await transaction.handle(

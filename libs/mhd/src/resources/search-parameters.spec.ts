@@ -1,5 +1,5 @@
 import { documentSearchFrom } from '../iti-67-find-document-references/find-document-references';
-import { dateRange, refuseUnknown } from './search-parameters';
+import { dateRange, knownParameters, searchHandlingOf } from './search-parameters';
 
 const patient = 'urn:oid:1.2.250.1.213.1.4.10|277069912345674';
 
@@ -44,6 +44,29 @@ describe('ITI-67 search parameters', () => {
       documentSearchFrom({ 'patient.identifier': patient, _count: '5000' }, 100).page.limit,
     ).toBe(100);
     expect(() => documentSearchFrom({}, 100)).toThrow(/needs the patient/);
-    expect(() => refuseUnknown({ colour: 'red', _count: '5' }, ['patient'])).toThrow(/Unsupported/);
+    expect(() => knownParameters({ colour: 'red', _count: '5' }, ['patient'], 'strict')).toThrow(
+      /Unsupported search parameter\(s\): colour/,
+    );
+  });
+
+  it('leaves unknown parameters out under handling=lenient, modifiers of known ones kept', () => {
+    expect(
+      knownParameters(
+        { colour: 'red', 'patient:identifier': 'x', _count: '5', 'shape:exact': 'round' },
+        ['patient'],
+        'lenient',
+      ),
+    ).toEqual({ 'patient:identifier': 'x', _count: '5' });
+  });
+
+  it.each([
+    [undefined, 'strict'],
+    ['handling=lenient', 'lenient'],
+    ['return=minimal, handling = lenient', 'lenient'],
+    ['respond-async; handling=lenient', 'lenient'],
+    ['handling=strict', 'strict'],
+    [['return=minimal', 'handling=lenient'], 'lenient'],
+  ])('reads Prefer %s as handling=%s', (prefer, handling) => {
+    expect(searchHandlingOf(prefer)).toBe(handling);
   });
 });

@@ -24,16 +24,40 @@ const STATUS_FROM_FHIR: Record<string, AvailabilityStatus[]> = {
 /** Parameters every search takes besides its own. */
 const RESULT_PARAMETERS = ['_count', '_offset', '_format'];
 
-/** A search parameter the transaction does not know is refused (not silently ignored). */
-export function refuseUnknown(params: QueryParameters, accepted: readonly string[]): void {
+/**
+ * A search parameter the transaction does not know is refused (`Prefer: handling=strict`, the
+ * default: a misspelt filter must not widen a search silently), or left out under
+ * `Prefer: handling=lenient` — the self link then shows only what was used (FHIR R4 §3.1.1.2).
+ */
+export function knownParameters(
+  params: QueryParameters,
+  accepted: readonly string[],
+  handling: 'strict' | 'lenient',
+): QueryParameters {
   const known = new Set([...accepted, ...RESULT_PARAMETERS]);
-  const unknown = Object.keys(params).filter((name) => !known.has(name.split(':')[0]));
-  if (unknown.length > 0) {
-    throw new DomainError(
-      'METADATA_INVALID',
-      `Unsupported search parameter(s): ${excerpt(unknown.join(', '))}; supported: ${[...known].join(', ')}`,
-    );
+  const isKnown = (name: string) => known.has(name.split(':')[0]);
+  const unknown = Object.keys(params).filter((name) => !isKnown(name));
+  if (unknown.length === 0) return params;
+  if (handling === 'lenient') {
+    return Object.fromEntries(Object.entries(params).filter(([name]) => isKnown(name)));
   }
+  throw new DomainError(
+    'METADATA_INVALID',
+    `Unsupported search parameter(s): ${excerpt(unknown.join(', '))}; supported: ${[...known].join(', ')} (Prefer: handling=lenient ignores the others)`,
+  );
+}
+
+/** The `handling` preference of a Prefer header (RFC 7240): strict unless lenient is asked. */
+export function searchHandlingOf(prefer: string | string[] | undefined): 'strict' | 'lenient' {
+  const preferences = (Array.isArray(prefer) ? prefer.join(',') : (prefer ?? ''))
+    .split(/[,;]/)
+    .map((preference) =>
+      preference
+        .trim()
+        .toLowerCase()
+        .replace(/\s*=\s*/, '='),
+    );
+  return preferences.includes('handling=lenient') ? 'lenient' : 'strict';
 }
 
 /** The patient a search is about: `patient` (reference or id) or `patient.identifier`. */
