@@ -130,6 +130,12 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_OPERATION: entry('XDSRegistryError', 'not-supported', 405, 'Not supported'),
   UNSUPPORTED_MEDIA_TYPE: entry('XDSRegistryError', 'not-supported', 415, 'Unsupported media type'),
   NOT_ACCEPTABLE: entry('XDSRegistryError', 'not-supported', 406, 'Format not available'),
+  UNSUPPORTED_PROFILE: entry(
+    'XDSRegistryMetadataError',
+    'not-supported',
+    422,
+    'Profile not supported',
+  ),
   PRECONDITION_FAILED: entry('XDSRegistryError', 'conflict', 412, 'Precondition failed'),
   TOO_MANY_RESULTS: entry('XDSTooManyResults', 'too-costly', 400, 'Too many results'),
   NOTIFICATION_REQUIRED: entry(

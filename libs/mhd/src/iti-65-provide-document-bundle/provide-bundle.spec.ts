@@ -59,6 +59,66 @@ describe('ITI-65 bundle → submission draft', () => {
     expect(codesOf(() => provideRequestFrom(orphan))).toEqual(['MISSING_DOCUMENT_METADATA']);
   });
 
+  describe('Bundle.meta.profile', () => {
+    const withProfiles = (...profile: string[]) => ({ ...bundleOf(), meta: { profile } });
+    const refusal = (bundle: unknown) => {
+      try {
+        provideRequestFrom(bundle);
+      } catch (error) {
+        return error as DomainError;
+      }
+      throw new Error('expected a refusal');
+    };
+
+    it.each([
+      ['none', []],
+      [
+        'MHD Comprehensive',
+        [
+          'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.ProvideBundle',
+        ],
+      ],
+      [
+        'a versioned one',
+        [
+          'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.ProvideBundle|4.2.1',
+        ],
+      ],
+      [
+        'PDSm',
+        [
+          'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-provide-document-bundle',
+        ],
+      ],
+      [
+        'a served one beside a local one',
+        [
+          'urn:local:bundle',
+          'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.ProvideBundle',
+        ],
+      ],
+    ])('accepts %s', (_case, profiles) => {
+      expect(provideRequestFrom(withProfiles(...profiles)).draft.documents).toHaveLength(1);
+    });
+
+    it('refuses a retired MHD 3.x profile, naming the one to send (422 not-supported)', () => {
+      const error = refusal(
+        withProfiles(
+          'http://ihe.net/fhir/StructureDefinition/IHE_MHD_Provide_Comprehensive_DocumentBundle',
+        ),
+      );
+      expect(error.code).toBe('UNSUPPORTED_PROFILE');
+      expect(error.catalogue).toMatchObject({ httpStatus: 422, fhirIssueCode: 'not-supported' });
+      expect(error.message).toMatch(/is retired \(MHD 3.x\); send https:\/\/profiles.ihe.net/);
+    });
+
+    it('refuses profiles none of which is served', () => {
+      expect(refusal(withProfiles('urn:local:bundle')).message).toMatch(
+        /names no ITI-65 profile served here \(urn:local:bundle\)/,
+      );
+    });
+  });
+
   it('requires exactly one SubmissionSet and a transaction Bundle', () => {
     const twoSets = bundleOf();
     twoSets.entry!.push({

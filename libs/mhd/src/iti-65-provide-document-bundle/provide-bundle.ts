@@ -17,6 +17,10 @@ import { documentDraftFrom } from '../resources/document-reference';
 import { checkedShape } from '../resources/fhir-shape';
 import { bundle as bundleShape } from '../resources/resource-shapes';
 import { folderDraftFrom, listKind, submissionSetDraftFrom } from '../resources/list';
+import {
+  PROVIDE_BUNDLE_PROFILES,
+  RETIRED_PROVIDE_BUNDLE_PROFILES,
+} from '../resources/mhd-constants';
 
 /** Where each request entry went, to answer with a transaction-response in the same order. */
 export type ProvidedEntry =
@@ -132,8 +136,33 @@ function asTransactionBundle(body: unknown): Bundle<FhirResource> {
       `Bundle.type must be transaction, got ${excerpt(bundle.type)}`,
     );
   }
+  checkProfiles(bundle.meta?.profile ?? []);
   // Shaped: every element the translation reads has the kind and format FHIR gives it.
   return bundle as unknown as Bundle<FhirResource>;
+}
+
+/**
+ * `Bundle.meta.profile`, when given, names a served ITI-65 profile (others it also names are
+ * the sender's business); a retired MHD 3.x profile says the sender speaks an older MHD.
+ */
+function checkProfiles(declared: readonly string[]): void {
+  if (declared.length === 0) return;
+  const profiles = declared.map((profile) => profile.split('|')[0]);
+  const retired = profiles.find((profile) => RETIRED_PROVIDE_BUNDLE_PROFILES.includes(profile));
+  if (retired) {
+    throw new DomainError(
+      'UNSUPPORTED_PROFILE',
+      `Bundle.meta.profile ${retired} is retired (MHD 3.x); send ${PROVIDE_BUNDLE_PROFILES[0]}`,
+      'Bundle.meta.profile',
+    );
+  }
+  if (!profiles.some((profile) => PROVIDE_BUNDLE_PROFILES.includes(profile))) {
+    throw new DomainError(
+      'UNSUPPORTED_PROFILE',
+      `Bundle.meta.profile names no ITI-65 profile served here (${excerpt(profiles.join(', '))}); served: ${PROVIDE_BUNDLE_PROFILES.join(', ')}`,
+      'Bundle.meta.profile',
+    );
+  }
 }
 
 function expectPost(entry: BundleEntry, ref: string): void {

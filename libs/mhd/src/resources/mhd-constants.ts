@@ -13,3 +13,18 @@ export const MHD = {
   archivedExtension: 'urn:passerelle:fhir:StructureDefinition:dmp-archived',
   rfc3986: 'urn:ietf:rfc:3986',
 } as const;
+
+/** The ITI-65 Bundle profiles served: MHD 4.x and the ANS PDSm that constrains it. */
+export const PROVIDE_BUNDLE_PROFILES: readonly string[] = [
+  'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.ProvideBundle',
+  'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.UnContained.Comprehensive.ProvideBundle',
+  'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Minimal.ProvideBundle',
+  'https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-provide-document-bundle',
+];
+
+/** MHD 3.x profiles (retired with MHD 4.0): their senders must move to the 4.x ones. */
+export const RETIRED_PROVIDE_BUNDLE_PROFILES: readonly string[] = [
+  'http://ihe.net/fhir/StructureDefinition/IHE_MHD_Provide_Comprehensive_DocumentBundle',
+  'http://ihe.net/fhir/StructureDefinition/IHE_MHD_Provide_Minimal_DocumentBundle',
+  'http://ihe.net/fhir/StructureDefinition/IHE_MHD_Provide_Comprehensive_UnContained_Option_DocumentBundle',
+];

@@ -5,9 +5,9 @@ import { DmpRecord, DmpTestBed } from './support/dmp-test-bed';
 
 /**
  * The MHD door as FHIR R4 says (issue 12): XML requests and answers, `_format` and Accept, and
- * `Prefer: handling=` for search parameters it does not know.
+ * `Prefer: handling=` for search parameters it does not know, the ITI-65 profiles it serves.
  */
-describe('FHIR XML and search handling at the MHD door', () => {
+describe('The MHD door as FHIR R4 and MHD say: XML, search handling, profiles', () => {
   let bed: DmpTestBed;
   const fhir = new Fhir();
 
@@ -213,5 +213,23 @@ describe('FHIR XML and search handling at the MHD door', () => {
     const self = bundle.link.find((link) => link.relation === 'self')!.url;
     expect(self).not.toContain('colour');
     expect(self).toContain('patient.identifier=');
+  });
+
+  it('refuses an ITI-65 declaring a retired MHD 3.x profile: 422 at Bundle.meta.profile, nothing stored', async () => {
+    const record = await bed.newRecord();
+    const bundle = {
+      ...provideBundle(record.token, [{ title: 'CR MHD 3' }]),
+      meta: {
+        profile: [
+          'http://ihe.net/fhir/StructureDefinition/IHE_MHD_Provide_Comprehensive_DocumentBundle',
+        ],
+      },
+    };
+    const answer = await bed.call('hopital-org', 'POST', '', bundle);
+    expect(answer.status).toBe(422);
+    expect(answer.body.issue).toEqual([
+      expect.objectContaining({ code: 'not-supported', expression: ['Bundle.meta.profile'] }),
+    ]);
+    expect((await bed.search('medecin-generaliste', record)).body.total).toBe(0);
   });
 });
