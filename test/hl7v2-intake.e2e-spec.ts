@@ -79,7 +79,9 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     );
     const connection = new Hl7Connection(socket);
     try {
-      return await connection.sendAndWait(Hl7Message.parse(text), { timeoutMs: 20_000 });
+      // No timeoutMs: @medplum/hl7 4.5 leaves that timer armed after the answer, which kept the
+      // run alive ~20 s after its last test; Jest's test timeout bounds a missing answer.
+      return await connection.sendAndWait(Hl7Message.parse(text));
     } finally {
       await connection.close();
     }
