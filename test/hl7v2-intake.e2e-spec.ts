@@ -69,8 +69,8 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
   beforeAll(async () => {
     gateway = await startTestGateway({
       MLLP_PORT: '0',
-      HL7V2_HEALTHCARE_FACILITY_TYPE_CODE: '1.2.250.1.71.4.2.4|SA07|Cabinet de biologie',
-      HL7V2_PRACTICE_SETTING_CODE: '1.2.250.1.213.1.1.4.9|AMBULATOIRE|Ambulatoire',
+      HL7V2_FACILITY_TYPE: '1.2.250.1.71.4.2.4|SA07|Cabinet de biologie',
+      HL7V2_PRACTICE_SETTING: '1.2.250.1.213.1.1.4.9|AMBULATOIRE|Ambulatoire',
     });
     doctor = gateway.fhir('medecin-generaliste');
   });

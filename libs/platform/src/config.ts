@@ -120,8 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mllpPort:
       nonEmpty(env.MLLP_PORT) === undefined ? undefined : integer(env, 'MLLP_PORT', 0, 0, 65535),
     hl7v2: {
-      healthcareFacilityTypeCode: configuredCode(env, 'HL7V2_HEALTHCARE_FACILITY_TYPE_CODE'),
-      practiceSettingCode: configuredCode(env, 'HL7V2_PRACTICE_SETTING_CODE'),
+      healthcareFacilityTypeCode: configuredCode(env, 'HL7V2_FACILITY_TYPE'),
+      practiceSettingCode: configuredCode(env, 'HL7V2_PRACTICE_SETTING'),
     },
     databaseUrl: nonEmpty(env.DATABASE_URL),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),

@@ -249,8 +249,8 @@ function configuredCodes(
 ): Pick<DocumentMetadata, 'healthcareFacilityTypeCode' | 'practiceSettingCode'> | undefined {
   const { healthcareFacilityTypeCode, practiceSettingCode } = options;
   for (const [value, setting] of [
-    [healthcareFacilityTypeCode, 'HL7V2_HEALTHCARE_FACILITY_TYPE_CODE'],
-    [practiceSettingCode, 'HL7V2_PRACTICE_SETTING_CODE'],
+    [healthcareFacilityTypeCode, 'HL7V2_FACILITY_TYPE'],
+    [practiceSettingCode, 'HL7V2_PRACTICE_SETTING'],
   ] as const) {
     if (!value) {
       problems.push({
