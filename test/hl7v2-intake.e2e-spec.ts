@@ -315,6 +315,11 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
       category: [{ coding: expect.arrayContaining([expect.objectContaining({ code: '10' })]) }],
       format: expect.objectContaining({ code: 'urn:ihe:lab:xd-lab:2008' }),
       contentType: 'text/xml',
+      custodian: { reference: '#custodian' },
+    });
+    expect(fromHl7.contained?.find((resource) => resource.id === 'custodian')).toMatchObject({
+      resourceType: 'Organization',
+      identifier: [{ system: 'urn:oid:1.2.250.1.71.4.2.2', value: '1690000000' }],
     });
   });
 
@@ -459,6 +464,7 @@ function entryFields(document: DocumentReference) {
     subject: document.subject,
     author: document.author,
     authenticator: document.authenticator,
+    custodian: document.custodian,
     contained: document.contained,
     description: document.description,
     securityLabel: document.securityLabel,

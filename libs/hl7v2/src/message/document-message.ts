@@ -2,6 +2,7 @@ import type { Hl7Message, Hl7Segment } from '@medplum/core';
 import {
   CdaHeader,
   CdaHeaderError,
+  CdaMetadata,
   CdaXmlError,
   contentTypeForEncounter,
   isClinicalDocument,
@@ -31,7 +32,7 @@ import {
   repetitionsOf,
   subcomponents,
 } from './hl7-fields';
-import { DocumentMetadata, PDF_MEDIA_TYPE, isPdf, pdfMetadata } from './pdf-document';
+import { PDF_MEDIA_TYPE, isPdf, pdfMetadata } from './pdf-document';
 
 const INS_ROOTS: ReadonlySet<string> = new Set(Object.values(INS_OID));
 const OID = /^[0-2](\.(0|[1-9]\d*))+$/;
@@ -76,7 +77,7 @@ interface CarriedDocument {
 
 /** The metadata of the document, from its CDA header or (a PDF) from the message. */
 interface DescribedDocument {
-  readonly metadata: DocumentMetadata;
+  readonly metadata: CdaMetadata;
   readonly replacedDocumentId?: string;
 }
 
@@ -150,9 +151,8 @@ function cdaMetadata(
   if (!header) return undefined;
   if (isObservationResult(message)) checkObr(message.getSegment('OBR'), header, problems);
   else checkTxa(message.getSegment('TXA'), header, problems);
-  const { custodian: _custodian, ...metadata } = metadataOfCdaHeader(header);
   return {
-    metadata,
+    metadata: metadataOfCdaHeader(header),
     replacedDocumentId:
       resultStatus === 'C' ? replacedCdaDocument(message, header, problems) : undefined,
   };
@@ -184,7 +184,7 @@ function replacedCdaDocument(
 
 /** The document's entry, with the volet's restriction flags. */
 function documentEntry(
-  metadata: DocumentMetadata,
+  metadata: CdaMetadata,
   content: Buffer,
   restrictions: readonly Coded[],
 ): DocumentEntryDraft {

@@ -27,9 +27,6 @@ import {
 
 export const PDF_MEDIA_TYPE = 'application/pdf';
 
-/** The XDS metadata of the document (the CDA mapping's, but the custodian, which XDS lacks). */
-export type DocumentMetadata = Omit<CdaMetadata, 'custodian'>;
-
 const LOINC = '2.16.840.1.113883.6.1';
 /** CE-3 coding systems of a document type (the volet: LN or TRE_A05). */
 const TYPE_CODE_SYSTEMS: Readonly<Record<string, string>> = {
@@ -66,7 +63,7 @@ export function pdfMetadata(
   patientId: PatientId | undefined,
   options: Hl7v2Options,
   problems: ErrorDetail[],
-): { metadata: DocumentMetadata; replacedDocumentId?: string } | undefined {
+): { metadata: CdaMetadata; replacedDocumentId?: string } | undefined {
   const fields = isObservationResult(message)
     ? observationFields(message.getSegment('OBR'), obx, problems)
     : documentFields(message.getSegment('TXA'), obx, resultStatus, problems);
@@ -246,7 +243,7 @@ function typeOf(
 function configuredCodes(
   options: Hl7v2Options,
   problems: ErrorDetail[],
-): Pick<DocumentMetadata, 'healthcareFacilityTypeCode' | 'practiceSettingCode'> | undefined {
+): Pick<CdaMetadata, 'healthcareFacilityTypeCode' | 'practiceSettingCode'> | undefined {
   const { healthcareFacilityTypeCode, practiceSettingCode } = options;
   for (const [value, setting] of [
     [healthcareFacilityTypeCode, 'HL7V2_FACILITY_TYPE'],
