@@ -57,7 +57,8 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
   --keep                  keep the fresh database and the gateway's data directory
   --target URL            bench an already running gateway (e.g. https://localhost:8443)
   --pki DIR               with --target: directory holding ca.pem, hopital-org.pem,
-                          medecin-generaliste.pem and their -key.pem files
+                          medecin-generaliste.pem (and laboratoire-org.pem for the HL7v2
+                          phase) and their -key.pem files
   --timeout-ms T          timeout of each request (default 30000)
   --cpu-prof DIR          run the spawned gateway with --cpu-prof, profiles written to DIR
   --authorisations N      authorisations on the record when measuring the access decision
