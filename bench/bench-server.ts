@@ -14,6 +14,8 @@ import { processCpuSeconds } from './process-cpu';
 /** The gateway under test, spawned by the bench or already running (--target). */
 export interface BenchServer {
   readonly origin: string;
+  /** The HL7v2 door's MLLP port; absent with --target unless --mllp-port says it. */
+  readonly mllpPort?: number;
   readonly pkiDir: string;
   /** Where the data goes, for the report (no password). */
   readonly database: string;
@@ -33,6 +35,7 @@ export async function prepareServer(options: BenchOptions, cleanup: Cleanup): Pr
   if (options.target) {
     return {
       origin: options.target,
+      mllpPort: options.mllpPort,
       pkiDir: options.pki!,
       database: '(target)',
       outboxDir: options.outbox,
@@ -65,6 +68,7 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
   const sampler = new MemorySampler(gateway.pid);
   return {
     origin: gateway.origin,
+    mllpPort: gateway.mllpPort,
     pkiDir: pki.dir,
     database: redactedUrl(databaseUrl),
     databaseUrl,

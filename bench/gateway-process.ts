@@ -20,12 +20,14 @@ export class GatewayProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
+    readonly mllpPort: number,
   ) {
     child.once('exit', () => (this.exited = true));
   }
 
   static async start(launch: GatewayLaunch): Promise<GatewayProcess> {
     const port = await freePort();
+    const mllpPort = await freePort();
     const child = spawn(process.execPath, [...profilingFlags(launch), gatewayMain()], {
       env: {
         ...process.env,
@@ -33,6 +35,7 @@ export class GatewayProcess {
         DATABASE_URL: launch.databaseUrl,
         KEK_FILE: launch.kekFile,
         PORT: String(port),
+        MLLP_PORT: String(mllpPort),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         // Inherited TLS settings would replace the dev PKI whose certificates the bench uses.
@@ -45,7 +48,7 @@ export class GatewayProcess {
       // The gateway's own output goes to our stderr: stdout carries only the JSON result.
       stdio: ['ignore', 2, 2],
     });
-    return new GatewayProcess(child, port);
+    return new GatewayProcess(child, port, mllpPort);
   }
 
   get pid(): number {

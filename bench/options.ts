@@ -22,6 +22,10 @@ export interface BenchOptions {
   /** ITI-41 (MTOM) submissions into one patient's record, then ITI-18 FindDocuments on it. */
   readonly xdsDocuments: number;
   readonly xdsQueries: number;
+  /** MDM^T02 messages (one CDA of about --doc-size bytes each) over MLLP/TLS. */
+  readonly hl7Messages: number;
+  /** With --target: its MLLP port; without it the HL7v2 phase is skipped. */
+  readonly mllpPort?: number;
   /** The patient's channel phases (login to token, a patient's document list); on by default. */
   readonly patientChannel: boolean;
   readonly patientLogins: number;
@@ -33,9 +37,9 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: node dist/apps/gateway/bench/run.js [options]
 
-Benchmarks both doors: opens patient records, pushes ITI-65 bundles, runs ITI-67 searches and
+Benchmarks the doors: opens patient records, pushes ITI-65 bundles, runs ITI-67 searches and
 ITI-68 reads (MHD); pushes ITI-41 MTOM submissions into one patient's record and times ITI-18
-FindDocuments on it (XDS.b); logs patients in through the patient's channel and lists one
+FindDocuments on it (XDS.b); sends MDM^T02 messages over MLLP/TLS (HL7v2); logs patients in through the patient's channel and lists one
 patient's documents with his token. Progress goes to stderr, one JSON result object to stdout.
 
   --patients N            patient records to open (default 200)
@@ -53,7 +57,8 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
   --keep                  keep the fresh database and the gateway's data directory
   --target URL            bench an already running gateway (e.g. https://localhost:8443)
   --pki DIR               with --target: directory holding ca.pem, hopital-org.pem,
-                          medecin-generaliste.pem and their -key.pem files
+                          medecin-generaliste.pem (and laboratoire-org.pem for the HL7v2
+                          phase) and their -key.pem files
   --timeout-ms T          timeout of each request (default 30000)
   --cpu-prof DIR          run the spawned gateway with --cpu-prof, profiles written to DIR
   --authorisations N      authorisations on the record when measuring the access decision
@@ -62,6 +67,10 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
                           patient's record (default 1000)
   --xds-queries Q         ITI-18 FindDocuments (LeafClass) on that patient, one at a time
                           (default 100)
+  --hl7-messages N        MDM^T02 messages, each a CDA R2 lab report padded to --doc-size bytes,
+                          sent by the laboratory over --concurrency MLLP/TLS connections into
+                          one patient's record (default 1000)
+  --mllp-port P           with --target: its MLLP port (without it the HL7v2 phase is skipped)
   --patient-logins N      patients opened with an e-mail and enrolled; each logs in (password,
                           one-time code, code exchange) once alone, then once at --concurrency
                           (default 20, at most 1000)
@@ -95,6 +104,8 @@ const FLAGS = {
   'cpu-prof': { type: 'string' },
   'xds-documents': { type: 'string' },
   'xds-queries': { type: 'string' },
+  'hl7-messages': { type: 'string' },
+  'mllp-port': { type: 'string' },
   'patient-logins': { type: 'string' },
   'patient-documents': { type: 'string' },
   'patient-list-queries': { type: 'string' },
@@ -128,6 +139,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
     xdsDocuments: integer(values['xds-documents'], 'xds-documents', 1000, 0),
     xdsQueries: integer(values['xds-queries'], 'xds-queries', 100, 0),
+    hl7Messages: integer(values['hl7-messages'], 'hl7-messages', 1000, 0),
+    mllpPort: optionalInteger(values['mllp-port'], 'mllp-port'),
     patientChannel: !values['no-patient-channel'],
     patientLogins: integer(values['patient-logins'], 'patient-logins', 20, 1, 1000),
     patientDocuments: integer(values['patient-documents'], 'patient-documents', 1000, 1),
@@ -154,6 +167,9 @@ function checkCoherence(options: BenchOptions): void {
   }
   if (options.target && options.cpuProfDir) {
     throw new UsageError('--cpu-prof needs a spawned gateway (no --target)');
+  }
+  if (!options.target && options.mllpPort !== undefined) {
+    throw new UsageError('--mllp-port only goes with --target (the spawned gateway has its own)');
   }
   if (!options.target && options.outbox) {
     throw new UsageError('--outbox only goes with --target (the spawned gateway has its own)');

@@ -4,6 +4,7 @@ import { round } from './latency';
 import { MemoryReport } from './memory-sampler';
 import type { PatientChannelResults } from './patient-phase';
 import { PhaseResult, ReadResult } from './phases';
+import type { Hl7v2Results } from './hl7v2-phase';
 import type { XdsResults } from './xds-phase';
 
 export interface LoadResult extends PhaseResult {
@@ -20,6 +21,7 @@ export interface BenchResults {
   readonly searches: PhaseResult;
   readonly reads: ReadResult;
   readonly xds: XdsResults;
+  readonly hl7v2: Hl7v2Results | null;
   readonly policy: PolicyResult | null;
   readonly patientChannel: PatientChannelResults | null;
   readonly server: MemoryReport;
@@ -69,6 +71,11 @@ export function buildReport(results: BenchResults) {
       requests: results.xds.findDocuments.requests,
       documentsPerAnswer: results.xds.findDocuments.documentsPerAnswer,
       ...rates(results.xds.findDocuments),
+    },
+    mdmT02: results.hl7v2 && {
+      messages: results.hl7v2.mdmT02.requests,
+      cdaBytes: results.hl7v2.mdmT02.cdaBytes,
+      ...rates(results.hl7v2.mdmT02),
     },
     policy: results.policy,
     patientChannel: results.patientChannel && patientChannelReport(results.patientChannel),

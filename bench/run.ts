@@ -20,6 +20,7 @@ import {
   seedAttachmentPaths,
 } from './phases';
 import { BenchResults, buildReport } from './report';
+import { Hl7v2Results, runHl7v2Phase } from './hl7v2-phase';
 import { runXdsPhases } from './xds-phase';
 
 /** `npm run bench`: see USAGE in ./options. */
@@ -80,6 +81,7 @@ async function runPhases(
   const load = await runLoad(push, consult, context, serialBundles);
   const queries = await runQueries(consult, context, options);
   const xds = await runXdsPhases(push, consult, context, options.xdsDocuments, options.xdsQueries);
+  const hl7v2 = await runHl7v2(server, consult, context, options);
   const policy =
     server.databaseUrl && server.kekFile
       ? await measurePolicyDecisions(
@@ -94,11 +96,33 @@ async function runPhases(
     ...load,
     ...queries,
     xds,
+    hl7v2,
     policy,
     patientChannel,
     server: server.stopSampling(),
     errors: context.errors.count,
   };
+}
+
+/** Null when skipped: no message asked for, or a --target whose MLLP port is not given. */
+async function runHl7v2(
+  server: BenchServer,
+  consult: FhirClient,
+  context: PhaseContext,
+  options: BenchOptions,
+): Promise<Hl7v2Results | null> {
+  if (options.hl7Messages === 0) return null;
+  if (server.mllpPort === undefined) {
+    progress('HL7v2 skipped: --target without --mllp-port');
+    return null;
+  }
+  const mllp = {
+    host: new URL(server.origin).hostname,
+    port: server.mllpPort,
+    identity: identityFrom(server.pkiDir, 'laboratoire-org'),
+    timeoutMs: options.timeoutMs,
+  };
+  return runHl7v2Phase(mllp, consult, context, options.hl7Messages);
 }
 
 /** Null when skipped: asked to, or a --target whose outbox directory is not given. */

@@ -15,6 +15,7 @@ import {
   mdmT02,
   mdmT11,
   replacing,
+  senderPrt,
 } from '../libs/hl7v2/src/mdm-t02-original-document/mdm-t02.spec-support';
 import {
   R01Parts,
@@ -43,6 +44,18 @@ function labReport(nir: string): Buffer {
   );
 }
 
+/** A small PDF of its own (its bytes differ each time: another document, another hash). */
+function pdfReport(): Buffer {
+  return Buffer.from(
+    `%PDF-1.4\n% compte rendu ${freshOid()}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`,
+  );
+}
+
+/** Dr MARTIN (RPPS), as TXA-9 (XCN) and OBR-32 (NDL) name her. */
+const ORIGINATOR =
+  '810000000017^MARTIN^Jeanne^^^Dr^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^RPPS';
+const INTERPRETER = '810000000017&MARTIN&Jeanne&&&Dr&&&ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO';
+
 /** The CDA's ClinicalDocument/id (root, extension): the first id of the written report. */
 function idOf(cda: Buffer): string[] {
   return /<id root="([^"]+)" extension="([^"]+)"/.exec(cda.toString())!.slice(1);
@@ -54,7 +67,11 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
   let controlIds = 0;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ MLLP_PORT: '0' });
+    gateway = await startTestGateway({
+      MLLP_PORT: '0',
+      HL7V2_FACILITY_TYPE: '1.2.250.1.71.4.2.4|SA07|Cabinet de biologie',
+      HL7V2_PRACTICE_SETTING: '1.2.250.1.213.1.1.4.9|AMBULATOIRE|Ambulatoire',
+    });
     doctor = gateway.fhir('medecin-generaliste');
   });
 
@@ -79,7 +96,9 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     );
     const connection = new Hl7Connection(socket);
     try {
-      return await connection.sendAndWait(Hl7Message.parse(text), { timeoutMs: 20_000 });
+      // No timeoutMs: @medplum/hl7 4.5 leaves that timer armed after the answer, which kept the
+      // run alive ~20 s after its last test; Jest's test timeout bounds a missing answer.
+      return await connection.sendAndWait(Hl7Message.parse(text));
     } finally {
       await connection.close();
     }
@@ -296,6 +315,11 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
       category: [{ coding: expect.arrayContaining([expect.objectContaining({ code: '10' })]) }],
       format: expect.objectContaining({ code: 'urn:ihe:lab:xd-lab:2008' }),
       contentType: 'text/xml',
+      custodian: { reference: '#custodian' },
+    });
+    expect(fromHl7.contained?.find((resource) => resource.id === 'custodian')).toMatchObject({
+      resourceType: 'Organization',
+      identifier: [{ system: 'urn:oid:1.2.250.1.71.4.2.2', value: '1690000000' }],
     });
   });
 
@@ -345,6 +369,75 @@ describe('HL7v2 intake: MDM^T02 over MLLP on mutual TLS (real TLS, real PostgreS
     expect(await documentsOf(patient.token)).toHaveLength(0);
   });
 
+  it('stores the PDF of an MDM^T02 (AA), its metadata from TXA and the settings: found by ITI-67, read byte-identical', async () => {
+    const patient = await openRecord();
+    const pdf = pdfReport();
+    const root = freshOid();
+    const ack = await send(
+      message({
+        pdf,
+        nir: patient.nir,
+        txaUniqueId: `CR-PDF-1^^${root}^ISO`,
+        originator: ORIGINATOR,
+        originationTime: '20240312142500',
+        sender: senderPrt(LABORATORY),
+        flags: { INVISIBLE_PATIENT: 'Y' },
+      }),
+    );
+    expect(ackCode(ack)).toBe('AA');
+    const [document, ...others] = await documentsOf(patient.token);
+    expect(others).toHaveLength(0);
+    expect(document.masterIdentifier?.value).toBe(`urn:oid:${root}^CR-PDF-1`);
+    expect(document.content[0].attachment.contentType).toBe('application/pdf');
+    expect(document.content[0].format?.code).toBe('urn:ihe:iti:xds-sd:pdf:2008');
+    expect(document.type?.coding?.[0].code).toBe('11502-2');
+    expect(document.context?.facilityType?.coding?.[0].code).toBe('SA07');
+    expect(document.context?.practiceSetting?.coding?.[0].code).toBe('AMBULATOIRE');
+    expect(
+      document.securityLabel?.flatMap((label) => label.coding ?? []).map((c) => c.code),
+    ).toEqual(expect.arrayContaining(['N', 'INVISIBLE_PATIENT']));
+    expect(JSON.stringify(document.contained)).toContain('810000000017');
+    expect((await contentOf(document)).equals(pdf)).toBe(true);
+  });
+
+  it('answers a PDF without its author (TXA-9) AE with the reason, and stores nothing', async () => {
+    const patient = await openRecord();
+    const ack = await send(
+      message({
+        pdf: pdfReport(),
+        nir: patient.nir,
+        txaUniqueId: `CR-PDF-1^^${freshOid()}^ISO`,
+        originationTime: '20240312142500',
+      }),
+    );
+    expect(ackCode(ack)).toBe('AE');
+    expect(errors(ack)).toEqual([
+      expect.stringMatching(/^ERR\|\|TXA\^1\^9\|101\^Required field missing.*TXA-9 is required/),
+    ]);
+    expect(await documentsOf(patient.token)).toHaveLength(0);
+  });
+
+  it('stores the PDF report of an ORU^R01 (AA): OBX-21 its id, OBR-32 its author; read byte-identical', async () => {
+    const patient = await openRecord();
+    const pdf = pdfReport();
+    const root = freshOid();
+    const ack = await send(
+      labResult({
+        pdf,
+        nir: patient.nir,
+        observationId: `CR-PDF-2^^${root}^ISO`,
+        interpreter: INTERPRETER,
+        reportTime: '20240312150000',
+      }),
+    );
+    expect(ackCode(ack)).toBe('AA');
+    const [document, ...others] = await documentsOf(patient.token);
+    expect(others).toHaveLength(0);
+    expect(document.masterIdentifier?.value).toBe(`urn:oid:${root}^CR-PDF-2`);
+    expect(document.content[0].attachment.contentType).toBe('application/pdf');
+    expect((await contentOf(document)).equals(pdf)).toBe(true);
+  });
+
   it('refuses at the TLS handshake a client without a certificate: no message is read', async () => {
     const socket = tlsSocket();
     const outcome = await new Promise<string>((resolve) => {
@@ -371,6 +464,7 @@ function entryFields(document: DocumentReference) {
     subject: document.subject,
     author: document.author,
     authenticator: document.authenticator,
+    custodian: document.custodian,
     contained: document.contained,
     description: document.description,
     securityLabel: document.securityLabel,

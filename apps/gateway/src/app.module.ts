@@ -58,7 +58,7 @@ export class AppModule {
           maxPartBytes: config.maxPartBytes,
           maxQueryResults: config.maxQueryResults,
         }),
-        Hl7v2Module,
+        Hl7v2Module.forRoot(config.hl7v2),
       ],
       controllers: [HealthController, MetricsController],
       providers: [{ provide: GatewayMetrics, useValue: metrics }],

@@ -89,6 +89,11 @@ export interface DocumentEntry {
   readonly repositoryUniqueId: string;
   readonly authors: readonly Author[];
   readonly legalAuthenticator?: PersonName;
+  /**
+   * The organization keeping the original (CDA custodian, MHD DocumentReference.custodian). XDS
+   * metadata have no such attribute: ITI-18 does not return it.
+   */
+  readonly custodian?: Institution;
   readonly sourcePatientId: string;
   readonly sourcePatientInfo?: SourcePatientInfo;
   readonly referenceIds: readonly string[];

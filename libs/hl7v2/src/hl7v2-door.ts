@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Hl7Message } from '@medplum/core';
 import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
@@ -7,6 +7,7 @@ import { principalOfSocket } from '@passerelle/platform';
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { messageRowFor } from './hl7v2-messages';
+import { HL7V2_OPTIONS, Hl7v2Options } from './hl7v2-options';
 import { acceptance, refusal } from './message/acknowledgement';
 import { messageTypeOf } from './message/hl7-fields';
 
@@ -25,6 +26,7 @@ export class Hl7v2Door {
   constructor(
     moduleRef: ModuleRef,
     private readonly auditTrail: AuditTrail,
+    @Inject(HL7V2_OPTIONS) private readonly options: Hl7v2Options,
   ) {
     this.useCases = useCaseResolver(moduleRef);
   }
@@ -38,7 +40,7 @@ export class Hl7v2Door {
       audit = new AuditContext(audit.transaction, 'unknown', presenter);
       const row = messageRowFor(message);
       audit = new AuditContext(row.transaction, 'unknown', presenter);
-      const outcome = await row.handle(this.useCases, presenter, message);
+      const outcome = await row.handle(this.useCases, presenter, message, this.options);
       audit = outcome.audit;
       if (!outcome.ok) throw outcome.error;
       ack = acceptance(message);

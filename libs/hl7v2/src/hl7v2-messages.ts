@@ -4,6 +4,7 @@ import type { Outcome, UseCase, UseCaseResolver } from '@passerelle/audit';
 import { ProvideAndRegisterDocumentSet } from '@passerelle/document-repository';
 import { DomainError, Principal } from '@passerelle/domain';
 import { UpdateDocumentSet } from '@passerelle/registry';
+import type { Hl7v2Options } from './hl7v2-options';
 import { readOriginalDocument } from './mdm-t02-original-document/original-document-message';
 import { readReplacement } from './mdm-t10-replacement/replacement-message';
 import { readCancellation } from './mdm-t11-cancellation/cancellation-message';
@@ -16,7 +17,7 @@ interface MessageRow<Command> {
   /** The transaction the audit names until the use case labels it. */
   readonly transaction: string;
   readonly useCase: Type<UseCase<Command, unknown>>;
-  readonly read: (message: Hl7Message) => Command;
+  readonly read: (message: Hl7Message, options: Hl7v2Options) => Command;
 }
 
 export interface Hl7v2Message {
@@ -27,6 +28,7 @@ export interface Hl7v2Message {
     useCases: UseCaseResolver,
     actor: Principal,
     message: Hl7Message,
+    options: Hl7v2Options,
   ): Promise<Outcome<unknown>>;
 }
 
@@ -34,8 +36,8 @@ function row<Command>(definition: MessageRow<Command>): Hl7v2Message {
   return {
     type: definition.type,
     transaction: definition.transaction,
-    handle: (useCases, actor, message) =>
-      useCases(definition.useCase).execute(actor, definition.read(message)),
+    handle: (useCases, actor, message, options) =>
+      useCases(definition.useCase).execute(actor, definition.read(message, options)),
   };
 }
 

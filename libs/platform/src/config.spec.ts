@@ -91,3 +91,27 @@ describe('configuration of the HTTP limits and the public origin', () => {
     }
   });
 });
+
+describe('configuration of the HL7v2 door', () => {
+  it("reads the feeding structure's facility type and practice setting as system|code[|display]", () => {
+    expect(loadConfig({}).hl7v2).toEqual({});
+    const { hl7v2 } = loadConfig({
+      HL7V2_FACILITY_TYPE: '1.2.250.1.71.4.2.4|SA07|Cabinet de biologie',
+      HL7V2_PRACTICE_SETTING: '1.2.250.1.213.1.1.4.9|AMBULATOIRE',
+    });
+    expect(hl7v2).toEqual({
+      healthcareFacilityTypeCode: {
+        codeSystem: '1.2.250.1.71.4.2.4',
+        code: 'SA07',
+        display: 'Cabinet de biologie',
+      },
+      practiceSettingCode: { codeSystem: '1.2.250.1.213.1.1.4.9', code: 'AMBULATOIRE' },
+    });
+  });
+
+  it('refuses a code without its system, or a system that is not an OID', () => {
+    for (const wrong of ['SA07', 'TRE_R02|SA07', '1.2.250.1.71.4.2.4|SA07|', '1.2|a|b|c']) {
+      expect(() => loadConfig({ HL7V2_PRACTICE_SETTING: wrong })).toThrow(ConfigError);
+    }
+  });
+});

@@ -9,6 +9,14 @@ export interface AppConfig {
   readonly host: string;
   /** The HL7v2 door (MLLP over mutual TLS); no listener when absent, 0 for a free port. */
   readonly mllpPort?: number;
+  /**
+   * What the HL7v2 door gives a document whose message cannot carry it (a PDF in OBX: no CDA
+   * header): the feeding structure's facility type and practice setting, `system|code[|display]`.
+   */
+  readonly hl7v2: {
+    readonly healthcareFacilityTypeCode?: ConfiguredCode;
+    readonly practiceSettingCode?: ConfiguredCode;
+  };
   /** PostgreSQL connection string; when absent, embedded PGlite under dataDir is used. */
   readonly databaseUrl?: string;
   readonly databasePoolSize: number;
@@ -92,6 +100,13 @@ export interface AppConfig {
   };
 }
 
+/** A code set by configuration (structurally a domain Coded). */
+export interface ConfiguredCode {
+  readonly code: string;
+  readonly codeSystem: string;
+  readonly display?: string;
+}
+
 export class ConfigError extends Error {}
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -104,6 +119,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     mllpPort:
       nonEmpty(env.MLLP_PORT) === undefined ? undefined : integer(env, 'MLLP_PORT', 0, 0, 65535),
+    hl7v2: {
+      healthcareFacilityTypeCode: configuredCode(env, 'HL7V2_FACILITY_TYPE'),
+      practiceSettingCode: configuredCode(env, 'HL7V2_PRACTICE_SETTING'),
+    },
     databaseUrl: nonEmpty(env.DATABASE_URL),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir,
@@ -267,6 +286,17 @@ function oid(value: string, name: string): string {
     throw new ConfigError(`${name} must be an OID, got "${value}"`);
   }
   return value;
+}
+
+/** `system|code[|display]`, the system an OID (as the codes of the national tables are). */
+function configuredCode(env: NodeJS.ProcessEnv, name: string): ConfiguredCode | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const [codeSystem, code, display, ...rest] = raw.split('|').map((part) => part.trim());
+  if (!code || rest.length > 0 || display === '') {
+    throw new ConfigError(`${name} must be system|code or system|code|display, got "${raw}"`);
+  }
+  return { codeSystem: oid(codeSystem, `${name}'s system`), code, ...(display ? { display } : {}) };
 }
 
 function list(value: string | undefined): string[] {

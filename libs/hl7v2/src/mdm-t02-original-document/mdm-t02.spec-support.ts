@@ -15,7 +15,15 @@ export function replacing(cda: Buffer, parentId: string): Buffer {
   );
 }
 export interface T02Parts {
-  readonly cda: Buffer;
+  /** The document: a CDA R2, or a PDF in OBX-5 (^AP^PDF^Base64^…). */
+  readonly cda?: Buffer;
+  readonly pdf?: Buffer;
+  /** TXA-9 (XCN), TXA-6 and TXA-18, which give a PDF its author, creation and confidentiality. */
+  readonly originator?: string;
+  readonly originationTime?: string;
+  readonly confidentiality?: string;
+  /** The volet's sender PRT (PRT-4 SB), its organization in PRT-8. */
+  readonly sender?: string;
   readonly nir: string;
   readonly insOid?: string;
   readonly controlId?: string;
@@ -50,10 +58,33 @@ export function mdmT02(parts: T02Parts): string {
     'EVN||20240312143500',
     `PID|||${parts.nir}^^^ASIP-SANTE-INS-NIR&${parts.insOid ?? '1.2.250.1.213.1.4.10'}&ISO^INS~IPP-778812^^^LABO&1.2.250.1.999.4.2&ISO^PI||MARCHAND^Lucas^Lucas^^^^L||19840512|M`,
     'PV1|1|O|LABO',
-    `TXA|1|${type}|TEXT|20240312143000||||||||${parts.txaUniqueId ?? ''}|${parts.parentDocument ?? ''}||||AU`,
-    `OBX|1|ED|${type}^CR d'examens biologiques^LN||${parts.obx5 ?? `^text^XML^Base64^${parts.cda.toString('base64')}`}||||||${status}|`,
+    txa(parts, type),
+    `OBX|1|ED|${type}^CR d'examens biologiques^LN||${parts.obx5 ?? documentEd(parts)}||||||${status}|`,
+    ...(parts.sender ? [parts.sender] : []),
     ...flags,
   ].join('\r');
+}
+
+function documentEd(parts: T02Parts): string {
+  return parts.pdf
+    ? `^AP^PDF^Base64^${parts.pdf.toString('base64')}`
+    : `^text^XML^Base64^${(parts.cda ?? Buffer.alloc(0)).toString('base64')}`;
+}
+
+function txa(parts: T02Parts, type: string): string {
+  const fields = ['TXA', '1', type, 'TEXT', '20240312143000'];
+  fields[6] = parts.originationTime ?? '';
+  fields[9] = parts.originator ?? '';
+  fields[12] = parts.txaUniqueId ?? '';
+  fields[13] = parts.parentDocument ?? '';
+  fields[17] = 'AU';
+  fields[18] = parts.confidentiality ?? '';
+  return Array.from(fields, (field) => field ?? '').join('|');
+}
+
+/** The volet's sender PRT (the example of its volume 2), for the structure `structureId`. */
+export function senderPrt(structureId: string): string {
+  return `PRT||UC||SB^Send By^participation|801234567866^Dupont^Jean^^^^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^RPPS|||Laboratoire de Biologie Médicale de Test^^^^^ASIP-SANTE-ST&1.2.250.1.71.4.2.2&ISO^FINEG^^^${structureId}`;
 }
 
 /** MDM^T11 (document cancel notification): TXA-12.1 the document's uniqueId, escaped. */

@@ -10,7 +10,7 @@ const NIR = '184057512345625';
 const CDA_ID = '1.2.250.1.999.4.1.2024.3^CRBIO-000123';
 
 const read = (parts: Partial<T02Parts> = {}) =>
-  readOriginalDocument(Hl7Message.parse(mdmT02({ cda: CDA, nir: NIR, ...parts })));
+  readOriginalDocument(Hl7Message.parse(mdmT02({ cda: CDA, nir: NIR, ...parts })), {});
 
 function problemsOf(parts: Partial<T02Parts>): { code: string; location?: string }[] {
   try {
@@ -82,9 +82,14 @@ describe('MDM^T02 → ITI-41 submission', () => {
       { code: 'MALFORMED_REQUEST', location: 'OBX-5' },
     ],
     [
-      'a PDF (not accepted yet)',
-      { obx5: '^application^PDF^Base64^JVBERi0=' },
+      'an ED that is neither a CDA nor a PDF',
+      { obx5: '^AP^MSWORD^Base64^JVBERi0=' },
       { code: 'UNSUPPORTED_MEDIA_TYPE', location: 'OBX-5' },
+    ],
+    [
+      'data said to be a PDF that is not one',
+      { obx5: `^AP^PDF^Base64^${Buffer.from('<ClinicalDocument/>').toString('base64')}` },
+      { code: 'INVALID_RESOURCE', location: 'OBX-5' },
     ],
     [
       'XML that is not well-formed',

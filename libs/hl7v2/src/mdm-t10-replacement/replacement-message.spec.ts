@@ -12,6 +12,7 @@ const PARENT = '1.2.250.1.999.4.1.2024.2^CRBIO-000122';
 const read = (parts: Partial<T02Parts> = {}) =>
   readReplacement(
     Hl7Message.parse(mdmT02({ cda: replacing(CDA, PARENT), nir: NIR, event: 'T10', ...parts })),
+    {},
   );
 
 function problemsOf(parts: Partial<T02Parts>): { code: string; location?: string }[] {
@@ -52,6 +53,6 @@ describe('MDM^T10 → ITI-41 submission replacing a document', () => {
       'MDM^T02',
       'MDM^T10',
     );
-    expect(() => readReplacement(Hl7Message.parse(text))).toThrow(/OBX-11 must be C/);
+    expect(() => readReplacement(Hl7Message.parse(text), {})).toThrow(/OBX-11 must be C/);
   });
 });

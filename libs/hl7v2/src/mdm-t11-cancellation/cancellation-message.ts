@@ -1,8 +1,8 @@
 import type { Hl7Message } from '@medplum/core';
 import { DomainError, ErrorDetail } from '@passerelle/domain';
 import type { UpdateDocumentSetCommand } from '@passerelle/registry';
-import { insOf, missing } from '../message/document-message';
-import { componentText, fieldOf } from '../message/hl7-fields';
+import { insOf } from '../message/document-message';
+import { componentText, fieldOf, missing } from '../message/hl7-fields';
 
 /**
  * MDM^T11 (document cancel notification): the document TXA-12.1 names — its uniqueId as

@@ -21,18 +21,23 @@ import {
 } from '@passerelle/domain';
 import type { DocumentEntryDraft, SubmissionDraft } from '@passerelle/registry';
 import { createHash } from 'node:crypto';
+import type { Hl7v2Options } from '../hl7v2-options';
 import {
   componentText,
   controlIdOf,
   fieldOf,
+  isObservationResult,
   messageTypeOf,
+  missing,
   repetitionsOf,
   subcomponents,
 } from './hl7-fields';
+import { PDF_MEDIA_TYPE, isPdf, pdfMetadata } from './pdf-document';
 
 const INS_ROOTS: ReadonlySet<string> = new Set(Object.values(INS_OID));
 const OID = /^[0-2](\.(0|[1-9]\d*))+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const PDF_SIGNATURE = Buffer.from('%PDF-');
 /** OBX-3 coding system of the volet's DMP/MSSanté flags (MASQUE_PS, INVISIBLE_PATIENT…). */
 const FLAG_CODING_SYSTEM = 'MetaDMPMSS';
 /** Flag set to Y → the DMP restriction code it stands for. */
@@ -56,77 +61,134 @@ const RESULT_STATUS_MEANING: Readonly<Record<ResultStatus, string>> = {
   C: 'a correction replacing a final document',
 };
 
-/** What a document message read into: the submission, and the CDA header it came from. */
+/** What a document message read into: the submission, and what a correction replaces. */
 export interface DocumentMessage {
   readonly draft: SubmissionDraft;
-  readonly header: CdaHeader;
+  /** The uniqueId of the document a correction (OBX-11 C) replaces. */
+  readonly replacedDocumentId?: string;
+}
+
+/** The document an OBX ED carries: a CDA R2 (^text^XML^Base64^…) or a PDF (^AP^PDF^Base64^…). */
+interface CarriedDocument {
+  readonly content: Buffer;
+  readonly mediaType: 'text/xml' | typeof PDF_MEDIA_TYPE;
+  readonly obx: Hl7Segment;
+}
+
+/** The metadata of the document, from its CDA header or (a PDF) from the message. */
+interface DescribedDocument {
+  readonly metadata: CdaMetadata;
+  readonly replacedDocumentId?: string;
 }
 
 /**
  * An MDM or ORU message carrying a document, as the ANS volet "Transmission de documents CDA en
  * HL7v2" profiles it → the ITI-41 submission of its one document: the patient from PID-3 (the INS, by
- * its OID authority), the document from the OBX whose OBX-5 is an ED (base64 CDA R2) with the
- * result status of the event (OBX-11), its metadata from the CDA header, restriction codes from
- * the volet's Y/N flags, the SubmissionSet from MSH (sending application OID, time, control id).
- * TXA (MDM) or OBR (ORU) names the same document as the CDA or the message is refused. Every problem is reported at
- * once.
+ * its OID authority), the document from the OBX whose OBX-5 is an ED with the result status of
+ * the event (OBX-11), restriction codes from the volet's Y/N flags, the SubmissionSet from MSH
+ * (sending application OID, time, control id). A CDA R2 gives its metadata by its header, and
+ * TXA (MDM) or OBR (ORU) names the same document or the message is refused; a PDF, which the
+ * volet does not profile, has no header: the message gives them (pdf-document.ts). A correction
+ * (OBX-11 C) names the document it replaces. Every problem is reported at once.
  */
 export function readDocumentMessage(
   message: Hl7Message,
   resultStatus: ResultStatus,
-  more: (header: CdaHeader, problems: ErrorDetail[]) => void = () => undefined,
+  options: Hl7v2Options,
 ): DocumentMessage {
   const problems: ErrorDetail[] = [];
   const patientId = insOf(message.getSegment('PID'), problems);
-  const content = documentContent(message, resultStatus, problems);
-  const header = content && cdaHeaderOf(content, problems);
-  if (header) {
-    if (isObservationResult(message)) checkObr(message.getSegment('OBR'), header, problems);
-    else checkTxa(message.getSegment('TXA'), header, problems);
-    more(header, problems);
+  const carried = documentContent(message, resultStatus, problems);
+  let described: DescribedDocument | undefined;
+  if (carried?.mediaType === PDF_MEDIA_TYPE) {
+    described = pdfMetadata(message, carried.obx, resultStatus, patientId, options, problems);
+  } else if (carried) {
+    described = cdaMetadata(message, carried.content, resultStatus, problems);
   }
-  if (header && patientId && !header.patientId.equals(patientId)) {
+  if (described && patientId && !described.metadata.patientId.equals(patientId)) {
     problems.push({
       code: 'PATIENT_ID_MISMATCH',
-      message: `PID-3 (${patientId.value}) is not the patient of the CDA recordTarget (${header.patientId.value})`,
+      message: `PID-3 (${patientId.value}) is not the patient of the CDA recordTarget (${described.metadata.patientId.value})`,
       location: 'PID-3',
     });
   }
   const sourceId = sourceIdOf(message, problems);
   const controlId = controlIdOf(message);
   if (!controlId) problems.push(missing('MSH-10', 'the message control id'));
-  if (problems.length > 0 || !header || !content || !sourceId || !controlId) {
+  if (problems.length > 0 || !described || !carried || !sourceId || !controlId) {
     throw DomainError.of(problems);
   }
-  const metadata = metadataOfCdaHeader(header);
-  const document = documentEntry(metadata, content, restrictionsOf(message));
+  const { metadata } = described;
+  const document = documentEntry(metadata, carried.content, restrictionsOf(message));
   const draft: SubmissionDraft = {
     submissionSet: {
       ref: 'submission-set',
-      uniqueId: submissionSetUniqueId(sourceId, controlId, header.uniqueId),
-      patientId: header.patientId,
+      uniqueId: submissionSetUniqueId(sourceId, controlId, metadata.uniqueId),
+      patientId: metadata.patientId,
       sourceId,
       submissionTime: parseHl7Instant(componentText(fieldOf(message.header, 7)) ?? ''),
       contentTypeCode:
         metadata.contentTypeCode ??
         contentTypeForEncounter(encounterOfPatientClass(message.getSegment('PV1'))),
-      authors: header.authors.slice(0, 1),
+      authors: metadata.authors.slice(0, 1),
       intendedRecipients: [],
     },
     documents: [document],
     folders: [],
     associations: [],
   };
-  return { draft, header };
+  return { draft, replacedDocumentId: described.replacedDocumentId };
 }
 
-/** The CDA's entry by the one CI-SIS mapping (libs/cda), with the volet's restriction flags. */
+/** A CDA R2: its header by the one CI-SIS mapping (libs/cda), checked against TXA or OBR. */
+function cdaMetadata(
+  message: Hl7Message,
+  content: Buffer,
+  resultStatus: ResultStatus,
+  problems: ErrorDetail[],
+): DescribedDocument | undefined {
+  const header = cdaHeaderOf(content, problems);
+  if (!header) return undefined;
+  if (isObservationResult(message)) checkObr(message.getSegment('OBR'), header, problems);
+  else checkTxa(message.getSegment('TXA'), header, problems);
+  return {
+    metadata: metadataOfCdaHeader(header),
+    replacedDocumentId:
+      resultStatus === 'C' ? replacedCdaDocument(message, header, problems) : undefined,
+  };
+}
+
+/** The CDA names the version it replaces; TXA-13, when given, names it too. */
+function replacedCdaDocument(
+  message: Hl7Message,
+  header: CdaHeader,
+  problems: ErrorDetail[],
+): string | undefined {
+  const parent = componentText(fieldOf(message.getSegment('TXA'), 13));
+  if (!header.replacedDocumentId) {
+    problems.push(
+      missing(
+        'OBX-5',
+        'the replaced document (CDA relatedDocument[@typeCode=RPLC]/parentDocument/id)',
+      ),
+    );
+  } else if (parent && !namesDocument(parent, header.replacedDocumentId)) {
+    problems.push({
+      code: 'METADATA_INVALID',
+      message: `TXA-13 (${parent}) is not the document the CDA replaces (${header.replacedDocumentId})`,
+      location: 'TXA-13',
+    });
+  }
+  return header.replacedDocumentId;
+}
+
+/** The document's entry, with the volet's restriction flags. */
 function documentEntry(
   metadata: CdaMetadata,
   content: Buffer,
   restrictions: readonly Coded[],
 ): DocumentEntryDraft {
-  const { custodian: _custodian, contentTypeCode: _contentTypeCode, ...entry } = metadata;
+  const { contentTypeCode: _contentTypeCode, ...entry } = metadata;
   return {
     ...entry,
     ref: 'document',
@@ -176,16 +238,15 @@ export function documentResultStatus(message: Hl7Message): string | undefined {
   return carriers.length === 1 ? componentText(fieldOf(carriers[0], 11)) : undefined;
 }
 
-function isObservationResult(message: Hl7Message): boolean {
-  return componentText(fieldOf(message.header, 9)) === 'ORU';
-}
-
-/** The one OBX carrying the document: OBX-2 = ED, OBX-5 = ^text^XML^Base64^<data>. */
+/**
+ * The one OBX carrying the document: OBX-2 = ED, OBX-5 = ^text^XML^Base64^<data> (a CDA R2) or
+ * ^AP^PDF^Base64^<data> (a PDF: HL7 ED type AP, application data, or the MIME type's parts).
+ */
 function documentContent(
   message: Hl7Message,
   resultStatus: ResultStatus,
   problems: ErrorDetail[],
-): Buffer | undefined {
+): CarriedDocument | undefined {
   const carriers = documentCarriers(message);
   if (carriers.length !== 1) {
     problems.push({
@@ -197,12 +258,15 @@ function documentContent(
   }
   const [obx] = carriers;
   const data = fieldOf(obx, 5);
+  const type = componentText(data, 2)?.toUpperCase();
   const subtype = componentText(data, 3)?.toUpperCase();
   const encoding = componentText(data, 4)?.toUpperCase();
-  if (subtype !== 'XML' || encoding !== 'BASE64') {
+  const mediaType =
+    subtype === 'XML' ? 'text/xml' : isPdf(type, subtype) ? PDF_MEDIA_TYPE : undefined;
+  if (!mediaType || encoding !== 'BASE64') {
     problems.push({
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: `OBX-5 must be a base64 CDA R2 (^text^XML^Base64^…), got subtype ${subtype ?? '(none)'} and encoding ${encoding ?? '(none)'}`,
+      message: `OBX-5 must be a base64 CDA R2 (^text^XML^Base64^…) or PDF (^AP^PDF^Base64^…), got subtype ${subtype ?? '(none)'} and encoding ${encoding ?? '(none)'}`,
       location: 'OBX-5',
     });
     return undefined;
@@ -223,7 +287,16 @@ function documentContent(
     });
     return undefined;
   }
-  return Buffer.from(base64, 'base64');
+  const content = Buffer.from(base64, 'base64');
+  if (mediaType === PDF_MEDIA_TYPE && !content.subarray(0, 5).equals(PDF_SIGNATURE)) {
+    problems.push({
+      code: 'INVALID_RESOURCE',
+      message: 'OBX-5 says PDF but its data is not a PDF (no %PDF- header)',
+      location: 'OBX-5',
+    });
+    return undefined;
+  }
+  return { content, mediaType, obx };
 }
 
 function cdaHeaderOf(content: Buffer, problems: ErrorDetail[]): CdaHeader | undefined {
@@ -338,8 +411,4 @@ function encounterOfPatientClass(pv1: Hl7Segment | undefined): Coded | undefined
 function submissionSetUniqueId(sourceId: string, controlId: string, documentId: string): string {
   const digest = createHash('sha256').update(`${sourceId}|${controlId}|${documentId}`).digest();
   return `2.25.${BigInt(`0x${digest.subarray(0, 16).toString('hex')}`).toString()}`;
-}
-
-export function missing(location: string, what: string): ErrorDetail {
-  return { code: 'METADATA_MISSING', message: `${location} is required: ${what}`, location };
 }

@@ -1,4 +1,5 @@
 import type { Hl7Field, Hl7Message, Hl7Segment } from '@medplum/core';
+import type { ErrorDetail } from '@passerelle/domain';
 
 /** HL7v2 escape sequences of the default delimiters (|^~\&), both ways. */
 const UNESCAPES: Readonly<Record<string, string>> = {
@@ -61,4 +62,13 @@ export function messageTypeOf(message: Hl7Message): string {
 /** MSH-10, the message control id the acknowledgement answers. */
 export function controlIdOf(message: Hl7Message): string | undefined {
   return componentText(fieldOf(message.header, 10));
+}
+
+/** ORU (the laboratory's path: OBR, no TXA) rather than MDM. */
+export function isObservationResult(message: Hl7Message): boolean {
+  return componentText(fieldOf(message.header, 9)) === 'ORU';
+}
+
+export function missing(location: string, what: string): ErrorDetail {
+  return { code: 'METADATA_MISSING', message: `${location} is required: ${what}`, location };
 }

@@ -11,7 +11,7 @@ const CDA = readFileSync(join(__dirname, '../../../../fixtures/cda/written/CR-BI
 const NIR = '184057512345625';
 
 const read = (parts: Partial<R01Parts> = {}) =>
-  readObservationResult(Hl7Message.parse(oruR01({ cda: CDA, nir: NIR, ...parts })));
+  readObservationResult(Hl7Message.parse(oruR01({ cda: CDA, nir: NIR, ...parts })), {});
 
 function problemsOf(parts: Partial<R01Parts>): { code: string; location?: string }[] {
   try {
@@ -28,6 +28,7 @@ describe('ORU^R01 → ITI-41 submission (the laboratory’s path)', () => {
     const oru = read();
     const mdm = readOriginalDocument(
       Hl7Message.parse(mdmT02({ cda: CDA, nir: NIR, flags: { INVISIBLE_REP_LEGAUX: 'Y' } })),
+      {},
     );
     const { ref: _oruRef, ...oruDocument } = oru.documents[0];
     const { ref: _mdmRef, ...mdmDocument } = mdm.documents[0];

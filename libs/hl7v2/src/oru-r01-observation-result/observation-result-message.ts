@@ -1,6 +1,7 @@
 import type { Hl7Message } from '@medplum/core';
 import { DomainError } from '@passerelle/domain';
 import type { SubmissionDraft } from '@passerelle/registry';
+import type { Hl7v2Options } from '../hl7v2-options';
 import { documentResultStatus } from '../message/document-message';
 import { readOriginalDocument } from '../mdm-t02-original-document/original-document-message';
 import { readReplacement } from '../mdm-t10-replacement/replacement-message';
@@ -11,7 +12,7 @@ import { readReplacement } from '../mdm-t10-replacement/replacement-message';
  * document (as MDM^T02), C a new version replacing the one its CDA names (as MDM^T10). Both are
  * the ITI-41 submission. A deletion (D) goes by MDM^T11, which names the document by TXA-12.
  */
-export function readObservationResult(message: Hl7Message): SubmissionDraft {
+export function readObservationResult(message: Hl7Message, options: Hl7v2Options): SubmissionDraft {
   const status = documentResultStatus(message);
   if (status === 'D') {
     throw new DomainError(
@@ -20,5 +21,7 @@ export function readObservationResult(message: Hl7Message): SubmissionDraft {
       'OBX-11',
     );
   }
-  return status === 'C' ? readReplacement(message) : readOriginalDocument(message);
+  return status === 'C'
+    ? readReplacement(message, options)
+    : readOriginalDocument(message, options);
 }

@@ -8,7 +8,13 @@
  * test's patient, document and sending application.
  */
 export interface R01Parts {
-  readonly cda: Buffer;
+  /** The report: a CDA R2, or a PDF in OBX-5 (^AP^PDF^Base64^…). */
+  readonly cda?: Buffer;
+  readonly pdf?: Buffer;
+  /** OBX-21 (the PDF's unique id), OBR-32 (its author, NDL), OBR-22 (its report time). */
+  readonly observationId?: string;
+  readonly interpreter?: string;
+  readonly reportTime?: string;
   readonly nir: string;
   readonly controlId?: string;
   /** OBR-4, the document type (the CDA's type unless given). */
@@ -27,15 +33,33 @@ export function oruR01(parts: R01Parts): string {
     `PID|||${parts.nir}^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS||MARCHAND^Lucas^Lucas^^^^L||19840512|M`,
     'PV1|1|O|LABO',
     'ORC|NW|98765431^Nephro|1001-E1^labo|777^CHAbbeville|||||202403120710',
-    ...(parts.withoutObr
-      ? []
-      : [
-          `OBR|1|98765431^Nephro|1001-E1^labo|${type}^CR d'examens biologiques^LN||||||||||||^BLUE^Eva^^^DR^^^^D|||||||||F`,
-        ]),
-    `OBX|1|ED|11502-2^CR d'examens biologiques^LN||${parts.obx5 ?? `^TEXT^XML^Base64^${parts.cda.toString('base64')}`}||||||${parts.status ?? 'F'}|`,
+    ...(parts.withoutObr ? [] : [obr(parts, type)]),
+    `OBX|1|ED|11502-2^CR d'examens biologiques^LN||${parts.obx5 ?? reportEd(parts)}||||||${parts.status ?? 'F'}||||||||||${parts.observationId ?? ''}`,
     'OBX|2|CE|MASQUE_PS^Masqué aux professionnels de Santé^MetaDMPMSS||N^^expandedYes-NoIndicator||||||F|',
     'OBX|3|CE|INVISIBLE_PATIENT^Document Non Visible par le patient^MetaDMPMSS||N^^expandedYes-NoIndicator||||||F|',
     'OBX|4|CE|INVISIBLE_REP_LEGAUX^Non visible par les représentants Légaux du patient^MetaDMPMSS||Y^^expandedYes-NoIndicator||||||F|',
     `OBX|5|ED|CORPSMAIL_PS^Corps du mail pour un PS^MetaDMPMSS||^TEXT^^Base64^${Buffer.from('Cher confrère, ci-joint le CR.').toString('base64')}||||||F|`,
   ].join('\r');
+}
+
+function reportEd(parts: R01Parts): string {
+  return parts.pdf
+    ? `^AP^PDF^Base64^${parts.pdf.toString('base64')}`
+    : `^TEXT^XML^Base64^${(parts.cda ?? Buffer.alloc(0)).toString('base64')}`;
+}
+
+function obr(parts: R01Parts, type: string): string {
+  const fields = [
+    'OBR',
+    '1',
+    '98765431^Nephro',
+    '1001-E1^labo',
+    `${type}^CR d'examens biologiques^LN`,
+  ];
+  fields[7] = '202403120710';
+  fields[16] = '^BLUE^Eva^^^DR^^^^D';
+  fields[22] = parts.reportTime ?? '';
+  fields[25] = 'F';
+  fields[32] = parts.interpreter ?? '';
+  return Array.from(fields, (field) => field ?? '').join('|');
 }

@@ -50,7 +50,7 @@ export function personFrom(
   };
 }
 
-function institutionFrom(organization: Organization): Institution {
+export function institutionFrom(organization: Organization): Institution {
   const identifier = organization.identifier?.[0];
   return {
     name: organization.name ?? identifier?.value ?? '',

@@ -52,6 +52,7 @@ const entry: DocumentEntry = {
     assigningAuthority: '1.2.250.1.71.4.2.1',
     family: 'MARTIN',
   },
+  custodian: { name: 'Hébergeur Test', id: '1750000001', assigningAuthority: '1.2.250.1.71.4.2.2' },
   sourcePatientId: 'IPP123^^^&1.2.250.1.999.9&ISO',
   sourcePatientInfo: {
     family: 'DUPONT',
@@ -73,6 +74,7 @@ describe('DocumentReference ↔ DocumentEntry', () => {
     expect(resource.content[0].attachment.hash).toBe('qvTGHdzF6KLavt4PO0gs2a6pQ00=');
     expect(resource.type?.coding?.[0].system).toBe('http://loinc.org');
     expect(resource.securityLabel).toHaveLength(2);
+    expect(resource.custodian).toEqual({ reference: '#custodian' });
 
     const { draft, associations } = documentDraftFrom({ ref: 'r', resource });
     expect(associations).toEqual([]);
@@ -94,6 +96,7 @@ describe('DocumentReference ↔ DocumentEntry', () => {
       mimeType: entry.mimeType,
       authors: entry.authors,
       legalAuthenticator: entry.legalAuthenticator,
+      custodian: entry.custodian,
       sourcePatientId: entry.sourcePatientId,
       sourcePatientInfo: entry.sourcePatientInfo,
       referenceIds: entry.referenceIds,
@@ -101,6 +104,14 @@ describe('DocumentReference ↔ DocumentEntry', () => {
       suppliedSize: entry.size,
     });
     expect(draft.patientId?.key).toBe(entry.patientKey);
+  });
+
+  it('has no custodian when the entry has none (an XDS submission cannot give one)', () => {
+    const { custodian: _custodian, ...withoutCustodian } = entry;
+    const resource = documentReferenceFrom(withoutCustodian, 'https://gw/fhir');
+    expect(resource).not.toHaveProperty('custodian');
+    expect(resource.contained?.map((contained) => contained.id)).not.toContain('custodian');
+    expect(documentDraftFrom({ ref: 'r', resource }).draft.custodian).toBeUndefined();
   });
 
   it('renders a sourcePatientInfo given over XDS (PID-7, PID-8) in FHIR terms, leaving out what is neither', () => {

@@ -17,6 +17,7 @@ import {
   Coded,
   DocumentEntry,
   DomainError,
+  Institution,
   PatientId,
   PersonName,
   stripUrnUuid,
@@ -29,6 +30,7 @@ import {
   authorsFrom,
   contactPointOfTelecom,
   containedResource,
+  institutionFrom,
   personFrom,
   sourcePatientFrom,
 } from './contained';
@@ -82,6 +84,7 @@ export function documentDraftFrom(input: DocumentReferenceInput): {
     mimeType: attachment?.contentType,
     authors: authorsFrom(resource, resource.author ?? []),
     legalAuthenticator: legalAuthenticatorOf(resource),
+    custodian: custodianOf(resource),
     sourcePatientId: sourcePatient.id ?? patientId.key,
     sourcePatientInfo: sourcePatient.info,
     referenceIds: (resource.context?.related ?? []).flatMap((r) =>
@@ -118,6 +121,15 @@ function legalAuthenticatorOf(resource: DocumentReference) {
   return practitioner
     ? personFrom(practitioner.identifier?.[0], practitioner.name?.[0])
     : undefined;
+}
+
+function custodianOf(resource: DocumentReference): Institution | undefined {
+  const organization = containedResource<Organization>(
+    resource,
+    resource.custodian,
+    'Organization',
+  );
+  return organization && institutionFrom(organization);
 }
 
 function practitionerOfRole(
@@ -183,6 +195,7 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
       ...(entry.legalAuthenticator
         ? [personResource('legal-authenticator', entry.legalAuthenticator)]
         : []),
+      ...(entry.custodian ? [organizationResource('custodian', entry.custodian)] : []),
       sourcePatient,
     ],
     ...(entry.status === 'Archived' ? { extension: [archivedExtension()] } : {}),
@@ -200,6 +213,7 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
     date: entry.submissionTime.toISOString(),
     ...(contained.references.length ? { author: contained.references } : {}),
     ...(entry.legalAuthenticator ? { authenticator: { reference: '#legal-authenticator' } } : {}),
+    ...(entry.custodian ? { custodian: { reference: '#custodian' } } : {}),
     ...(entry.comments ? { description: entry.comments } : {}),
     securityLabel: entry.confidentialityCodes.map(concept),
     content: [
@@ -276,7 +290,7 @@ function authorResources(authors: readonly Author[]): {
     const practitioner = author.person && practitionerResource(`author-${index}-person`, author);
     const organization =
       author.institutions.length > 0
-        ? organizationResource(`author-${index}-org`, author)
+        ? organizationResource(`author-${index}-org`, author.institutions[0])
         : undefined;
     const hasRole = author.roles.length > 0 || author.specialties.length > 0;
     const single = practitioner && organization ? undefined : (practitioner ?? organization);
@@ -340,8 +354,7 @@ function personResource(id: string, person: PersonName): Practitioner {
   };
 }
 
-function organizationResource(id: string, author: Author): Organization {
-  const institution = author.institutions[0];
+function organizationResource(id: string, institution: Institution): Organization {
   return {
     resourceType: 'Organization',
     id,

@@ -173,6 +173,7 @@ function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): Metada
     languageCode: draft.languageCode,
     authors: draft.authors.length > 0 ? draft.authors : undefined,
     legalAuthenticator: draft.legalAuthenticator,
+    custodian: draft.custodian,
     sourcePatientInfo: draft.sourcePatientInfo,
     referenceIds: draft.referenceIds.length > 0 ? draft.referenceIds : undefined,
     ...(held

@@ -47,6 +47,7 @@ export type ReplaceableMetadata = Partial<
     | 'languageCode'
     | 'authors'
     | 'legalAuthenticator'
+    | 'custodian'
     | 'sourcePatientInfo'
     | 'referenceIds'
     | 'size'

@@ -2,6 +2,7 @@ import type {
   AssociationType,
   Author,
   Coded,
+  Institution,
   PatientId,
   PersonName,
   SourcePatientInfo,
@@ -34,6 +35,7 @@ export interface DocumentEntryDraft {
   readonly mimeType?: string;
   readonly authors: readonly Author[];
   readonly legalAuthenticator?: PersonName;
+  readonly custodian?: Institution;
   readonly sourcePatientId?: string;
   readonly sourcePatientInfo?: SourcePatientInfo;
   readonly referenceIds: readonly string[];

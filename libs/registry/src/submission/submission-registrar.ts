@@ -428,6 +428,7 @@ function newDocument(
     repositoryUniqueId: draft.repositoryUniqueId ?? '',
     authors: draft.authors,
     legalAuthenticator: draft.legalAuthenticator,
+    custodian: draft.custodian,
     sourcePatientId: draft.sourcePatientId,
     sourcePatientInfo: draft.sourcePatientInfo,
     referenceIds: draft.referenceIds,
