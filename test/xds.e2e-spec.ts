@@ -326,6 +326,27 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(statusOf(answer.body)).toBe('Failure');
       expect(errorCodesOf(answer.body)).toContain('XDSRegistryMetadataError');
     });
+
+    it('refuses a DocumentEntry outside its SubmissionSet (no HasMember): XDSRegistryMetadataError, nothing stored', async () => {
+      const patient = await patientWithRecord();
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const outside = template.replace(
+        /<rim:Association[^>]*targetObject="Document01"[\s\S]*?<\/rim:Association>/,
+        '',
+      );
+      expect(outside).not.toBe(template);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(outside, { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(answer.body).join(' ')).toContain(
+        'Document01 is not a member of the SubmissionSet',
+      );
+      expect(await findDocuments(patient)).toHaveLength(0);
+    });
   });
 
   async function registerNist(

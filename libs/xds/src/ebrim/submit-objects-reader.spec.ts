@@ -159,4 +159,24 @@ describe('readSubmitObjectsRequest', () => {
     );
     expect(found.some((p) => p.includes('to itself'))).toBe(true);
   });
+
+  it('refuses a DocumentEntry the SubmissionSet does not HasMember (ITI TF-3 4.1.4)', () => {
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/11966/submit/single_doc.xml'),
+      'utf8',
+    );
+    const membership = /<rim:Association targetObject="Document01"[\s\S]*?<\/rim:Association>/;
+    const outside = template.replace(membership, '');
+    expect(outside).not.toBe(template);
+    expect(problems(() => read(instantiateXdsTemplate(outside, { patient: PATIENT })))).toEqual([
+      'METADATA_INVALID: DocumentEntry Document01 is not a member of the SubmissionSet (no HasMember association from SubmissionSet01)',
+    ]);
+    const toFolder = template.replace(
+      membership,
+      '<rim:Association id="a1" targetObject="Document01" sourceObject="Document01x" associationType="HasMember"/>',
+    );
+    expect(
+      problems(() => read(instantiateXdsTemplate(toFolder, { patient: PATIENT }))),
+    ).toContainEqual(expect.stringContaining('Document01 is not a member of the SubmissionSet'));
+  });
 });

@@ -114,8 +114,35 @@ class SubmissionReader {
       ...this.statusUpdates(),
     ];
     this.checkClassificationTargets();
+    if (submissionSets[0]) this.checkMembership(idOf(submissionSets[0]), documents);
     if (this.problems.length > 0) throw DomainError.of(this.problems);
     return { draft, updates };
+  }
+
+  /**
+   * Every DocumentEntry of a submission is a member of its SubmissionSet (ITI TF-3 4.1.4): one
+   * outside it is refused, not silently made a member.
+   */
+  private checkMembership(submissionSetId: string, documents: readonly XmlElement[]): void {
+    const members = new Set(
+      this.associations
+        .filter(
+          (a) =>
+            attributeOf(a, 'associationType') === ASSOCIATION_TYPE_URN.HasMember &&
+            attributeOf(a, 'sourceObject') === submissionSetId,
+        )
+        .map((a) => attributeOf(a, 'targetObject')),
+    );
+    for (const document of documents) {
+      const id = idOf(document);
+      if (!members.has(id)) {
+        this.problem(
+          'METADATA_INVALID',
+          `DocumentEntry ${excerpt(id)} is not a member of the SubmissionSet (no HasMember association from ${excerpt(submissionSetId)})`,
+          id,
+        );
+      }
+    }
   }
 
   private submissionSetFrom(element: XmlElement): SubmissionSetDraft {
