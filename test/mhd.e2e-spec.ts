@@ -335,6 +335,25 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     expect(again.status).toBe(422);
   });
 
+  it("refuses to replace another patient's document: XDSPatientIdDoesNotMatch to whom may see it, an unknown document to anyone else", async () => {
+    const [patient, other] = [freshPatient(), freshPatient()];
+    await openRecord(patient.token);
+    await openRecord(other.token);
+    await hospital.transaction({ body: provideBundle(other.token, [{ title: 'theirs' }]) });
+    const theirs = (await documentsOf(other.token)).entry![0].resource as DocumentReference;
+    const replacement = () => provideBundle(patient.token, [{ replaces: theirs.id }]);
+    const named = await failure(doctor.transaction({ body: replacement() }));
+    expect(named.status).toBe(422);
+    expect(xdsCode(named.data)).toBe('XDSPatientIdDoesNotMatch');
+    const laboratory = gateway.fhir('laboratoire-org');
+    const unknown = await failure(laboratory.transaction({ body: replacement() }));
+    expect(unknown.status).toBe(422);
+    expect(xdsCode(unknown.data)).toBe('XDSRegistryMetadataError');
+    expect(JSON.stringify(unknown.data)).not.toContain('another patient');
+    expect((await documentsOf(patient.token)).total).toBe(0);
+    expect((await documentsOf(other.token, { status: 'current' })).total).toBe(1);
+  });
+
   it('updates status, archive flag and security labels by conditional PATCH; refuses other changes', async () => {
     const patient = freshPatient();
     await openRecord(patient.token);

@@ -327,6 +327,34 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(errorCodesOf(answer.body)).toContain('XDSRegistryMetadataError');
     });
 
+    it("refuses a replacement of another patient's document: XDSPatientIdDoesNotMatch to whom may see it, an unknown document to anyone else", async () => {
+      const patient = await patientWithRecord();
+      const other = await patientWithRecord();
+      const uuids = new Map<string, string>();
+      const seed = ['12346', 'doc_for_rplc', 'single_doc_for_rplc.xml'];
+      expectSuccess(await registerNist(other, seed, { entryUuids: uuids }));
+      const replacement = withSymbols(nistText('12346', 'rplc', 'rplc.xml'), {
+        $rplc_doc_uuid$: uuids.get('Document01')!,
+      });
+      const replace = (persona: string) =>
+        postSoap(
+          gateway,
+          'registry',
+          registerRequest(replacement, { patient: patient.cx }),
+          persona,
+        );
+      const named = await replace('medecin-generaliste');
+      expect(statusOf(named.body)).toBe('Failure');
+      expect(errorCodesOf(named.body)).toEqual(['XDSPatientIdDoesNotMatch']);
+      expect(errorContextsOf(named.body).join(' ')).toContain('belongs to another patient');
+      const unknown = await replace('laboratoire-org');
+      expect(statusOf(unknown.body)).toBe('Failure');
+      expect(errorCodesOf(unknown.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(unknown.body).join(' ')).not.toContain('another patient');
+      expect(await findDocuments(patient)).toHaveLength(0);
+      expect(await findDocuments(other)).toHaveLength(1);
+    });
+
     it('refuses a DocumentEntry outside its SubmissionSet (no HasMember): XDSRegistryMetadataError, nothing stored', async () => {
       const patient = await patientWithRecord();
       const template = nistText('11990', 'submit', 'single_doc.xml');

@@ -16,7 +16,9 @@ import {
   excerpt,
 } from '@passerelle/domain';
 import {
+  DOCUMENT_LOCATOR,
   DocumentAlreadyRegistered,
+  DocumentLocator,
   DocumentLocatorEntry,
   REGISTRY_READER,
   REGISTRY_WRITER,
@@ -43,10 +45,17 @@ export interface RepositoryPart {
   stage(unit: WriteUnit, added: readonly DocumentContent[]): void;
 }
 
+/**
+ * The use case's answer to "may the submitter know that this document of another record
+ * exists?" (`undefined`: no document, answered at the same cost).
+ */
+export type MaySee = (entry: DocumentEntry | undefined) => Promise<boolean>;
+
 interface Attempt {
   readonly draft: SubmissionDraft;
   readonly validated: ValidatedDraft;
   readonly audit: AuditContext;
+  readonly maySee: MaySee;
   readonly repository?: RepositoryPart;
   readonly submitter?: Submitter;
 }
@@ -67,6 +76,7 @@ export class SubmissionRegistrar {
   constructor(
     @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+    @Inject(DOCUMENT_LOCATOR) private readonly locator: DocumentLocator,
     private readonly auditTrail: AuditTrail,
   ) {}
 
@@ -74,16 +84,18 @@ export class SubmissionRegistrar {
    * Registers the submission with its audit facts: the rows, the repository's bytes, the audit
    * record and the patient's notification commit together. An identical resubmission of a
    * committed submission (a sender retrying after a lost answer) is answered with what was
-   * registered, and stores nothing again.
+   * registered, and stores nothing again. `maySee` decides how a relationship to another
+   * record's document is refused.
    */
   async register(
     draft: SubmissionDraft,
     submitter: Submitter,
     audit: AuditContext,
+    maySee: MaySee,
     repository?: RepositoryPart,
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft, { registerOnly: repository === undefined });
-    const attempt = { draft, validated, audit, repository, submitter };
+    const attempt = { draft, validated, audit, maySee, repository, submitter };
     try {
       return await this.store(attempt, new Map());
     } catch (error) {
@@ -104,7 +116,7 @@ export class SubmissionRegistrar {
    * costs one statement: the store reports a uniqueId conflict and the caller looks closer.
    */
   private async store(
-    { draft, validated, audit, repository, submitter }: Attempt,
+    { draft, validated, audit, maySee, repository, submitter }: Attempt,
     existing: ReadonlyMap<string, RegisteredDocument>,
   ): Promise<RegisteredSubmission> {
     const patientKey = validated.patientId.key;
@@ -129,7 +141,7 @@ export class SubmissionRegistrar {
       ...documents.map((d): [string, string] => [d.ref, d.entry.entryUuid]),
       ...folders.map((f): [string, string] => [f.ref, f.folder.entryUuid]),
     ]);
-    const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef);
+    const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef, maySee);
     const associations = [
       ...membership(submissionSet, documents, folders),
       ...resolved.associations,
@@ -292,12 +304,14 @@ export class SubmissionRegistrar {
     draft: SubmissionDraft,
     patientKey: string,
     uuidByRef: ReadonlyMap<string, string>,
+    maySee: MaySee,
   ): Promise<{ associations: Association[]; replacedEntryUuids: string[] }> {
     const associations: Association[] = [];
     const replacedEntryUuids: string[] = [];
     for (const association of draft.associations) {
-      const sourceUuid = await this.resolveEnd(association.source, patientKey, uuidByRef);
-      const targetUuid = await this.resolveEnd(association.target, patientKey, uuidByRef);
+      const ends = { patientKey, uuidByRef, maySee };
+      const sourceUuid = await this.resolveEnd(association.source, ends);
+      const targetUuid = await this.resolveEnd(association.target, ends);
       if (association.type === 'RPLC' || association.type === 'XFRM_RPLC') {
         replacedEntryUuids.push(targetUuid);
       }
@@ -315,19 +329,25 @@ export class SubmissionRegistrar {
 
   private async resolveEnd(
     end: AssociationEnd,
-    patientKey: string,
-    uuidByRef: ReadonlyMap<string, string>,
+    { patientKey, uuidByRef, maySee }: EndContext,
   ): Promise<string> {
     if ('ref' in end) return uuidByRef.get(end.ref)!;
     const [name, ids] = existingDocument(end);
     const target = await this.latest(patientKey, ids);
-    if (!target || target.status !== 'Approved') {
+    if (target?.status === 'Approved') return target.entryUuid;
+    const elsewhere = (await this.locator.locate(ids)).documents.find(
+      (document) => document.patientKey !== patientKey,
+    );
+    if (await maySee(elsewhere)) {
       throw new DomainError(
-        'REPLACED_NOT_FOUND',
-        `Document ${excerpt(name)} is not a current document of this patient`,
+        'PATIENT_ID_MISMATCH',
+        `Document ${excerpt(name)} belongs to another patient than the SubmissionSet's`,
       );
     }
-    return target.entryUuid;
+    throw new DomainError(
+      'REPLACED_NOT_FOUND',
+      `Document ${excerpt(name)} is not a current document of this patient`,
+    );
   }
 
   /** The record's latest version of a document: registry checks see every document. */
@@ -338,6 +358,17 @@ export class SubmissionRegistrar {
 }
 
 const ONE = { limit: 1, offset: 0 };
+
+/**
+ * What resolving an association end needs: the record, the objects of the submission, and
+ * whether the submitter may know of another record's document (XDSPatientIdDoesNotMatch then;
+ * to anyone else it is an unknown document, so the refusal reveals nothing).
+ */
+interface EndContext {
+  readonly patientKey: string;
+  readonly uuidByRef: ReadonlyMap<string, string>;
+  readonly maySee: MaySee;
+}
 
 /** How an association end names a registered document, and the ids that find it. */
 function existingDocument(end: Exclude<AssociationEnd, { ref: string }>): [string, ObjectIds] {
