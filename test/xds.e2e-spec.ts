@@ -327,6 +327,33 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(errorCodesOf(answer.body)).toContain('XDSRegistryMetadataError');
     });
 
+    it('accepts extra metadata with Success and an XDSExtraMetadataNotSaved warning per Slot, and does not return it (NIST 12379 no_support)', async () => {
+      const patient = await patientWithRecord();
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const extraSlot =
+        '<rim:Slot name="urn:nist:extraslot"><rim:ValueList><rim:Value>importantvalue</rim:Value></rim:ValueList></rim:Slot>';
+      const withExtra = template.replace(/(<rim:ExtrinsicObject[^>]*>)/, `$1${extraSlot}`);
+      expect(withExtra).not.toBe(template);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(withExtra, { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Success');
+      const list = childOf(answer.body, NS.rs, 'RegistryErrorList')!;
+      expect(childrenOf(list, NS.rs, 'RegistryError').map((e) => e.attributes)).toEqual([
+        expect.objectContaining({
+          errorCode: 'XDSExtraMetadataNotSaved',
+          severity: 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning',
+          location: 'Document01',
+        }),
+      ]);
+      const [stored] = await findDocuments(patient);
+      expect(
+        childrenOf(stored, NS.rim, 'Slot').map((slot) => attributeOf(slot, 'name')),
+      ).not.toContain('urn:nist:extraslot');
+    });
+
     it("refuses a replacement of another patient's document: XDSPatientIdDoesNotMatch to whom may see it, an unknown document to anyone else", async () => {
       const patient = await patientWithRecord();
       const other = await patientWithRecord();

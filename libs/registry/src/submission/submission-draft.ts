@@ -88,9 +88,20 @@ export interface AssociationDraft {
   readonly target: AssociationEnd;
 }
 
+/**
+ * Metadata the sender gave that the registry does not keep — XDS extra metadata (ITI TF-3
+ * 4.1.14), a Slot outside the standard ones: the submission is accepted and the door says so.
+ */
+export interface UnsavedMetadata {
+  /** The sender's name for the object that carried it. */
+  readonly location: string;
+  readonly name: string;
+}
+
 export interface SubmissionDraft {
   readonly submissionSet: SubmissionSetDraft;
   readonly documents: readonly DocumentEntryDraft[];
   readonly folders: readonly FolderDraft[];
   readonly associations: readonly AssociationDraft[];
+  readonly unsavedMetadata?: readonly UnsavedMetadata[];
 }

@@ -179,4 +179,27 @@ describe('readSubmitObjectsRequest', () => {
       problems(() => read(instantiateXdsTemplate(toFolder, { patient: PATIENT }))),
     ).toContainEqual(expect.stringContaining('Document01 is not a member of the SubmissionSet'));
   });
+
+  it('notes the Slots outside the standard ones of DocumentEntry, SubmissionSet and Folder as extra metadata', () => {
+    const extra = (name: string) =>
+      `<rim:Slot name="${name}"><rim:ValueList><rim:Value>importantvalue</rim:Value></rim:ValueList></rim:Slot>`;
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/12346/doc_w_fol/single_doc_w_fol.xml'),
+      'utf8',
+    );
+    expect(nist('12346/doc_w_fol/single_doc_w_fol.xml').draft.unsavedMetadata).toEqual([]);
+    const withExtra = template
+      .replace(/(<rim:ExtrinsicObject[^>]*>)/, `$1${extra('urn:nist:extraslot')}`)
+      .replace(/(<rim:RegistryPackage id="SubmissionSet01"[^>]*>)/, `$1${extra('urn:fr:lot')}`)
+      .replace(/(<rim:RegistryPackage id="Folder"[^>]*>)/, `$1${extra('dossier')}`);
+    const { draft } = read(instantiateXdsTemplate(withExtra, { patient: PATIENT }));
+    expect(draft.unsavedMetadata).toEqual(
+      expect.arrayContaining([
+        { location: 'Document01', name: 'urn:nist:extraslot' },
+        { location: 'SubmissionSet01', name: 'urn:fr:lot' },
+        { location: 'Folder', name: 'dossier' },
+      ]),
+    );
+    expect(draft.unsavedMetadata).toHaveLength(3);
+  });
 });

@@ -20,6 +20,7 @@ import type {
   MetadataUpdate,
   SubmissionDraft,
   SubmissionSetDraft,
+  UnsavedMetadata,
 } from '@passerelle/registry';
 import { NS, XmlElement, attributeOf, childOf, childrenOf } from '../xml/xml-element';
 import { parseDtm, parseXcn, parseXon, parseXtn } from './hl7v2';
@@ -35,6 +36,31 @@ export interface EbrimSubmission {
   readonly draft: SubmissionDraft;
   readonly updates: readonly MetadataUpdate[];
 }
+
+/**
+ * The Slots ITI TF-3 4.2.3 defines on each object: any other is extra metadata (4.1.14), which
+ * this registry does not keep; standard ones it does not keep either (URI, documentAvailability)
+ * are not extra metadata.
+ */
+const STANDARD_SLOTS = {
+  document: new Set([
+    'creationTime',
+    'hash',
+    'languageCode',
+    'legalAuthenticator',
+    'repositoryUniqueId',
+    'serviceStartTime',
+    'serviceStopTime',
+    'size',
+    'sourcePatientId',
+    'sourcePatientInfo',
+    'URI',
+    'documentAvailability',
+    'urn:ihe:iti:xds:2013:referenceIdList',
+  ]),
+  submissionSet: new Set(['submissionTime', 'intendedRecipient']),
+  folder: new Set(['lastUpdateTime']),
+} as const;
 
 const URN_UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE_BY_URN = new Map(
@@ -69,6 +95,7 @@ class SubmissionReader {
   private readonly packages: XmlElement[];
   private readonly associations: XmlElement[];
   private readonly ids = new Set<string>();
+  private readonly unsaved: UnsavedMetadata[] = [];
 
   constructor(list: XmlElement) {
     this.topClassifications = childrenOf(list, NS.rim, 'Classification');
@@ -108,6 +135,8 @@ class SubmissionReader {
       documents: documents.map((o) => this.documentFrom(o)),
       folders: newFolders.map((f) => this.folderFrom(f)),
       associations: this.associationDrafts(submissionSets[0], folders),
+      // Of the new versions too: the draft is what every transaction reads.
+      unsavedMetadata: this.unsaved,
     };
     const updates = [
       ...[...versioned].map((object) => this.versionUpdateFrom(object)),
@@ -147,6 +176,7 @@ class SubmissionReader {
 
   private submissionSetFrom(element: XmlElement): SubmissionSetDraft {
     const ref = idOf(element);
+    this.noteExtraSlots(element, STANDARD_SLOTS.submissionSet);
     return {
       ref,
       entryUuid: uuidOf(ref),
@@ -164,6 +194,7 @@ class SubmissionReader {
 
   private documentFrom(element: XmlElement): DocumentEntryDraft {
     const ref = idOf(element);
+    this.noteExtraSlots(element, STANDARD_SLOTS.document);
     return {
       ref,
       entryUuid: uuidOf(ref),
@@ -199,6 +230,7 @@ class SubmissionReader {
 
   private folderFrom(element: XmlElement): FolderDraft {
     const ref = idOf(element);
+    this.noteExtraSlots(element, STANDARD_SLOTS.folder);
     return {
       ref,
       entryUuid: uuidOf(ref),
@@ -428,6 +460,13 @@ class SubmissionReader {
       return undefined;
     }
     return Number(value);
+  }
+
+  private noteExtraSlots(element: XmlElement, standard: ReadonlySet<string>): void {
+    for (const slot of childrenOf(element, NS.rim, 'Slot')) {
+      const name = attributeOf(slot, 'name') ?? '';
+      if (!standard.has(name)) this.unsaved.push({ location: idOf(element), name });
+    }
   }
 
   /** Classifications must point at an object of the request (NIST pnr-bad-uplink). */
