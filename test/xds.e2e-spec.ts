@@ -425,6 +425,109 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
     );
   }
 
+  describe('ITI-42 adding a DocumentEntry to a registered Folder', () => {
+    /** NIST 11990's DocumentEntry, made a member of a registered Folder by its entryUUID. */
+    const addition = (folderUuid: string, announced = true) => {
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const associations =
+        `<rim:Association id="FolderMember01" associationType="HasMember" sourceObject="${folderUuid}" targetObject="Document01"/>` +
+        (announced
+          ? '<rim:Association id="SetMember01" associationType="HasMember" sourceObject="SubmissionSet01" targetObject="FolderMember01"/>'
+          : '');
+      const added = template.replace(
+        '</rim:LeafRegistryObjectList>',
+        `${associations}</rim:LeafRegistryObjectList>`,
+      );
+      expect(added).not.toBe(template);
+      return added;
+    };
+
+    /** A Folder of the patient (NIST 12346 doc_w_fol): its entryUUID. */
+    async function registeredFolder(patient: XdsPatient): Promise<string> {
+      const uuids = new Map<string, string>();
+      const seed = ['12346', 'doc_w_fol', 'single_doc_w_fol.xml'];
+      expectSuccess(await registerNist(patient, seed, { entryUuids: uuids }));
+      return uuids.get('Folder')!;
+    }
+
+    const folderQuery = (query: string, folderUuid: string) =>
+      postSoap(
+        gateway,
+        'registry',
+        storedQuery(query, { $XDSFolderEntryUUID: [`'${folderUuid}'`] }),
+        'medecin-generaliste',
+      );
+
+    const lastUpdateTimeOf = async (folderUuid: string) => {
+      const answer = await folderQuery(STORED_QUERY.GetFolders, folderUuid);
+      expectSuccess(answer);
+      const [folder] = childrenOf(
+        childOf(answer.body, NS.rim, 'RegistryObjectList')!,
+        NS.rim,
+        'RegistryPackage',
+      );
+      const slot = childrenOf(folder, NS.rim, 'Slot').find(
+        (candidate) => attributeOf(candidate, 'name') === 'lastUpdateTime',
+      )!;
+      return childrenOf(childOf(slot, NS.rim, 'ValueList')!, NS.rim, 'Value')[0].text;
+    };
+
+    it("adds it, with the SubmissionSet's HasMember to the association, and moves the Folder's lastUpdateTime", async () => {
+      const patient = await patientWithRecord();
+      const folderUuid = await registeredFolder(patient);
+      const before = await lastUpdateTimeOf(folderUuid);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(addition(folderUuid), { patient: patient.cx }),
+      );
+      expectSuccess(answer);
+      const contents = await folderQuery(STORED_QUERY.GetFolderAndContents, folderUuid);
+      expectSuccess(contents);
+      expect(documentsOf(contents.body)).toHaveLength(2);
+      expect(await lastUpdateTimeOf(folderUuid)).not.toBe(before);
+    });
+
+    it("refuses the addition without the SubmissionSet's HasMember to it: XDSRegistryMetadataError, nothing stored", async () => {
+      const patient = await patientWithRecord();
+      const folderUuid = await registeredFolder(patient);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(addition(folderUuid, false), { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(answer.body).join(' ')).toContain(
+        "without the SubmissionSet's HasMember to that association",
+      );
+      expect(await findDocuments(patient)).toHaveLength(1);
+    });
+
+    it("refuses another patient's Folder: XDSPatientIdDoesNotMatch to whom may consult that record, an unknown Folder to anyone else", async () => {
+      const patient = await patientWithRecord();
+      const other = await patientWithRecord();
+      const folderUuid = await registeredFolder(other);
+      const add = (persona: string) =>
+        postSoap(
+          gateway,
+          'registry',
+          registerRequest(addition(folderUuid), { patient: patient.cx }),
+          persona,
+        );
+      const named = await add('medecin-generaliste');
+      expect(statusOf(named.body)).toBe('Failure');
+      expect(errorCodesOf(named.body)).toEqual(['XDSPatientIdDoesNotMatch']);
+      const unknown = await add('laboratoire-org');
+      expect(statusOf(unknown.body)).toBe('Failure');
+      expect(errorCodesOf(unknown.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(unknown.body).join(' ')).not.toContain('another patient');
+      expect(await findDocuments(patient)).toHaveLength(0);
+      const contents = await folderQuery(STORED_QUERY.GetFolderAndContents, folderUuid);
+      expect(documentsOf(contents.body)).toHaveLength(1);
+    });
+  });
+
   describe('ITI-18 Registry Stored Query on the NIST 12346 seed', () => {
     let patient: XdsPatient;
     const rplcUuids = new Map<string, string>();

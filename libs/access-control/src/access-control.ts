@@ -205,6 +205,29 @@ export class AccessControl {
   }
 
   /**
+   * Whether the principal may know what a record holds: he may consult it in his own right
+   * (not by an emergency access, nor through an assertion or token bound to another record).
+   * Like {@link maySee}, it grants and notes nothing; no record costs the same decision.
+   */
+  async mayKnowRecord(principal: Principal, patientKey: string | undefined): Promise<boolean> {
+    const access = await this.decide(principal, 'document.consult', patientKey ?? NO_RECORD);
+    if (patientKey === undefined || assertionNamesOtherPatient(principal, patientKey)) return false;
+    if (tokenForOtherRecord(principal, patientKey)) return false;
+    return access.decision.allowed && !access.decision.emergency;
+  }
+
+  /** What a submitter may know of other records, for the refusals of his submission. */
+  sightOf(principal: Principal): {
+    document(entry: DocumentEntry | undefined): Promise<boolean>;
+    record(patientKey: string | undefined): Promise<boolean>;
+  } {
+    return {
+      document: (entry) => this.maySee(principal, entry),
+      record: (patientKey) => this.mayKnowRecord(principal, patientKey),
+    };
+  }
+
+  /**
    * The patient feeds his record with his own documents (directives anticipées, personne de
    * confiance…): on his channel every author of every document is the patient, by his INS.
    */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
 import { AuditLabel, Outcome, UseCase, audited } from '@passerelle/audit';
-import { DocumentEntry, Principal, submitterOf } from '@passerelle/domain';
+import { Principal, submitterOf } from '@passerelle/domain';
 import {
   RegisteredSubmission,
   SubmissionDraft,
@@ -40,8 +40,8 @@ export class ProvideAndRegisterDocumentSet implements UseCase<
       );
       this.access.assertPatientAuthorship(audit, access, draft.documents);
       const received = receiveDocuments(draft, this.options.repositoryUniqueId);
-      const maySee = (entry: DocumentEntry | undefined) => this.access.maySee(actor, entry);
-      return this.registrar.register(received.draft, submitterOf(actor), audit, maySee, {
+      const sight = this.access.sightOf(actor);
+      return this.registrar.register(received.draft, submitterOf(actor), audit, sight, {
         contents: received.contents,
         stage: (unit, added) => added.forEach((content) => this.content.put(unit, content)),
       });

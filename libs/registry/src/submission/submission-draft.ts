@@ -72,12 +72,14 @@ export interface FolderDraft {
 }
 
 /**
- * An end of an association: an object of this submission, or a document already registered —
+ * An end of an association: an object of this submission, a Folder already registered (the
+ * source of a HasMember that adds to it, by its entryUUID), or a document already registered —
  * named by its logical id (FHIR DocumentReference id), by the entryUUID of its current version
  * (XDS), or by its uniqueId (HL7v2: the CDA's relatedDocument/parentDocument id).
  */
 export type AssociationEnd =
   | { readonly ref: string }
+  | { readonly existingFolderUuid: string }
   | { readonly existingLogicalId: string }
   | { readonly existingEntryUuid: string }
   | { readonly existingUniqueId: string };

@@ -46,16 +46,19 @@ export interface RepositoryPart {
 }
 
 /**
- * The use case's answer to "may the submitter know that this document of another record
- * exists?" (`undefined`: no document, answered at the same cost).
+ * The use case's answers to "may the submitter know that this document, or an object of this
+ * record, exists?" (`undefined`: nothing was found, answered at the same cost).
  */
-export type MaySee = (entry: DocumentEntry | undefined) => Promise<boolean>;
+export interface SubmitterSight {
+  document(entry: DocumentEntry | undefined): Promise<boolean>;
+  record(patientKey: string | undefined): Promise<boolean>;
+}
 
 interface Attempt {
   readonly draft: SubmissionDraft;
   readonly validated: ValidatedDraft;
   readonly audit: AuditContext;
-  readonly maySee: MaySee;
+  readonly sight: SubmitterSight;
   readonly repository?: RepositoryPart;
   readonly submitter?: Submitter;
 }
@@ -84,18 +87,18 @@ export class SubmissionRegistrar {
    * Registers the submission with its audit facts: the rows, the repository's bytes, the audit
    * record and the patient's notification commit together. An identical resubmission of a
    * committed submission (a sender retrying after a lost answer) is answered with what was
-   * registered, and stores nothing again. `maySee` decides how a relationship to another
-   * record's document is refused.
+   * registered, and stores nothing again. `sight` decides how a relationship to another
+   * record's document or Folder is refused.
    */
   async register(
     draft: SubmissionDraft,
     submitter: Submitter,
     audit: AuditContext,
-    maySee: MaySee,
+    sight: SubmitterSight,
     repository?: RepositoryPart,
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft, { registerOnly: repository === undefined });
-    const attempt = { draft, validated, audit, maySee, repository, submitter };
+    const attempt = { draft, validated, audit, sight, repository, submitter };
     try {
       return await this.store(attempt, new Map());
     } catch (error) {
@@ -116,7 +119,7 @@ export class SubmissionRegistrar {
    * costs one statement: the store reports a uniqueId conflict and the caller looks closer.
    */
   private async store(
-    { draft, validated, audit, maySee, repository, submitter }: Attempt,
+    { draft, validated, audit, sight, repository, submitter }: Attempt,
     existing: ReadonlyMap<string, RegisteredDocument>,
   ): Promise<RegisteredSubmission> {
     const patientKey = validated.patientId.key;
@@ -141,7 +144,7 @@ export class SubmissionRegistrar {
       ...documents.map((d): [string, string] => [d.ref, d.entry.entryUuid]),
       ...folders.map((f): [string, string] => [f.ref, f.folder.entryUuid]),
     ]);
-    const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef, maySee);
+    const resolved = await this.resolveAssociations(draft, { patientKey, uuidByRef, sight });
     const associations = [
       ...membership(submissionSet, documents, folders),
       ...resolved.associations,
@@ -160,6 +163,7 @@ export class SubmissionRegistrar {
       associations,
       replacedEntryUuids: resolved.replacedEntryUuids,
       senderEntryUuids: senderEntryUuids(draft, added),
+      updatedFolderUuids: resolved.updatedFolderUuids,
     });
     const registered = { submissionSet, documents, folders };
     recordSubmission(audit, registered);
@@ -302,43 +306,45 @@ export class SubmissionRegistrar {
 
   private async resolveAssociations(
     draft: SubmissionDraft,
-    patientKey: string,
-    uuidByRef: ReadonlyMap<string, string>,
-    maySee: MaySee,
-  ): Promise<{ associations: Association[]; replacedEntryUuids: string[] }> {
+    context: EndContext,
+  ): Promise<{
+    associations: Association[];
+    replacedEntryUuids: string[];
+    updatedFolderUuids: string[];
+  }> {
     const associations: Association[] = [];
     const replacedEntryUuids: string[] = [];
+    const updatedFolderUuids = new Set<string>();
     for (const association of draft.associations) {
-      const ends = { patientKey, uuidByRef, maySee };
-      const sourceUuid = await this.resolveEnd(association.source, ends);
-      const targetUuid = await this.resolveEnd(association.target, ends);
+      const sourceUuid = await this.resolveEnd(association.source, context);
+      const targetUuid = await this.resolveEnd(association.target, context);
       if (association.type === 'RPLC' || association.type === 'XFRM_RPLC') {
         replacedEntryUuids.push(targetUuid);
       }
+      if ('existingFolderUuid' in association.source) updatedFolderUuids.add(sourceUuid);
       associations.push({
         entryUuid: newEntryUuid(),
-        patientKey,
+        patientKey: context.patientKey,
         type: association.type,
         sourceUuid,
         targetUuid,
         status: 'Approved',
       });
     }
-    return { associations, replacedEntryUuids };
+    return { associations, replacedEntryUuids, updatedFolderUuids: [...updatedFolderUuids] };
   }
 
-  private async resolveEnd(
-    end: AssociationEnd,
-    { patientKey, uuidByRef, maySee }: EndContext,
-  ): Promise<string> {
-    if ('ref' in end) return uuidByRef.get(end.ref)!;
+  private async resolveEnd(end: AssociationEnd, context: EndContext): Promise<string> {
+    if ('ref' in end) return context.uuidByRef.get(end.ref)!;
+    if ('existingFolderUuid' in end) return this.resolveFolder(end.existingFolderUuid, context);
+    const { patientKey, sight } = context;
     const [name, ids] = existingDocument(end);
     const target = await this.latest(patientKey, ids);
     if (target?.status === 'Approved') return target.entryUuid;
     const elsewhere = (await this.locator.locate(ids)).documents.find(
       (document) => document.patientKey !== patientKey,
     );
-    if (await maySee(elsewhere)) {
+    if (await sight.document(elsewhere)) {
       throw new DomainError(
         'PATIENT_ID_MISMATCH',
         `Document ${excerpt(name)} belongs to another patient than the SubmissionSet's`,
@@ -347,6 +353,27 @@ export class SubmissionRegistrar {
     throw new DomainError(
       'REPLACED_NOT_FOUND',
       `Document ${excerpt(name)} is not a current document of this patient`,
+    );
+  }
+
+  /**
+   * A Folder already registered that the submission adds to: an Approved Folder of this record,
+   * or another patient's one, said so only to a submitter who may consult that record.
+   */
+  private async resolveFolder(uuid: string, { patientKey, sight }: EndContext): Promise<string> {
+    const ids = { uuids: [uuid] };
+    const [folder] = (await this.reader.folders(patientKey, { ids }, 'unfiltered', ONE)).items;
+    if (folder?.status === 'Approved') return folder.entryUuid;
+    const { patientKeys } = await this.locator.locate(ids);
+    if (await sight.record(patientKeys.find((key) => key !== patientKey))) {
+      throw new DomainError(
+        'PATIENT_ID_MISMATCH',
+        `Folder ${excerpt(uuid)} belongs to another patient than the SubmissionSet's`,
+      );
+    }
+    throw new DomainError(
+      'UNRESOLVED_REFERENCE',
+      `Folder ${excerpt(uuid)} is not a Folder of this patient`,
     );
   }
 
@@ -361,17 +388,19 @@ const ONE = { limit: 1, offset: 0 };
 
 /**
  * What resolving an association end needs: the record, the objects of the submission, and
- * whether the submitter may know of another record's document (XDSPatientIdDoesNotMatch then;
- * to anyone else it is an unknown document, so the refusal reveals nothing).
+ * whether the submitter may know of another record's document or Folder (XDSPatientIdDoesNotMatch
+ * then; to anyone else it is unknown, so the refusal reveals nothing).
  */
 interface EndContext {
   readonly patientKey: string;
   readonly uuidByRef: ReadonlyMap<string, string>;
-  readonly maySee: MaySee;
+  readonly sight: SubmitterSight;
 }
 
 /** How an association end names a registered document, and the ids that find it. */
-function existingDocument(end: Exclude<AssociationEnd, { ref: string }>): [string, ObjectIds] {
+function existingDocument(
+  end: Exclude<AssociationEnd, { ref: string } | { existingFolderUuid: string }>,
+): [string, ObjectIds] {
   if ('existingLogicalId' in end) {
     return [end.existingLogicalId, { logicalIds: [end.existingLogicalId] }];
   }

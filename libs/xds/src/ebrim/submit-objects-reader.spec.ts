@@ -202,4 +202,35 @@ describe('readSubmitObjectsRequest', () => {
     );
     expect(draft.unsavedMetadata).toHaveLength(3);
   });
+
+  it('reads a HasMember from a registered Folder, announced by the SubmissionSet, as an addition to it', () => {
+    const folder = 'urn:uuid:6a1f1c9e-2b4d-4c8e-9a1f-5d6e7f809a1b';
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/11990/submit/single_doc.xml'),
+      'utf8',
+    );
+    const withAssociations = (...associations: string[]) =>
+      instantiateXdsTemplate(
+        template.replace(
+          '</rim:LeafRegistryObjectList>',
+          `${associations.join('')}</rim:LeafRegistryObjectList>`,
+        ),
+        { patient: PATIENT },
+      );
+    const member = (source: string) =>
+      `<rim:Association id="FolderMember01" associationType="HasMember" sourceObject="${source}" targetObject="Document01"/>`;
+    const announcement =
+      '<rim:Association id="SetMember01" associationType="HasMember" sourceObject="SubmissionSet01" targetObject="FolderMember01"/>';
+    expect(
+      read(withAssociations(member(folder.toUpperCase()), announcement)).draft.associations,
+    ).toEqual([
+      { type: 'HasMember', source: { existingFolderUuid: folder }, target: { ref: 'Document01' } },
+    ]);
+    expect(problems(() => read(withAssociations(member(folder))))).toEqual([
+      `METADATA_INVALID: HasMember FolderMember01 adds to the registered Folder ${folder} without the SubmissionSet's HasMember to that association`,
+    ]);
+    expect(problems(() => read(withAssociations(member('Folder07'), announcement)))).toEqual([
+      'UNRESOLVED_REFERENCE: HasMember source Folder07 is neither the SubmissionSet nor a Folder, of the request or registered (by its entryUUID)',
+    ]);
+  });
 });

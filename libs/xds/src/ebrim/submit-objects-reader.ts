@@ -274,11 +274,8 @@ class SubmissionReader {
       }
       if (type === 'HasMember' && source === submissionSetId) continue;
       if (type === 'HasMember' && !folderIds.has(source)) {
-        this.problem(
-          'UNRESOLVED_REFERENCE',
-          `HasMember source ${excerpt(source)} is neither the SubmissionSet nor a Folder of the request`,
-          where,
-        );
+        const added = this.additionToFolder(source, target, where, submissionSetId);
+        if (added) drafts.push(added);
         continue;
       }
       const sourceEnd = this.end(source, where);
@@ -286,6 +283,49 @@ class SubmissionReader {
       if (sourceEnd && targetEnd) drafts.push({ type, source: sourceEnd, target: targetEnd });
     }
     return drafts;
+  }
+
+  /**
+   * A HasMember from a Folder already registered (by its entryUUID) adds a DocumentEntry to it;
+   * the SubmissionSet says so with its own HasMember to that association (ITI TF-3 4.1.4,
+   * HasMember between a Folder and a DocumentEntry).
+   */
+  private additionToFolder(
+    source: string,
+    target: string,
+    where: string,
+    submissionSetId: string | undefined,
+  ): AssociationDraft | undefined {
+    if (this.ids.has(source) || !URN_UUID.test(source)) {
+      this.problem(
+        'UNRESOLVED_REFERENCE',
+        `HasMember source ${excerpt(source)} is neither the SubmissionSet nor a Folder, of the request or registered (by its entryUUID)`,
+        where,
+      );
+      return undefined;
+    }
+    const announced = this.associations.some(
+      (a) =>
+        attributeOf(a, 'associationType') === ASSOCIATION_TYPE_URN.HasMember &&
+        attributeOf(a, 'sourceObject') === submissionSetId &&
+        attributeOf(a, 'targetObject') === where,
+    );
+    if (!announced) {
+      this.problem(
+        'METADATA_INVALID',
+        `HasMember ${excerpt(where)} adds to the registered Folder ${excerpt(source)} without the SubmissionSet's HasMember to that association`,
+        where,
+      );
+      return undefined;
+    }
+    const targetEnd = this.end(target, where);
+    return (
+      targetEnd && {
+        type: 'HasMember',
+        source: { existingFolderUuid: source.toLowerCase() },
+        target: targetEnd,
+      }
+    );
   }
 
   /** An object of the request by its id, or an entry already registered by its entryUUID. */
