@@ -321,7 +321,13 @@ export class SubmissionRegistrar {
       if (association.type === 'RPLC' || association.type === 'XFRM_RPLC') {
         replacedEntryUuids.push(targetUuid);
       }
-      if ('existingFolderUuid' in association.source) updatedFolderUuids.add(sourceUuid);
+      if ('existingFolderUuid' in association.source) {
+        const registered = !('ref' in association.target);
+        if (registered && (await this.isMember(context.patientKey, sourceUuid, targetUuid))) {
+          continue;
+        }
+        updatedFolderUuids.add(sourceUuid);
+      }
       associations.push({
         entryUuid: newEntryUuid(),
         patientKey: context.patientKey,
@@ -354,6 +360,17 @@ export class SubmissionRegistrar {
       'REPLACED_NOT_FOUND',
       `Document ${excerpt(name)} is not a current document of this patient`,
     );
+  }
+
+  /** Whether the registered Folder already has this member (an MHD Folder update lists them). */
+  private async isMember(patientKey: string, folderUuid: string, uuid: string): Promise<boolean> {
+    const members = await this.reader.associations(
+      patientKey,
+      { sources: [folderUuid], targets: [uuid], types: ['HasMember'] },
+      'unfiltered',
+      1,
+    );
+    return members.length > 0;
   }
 
   /**
