@@ -826,6 +826,25 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(found.total).toBe(1);
     });
 
+    it('answers extra metadata on a new version with Success and an XDSExtraMetadataNotSaved warning', async () => {
+      const patient = await patientWithRecord();
+      const entryUuids = new Map<string, string>();
+      const uniqueIds = new Map<string, string>();
+      const original = ['15800', 'original', 'single_doc.xml'];
+      expectSuccess(await registerNist(patient, original, { entryUuids, uniqueIds }));
+      const template = withSymbols(nistText('15800', 'update', 'single_doc.xml'), {
+        $lid$: entryUuids.get('Document01')!,
+        $Document01_uid$: uniqueIds.get('Document01')!,
+      });
+      const extraSlot =
+        '<rim:Slot name="urn:nist:extraslot"><rim:ValueList><rim:Value>importantvalue</rim:Value></rim:ValueList></rim:Slot>';
+      const update = template.replace(/(<rim:ExtrinsicObject[^>]*>)/, `$1${extraSlot}`);
+      expect(update).not.toBe(template);
+      const answer = await postSoap(gateway, 'registry', updateRequest(update, patient, new Map()));
+      expect(statusOf(answer.body)).toBe('Success');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSExtraMetadataNotSaved']);
+    });
+
     it('refuses two new versions sharing one lid in one request: XDSRegistryMetadataError, nothing stored', async () => {
       const patient = await patientWithRecord();
       const entryUuids = new Map<string, string>();
