@@ -340,6 +340,18 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
       expect((await everything(passerelle, patient)).total).toBe(0);
     });
 
+    it('is an unknown Folder to a professional in bris de glace', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const folder = await givenFolder(passerelle, author, other);
+      const urgentiste = aMedecin({
+        purposeOfUse: 'bris_de_glace',
+        accessReason: 'Patient inconscient',
+      });
+      const error = failed(await addTo(passerelle, urgentiste, patient, folder.entryUuid));
+      expect(error.code).toBe('UNRESOLVED_REFERENCE');
+    });
+
     it('is an unknown Folder (UNRESOLVED_REFERENCE) to anyone else, as an entryUUID that names nothing', async () => {
       const { passerelle, patient, author } = await setUp();
       const other = await passerelle.givenRecord();
