@@ -1,5 +1,12 @@
 import type { Bundle, DocumentReference, List, OperationOutcome, Organization } from 'fhir/r4';
-import { freshOid, freshPatient, instantiateFixture, provideBundle } from '@passerelle/testing';
+import { randomUUID } from 'node:crypto';
+import {
+  folderList,
+  freshOid,
+  freshPatient,
+  instantiateFixture,
+  provideBundle,
+} from '@passerelle/testing';
 import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
 
@@ -333,6 +340,109 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       hospital.transaction({ body: provideBundle(patient.token, [{ replaces: original.id }]) }),
     );
     expect(again.status).toBe(422);
+  });
+
+  it("refuses to replace another patient's document: XDSPatientIdDoesNotMatch to whom may see it, an unknown document to anyone else", async () => {
+    const [patient, other] = [freshPatient(), freshPatient()];
+    await openRecord(patient.token);
+    await openRecord(other.token);
+    await hospital.transaction({ body: provideBundle(other.token, [{ title: 'theirs' }]) });
+    const theirs = (await documentsOf(other.token)).entry![0].resource as DocumentReference;
+    const replacement = () => provideBundle(patient.token, [{ replaces: theirs.id }]);
+    const named = await failure(doctor.transaction({ body: replacement() }));
+    expect(named.status).toBe(422);
+    expect(xdsCode(named.data)).toBe('XDSPatientIdDoesNotMatch');
+    const laboratory = gateway.fhir('laboratoire-org');
+    const unknown = await failure(laboratory.transaction({ body: replacement() }));
+    expect(unknown.status).toBe(422);
+    expect(xdsCode(unknown.data)).toBe('XDSRegistryMetadataError');
+    expect(JSON.stringify(unknown.data)).not.toContain('another patient');
+    expect((await documentsOf(patient.token)).total).toBe(0);
+    expect((await documentsOf(other.token, { status: 'current' })).total).toBe(1);
+  });
+
+  describe('adding a document to a registered Folder (PUT of its List in ITI-65)', () => {
+    /** The patient's Folder, registered with one document: its List. */
+    async function registeredFolder(token: string): Promise<List> {
+      const bundle = provideBundle(token, [{}]);
+      const folder = folderList(token, [bundle.entry![1].fullUrl!]);
+      bundle.entry!.push({
+        fullUrl: `urn:uuid:${randomUUID()}`,
+        resource: folder,
+        request: { method: 'POST', url: 'List' },
+      });
+      await hospital.transaction({ body: bundle });
+      return (await foldersOf(token))[0];
+    }
+
+    async function foldersOf(token: string): Promise<List[]> {
+      const found = (await doctor.search({
+        resourceType: 'List',
+        searchParams: { 'patient.identifier': token, code: 'folder' },
+      })) as unknown as Bundle;
+      return (found.entry ?? []).map((entry) => entry.resource as List);
+    }
+
+    /** A bundle of one new document for `token`, adding it to the Folder `folder` (PUT). */
+    const additionTo = (token: string, folder: List) => {
+      const bundle = provideBundle(token, [{}]);
+      const update: List = {
+        ...folderList(token, [
+          ...folder.entry!.map((e) => e.item.reference!),
+          bundle.entry![1].fullUrl!,
+        ]),
+        id: folder.id,
+      };
+      bundle.entry!.push({
+        fullUrl: `List/${folder.id}`,
+        resource: update,
+        request: { method: 'PUT', url: `List/${folder.id}` },
+      });
+      return bundle;
+    };
+
+    it("adds the bundle's document to the Folder and moves its date; the registered member stays", async () => {
+      const patient = freshPatient();
+      await openRecord(patient.token);
+      const folder = await registeredFolder(patient.token);
+      expect(folder.entry).toHaveLength(1);
+      const answer = (await hospital.transaction({
+        body: additionTo(patient.token, folder),
+      })) as Bundle;
+      expect(answer.entry!.at(-1)!.response).toEqual({
+        status: '200 OK',
+        location: `List/${folder.id}`,
+      });
+      const [updated] = await foldersOf(patient.token);
+      expect(updated.id).toBe(folder.id);
+      expect(updated.entry).toHaveLength(2);
+      expect(updated.entry!.map((e) => e.item.reference)).toContain(
+        folder.entry![0].item.reference,
+      );
+      expect(new Date(updated.date!).getTime()).toBeGreaterThan(new Date(folder.date!).getTime());
+    });
+
+    it("refuses another patient's Folder: XDSPatientIdDoesNotMatch to whom may consult that record, an unknown Folder to anyone else", async () => {
+      const [patient, other] = [freshPatient(), freshPatient()];
+      await openRecord(patient.token);
+      await openRecord(other.token);
+      const theirs = await registeredFolder(other.token);
+      const bundle = () => {
+        const addition = additionTo(patient.token, theirs);
+        const update = addition.entry!.at(-1)!.resource as List;
+        update.entry = update.entry!.slice(-1);
+        return addition;
+      };
+      const named = await failure(doctor.transaction({ body: bundle() }));
+      expect(named.status).toBe(422);
+      expect(xdsCode(named.data)).toBe('XDSPatientIdDoesNotMatch');
+      const laboratory = gateway.fhir('laboratoire-org');
+      const unknown = await failure(laboratory.transaction({ body: bundle() }));
+      expect(xdsCode(unknown.data)).toBe('XDSRegistryMetadataError');
+      expect(JSON.stringify(unknown.data)).not.toContain('another patient');
+      expect((await documentsOf(patient.token)).total).toBe(0);
+      expect((await foldersOf(other.token))[0].entry).toHaveLength(1);
+    });
   });
 
   it('updates status, archive flag and security labels by conditional PATCH; refuses other changes', async () => {

@@ -64,6 +64,7 @@ function submissionFor(patientId: PatientId, replaced: string[] = []): Stored {
     folders: [],
     associations: [],
     senderEntryUuids: [entryUuid],
+    updatedFolderUuids: [],
     contents: [
       {
         contentId: entry.contentId!,
@@ -192,6 +193,7 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
         ...reused,
         documents: [clash],
         senderEntryUuids: [clash.entryUuid],
+        updatedFolderUuids: [],
       }),
     ).rejects.toMatchObject({ code: 'DUPLICATE_ENTRY_UUID' });
     expect(await countOf('document_entry', other.key)).toBe(0);

@@ -326,6 +326,82 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(statusOf(answer.body)).toBe('Failure');
       expect(errorCodesOf(answer.body)).toContain('XDSRegistryMetadataError');
     });
+
+    it('accepts extra metadata with Success and an XDSExtraMetadataNotSaved warning per Slot, and does not return it (NIST 12379 no_support)', async () => {
+      const patient = await patientWithRecord();
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const extraSlot =
+        '<rim:Slot name="urn:nist:extraslot"><rim:ValueList><rim:Value>importantvalue</rim:Value></rim:ValueList></rim:Slot>';
+      const withExtra = template.replace(/(<rim:ExtrinsicObject[^>]*>)/, `$1${extraSlot}`);
+      expect(withExtra).not.toBe(template);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(withExtra, { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Success');
+      const list = childOf(answer.body, NS.rs, 'RegistryErrorList')!;
+      expect(childrenOf(list, NS.rs, 'RegistryError').map((e) => e.attributes)).toEqual([
+        expect.objectContaining({
+          errorCode: 'XDSExtraMetadataNotSaved',
+          severity: 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning',
+          location: 'Document01',
+        }),
+      ]);
+      const [stored] = await findDocuments(patient);
+      expect(
+        childrenOf(stored, NS.rim, 'Slot').map((slot) => attributeOf(slot, 'name')),
+      ).not.toContain('urn:nist:extraslot');
+    });
+
+    it("refuses a replacement of another patient's document: XDSPatientIdDoesNotMatch to whom may see it, an unknown document to anyone else", async () => {
+      const patient = await patientWithRecord();
+      const other = await patientWithRecord();
+      const uuids = new Map<string, string>();
+      const seed = ['12346', 'doc_for_rplc', 'single_doc_for_rplc.xml'];
+      expectSuccess(await registerNist(other, seed, { entryUuids: uuids }));
+      const replacement = withSymbols(nistText('12346', 'rplc', 'rplc.xml'), {
+        $rplc_doc_uuid$: uuids.get('Document01')!,
+      });
+      const replace = (persona: string) =>
+        postSoap(
+          gateway,
+          'registry',
+          registerRequest(replacement, { patient: patient.cx }),
+          persona,
+        );
+      const named = await replace('medecin-generaliste');
+      expect(statusOf(named.body)).toBe('Failure');
+      expect(errorCodesOf(named.body)).toEqual(['XDSPatientIdDoesNotMatch']);
+      expect(errorContextsOf(named.body).join(' ')).toContain('belongs to another patient');
+      const unknown = await replace('laboratoire-org');
+      expect(statusOf(unknown.body)).toBe('Failure');
+      expect(errorCodesOf(unknown.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(unknown.body).join(' ')).not.toContain('another patient');
+      expect(await findDocuments(patient)).toHaveLength(0);
+      expect(await findDocuments(other)).toHaveLength(1);
+    });
+
+    it('refuses a DocumentEntry outside its SubmissionSet (no HasMember): XDSRegistryMetadataError, nothing stored', async () => {
+      const patient = await patientWithRecord();
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const outside = template.replace(
+        /<rim:Association[^>]*targetObject="Document01"[\s\S]*?<\/rim:Association>/,
+        '',
+      );
+      expect(outside).not.toBe(template);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(outside, { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(answer.body).join(' ')).toContain(
+        'Document01 is not a member of the SubmissionSet',
+      );
+      expect(await findDocuments(patient)).toHaveLength(0);
+    });
   });
 
   async function registerNist(
@@ -348,6 +424,109 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       }),
     );
   }
+
+  describe('ITI-42 adding a DocumentEntry to a registered Folder', () => {
+    /** NIST 11990's DocumentEntry, made a member of a registered Folder by its entryUUID. */
+    const addition = (folderUuid: string, announced = true) => {
+      const template = nistText('11990', 'submit', 'single_doc.xml');
+      const associations =
+        `<rim:Association id="FolderMember01" associationType="HasMember" sourceObject="${folderUuid}" targetObject="Document01"/>` +
+        (announced
+          ? '<rim:Association id="SetMember01" associationType="HasMember" sourceObject="SubmissionSet01" targetObject="FolderMember01"/>'
+          : '');
+      const added = template.replace(
+        '</rim:LeafRegistryObjectList>',
+        `${associations}</rim:LeafRegistryObjectList>`,
+      );
+      expect(added).not.toBe(template);
+      return added;
+    };
+
+    /** A Folder of the patient (NIST 12346 doc_w_fol): its entryUUID. */
+    async function registeredFolder(patient: XdsPatient): Promise<string> {
+      const uuids = new Map<string, string>();
+      const seed = ['12346', 'doc_w_fol', 'single_doc_w_fol.xml'];
+      expectSuccess(await registerNist(patient, seed, { entryUuids: uuids }));
+      return uuids.get('Folder')!;
+    }
+
+    const folderQuery = (query: string, folderUuid: string) =>
+      postSoap(
+        gateway,
+        'registry',
+        storedQuery(query, { $XDSFolderEntryUUID: [`'${folderUuid}'`] }),
+        'medecin-generaliste',
+      );
+
+    const lastUpdateTimeOf = async (folderUuid: string) => {
+      const answer = await folderQuery(STORED_QUERY.GetFolders, folderUuid);
+      expectSuccess(answer);
+      const [folder] = childrenOf(
+        childOf(answer.body, NS.rim, 'RegistryObjectList')!,
+        NS.rim,
+        'RegistryPackage',
+      );
+      const slot = childrenOf(folder, NS.rim, 'Slot').find(
+        (candidate) => attributeOf(candidate, 'name') === 'lastUpdateTime',
+      )!;
+      return childrenOf(childOf(slot, NS.rim, 'ValueList')!, NS.rim, 'Value')[0].text;
+    };
+
+    it("adds it, with the SubmissionSet's HasMember to the association, and moves the Folder's lastUpdateTime", async () => {
+      const patient = await patientWithRecord();
+      const folderUuid = await registeredFolder(patient);
+      const before = await lastUpdateTimeOf(folderUuid);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(addition(folderUuid), { patient: patient.cx }),
+      );
+      expectSuccess(answer);
+      const contents = await folderQuery(STORED_QUERY.GetFolderAndContents, folderUuid);
+      expectSuccess(contents);
+      expect(documentsOf(contents.body)).toHaveLength(2);
+      expect(await lastUpdateTimeOf(folderUuid)).not.toBe(before);
+    });
+
+    it("refuses the addition without the SubmissionSet's HasMember to it: XDSRegistryMetadataError, nothing stored", async () => {
+      const patient = await patientWithRecord();
+      const folderUuid = await registeredFolder(patient);
+      const answer = await postSoap(
+        gateway,
+        'registry',
+        registerRequest(addition(folderUuid, false), { patient: patient.cx }),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(answer.body).join(' ')).toContain(
+        "without the SubmissionSet's HasMember to that association",
+      );
+      expect(await findDocuments(patient)).toHaveLength(1);
+    });
+
+    it("refuses another patient's Folder: XDSPatientIdDoesNotMatch to whom may consult that record, an unknown Folder to anyone else", async () => {
+      const patient = await patientWithRecord();
+      const other = await patientWithRecord();
+      const folderUuid = await registeredFolder(other);
+      const add = (persona: string) =>
+        postSoap(
+          gateway,
+          'registry',
+          registerRequest(addition(folderUuid), { patient: patient.cx }),
+          persona,
+        );
+      const named = await add('medecin-generaliste');
+      expect(statusOf(named.body)).toBe('Failure');
+      expect(errorCodesOf(named.body)).toEqual(['XDSPatientIdDoesNotMatch']);
+      const unknown = await add('laboratoire-org');
+      expect(statusOf(unknown.body)).toBe('Failure');
+      expect(errorCodesOf(unknown.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(unknown.body).join(' ')).not.toContain('another patient');
+      expect(await findDocuments(patient)).toHaveLength(0);
+      const contents = await folderQuery(STORED_QUERY.GetFolderAndContents, folderUuid);
+      expect(documentsOf(contents.body)).toHaveLength(1);
+    });
+  });
 
   describe('ITI-18 Registry Stored Query on the NIST 12346 seed', () => {
     let patient: XdsPatient;
@@ -645,6 +824,25 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         searchParams: { 'patient.identifier': patient.token },
       })) as unknown as Bundle;
       expect(found.total).toBe(1);
+    });
+
+    it('answers extra metadata on a new version with Success and an XDSExtraMetadataNotSaved warning', async () => {
+      const patient = await patientWithRecord();
+      const entryUuids = new Map<string, string>();
+      const uniqueIds = new Map<string, string>();
+      const original = ['15800', 'original', 'single_doc.xml'];
+      expectSuccess(await registerNist(patient, original, { entryUuids, uniqueIds }));
+      const template = withSymbols(nistText('15800', 'update', 'single_doc.xml'), {
+        $lid$: entryUuids.get('Document01')!,
+        $Document01_uid$: uniqueIds.get('Document01')!,
+      });
+      const extraSlot =
+        '<rim:Slot name="urn:nist:extraslot"><rim:ValueList><rim:Value>importantvalue</rim:Value></rim:ValueList></rim:Slot>';
+      const update = template.replace(/(<rim:ExtrinsicObject[^>]*>)/, `$1${extraSlot}`);
+      expect(update).not.toBe(template);
+      const answer = await postSoap(gateway, 'registry', updateRequest(update, patient, new Map()));
+      expect(statusOf(answer.body)).toBe('Success');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSExtraMetadataNotSaved']);
     });
 
     it('refuses two new versions sharing one lid in one request: XDSRegistryMetadataError, nothing stored', async () => {

@@ -188,6 +188,46 @@ export class AccessControl {
   }
 
   /**
+   * Whether the principal may know that a document exists: he sees it as he would consult its
+   * record (or he is its author) — not by an emergency access, nor through an assertion or a
+   * token bound to another record. It grants nothing and notes nothing: a use case asks it only
+   * to choose between two refusals (another patient's document, or an unknown one), and an id
+   * that names nothing costs the same decision.
+   */
+  async maySee(principal: Principal, entry: DocumentEntry | undefined): Promise<boolean> {
+    const patientKey = entry?.patientKey ?? NO_RECORD;
+    const access = await this.decide(principal, 'document.consult', patientKey);
+    if (!entry || assertionNamesOtherPatient(principal, patientKey)) return false;
+    if (tokenForOtherRecord(principal, patientKey)) return false;
+    const { decision } = access;
+    if (decision.allowed && decision.emergency) return isAuthor(access.actor, factsOf(entry));
+    return access.canSee(entry);
+  }
+
+  /**
+   * Whether the principal may know what a record holds: he may consult it in his own right
+   * (not by an emergency access, nor through an assertion or token bound to another record).
+   * Like {@link maySee}, it grants and notes nothing; no record costs the same decision.
+   */
+  async mayKnowRecord(principal: Principal, patientKey: string | undefined): Promise<boolean> {
+    const access = await this.decide(principal, 'document.consult', patientKey ?? NO_RECORD);
+    if (patientKey === undefined || assertionNamesOtherPatient(principal, patientKey)) return false;
+    if (tokenForOtherRecord(principal, patientKey)) return false;
+    return access.decision.allowed && !access.decision.emergency;
+  }
+
+  /** What a submitter may know of other records, for the refusals of his submission. */
+  sightOf(principal: Principal): {
+    document(entry: DocumentEntry | undefined): Promise<boolean>;
+    record(patientKey: string | undefined): Promise<boolean>;
+  } {
+    return {
+      document: (entry) => this.maySee(principal, entry),
+      record: (patientKey) => this.mayKnowRecord(principal, patientKey),
+    };
+  }
+
+  /**
    * The patient feeds his record with his own documents (directives anticipées, personne de
    * confiance…): on his channel every author of every document is the patient, by his INS.
    */

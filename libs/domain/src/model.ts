@@ -197,6 +197,11 @@ export interface Submission {
   readonly replacedEntryUuids: readonly string[];
   /** entryUUIDs the sender chose: refused if already used in any record. */
   readonly senderEntryUuids: readonly string[];
+  /**
+   * Folders already registered that gain members: their lastUpdateTime, which the registry sets
+   * (ITI TF-3 Folder metadata), becomes the time of the commit.
+   */
+  readonly updatedFolderUuids: readonly string[];
 }
 
 /** The notifications a patient may turn off; every emergency access is notified whatever he says. */

@@ -121,6 +121,20 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
       .add(DocumentLocatorRow, submission.documents.map(locatorRow))
       .add(FolderRow, submission.folders.map(folderToRow))
       .add(AssociationRow, submission.associations.map(associationToRow));
+    if (submission.updatedFolderUuids.length > 0) {
+      const { patientKey, updatedFolderUuids } = submission;
+      staged.insert.addGroup([
+        {
+          name: 'folder_update',
+          sql: (p) =>
+            `UPDATE folder SET last_update_time = now(),
+                    metadata = jsonb_set(metadata, '{lastUpdateTime}',
+                      to_jsonb(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+              WHERE patient_key = ${p(patientKey)} AND entry_uuid = ANY(${p(updatedFolderUuids)}::text[])
+              RETURNING 1`,
+        },
+      ]);
+    }
     staged.replacedEntryUuids = submission.replacedEntryUuids;
     staged.senderEntryUuids = submission.senderEntryUuids;
   }

@@ -189,3 +189,21 @@ function documentReference(
     },
   };
 }
+
+/** A Folder List of the patient holding these members (bundle fullUrls or `DocumentReference/[id]`). */
+export function folderList(patientToken: string, members: readonly string[]): List {
+  return {
+    resourceType: 'List',
+    status: 'current',
+    mode: 'working',
+    title: 'Suivi de grossesse',
+    identifier: [{ use: 'usual', system: 'urn:ietf:rfc:3986', value: `urn:oid:${freshOid()}` }],
+    code: {
+      coding: [
+        { system: 'https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes', code: 'folder' },
+      ],
+    },
+    subject: { reference: `Patient?identifier=${patientToken}` },
+    entry: members.map((reference) => ({ item: { reference } })),
+  };
+}

@@ -5,9 +5,15 @@ import {
   RetrieveDocumentSet,
 } from '@passerelle/document-repository';
 import { DomainError, Principal, excerpt } from '@passerelle/domain';
-import { RegisterDocumentSet, RegistryStoredQuery, UpdateDocumentSet } from '@passerelle/registry';
+import {
+  RegisterDocumentSet,
+  RegistryStoredQuery,
+  UnsavedMetadata,
+  UpdateDocumentSet,
+} from '@passerelle/registry';
 import {
   adhocQueryResponse,
+  extraMetadataWarnings,
   registryErrorsFrom,
   registryResponse,
 } from './ebrim/registry-response';
@@ -67,6 +73,13 @@ export interface XdsTransaction {
 
 const success = (body: string): TransactionResult => ({ body, attachments: [], auditStatus: 200 });
 
+/** A submission's Success, with a warning for each piece of extra metadata not kept. */
+const savedAnswer = (
+  _result: unknown,
+  command: { readonly unsavedMetadata?: readonly UnsavedMetadata[] },
+): TransactionResult =>
+  success(registryResponse('Success', extraMetadataWarnings(command.unsavedMetadata)));
+
 const registryFailure = (error: DomainError): TransactionResult => ({
   body: registryResponse('Failure', registryErrorsFrom(error)),
   attachments: [],
@@ -96,7 +109,7 @@ export const XDS_TRANSACTIONS: readonly XdsTransaction[] = [
     action: 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b',
     useCase: ProvideAndRegisterDocumentSet,
     read: readProvideAndRegisterRequest,
-    write: () => success(registryResponse('Success', [])),
+    write: savedAnswer,
   }),
   transaction({
     name: 'ITI-43',
@@ -114,7 +127,7 @@ export const XDS_TRANSACTIONS: readonly XdsTransaction[] = [
     action: 'urn:ihe:iti:2007:RegisterDocumentSet-b',
     useCase: RegisterDocumentSet,
     read: readRegisterRequest,
-    write: () => success(registryResponse('Success', [])),
+    write: savedAnswer,
   }),
   transaction({
     name: 'ITI-18',
@@ -139,7 +152,7 @@ export const XDS_TRANSACTIONS: readonly XdsTransaction[] = [
     action: 'urn:ihe:iti:2010:UpdateDocumentSet',
     useCase: UpdateDocumentSet,
     read: readUpdateRequest,
-    write: () => success(registryResponse('Success', [])),
+    write: savedAnswer,
   }),
 ];
 

@@ -1,4 +1,5 @@
-import type { PatientId } from '@passerelle/domain';
+import { randomUUID } from 'node:crypto';
+import type { AssociationType, PatientId, Principal } from '@passerelle/domain';
 import {
   InMemoryPasserelle,
   aMedecin,
@@ -168,5 +169,197 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
     );
     expect(failed(outcome).code).toBe('UNKNOWN_PATIENT');
     expect(passerelle.contents.size).toBe(0);
+  });
+
+  describe('a relationship (RPLC, XFRM, APND, XFRM_RPLC) to a document of another record', () => {
+    const relationTo = (
+      passerelle: InMemoryPasserelle,
+      submitter: Principal,
+      patient: PatientId,
+      type: AssociationType,
+      target: string,
+    ) =>
+      passerelle.provideAndRegisterDocumentSet.execute(
+        submitter,
+        submissionDraft(patient, [documentDraft(patient, { ref: 'new' })], {
+          associations: [{ type, source: { ref: 'new' }, target: { existingEntryUuid: target } }],
+        }),
+      );
+
+    it.each<AssociationType>(['RPLC', 'XFRM', 'APND', 'XFRM_RPLC'])(
+      '%s: PATIENT_ID_MISMATCH to a submitter who may see that document, nothing stored',
+      async (type) => {
+        const { passerelle, patient, author } = await setUp();
+        const other = await passerelle.givenRecord();
+        const target = await passerelle.givenDocument(author, other);
+        const error = failed(await relationTo(passerelle, author, patient, type, target.entryUuid));
+        expect(error.code).toBe('PATIENT_ID_MISMATCH');
+        expect(error.catalogue.xdsCode).toBe('XDSPatientIdDoesNotMatch');
+        expect((await everything(passerelle, patient)).total).toBe(0);
+        expect((await everything(passerelle, other)).items.map((e) => e.status)).toEqual([
+          'Approved',
+        ]);
+      },
+    );
+
+    it('is PATIENT_ID_MISMATCH for a professional the other patient authorised', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const target = await passerelle.givenDocument(author, other);
+      const colleague = aMedecin();
+      await passerelle.givenAuthorisation(other, colleague);
+      const outcome = await relationTo(passerelle, colleague, patient, 'RPLC', target.entryUuid);
+      expect(failed(outcome).code).toBe('PATIENT_ID_MISMATCH');
+    });
+
+    it('is an unknown document (REPLACED_NOT_FOUND) to a submitter who may not see it, as an id that names nothing', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const target = await passerelle.givenDocument(author, other);
+      const stranger = aMedecin();
+      const hidden = failed(
+        await relationTo(passerelle, stranger, patient, 'RPLC', target.entryUuid),
+      );
+      const nothing = failed(
+        await relationTo(passerelle, stranger, patient, 'RPLC', `urn:uuid:${randomUUID()}`),
+      );
+      expect([hidden.code, nothing.code]).toEqual(['REPLACED_NOT_FOUND', 'REPLACED_NOT_FOUND']);
+      expect(hidden.message).toBe(
+        `Document ${target.entryUuid} is not a current document of this patient`,
+      );
+      expect(hidden.message).not.toContain('another patient');
+    });
+
+    it('is an unknown document to a professional in bris de glace, unless he is its author', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const target = await passerelle.givenDocument(author, other);
+      const emergency = {
+        purposeOfUse: 'bris_de_glace' as const,
+        accessReason: 'Patient inconscient',
+      };
+      const urgentiste = aMedecin(emergency);
+      const refused = failed(
+        await relationTo(passerelle, urgentiste, patient, 'RPLC', target.entryUuid),
+      );
+      expect(refused.code).toBe('REPLACED_NOT_FOUND');
+      const itsAuthor = { ...author, ...emergency };
+      const named = failed(
+        await relationTo(passerelle, itsAuthor, patient, 'RPLC', target.entryUuid),
+      );
+      expect(named.code).toBe('PATIENT_ID_MISMATCH');
+    });
+
+    it('is an unknown document to an authorised professional for a document hidden from him', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const target = await passerelle.givenDocument(author, other, { restrictions: ['MASQUE_PS'] });
+      const colleague = aMedecin();
+      await passerelle.givenAuthorisation(other, colleague);
+      const outcome = await relationTo(passerelle, colleague, patient, 'RPLC', target.entryUuid);
+      expect(failed(outcome).code).toBe('REPLACED_NOT_FOUND');
+    });
+  });
+
+  describe('adding a DocumentEntry to a Folder already registered', () => {
+    const LONG_AGO = new Date('2020-01-01T00:00:00Z');
+
+    /** A Folder of the patient, registered long ago with one document. */
+    const givenFolder = async (
+      passerelle: InMemoryPasserelle,
+      author: Principal,
+      patient: PatientId,
+    ) => {
+      const draft = submissionDraft(patient, [documentDraft(patient, { ref: 'first' })], {
+        folders: [
+          {
+            ref: 'folder',
+            uniqueId: `2.25.${randomUUID().replace(/\D/g, '')}`,
+            patientId: patient,
+            codeList: [],
+          },
+        ],
+        associations: [{ type: 'HasMember', source: { ref: 'folder' }, target: { ref: 'first' } }],
+      });
+      const registered = succeeded(
+        await passerelle.provideAndRegisterDocumentSet.execute(author, {
+          ...draft,
+          submissionSet: { ...draft.submissionSet, submissionTime: LONG_AGO },
+        }),
+      );
+      return registered.folders[0].folder;
+    };
+
+    const addTo = (
+      passerelle: InMemoryPasserelle,
+      submitter: Principal,
+      patient: PatientId,
+      folderUuid: string,
+    ) =>
+      passerelle.provideAndRegisterDocumentSet.execute(
+        submitter,
+        submissionDraft(patient, [documentDraft(patient, { ref: 'added' })], {
+          associations: [
+            {
+              type: 'HasMember',
+              source: { existingFolderUuid: folderUuid },
+              target: { ref: 'added' },
+            },
+          ],
+        }),
+      );
+
+    it('makes the document a member of the Folder and moves its lastUpdateTime to the time of the commit', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const folder = await givenFolder(passerelle, author, patient);
+      expect(folder.lastUpdateTime).toEqual(LONG_AGO);
+      const before = Date.now();
+      const added = succeeded(await addTo(passerelle, author, patient, folder.entryUuid));
+      const members = await passerelle.registry.associations(
+        patient.key,
+        { sources: [folder.entryUuid], types: ['HasMember'] },
+        'unfiltered',
+        10,
+      );
+      expect(members.map((m) => m.targetUuid)).toContain(added.documents[0].entry.entryUuid);
+      expect(members).toHaveLength(2);
+      const [updated] = (
+        await passerelle.registry.folders(patient.key, {}, 'unfiltered', { limit: 10, offset: 0 })
+      ).items;
+      expect(updated.lastUpdateTime.getTime()).toBeGreaterThanOrEqual(before);
+    });
+
+    it("is PATIENT_ID_MISMATCH for another patient's Folder to a submitter who may consult that record", async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const folder = await givenFolder(passerelle, author, other);
+      await passerelle.givenAuthorisation(other, author);
+      const error = failed(await addTo(passerelle, author, patient, folder.entryUuid));
+      expect(error.code).toBe('PATIENT_ID_MISMATCH');
+      expect(error.catalogue.xdsCode).toBe('XDSPatientIdDoesNotMatch');
+      expect((await everything(passerelle, patient)).total).toBe(0);
+    });
+
+    it('is an unknown Folder to a professional in bris de glace', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const folder = await givenFolder(passerelle, author, other);
+      const urgentiste = aMedecin({
+        purposeOfUse: 'bris_de_glace',
+        accessReason: 'Patient inconscient',
+      });
+      const error = failed(await addTo(passerelle, urgentiste, patient, folder.entryUuid));
+      expect(error.code).toBe('UNRESOLVED_REFERENCE');
+    });
+
+    it('is an unknown Folder (UNRESOLVED_REFERENCE) to anyone else, as an entryUUID that names nothing', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const other = await passerelle.givenRecord();
+      const folder = await givenFolder(passerelle, author, other);
+      const hidden = failed(await addTo(passerelle, author, patient, folder.entryUuid));
+      const nothing = failed(await addTo(passerelle, author, patient, `urn:uuid:${randomUUID()}`));
+      expect([hidden.code, nothing.code]).toEqual(['UNRESOLVED_REFERENCE', 'UNRESOLVED_REFERENCE']);
+      expect(hidden.message).toBe(`Folder ${folder.entryUuid} is not a Folder of this patient`);
+    });
   });
 });

@@ -40,7 +40,8 @@ export class ProvideAndRegisterDocumentSet implements UseCase<
       );
       this.access.assertPatientAuthorship(audit, access, draft.documents);
       const received = receiveDocuments(draft, this.options.repositoryUniqueId);
-      return this.registrar.register(received.draft, submitterOf(actor), audit, {
+      const sight = this.access.sightOf(actor);
+      return this.registrar.register(received.draft, submitterOf(actor), audit, sight, {
         contents: received.contents,
         stage: (unit, added) => added.forEach((content) => this.content.put(unit, content)),
       });

@@ -1,6 +1,6 @@
 import type { Binary, Bundle, DocumentReference, FhirResource } from 'fhir/r4';
 import { DomainError } from '@passerelle/domain';
-import { freshPatient, provideBundle } from '@passerelle/testing';
+import { folderList, freshPatient, provideBundle } from '@passerelle/testing';
 import { provideRequestFrom } from './provide-bundle';
 
 const patient = freshPatient();
@@ -164,5 +164,52 @@ describe('ITI-65 bundle → submission draft', () => {
 
     (bundle.entry![1].resource as DocumentReference).relatesTo = undefined;
     expect(codesOf(() => provideRequestFrom(bundle))).toEqual(['UNSUPPORTED_OPERATION']);
+  });
+
+  describe('an update (PUT) of a registered Folder List', () => {
+    const FOLDER_ID = '6a1f1c9e-2b4d-4c8e-9a1f-5d6e7f809a1b';
+
+    const withFolderUpdate = (
+      members: (bundle: Bundle<FhirResource>) => string[],
+      request: { method: 'PUT'; url: string } = { method: 'PUT', url: `List/${FOLDER_ID}` },
+      token = patient.token,
+    ) => {
+      const bundle = bundleOf();
+      const folder = { ...folderList(token, members(bundle)), id: FOLDER_ID };
+      bundle.entry!.push({ fullUrl: `List/${FOLDER_ID}`, resource: folder, request });
+      return bundle;
+    };
+    const documentUrl = (bundle: Bundle<FhirResource>) => [bundle.entry![1].fullUrl!];
+
+    it('adds the bundle DocumentReference and keeps registered ones, each a HasMember from the Folder', () => {
+      const request = provideRequestFrom(
+        withFolderUpdate((bundle) => ['DocumentReference/kept-1', ...documentUrl(bundle)]),
+      );
+      const source = { existingFolderUuid: `urn:uuid:${FOLDER_ID}` };
+      expect(request.draft.associations).toEqual([
+        { type: 'HasMember', source, target: { existingLogicalId: 'urn:uuid:kept-1' } },
+        { type: 'HasMember', source, target: { ref: request.draft.documents[0].ref } },
+      ]);
+      expect(request.draft.folders).toEqual([]);
+      expect(request.entries.at(-1)).toEqual({ kind: 'folder-update', folderId: FOLDER_ID });
+    });
+
+    it("reads the IHE example's bare List URL with the id in the resource", () => {
+      const bundle = withFolderUpdate(documentUrl, { method: 'PUT', url: 'List' });
+      expect(provideRequestFrom(bundle).entries.at(-1)).toEqual({
+        kind: 'folder-update',
+        folderId: FOLDER_ID,
+      });
+    });
+
+    it('refuses a PUT of anything but a Folder List, a Folder of another patient and an unknown entry', () => {
+      const notAFolder = bundleOf();
+      notAFolder.entry![1].request = { method: 'PUT', url: 'DocumentReference/x' };
+      expect(codesOf(() => provideRequestFrom(notAFolder))).toEqual(['UNSUPPORTED_OPERATION']);
+      const elsewhere = withFolderUpdate(documentUrl, undefined, freshPatient().token);
+      expect(codesOf(() => provideRequestFrom(elsewhere))).toEqual(['PATIENT_ID_MISMATCH']);
+      const unknown = withFolderUpdate(() => ['Binary/x']);
+      expect(codesOf(() => provideRequestFrom(unknown))).toEqual(['UNRESOLVED_REFERENCE']);
+    });
   });
 });

@@ -12,6 +12,7 @@ import type {
   DocumentEntryDraft,
   FolderDraft,
   SubmissionDraft,
+  SubmissionSetDraft,
 } from '@passerelle/registry';
 import { documentDraftFrom } from '../resources/document-reference';
 import { checkedShape } from '../resources/fhir-shape';
@@ -21,10 +22,12 @@ import {
   PROVIDE_BUNDLE_PROFILES,
   RETIRED_PROVIDE_BUNDLE_PROFILES,
 } from '../resources/mhd-constants';
+import { patientIdFromReference } from '../resources/patient-reference';
 
 /** Where each request entry went, to answer with a transaction-response in the same order. */
 export type ProvidedEntry =
   | { kind: 'submissionset' | 'folder' | 'document'; ref: string }
+  | { kind: 'folder-update'; folderId: string }
   | { kind: 'binary'; ref: string; documentRef: string }
   | { kind: 'supersede'; logicalId: string };
 
@@ -39,8 +42,11 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
   const entries = bundle.entry ?? [];
   const refs = entries.map((entry, index) => entry.fullUrl ?? `Bundle.entry[${index}]`);
   const binaries = binariesByRef(entries, refs);
+  // New Lists; an updated one (PUT) names a Folder already registered.
   const lists = entries.flatMap((entry, index) =>
-    entry.resource?.resourceType === 'List' ? [{ list: entry.resource, ref: refs[index] }] : [],
+    entry.resource?.resourceType === 'List' && entry.request?.method !== 'PUT'
+      ? [{ list: entry.resource, ref: refs[index] }]
+      : [],
   );
   const submissionSets = lists.filter(({ list }) => listKind(list) === 'submissionset');
   if (submissionSets.length !== 1) {
@@ -54,10 +60,17 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
   const associations: AssociationDraft[] = [];
   const provided: ProvidedEntry[] = [];
   const supersedes: { logicalId: string; index: number }[] = [];
+  const folderUpdates: FolderUpdate[] = [];
 
   entries.forEach((entry, index) => {
     const ref = refs[index];
     const resource = entry.resource;
+    if (entry.request?.method === 'PUT') {
+      const update = folderUpdateFrom(entry, ref);
+      folderUpdates.push(update);
+      provided.push({ kind: 'folder-update', folderId: update.id });
+      return;
+    }
     if (entry.request?.method === 'PATCH') {
       supersedes.push({ logicalId: supersededTarget(entry, ref), index });
       provided.push({ kind: 'supersede', logicalId: supersededTarget(entry, ref) });
@@ -103,11 +116,18 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
     .map(({ list, ref }) => folderDraftFrom(list, ref));
   const [submissionSet] = submissionSets;
   const knownRefs = new Set([...documents.map((d) => d.ref), ...folders.map((f) => f.ref)]);
-  checkMembers(submissionSet.list, submissionSet.ref, knownRefs);
+  const updatedRefs = folderUpdates.flatMap((update) => [update.ref, `List/${update.id}`]);
+  checkMembers(submissionSet.list, submissionSet.ref, new Set([...knownRefs, ...updatedRefs]));
   associations.push(...folderMemberships(lists, knownRefs));
+  const submissionSetDraft = submissionSetDraftFrom(submissionSet.list, submissionSet.ref);
+  for (const update of folderUpdates) {
+    associations.push(
+      ...folderAdditions(update, submissionSetDraft, new Set(documents.map((d) => d.ref))),
+    );
+  }
   return {
     draft: {
-      submissionSet: submissionSetDraftFrom(submissionSet.list, submissionSet.ref),
+      submissionSet: submissionSetDraft,
       documents,
       folders,
       associations,
@@ -303,6 +323,79 @@ function checkMembers(list: List, ref: string, knownRefs: ReadonlySet<string>): 
       );
     }
   }
+}
+
+interface FolderUpdate {
+  /** The List id of the registered Folder: its entryUUID without `urn:uuid:`. */
+  readonly id: string;
+  readonly ref: string;
+  readonly list: List;
+}
+
+const LIST_ID = /^[A-Za-z0-9.-]{1,64}$/;
+
+/**
+ * An update (PUT) of a registered Folder List: how MHD adds documents to an existing Folder
+ * (ITI-65, "Folder - existing Folder to be updated"). Its URL is `List/[id]` (FHIR update); the
+ * IHE example's bare `List`, with the id in the resource, is read too.
+ */
+function folderUpdateFrom(entry: BundleEntry<FhirResource>, ref: string): FolderUpdate {
+  const list = entry.resource;
+  const url = entry.request?.url ?? '';
+  const id = url === 'List' ? list?.id : /^List\/([^/?]+)$/.exec(url)?.[1];
+  if (list?.resourceType !== 'List' || listKind(list) !== 'folder' || !id || !LIST_ID.test(id)) {
+    throw new DomainError(
+      'UNSUPPORTED_OPERATION',
+      'In an ITI-65 bundle, PUT may only update a Folder List, at List/[id]',
+      ref,
+    );
+  }
+  if (list.id !== undefined && list.id !== id) {
+    throw new DomainError(
+      'INVALID_RESOURCE',
+      `List.id ${excerpt(list.id)} differs from the updated List/${excerpt(id)}`,
+      ref,
+    );
+  }
+  return { id, ref, list };
+}
+
+/**
+ * The entries of an updated Folder List: a DocumentReference of the bundle, or a registered one
+ * (`DocumentReference/[id]`), each a HasMember from the registered Folder — the registry adds
+ * those that are not members yet. An entry no longer listed stays a member: XDS removes none.
+ */
+function folderAdditions(
+  { id, ref, list }: FolderUpdate,
+  submissionSet: SubmissionSetDraft,
+  documentRefs: ReadonlySet<string>,
+): AssociationDraft[] {
+  const patientId = patientIdFromReference(list.subject, ref);
+  if (patientId && submissionSet.patientId && !patientId.equals(submissionSet.patientId)) {
+    throw new DomainError(
+      'PATIENT_ID_MISMATCH',
+      `The Folder's subject ${patientId.key} differs from the SubmissionSet's ${submissionSet.patientId.key}`,
+      ref,
+    );
+  }
+  const source = { existingFolderUuid: `urn:uuid:${id.toLowerCase()}` };
+  return (list.entry ?? []).map((item): AssociationDraft => {
+    const target = item.item.reference ?? '';
+    if (documentRefs.has(target)) return { type: 'HasMember', source, target: { ref: target } };
+    const registered = /^DocumentReference\/([A-Za-z0-9.-]{1,64})$/.exec(target);
+    if (registered) {
+      return {
+        type: 'HasMember',
+        source,
+        target: { existingLogicalId: `urn:uuid:${registered[1]}` },
+      };
+    }
+    throw new DomainError(
+      'UNRESOLVED_REFERENCE',
+      `Folder entry ${excerpt(target || '(empty)')} is neither a DocumentReference of the bundle nor a registered one`,
+      ref,
+    );
+  });
 }
 
 function folderMemberships(

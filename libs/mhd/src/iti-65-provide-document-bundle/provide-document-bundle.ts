@@ -46,6 +46,8 @@ function responseEntry(
       const document = result.documents.find((d) => d.ref === entry.documentRef)!;
       return created(`Binary/${document.entry.contentId}`);
     }
+    case 'folder-update':
+      return { response: { status: '200 OK', location: `List/${entry.folderId}` } };
     case 'supersede':
       return {
         response: {

@@ -17,7 +17,8 @@ export class RegisterDocumentSet implements UseCase<SubmissionDraft, RegisteredS
   execute(actor: Principal, draft: SubmissionDraft): Promise<Outcome<RegisteredSubmission>> {
     return audited({ transaction: 'ITI-42', action: 'document.provide' }, actor, async (audit) => {
       await this.access.authorize(audit, actor, 'document.provide', submissionPatientKey(draft));
-      return this.registrar.register(draft, submitterOf(actor), audit);
+      const sight = this.access.sightOf(actor);
+      return this.registrar.register(draft, submitterOf(actor), audit, sight);
     });
   }
 }

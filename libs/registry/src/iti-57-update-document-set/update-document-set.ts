@@ -7,12 +7,14 @@ import {
   documentChangeOf,
 } from '../metadata-update/update-document-metadata';
 import { REGISTRY_READER, RegistryReader } from '../ports';
+import type { UnsavedMetadata } from '../submission/submission-draft';
 import { MetadataUpdate, planMetadataUpdates } from './metadata-update-plan';
 
 export interface UpdateDocumentSetCommand {
   /** The SubmissionSet's patientId: the record every update must belong to. */
   readonly patientId?: PatientId;
   readonly updates: readonly MetadataUpdate[];
+  readonly unsavedMetadata?: readonly UnsavedMetadata[];
 }
 
 /**

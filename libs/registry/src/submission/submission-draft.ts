@@ -74,12 +74,14 @@ export interface FolderDraft {
 }
 
 /**
- * An end of an association: an object of this submission, or a document already registered —
+ * An end of an association: an object of this submission, a Folder already registered (the
+ * source of a HasMember that adds to it, by its entryUUID), or a document already registered —
  * named by its logical id (FHIR DocumentReference id), by the entryUUID of its current version
  * (XDS), or by its uniqueId (HL7v2: the CDA's relatedDocument/parentDocument id).
  */
 export type AssociationEnd =
   | { readonly ref: string }
+  | { readonly existingFolderUuid: string }
   | { readonly existingLogicalId: string }
   | { readonly existingEntryUuid: string }
   | { readonly existingUniqueId: string };
@@ -90,9 +92,20 @@ export interface AssociationDraft {
   readonly target: AssociationEnd;
 }
 
+/**
+ * Metadata the sender gave that the registry does not keep — XDS extra metadata (ITI TF-3
+ * 4.1.14), a Slot outside the standard ones: the submission is accepted and the door says so.
+ */
+export interface UnsavedMetadata {
+  /** The sender's name for the object that carried it. */
+  readonly location: string;
+  readonly name: string;
+}
+
 export interface SubmissionDraft {
   readonly submissionSet: SubmissionSetDraft;
   readonly documents: readonly DocumentEntryDraft[];
   readonly folders: readonly FolderDraft[];
   readonly associations: readonly AssociationDraft[];
+  readonly unsavedMetadata?: readonly UnsavedMetadata[];
 }

@@ -16,7 +16,9 @@ import {
   excerpt,
 } from '@passerelle/domain';
 import {
+  DOCUMENT_LOCATOR,
   DocumentAlreadyRegistered,
+  DocumentLocator,
   DocumentLocatorEntry,
   REGISTRY_READER,
   REGISTRY_WRITER,
@@ -43,10 +45,20 @@ export interface RepositoryPart {
   stage(unit: WriteUnit, added: readonly DocumentContent[]): void;
 }
 
+/**
+ * The use case's answers to "may the submitter know that this document, or an object of this
+ * record, exists?" (`undefined`: nothing was found, answered at the same cost).
+ */
+export interface SubmitterSight {
+  document(entry: DocumentEntry | undefined): Promise<boolean>;
+  record(patientKey: string | undefined): Promise<boolean>;
+}
+
 interface Attempt {
   readonly draft: SubmissionDraft;
   readonly validated: ValidatedDraft;
   readonly audit: AuditContext;
+  readonly sight: SubmitterSight;
   readonly repository?: RepositoryPart;
   readonly submitter?: Submitter;
 }
@@ -67,6 +79,7 @@ export class SubmissionRegistrar {
   constructor(
     @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+    @Inject(DOCUMENT_LOCATOR) private readonly locator: DocumentLocator,
     private readonly auditTrail: AuditTrail,
   ) {}
 
@@ -74,16 +87,18 @@ export class SubmissionRegistrar {
    * Registers the submission with its audit facts: the rows, the repository's bytes, the audit
    * record and the patient's notification commit together. An identical resubmission of a
    * committed submission (a sender retrying after a lost answer) is answered with what was
-   * registered, and stores nothing again.
+   * registered, and stores nothing again. `sight` decides how a relationship to another
+   * record's document or Folder is refused.
    */
   async register(
     draft: SubmissionDraft,
     submitter: Submitter,
     audit: AuditContext,
+    sight: SubmitterSight,
     repository?: RepositoryPart,
   ): Promise<RegisteredSubmission> {
     const validated = validateSubmission(draft, { registerOnly: repository === undefined });
-    const attempt = { draft, validated, audit, repository, submitter };
+    const attempt = { draft, validated, audit, sight, repository, submitter };
     try {
       return await this.store(attempt, new Map());
     } catch (error) {
@@ -104,7 +119,7 @@ export class SubmissionRegistrar {
    * costs one statement: the store reports a uniqueId conflict and the caller looks closer.
    */
   private async store(
-    { draft, validated, audit, repository, submitter }: Attempt,
+    { draft, validated, audit, sight, repository, submitter }: Attempt,
     existing: ReadonlyMap<string, RegisteredDocument>,
   ): Promise<RegisteredSubmission> {
     const patientKey = validated.patientId.key;
@@ -129,7 +144,7 @@ export class SubmissionRegistrar {
       ...documents.map((d): [string, string] => [d.ref, d.entry.entryUuid]),
       ...folders.map((f): [string, string] => [f.ref, f.folder.entryUuid]),
     ]);
-    const resolved = await this.resolveAssociations(draft, patientKey, uuidByRef);
+    const resolved = await this.resolveAssociations(draft, { patientKey, uuidByRef, sight });
     const associations = [
       ...membership(submissionSet, documents, folders),
       ...resolved.associations,
@@ -148,6 +163,7 @@ export class SubmissionRegistrar {
       associations,
       replacedEntryUuids: resolved.replacedEntryUuids,
       senderEntryUuids: senderEntryUuids(draft, added),
+      updatedFolderUuids: resolved.updatedFolderUuids,
     });
     const registered = { submissionSet, documents, folders };
     recordSubmission(audit, registered);
@@ -290,44 +306,92 @@ export class SubmissionRegistrar {
 
   private async resolveAssociations(
     draft: SubmissionDraft,
-    patientKey: string,
-    uuidByRef: ReadonlyMap<string, string>,
-  ): Promise<{ associations: Association[]; replacedEntryUuids: string[] }> {
+    context: EndContext,
+  ): Promise<{
+    associations: Association[];
+    replacedEntryUuids: string[];
+    updatedFolderUuids: string[];
+  }> {
     const associations: Association[] = [];
     const replacedEntryUuids: string[] = [];
+    const updatedFolderUuids = new Set<string>();
     for (const association of draft.associations) {
-      const sourceUuid = await this.resolveEnd(association.source, patientKey, uuidByRef);
-      const targetUuid = await this.resolveEnd(association.target, patientKey, uuidByRef);
+      const sourceUuid = await this.resolveEnd(association.source, context);
+      const targetUuid = await this.resolveEnd(association.target, context);
       if (association.type === 'RPLC' || association.type === 'XFRM_RPLC') {
         replacedEntryUuids.push(targetUuid);
       }
+      if ('existingFolderUuid' in association.source) {
+        const registered = !('ref' in association.target);
+        if (registered && (await this.isMember(context.patientKey, sourceUuid, targetUuid))) {
+          continue;
+        }
+        updatedFolderUuids.add(sourceUuid);
+      }
       associations.push({
         entryUuid: newEntryUuid(),
-        patientKey,
+        patientKey: context.patientKey,
         type: association.type,
         sourceUuid,
         targetUuid,
         status: 'Approved',
       });
     }
-    return { associations, replacedEntryUuids };
+    return { associations, replacedEntryUuids, updatedFolderUuids: [...updatedFolderUuids] };
   }
 
-  private async resolveEnd(
-    end: AssociationEnd,
-    patientKey: string,
-    uuidByRef: ReadonlyMap<string, string>,
-  ): Promise<string> {
-    if ('ref' in end) return uuidByRef.get(end.ref)!;
+  private async resolveEnd(end: AssociationEnd, context: EndContext): Promise<string> {
+    if ('ref' in end) return context.uuidByRef.get(end.ref)!;
+    if ('existingFolderUuid' in end) return this.resolveFolder(end.existingFolderUuid, context);
+    const { patientKey, sight } = context;
     const [name, ids] = existingDocument(end);
     const target = await this.latest(patientKey, ids);
-    if (!target || target.status !== 'Approved') {
+    if (target?.status === 'Approved') return target.entryUuid;
+    const elsewhere = (await this.locator.locate(ids)).documents.find(
+      (document) => document.patientKey !== patientKey,
+    );
+    if (await sight.document(elsewhere)) {
       throw new DomainError(
-        'REPLACED_NOT_FOUND',
-        `Document ${excerpt(name)} is not a current document of this patient`,
+        'PATIENT_ID_MISMATCH',
+        `Document ${excerpt(name)} belongs to another patient than the SubmissionSet's`,
       );
     }
-    return target.entryUuid;
+    throw new DomainError(
+      'REPLACED_NOT_FOUND',
+      `Document ${excerpt(name)} is not a current document of this patient`,
+    );
+  }
+
+  /** Whether the registered Folder already has this member (an MHD Folder update lists them). */
+  private async isMember(patientKey: string, folderUuid: string, uuid: string): Promise<boolean> {
+    const members = await this.reader.associations(
+      patientKey,
+      { sources: [folderUuid], targets: [uuid], types: ['HasMember'] },
+      'unfiltered',
+      1,
+    );
+    return members.length > 0;
+  }
+
+  /**
+   * A Folder already registered that the submission adds to: an Approved Folder of this record,
+   * or another patient's one, said so only to a submitter who may consult that record.
+   */
+  private async resolveFolder(uuid: string, { patientKey, sight }: EndContext): Promise<string> {
+    const ids = { uuids: [uuid] };
+    const [folder] = (await this.reader.folders(patientKey, { ids }, 'unfiltered', ONE)).items;
+    if (folder?.status === 'Approved') return folder.entryUuid;
+    const { patientKeys } = await this.locator.locate(ids);
+    if (await sight.record(patientKeys.find((key) => key !== patientKey))) {
+      throw new DomainError(
+        'PATIENT_ID_MISMATCH',
+        `Folder ${excerpt(uuid)} belongs to another patient than the SubmissionSet's`,
+      );
+    }
+    throw new DomainError(
+      'UNRESOLVED_REFERENCE',
+      `Folder ${excerpt(uuid)} is not a Folder of this patient`,
+    );
   }
 
   /** The record's latest version of a document: registry checks see every document. */
@@ -339,8 +403,21 @@ export class SubmissionRegistrar {
 
 const ONE = { limit: 1, offset: 0 };
 
+/**
+ * What resolving an association end needs: the record, the objects of the submission, and
+ * whether the submitter may know of another record's document or Folder (XDSPatientIdDoesNotMatch
+ * then; to anyone else it is unknown, so the refusal reveals nothing).
+ */
+interface EndContext {
+  readonly patientKey: string;
+  readonly uuidByRef: ReadonlyMap<string, string>;
+  readonly sight: SubmitterSight;
+}
+
 /** How an association end names a registered document, and the ids that find it. */
-function existingDocument(end: Exclude<AssociationEnd, { ref: string }>): [string, ObjectIds] {
+function existingDocument(
+  end: Exclude<AssociationEnd, { ref: string } | { existingFolderUuid: string }>,
+): [string, ObjectIds] {
   if ('existingLogicalId' in end) {
     return [end.existingLogicalId, { logicalIds: [end.existingLogicalId] }];
   }

@@ -136,7 +136,12 @@ export class InMemoryPasserelle {
     this.access = access;
     this.repository = { repositoryUniqueId: options.repositoryUniqueId ?? '1.2.250.1.999.1' };
     const [registry, contents, repository] = [this.registry, this.contents, this.repository];
-    const registrar = new SubmissionRegistrar(registry, registry, new AuditTrail(this.audits));
+    const registrar = new SubmissionRegistrar(
+      registry,
+      registry,
+      registry,
+      new AuditTrail(this.audits),
+    );
     const updates = new UpdateDocumentMetadata(registry);
 
     this.registerDocumentSet = new RegisterDocumentSet(access, registrar);

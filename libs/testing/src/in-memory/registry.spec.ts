@@ -33,6 +33,7 @@ describe('InMemoryRegistry', () => {
         associations: [],
         replacedEntryUuids: [],
         senderEntryUuids: [],
+        updatedFolderUuids: [],
       });
       await expect(registry.commit(unit)).rejects.toMatchObject({ code });
       expect((await registry.documents(target.key, {}, 'unfiltered', ALL)).total).toBe(0);

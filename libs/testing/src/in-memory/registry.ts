@@ -321,6 +321,13 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
         size: entry.size,
       });
     }
+    const updated = new Set(submission.updatedFolderUuids);
+    const committedAt = new Date();
+    this.folderRows.forEach((folder, index) => {
+      if (folder.patientKey === patientKey && updated.has(folder.entryUuid)) {
+        this.folderRows[index] = { ...folder, lastUpdateTime: committedAt };
+      }
+    });
     this.folderRows.push(...submission.folders);
     this.associationRows.push(...submission.associations);
     staged.onCommit.forEach((write) => write());

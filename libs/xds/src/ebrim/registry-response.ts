@@ -1,4 +1,5 @@
 import { DomainError, ERROR_CATALOGUE, excerpt } from '@passerelle/domain';
+import type { UnsavedMetadata } from '@passerelle/registry';
 import { NS } from '../xml/xml-element';
 import { element } from '../xml/xml-writer';
 import { ERROR_SEVERITY, RESPONSE_STATUS } from './vocabulary';
@@ -9,6 +10,8 @@ export interface RegistryErrorItem {
   readonly errorCode: string;
   readonly codeContext: string;
   readonly location?: string;
+  /** Error unless said otherwise. */
+  readonly severity?: keyof typeof ERROR_SEVERITY;
 }
 
 /**
@@ -23,6 +26,22 @@ export function registryErrorsFrom(error: DomainError): RegistryErrorItem[] {
   }));
 }
 
+/**
+ * The extra metadata a submission carried, not kept: one XDSExtraMetadataNotSaved warning per
+ * Slot, beside a Success status (ITI TF-3 4.1.14, 4.2.4: warnings do not make a submission
+ * partial — PartialSuccess is for answers missing part of their results).
+ */
+export function extraMetadataWarnings(
+  unsaved: readonly UnsavedMetadata[] = [],
+): RegistryErrorItem[] {
+  return unsaved.map(({ location, name }) => ({
+    errorCode: 'XDSExtraMetadataNotSaved',
+    codeContext: `Slot ${excerpt(name)} of ${excerpt(location)} is extra metadata; it is not saved`,
+    location: excerpt(location),
+    severity: 'Warning',
+  }));
+}
+
 function registryErrorList(errors: readonly RegistryErrorItem[]): string {
   if (errors.length === 0) return '';
   return element(
@@ -33,7 +52,7 @@ function registryErrorList(errors: readonly RegistryErrorItem[]): string {
         errorCode: error.errorCode,
         codeContext: error.codeContext,
         location: error.location,
-        severity: ERROR_SEVERITY,
+        severity: ERROR_SEVERITY[error.severity ?? 'Error'],
       }),
     ),
   );

@@ -159,4 +159,78 @@ describe('readSubmitObjectsRequest', () => {
     );
     expect(found.some((p) => p.includes('to itself'))).toBe(true);
   });
+
+  it('refuses a DocumentEntry the SubmissionSet does not HasMember (ITI TF-3 4.1.4)', () => {
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/11966/submit/single_doc.xml'),
+      'utf8',
+    );
+    const membership = /<rim:Association targetObject="Document01"[\s\S]*?<\/rim:Association>/;
+    const outside = template.replace(membership, '');
+    expect(outside).not.toBe(template);
+    expect(problems(() => read(instantiateXdsTemplate(outside, { patient: PATIENT })))).toEqual([
+      'METADATA_INVALID: DocumentEntry Document01 is not a member of the SubmissionSet (no HasMember association from SubmissionSet01)',
+    ]);
+    const toFolder = template.replace(
+      membership,
+      '<rim:Association id="a1" targetObject="Document01" sourceObject="Document01x" associationType="HasMember"/>',
+    );
+    expect(
+      problems(() => read(instantiateXdsTemplate(toFolder, { patient: PATIENT }))),
+    ).toContainEqual(expect.stringContaining('Document01 is not a member of the SubmissionSet'));
+  });
+
+  it('notes the Slots outside the standard ones of DocumentEntry, SubmissionSet and Folder as extra metadata', () => {
+    const extra = (name: string) =>
+      `<rim:Slot name="${name}"><rim:ValueList><rim:Value>importantvalue</rim:Value></rim:ValueList></rim:Slot>`;
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/12346/doc_w_fol/single_doc_w_fol.xml'),
+      'utf8',
+    );
+    expect(nist('12346/doc_w_fol/single_doc_w_fol.xml').draft.unsavedMetadata).toEqual([]);
+    const withExtra = template
+      .replace(/(<rim:ExtrinsicObject[^>]*>)/, `$1${extra('urn:nist:extraslot')}`)
+      .replace(/(<rim:RegistryPackage id="SubmissionSet01"[^>]*>)/, `$1${extra('urn:fr:lot')}`)
+      .replace(/(<rim:RegistryPackage id="Folder"[^>]*>)/, `$1${extra('dossier')}`);
+    const { draft } = read(instantiateXdsTemplate(withExtra, { patient: PATIENT }));
+    expect(draft.unsavedMetadata).toEqual(
+      expect.arrayContaining([
+        { location: 'Document01', name: 'urn:nist:extraslot' },
+        { location: 'SubmissionSet01', name: 'urn:fr:lot' },
+        { location: 'Folder', name: 'dossier' },
+      ]),
+    );
+    expect(draft.unsavedMetadata).toHaveLength(3);
+  });
+
+  it('reads a HasMember from a registered Folder, announced by the SubmissionSet, as an addition to it', () => {
+    const folder = 'urn:uuid:6a1f1c9e-2b4d-4c8e-9a1f-5d6e7f809a1b';
+    const template = readFileSync(
+      join(FIXTURES, 'nist-toolkit/testkit/11990/submit/single_doc.xml'),
+      'utf8',
+    );
+    const withAssociations = (...associations: string[]) =>
+      instantiateXdsTemplate(
+        template.replace(
+          '</rim:LeafRegistryObjectList>',
+          `${associations.join('')}</rim:LeafRegistryObjectList>`,
+        ),
+        { patient: PATIENT },
+      );
+    const member = (source: string) =>
+      `<rim:Association id="FolderMember01" associationType="HasMember" sourceObject="${source}" targetObject="Document01"/>`;
+    const announcement =
+      '<rim:Association id="SetMember01" associationType="HasMember" sourceObject="SubmissionSet01" targetObject="FolderMember01"/>';
+    expect(
+      read(withAssociations(member(folder.toUpperCase()), announcement)).draft.associations,
+    ).toEqual([
+      { type: 'HasMember', source: { existingFolderUuid: folder }, target: { ref: 'Document01' } },
+    ]);
+    expect(problems(() => read(withAssociations(member(folder))))).toEqual([
+      `METADATA_INVALID: HasMember FolderMember01 adds to the registered Folder ${folder} without the SubmissionSet's HasMember to that association`,
+    ]);
+    expect(problems(() => read(withAssociations(member('Folder07'), announcement)))).toEqual([
+      'UNRESOLVED_REFERENCE: HasMember source Folder07 is neither the SubmissionSet nor a Folder, of the request or registered (by its entryUUID)',
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ import type {
   MetadataUpdate,
   SubmissionDraft,
   SubmissionSetDraft,
+  UnsavedMetadata,
 } from '@passerelle/registry';
 import { NS, XmlElement, attributeOf, childOf, childrenOf } from '../xml/xml-element';
 import { parseDtm, parseXcn, parseXon, parseXtn } from './hl7v2';
@@ -35,6 +36,31 @@ export interface EbrimSubmission {
   readonly draft: SubmissionDraft;
   readonly updates: readonly MetadataUpdate[];
 }
+
+/**
+ * The Slots ITI TF-3 4.2.3 defines on each object: any other is extra metadata (4.1.14), which
+ * this registry does not keep; standard ones it does not keep either (URI, documentAvailability)
+ * are not extra metadata.
+ */
+const STANDARD_SLOTS = {
+  document: new Set([
+    'creationTime',
+    'hash',
+    'languageCode',
+    'legalAuthenticator',
+    'repositoryUniqueId',
+    'serviceStartTime',
+    'serviceStopTime',
+    'size',
+    'sourcePatientId',
+    'sourcePatientInfo',
+    'URI',
+    'documentAvailability',
+    'urn:ihe:iti:xds:2013:referenceIdList',
+  ]),
+  submissionSet: new Set(['submissionTime', 'intendedRecipient']),
+  folder: new Set(['lastUpdateTime']),
+} as const;
 
 const URN_UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE_BY_URN = new Map(
@@ -69,6 +95,7 @@ class SubmissionReader {
   private readonly packages: XmlElement[];
   private readonly associations: XmlElement[];
   private readonly ids = new Set<string>();
+  private readonly unsaved: UnsavedMetadata[] = [];
 
   constructor(list: XmlElement) {
     this.topClassifications = childrenOf(list, NS.rim, 'Classification');
@@ -108,18 +135,48 @@ class SubmissionReader {
       documents: documents.map((o) => this.documentFrom(o)),
       folders: newFolders.map((f) => this.folderFrom(f)),
       associations: this.associationDrafts(submissionSets[0], folders),
+      // Of the new versions too: the draft is what every transaction reads.
+      unsavedMetadata: this.unsaved,
     };
     const updates = [
       ...[...versioned].map((object) => this.versionUpdateFrom(object)),
       ...this.statusUpdates(),
     ];
     this.checkClassificationTargets();
+    if (submissionSets[0]) this.checkMembership(idOf(submissionSets[0]), documents);
     if (this.problems.length > 0) throw DomainError.of(this.problems);
     return { draft, updates };
   }
 
+  /**
+   * Every DocumentEntry of a submission is a member of its SubmissionSet (ITI TF-3 4.1.4): one
+   * outside it is refused, not silently made a member.
+   */
+  private checkMembership(submissionSetId: string, documents: readonly XmlElement[]): void {
+    const members = new Set(
+      this.associations
+        .filter(
+          (a) =>
+            attributeOf(a, 'associationType') === ASSOCIATION_TYPE_URN.HasMember &&
+            attributeOf(a, 'sourceObject') === submissionSetId,
+        )
+        .map((a) => attributeOf(a, 'targetObject')),
+    );
+    for (const document of documents) {
+      const id = idOf(document);
+      if (!members.has(id)) {
+        this.problem(
+          'METADATA_INVALID',
+          `DocumentEntry ${excerpt(id)} is not a member of the SubmissionSet (no HasMember association from ${excerpt(submissionSetId)})`,
+          id,
+        );
+      }
+    }
+  }
+
   private submissionSetFrom(element: XmlElement): SubmissionSetDraft {
     const ref = idOf(element);
+    this.noteExtraSlots(element, STANDARD_SLOTS.submissionSet);
     return {
       ref,
       entryUuid: uuidOf(ref),
@@ -137,6 +194,7 @@ class SubmissionReader {
 
   private documentFrom(element: XmlElement): DocumentEntryDraft {
     const ref = idOf(element);
+    this.noteExtraSlots(element, STANDARD_SLOTS.document);
     return {
       ref,
       entryUuid: uuidOf(ref),
@@ -172,6 +230,7 @@ class SubmissionReader {
 
   private folderFrom(element: XmlElement): FolderDraft {
     const ref = idOf(element);
+    this.noteExtraSlots(element, STANDARD_SLOTS.folder);
     return {
       ref,
       entryUuid: uuidOf(ref),
@@ -215,11 +274,8 @@ class SubmissionReader {
       }
       if (type === 'HasMember' && source === submissionSetId) continue;
       if (type === 'HasMember' && !folderIds.has(source)) {
-        this.problem(
-          'UNRESOLVED_REFERENCE',
-          `HasMember source ${excerpt(source)} is neither the SubmissionSet nor a Folder of the request`,
-          where,
-        );
+        const added = this.additionToFolder(source, target, where, submissionSetId);
+        if (added) drafts.push(added);
         continue;
       }
       const sourceEnd = this.end(source, where);
@@ -227,6 +283,49 @@ class SubmissionReader {
       if (sourceEnd && targetEnd) drafts.push({ type, source: sourceEnd, target: targetEnd });
     }
     return drafts;
+  }
+
+  /**
+   * A HasMember from a Folder already registered (by its entryUUID) adds a DocumentEntry to it;
+   * the SubmissionSet says so with its own HasMember to that association (ITI TF-3 4.1.4,
+   * HasMember between a Folder and a DocumentEntry).
+   */
+  private additionToFolder(
+    source: string,
+    target: string,
+    where: string,
+    submissionSetId: string | undefined,
+  ): AssociationDraft | undefined {
+    if (this.ids.has(source) || !URN_UUID.test(source)) {
+      this.problem(
+        'UNRESOLVED_REFERENCE',
+        `HasMember source ${excerpt(source)} is neither the SubmissionSet nor a Folder, of the request or registered (by its entryUUID)`,
+        where,
+      );
+      return undefined;
+    }
+    const announced = this.associations.some(
+      (a) =>
+        attributeOf(a, 'associationType') === ASSOCIATION_TYPE_URN.HasMember &&
+        attributeOf(a, 'sourceObject') === submissionSetId &&
+        attributeOf(a, 'targetObject') === where,
+    );
+    if (!announced) {
+      this.problem(
+        'METADATA_INVALID',
+        `HasMember ${excerpt(where)} adds to the registered Folder ${excerpt(source)} without the SubmissionSet's HasMember to that association`,
+        where,
+      );
+      return undefined;
+    }
+    const targetEnd = this.end(target, where);
+    return (
+      targetEnd && {
+        type: 'HasMember',
+        source: { existingFolderUuid: source.toLowerCase() },
+        target: targetEnd,
+      }
+    );
   }
 
   /** An object of the request by its id, or an entry already registered by its entryUUID. */
@@ -401,6 +500,13 @@ class SubmissionReader {
       return undefined;
     }
     return Number(value);
+  }
+
+  private noteExtraSlots(element: XmlElement, standard: ReadonlySet<string>): void {
+    for (const slot of childrenOf(element, NS.rim, 'Slot')) {
+      const name = attributeOf(slot, 'name') ?? '';
+      if (!standard.has(name)) this.unsaved.push({ location: idOf(element), name });
+    }
   }
 
   /** Classifications must point at an object of the request (NIST pnr-bad-uplink). */

@@ -49,4 +49,7 @@ export const RESPONSE_STATUS = {
   PartialSuccess: 'urn:ihe:iti:2007:ResponseStatusType:PartialSuccess',
 } as const;
 
-export const ERROR_SEVERITY = 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error';
+export const ERROR_SEVERITY = {
+  Error: 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error',
+  Warning: 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning',
+} as const;

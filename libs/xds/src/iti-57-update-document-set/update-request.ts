@@ -8,5 +8,9 @@ export function readUpdateRequest(request: SoapRequest): UpdateDocumentSetComman
   const { draft, updates } = readSubmitObjectsRequest(
     bodyElement(request, NS.lcm, 'SubmitObjectsRequest'),
   );
-  return { patientId: draft.submissionSet.patientId, updates };
+  return {
+    patientId: draft.submissionSet.patientId,
+    updates,
+    unsavedMetadata: draft.unsavedMetadata,
+  };
 }
