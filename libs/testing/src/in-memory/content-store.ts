@@ -1,5 +1,11 @@
-import type { ContentStore } from '@passerelle/document-repository';
+import type {
+  AccessStateStore,
+  ActorStructures,
+  NamedDocumentState,
+} from '@passerelle/access-control';
+import type { ContentLocator, ContentStore } from '@passerelle/document-repository';
 import type { DocumentContent, WriteUnit } from '@passerelle/domain';
+import type { DocumentLocator } from '@passerelle/registry';
 import { inMemoryUnit } from './registry';
 
 const key = (patientKey: string, contentId: string) => `${patientKey}\u0000${contentId}`;
@@ -27,5 +33,23 @@ export class InMemoryContentStore implements ContentStore {
   /** How many contents are stored (committed). */
   get size(): number {
     return this.contents.size;
+  }
+}
+
+/** ITI-68's first read, in memory: the registry's lookup by content id, then the access state. */
+export class InMemoryContentLocator implements ContentLocator {
+  constructor(
+    private readonly registry: DocumentLocator,
+    private readonly accessState: AccessStateStore,
+  ) {}
+
+  async locateContent(
+    contentId: string,
+    subjectId: string,
+    structures: ActorStructures,
+  ): Promise<NamedDocumentState> {
+    const entry = (await this.registry.locate({ contentIds: [contentId] })).documents.at(0);
+    const state = await this.accessState.load(entry?.patientKey ?? '', subjectId, structures);
+    return { entry, state };
   }
 }
