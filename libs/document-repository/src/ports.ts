@@ -1,4 +1,5 @@
 import type { ActorStructures, NamedDocumentState } from '@passerelle/access-control';
+import type { AuditEntry } from '@passerelle/audit';
 import type { DocumentContent, WriteUnit } from '@passerelle/domain';
 
 export const CONTENT_STORE = Symbol('ContentStore');
@@ -8,7 +9,15 @@ export const CONTENT_LOCATOR = Symbol('ContentLocator');
 export interface ContentStore {
   /** Stages the bytes into the unit: stored when it commits, with the registry's metadata. */
   put(unit: WriteUnit, content: DocumentContent): void;
-  read(patientKey: string, contentId: string): Promise<DocumentContent | undefined>;
+  /**
+   * With `audit`: written in the same statement, if and only if the content is there to be
+   * opened (no audit written otherwise: the caller's door writes its own).
+   */
+  read(
+    patientKey: string,
+    contentId: string,
+    audit?: AuditEntry,
+  ): Promise<DocumentContent | undefined>;
 }
 
 /** ITI-68's first read: what the access decision about a content id needs, bytes left out. */

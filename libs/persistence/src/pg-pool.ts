@@ -2,22 +2,22 @@ import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
-/** A statement prepared once per connection (by name) and run with the driver's own pool. */
-export interface PreparedStatement {
-  readonly name: string;
+/** A statement; with a name, prepared once per connection and its plan kept by PostgreSQL. */
+export interface PoolStatement {
+  readonly name?: string;
   readonly text: string;
 }
 
 /**
- * Runs a hot path's statement on the pool under TypeORM, without its query runner: no
- * connection checkout of its own, no logging hooks, the plan kept by PostgreSQL per connection.
+ * Runs a hot path's statement on the pool under TypeORM, without its query runner (no
+ * connection checkout of its own, no logging hooks).
  */
-export async function runPrepared<Row extends QueryResultRow>(
+export async function runOnPool<Row extends QueryResultRow>(
   dataSource: DataSource,
-  statement: PreparedStatement,
-  values: unknown[],
+  statement: PoolStatement,
+  values: readonly unknown[],
 ): Promise<Row[]> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const { rows } = await pool.query<Row>({ ...statement, values });
+  const { rows } = await pool.query<Row>({ ...statement, values: [...values] });
   return rows;
 }

@@ -4,7 +4,7 @@ import type { ContentLocator } from '@passerelle/document-repository';
 import { DataSource } from 'typeorm';
 import type { DocumentEntryRow } from './entities';
 import { StateRow, accessStateOf, accessStateSql } from './postgres-access-state-store';
-import { PreparedStatement, runPrepared } from './pg-pool';
+import { PoolStatement, runOnPool } from './pg-pool';
 import { documentEntryFromRow } from './row-mapping';
 
 /** The state's columns, and the entry's (null when the id names nothing). */
@@ -19,7 +19,7 @@ interface LocatedRow extends StateRow {
  * The latest version of the document whose content is $1, and the access state of its record
  * (of no record, '', when $1 names nothing: the same statement and work either way).
  */
-const LOCATE_CONTENT: PreparedStatement = {
+const LOCATE_CONTENT: PoolStatement = {
   name: 'iti68-locate-content',
   text: `WITH located AS (
            SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata
@@ -43,7 +43,7 @@ export class PostgresContentLocator implements ContentLocator {
     subjectId: string,
     structures: ActorStructures,
   ): Promise<NamedDocumentState> {
-    const [row] = await runPrepared<LocatedRow>(this.dataSource, LOCATE_CONTENT, [
+    const [row] = await runOnPool<LocatedRow>(this.dataSource, LOCATE_CONTENT, [
       contentId,
       subjectId,
       structures.actingFor,

@@ -16,12 +16,15 @@ import type {
   SubmissionContext,
 } from '@passerelle/registry';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
+import type { AuditEntry } from '@passerelle/audit';
 import type { ContentStore } from '@passerelle/document-repository';
 import type { ContactDetails, PatientRecordStore } from '@passerelle/record-management';
 import { DataSource, EntityManager } from 'typeorm';
 import { openContent, sealContent } from './encryption/content-cipher';
 import { PATIENT_DATA_KEY_TABLE, PatientDataKeys } from './encryption/patient-data-keys';
-import { PreparedStatement, runPrepared } from './pg-pool';
+import { statementOf } from './insert-statement';
+import { PoolStatement, runOnPool } from './pg-pool';
+import { auditCtes } from './postgres-audit-store';
 import { PostgresWriteUnit, postgresUnit } from './postgres-write-unit';
 import {
   AssociationRow,
@@ -203,12 +206,18 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     });
   }
 
-  /** The content and the patient's wrapped data key in one round trip; none once it is destroyed. */
-  async read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
-    const [row] = await runPrepared<StoredContentRow>(this.dataSource, READ_CONTENT, [
-      patientKey,
-      contentId,
-    ]);
+  /**
+   * The content and the patient's wrapped data key in one round trip, with the audit entry if
+   * given (written only if they are there); none once the key is destroyed.
+   */
+  async read(
+    patientKey: string,
+    contentId: string,
+    audit?: AuditEntry,
+  ): Promise<DocumentContent | undefined> {
+    const [row] = audit
+      ? await this.readAudited(patientKey, contentId, audit)
+      : await runOnPool<StoredContentRow>(this.dataSource, READ_CONTENT, [patientKey, contentId]);
     if (!row) return undefined;
     const stored = row.kek_id ? { keyId: row.kek_id, wrapped: row.wrapped_key! } : undefined;
     const dataKey = await this.dataKeys.forReading(patientKey, stored);
@@ -232,6 +241,20 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
       size: Number(row.size),
     };
   }
+
+  private readAudited(
+    patientKey: string,
+    contentId: string,
+    audit: AuditEntry,
+  ): Promise<StoredContentRow[]> {
+    const opened = 'EXISTS (SELECT 1 FROM content WHERE kek_id IS NOT NULL)';
+    const { sql, params } = statementOf((p) => {
+      const content = `content AS (${contentSql(p(patientKey), p(contentId))})`;
+      const audited = auditCtes(audit, opened).map((cte) => `${cte.name} AS (${cte.sql(p)})`);
+      return `WITH ${[content, ...audited].join(', ')} SELECT * FROM content`;
+    });
+    return runOnPool<StoredContentRow>(this.dataSource, { text: sql }, params);
+  }
 }
 
 /**
@@ -239,14 +262,15 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
  * decodes bytea as UTF-8 and corrupts it), and base64 is two thirds of hex's size on the wire and
  * half its decoding time. PostgreSQL's line breaks in it are skipped by Node's decoder.
  */
-const READ_CONTENT: PreparedStatement = {
-  name: 'content-read',
-  text: `SELECT c.mime_type, encode(c.bytes, 'base64') AS ciphertext, c.nonce, c.auth_tag,
-                c.hash_sha1, c.hash_sha256, c.size, k.wrapped_key, k.kek_id
-           FROM document_content c
-           LEFT JOIN ${PATIENT_DATA_KEY_TABLE} k ON k.patient_key = c.patient_key
-          WHERE c.patient_key = $1 AND c.content_id = $2`,
-};
+function contentSql(patientKey: string, contentId: string): string {
+  return `SELECT c.mime_type, encode(c.bytes, 'base64') AS ciphertext, c.nonce, c.auth_tag,
+                 c.hash_sha1, c.hash_sha256, c.size, k.wrapped_key, k.kek_id
+            FROM document_content c
+            LEFT JOIN ${PATIENT_DATA_KEY_TABLE} k ON k.patient_key = c.patient_key
+           WHERE c.patient_key = ${patientKey} AND c.content_id = ${contentId}`;
+}
+
+const READ_CONTENT: PoolStatement = { name: 'content-read', text: contentSql('$1', '$2') };
 
 interface StoredContentRow {
   mime_type: string;

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { AuditTrail, Outcome, UseCase, audited } from '@passerelle/audit';
 import { DocumentContent, DomainError, Principal } from '@passerelle/domain';
 import { CONTENT_LOCATOR, CONTENT_STORE, ContentLocator, ContentStore } from '../ports';
 
 /**
  * ITI-68 Retrieve Document: the bytes as provided. The access decision is made on the
  * document's metadata and its record's access state, read together, before its bytes are read
- * (two round trips in all, then the audit); unknown or not for this caller: 404.
+ * with the audit of the consultation (two round trips in all); unknown or not for this caller:
+ * 404, audited by the door.
  */
 @Injectable()
 export class RetrieveDocument implements UseCase<{ contentId: string }, DocumentContent> {
@@ -15,6 +16,7 @@ export class RetrieveDocument implements UseCase<{ contentId: string }, Document
     private readonly access: AccessControl,
     @Inject(CONTENT_LOCATOR) private readonly locator: ContentLocator,
     @Inject(CONTENT_STORE) private readonly content: ContentStore,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   execute(
@@ -29,8 +31,13 @@ export class RetrieveDocument implements UseCase<{ contentId: string }, Document
         (subjectId, structures) => this.locator.locateContent(contentId, subjectId, structures),
         noSuchDocument,
       );
-      const content = await this.content.read(entry.patientKey, contentId);
+      const content = await this.content.read(
+        entry.patientKey,
+        contentId,
+        this.auditTrail.entryOfSuccess(audit),
+      );
       if (!content) throw noSuchDocument();
+      this.auditTrail.committed(audit);
       return content;
     });
   }

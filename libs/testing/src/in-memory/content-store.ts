@@ -3,6 +3,7 @@ import type {
   ActorStructures,
   NamedDocumentState,
 } from '@passerelle/access-control';
+import type { AuditEntry, AuditStore } from '@passerelle/audit';
 import type { ContentLocator, ContentStore } from '@passerelle/document-repository';
 import type { DocumentContent, WriteUnit } from '@passerelle/domain';
 import type { DocumentLocator } from '@passerelle/registry';
@@ -25,9 +26,17 @@ export class InMemoryContentStore implements ContentStore {
     );
   }
 
-  read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
+  constructor(private readonly audits: AuditStore) {}
+
+  async read(
+    patientKey: string,
+    contentId: string,
+    audit?: AuditEntry,
+  ): Promise<DocumentContent | undefined> {
     this.reads.push({ patientKey, contentId });
-    return Promise.resolve(this.contents.get(key(patientKey, contentId)));
+    const content = this.contents.get(key(patientKey, contentId));
+    if (content && audit) await this.audits.write(audit);
+    return content;
   }
 
   /** How many contents are stored (committed). */

@@ -82,8 +82,8 @@ export class InMemoryPasserelle {
   readonly accessState: InMemoryAccessState;
   readonly directory = new InMemoryProfessionalDirectory();
   readonly registry: InMemoryRegistry;
-  readonly contents = new InMemoryContentStore();
   readonly audits = new InMemoryAuditStore(this.records);
+  readonly contents = new InMemoryContentStore(this.audits);
   readonly access: AccessControl;
   readonly repository: RepositoryOptions;
 
@@ -159,6 +159,7 @@ export class InMemoryPasserelle {
       access,
       new InMemoryContentLocator(registry, this.accessState),
       contents,
+      new AuditTrail(this.audits),
     );
     this.exportRecord = new ExportRecord(access, registry, contents);
 
