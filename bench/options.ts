@@ -82,6 +82,8 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
   --outbox DIR            with --target: where the target's NOTIFY_CHANNEL=file:<dir> writes
                           (the patient's codes); without it the patient's channel is skipped
   --no-patient-channel    skip the patient's channel phases
+  --compare-floor         instead: the gateway against the floor (bench/neutral), alternately,
+                          with the neutral load generator (--compare-floor --help for its options)
   --help                  show this help
 `;
 
@@ -176,7 +178,7 @@ function checkCoherence(options: BenchOptions): void {
   }
 }
 
-function integer(
+export function integer(
   raw: string | undefined,
   name: string,
   fallback: number,

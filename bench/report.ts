@@ -152,7 +152,8 @@ function perSecond(count: number, seconds: number): number {
   return seconds > 0 ? round(count / seconds, 1) : 0;
 }
 
-function machine() {
+/** The machine the figures were measured on. */
+export function machine() {
   const processors = cpus();
   return {
     cpus: processors.length,

@@ -4,8 +4,10 @@ import { AttachmentPaths } from './attachment-urls';
 import { redactedUrl } from './bench-database';
 import { BenchServer, prepareServer, progress } from './bench-server';
 import { Cleanup, describe } from './cleanup';
+import { compareWithFloor } from './compare-floor';
 import { BenchAborted, ErrorLog } from './concurrency';
 import { FhirClient, identityFrom } from './fhir-client';
+import { FLOOR_USAGE, parseFloorOptions } from './floor-options';
 import { LoadPlan } from './load-plan';
 import { BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { AnonymousClient } from './patient-browser';
@@ -25,7 +27,9 @@ import { runXdsPhases } from './xds-phase';
 
 /** `npm run bench`: see USAGE in ./options. */
 async function main(): Promise<number> {
-  const options = optionsOrExit(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--compare-floor')) return compareFloor(argv);
+  const options = optionsOrExit(argv, parseOptions, USAGE);
   if (!options) return 0;
   const cleanup = new Cleanup();
   const interruption = stopOnSignals(cleanup);
@@ -43,14 +47,34 @@ async function main(): Promise<number> {
   }
 }
 
-function optionsOrExit(argv: string[]): BenchOptions | undefined {
+/** `--compare-floor`: see FLOOR_USAGE in ./floor-options. */
+async function compareFloor(argv: string[]): Promise<number> {
+  const options = optionsOrExit(argv, parseFloorOptions, FLOOR_USAGE);
+  if (!options) return 0;
+  const cleanup = new Cleanup();
+  stopOnSignals(cleanup);
   try {
-    const options = parseOptions(argv);
-    if (!options) process.stdout.write(USAGE);
+    return await compareWithFloor(options, cleanup);
+  } catch (error) {
+    progress(`Comparison failed: ${describe(error)}`);
+    return 1;
+  } finally {
+    await cleanup.runAll();
+  }
+}
+
+function optionsOrExit<Options>(
+  argv: string[],
+  parse: (argv: string[]) => Options | undefined,
+  usage: string,
+): Options | undefined {
+  try {
+    const options = parse(argv);
+    if (!options) process.stdout.write(usage);
     return options;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    process.stderr.write(`${error.message}\n\n${usage}`);
     process.exit(2);
   }
 }

@@ -131,6 +131,16 @@ describe('document content encrypted at rest (MHD door, mutual TLS, PostgreSQL)'
       expect(read.status).toBe(500);
       expect(read.bytes.includes(Buffer.from(source.marker))).toBe(false);
     }
+    // Written ahead with the bytes as a consultation, the record then takes the door's verdict.
+    const { rows } = await bed.database.query<{ outcome: string; http_status: number }>(
+      `SELECT outcome, http_status FROM audit_event
+        WHERE patient_key = $1 AND transaction = 'ITI-68'`,
+      [victim.key],
+    );
+    expect(rows).toEqual([
+      { outcome: 'failed', http_status: 500 },
+      { outcome: 'failed', http_status: 500 },
+    ]);
   });
 
   it('two nodes creating a patient’s first key at once agree on one', async () => {

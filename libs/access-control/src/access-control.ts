@@ -10,7 +10,12 @@ import {
   VisibilityFilter,
   authorIdsOf,
 } from '@passerelle/domain';
-import { ACCESS_STATE_STORE, AccessStateStore } from './access-state-store';
+import {
+  ACCESS_STATE_STORE,
+  AccessStateStore,
+  ActorStructures,
+  NamedDocumentRead,
+} from './access-state-store';
 import {
   INSURER_SECTORS,
   PROFESSIONAL_DIRECTORY,
@@ -144,14 +149,42 @@ export class AccessControl {
    * A decision about one document named by its id: unknown, refused at patient level or hidden,
    * the caller gets the same `notFound` — same answer, same work — and the audit the reason.
    */
-  async authorizeDocument(
+  authorizeDocument(
     audit: AuditContext,
     principal: Principal,
     action: PatientAction,
     entry: DocumentEntry | undefined,
     notFound: () => DomainError,
   ): Promise<{ access: Access; entry: DocumentEntry }> {
-    const access = await this.authorizeNamed(audit, principal, action, entry?.patientKey);
+    return this.authorizeDocumentRead(
+      audit,
+      principal,
+      action,
+      async (subjectId, structures) => ({
+        entry,
+        state: await this.store.load(entry?.patientKey ?? NO_RECORD, subjectId, structures),
+      }),
+      notFound,
+    );
+  }
+
+  /**
+   * {@link authorizeDocument} when the document and its record's access state for the actor are
+   * read together by `read` (ITI-68's one round trip before the bytes): same decision, same
+   * answers, same audit.
+   */
+  async authorizeDocumentRead(
+    audit: AuditContext,
+    principal: Principal,
+    action: PatientAction,
+    read: NamedDocumentRead,
+    notFound: () => DomainError,
+  ): Promise<{ access: Access; entry: DocumentEntry }> {
+    const actor = await this.actorOf(principal);
+    const { entry, state } = await read(actor.idNat, structuresOf(actor));
+    const patientKey = entry?.patientKey;
+    const decided = this.accessOf(actor, state, action, patientKey ?? NO_RECORD);
+    const access = this.grantNamed(audit, principal, action, patientKey, decided);
     if (!entry || !access) throw notFound();
     audit.documents = [entry.uniqueId];
     if (!access.canSee(entry)) {
@@ -172,6 +205,17 @@ export class AccessControl {
     patientKey: string | undefined,
   ): Promise<Access | undefined> {
     const access = await this.decide(principal, action, patientKey ?? NO_RECORD);
+    return this.grantNamed(audit, principal, action, patientKey, access);
+  }
+
+  /** The refusals of {@link authorizeNamed}, on a decision made. */
+  private grantNamed(
+    audit: AuditContext,
+    principal: Principal,
+    action: PatientAction,
+    patientKey: string | undefined,
+    access: Access,
+  ): Access | undefined {
     if (patientKey === undefined) return undefined;
     audit.patientKey = patientKey;
     const refusal = assertionNamesOtherPatient(principal, patientKey)
@@ -306,10 +350,16 @@ export class AccessControl {
     patientKey: string,
   ): Promise<Access> {
     const actor = await this.actorOf(principal);
-    const state = await this.store.load(patientKey, actor.idNat, {
-      actingFor: actor.structureIds,
-      confirmed: actor.confirmedStructureIds,
-    });
+    const state = await this.store.load(patientKey, actor.idNat, structuresOf(actor));
+    return this.accessOf(actor, state, action, patientKey);
+  }
+
+  private accessOf(
+    actor: Actor,
+    state: PatientAccessState,
+    action: PatientAction,
+    patientKey: string,
+  ): Access {
     const decision = decidePatientAccess(actor, state, action);
     const seeing =
       action === 'document.consult'
@@ -385,6 +435,10 @@ export class AccessControl {
     this.directoryCache.set(idNat, { at: Date.now(), professional });
     return professional;
   }
+}
+
+function structuresOf(actor: Actor): ActorStructures {
+  return { actingFor: actor.structureIds, confirmed: actor.confirmedStructureIds };
 }
 
 /** Closing and reopening manage the record; reading its history reads it; the rest is consent. */

@@ -1,3 +1,4 @@
+import type { DocumentEntry } from '@passerelle/domain';
 import type { PatientAccessState } from './policy/access-request';
 
 export const ACCESS_STATE_STORE = Symbol('AccessStateStore');
@@ -27,3 +28,18 @@ export interface ActorStructures {
    */
   readonly confirmed: readonly string[];
 }
+
+/**
+ * A document named by an id and the access state of its record for the actor, read together
+ * (one round trip); no entry when the id names nothing, the state then that of no record.
+ */
+export interface NamedDocumentState {
+  readonly entry?: DocumentEntry;
+  readonly state: PatientAccessState;
+}
+
+/** Reads a {@link NamedDocumentState} for the actor {@link AccessControl} names. */
+export type NamedDocumentRead = (
+  subjectId: string,
+  structures: ActorStructures,
+) => Promise<NamedDocumentState>;

@@ -103,10 +103,15 @@ export class InsertStatement {
     );
   }
 
-  private single(sql: (param: Param) => string): Statement {
-    const parameters = new Parameters();
-    return { sql: sql(parameters.param), params: parameters.values };
+  private single(sql: Sql): Statement {
+    return statementOf(sql);
   }
+}
+
+/** One statement, its values numbered as `sql` asks for them. */
+export function statementOf(sql: Sql): Statement {
+  const parameters = new Parameters();
+  return { sql: sql(parameters.param), params: parameters.values };
 }
 
 class Parameters {

@@ -5,7 +5,7 @@ import {
   PROFESSIONAL_DIRECTORY,
 } from '@passerelle/access-control';
 import { AUDIT_STORE, NOTIFICATION_OUTBOX } from '@passerelle/audit';
-import { CONTENT_STORE } from '@passerelle/document-repository';
+import { CONTENT_LOCATOR, CONTENT_STORE } from '@passerelle/document-repository';
 import {
   ACCESS_DECISIONS_READER,
   ACCESS_STATE_WRITER,
@@ -20,6 +20,7 @@ import { Database, DatabaseOptions, openDatabase } from './database';
 import { PatientDataKeys } from './encryption/patient-data-keys';
 import { PostgresAccessStateStore } from './postgres-access-state-store';
 import { PostgresAuditStore } from './postgres-audit-store';
+import { PostgresContentLocator } from './postgres-content-locator';
 import { PostgresPatientChannelStore } from './postgres-patient-channel-store';
 import { PostgresProfessionalDirectory } from './postgres-professional-directory';
 import { PostgresRegistryReader } from './postgres-registry-reader';
@@ -64,6 +65,8 @@ export class PersistenceModule {
         { provide: REGISTRY_WRITER, useExisting: PostgresRegistryStore },
         { provide: PATIENT_RECORD_STORE, useExisting: PostgresRegistryStore },
         { provide: CONTENT_STORE, useExisting: PostgresRegistryStore },
+        PostgresContentLocator,
+        { provide: CONTENT_LOCATOR, useExisting: PostgresContentLocator },
         PostgresRecordLifecycleStore,
         { provide: RECORD_LIFECYCLE_STORE, useExisting: PostgresRecordLifecycleStore },
         { provide: LIFECYCLE_JOB_STORE, useExisting: PostgresRecordLifecycleStore },
@@ -94,6 +97,7 @@ export class PersistenceModule {
         RECORD_LIFECYCLE_STORE,
         LIFECYCLE_JOB_STORE,
         CONTENT_STORE,
+        CONTENT_LOCATOR,
         PROFESSIONAL_DIRECTORY,
         DIRECTORY_SEARCH,
         ACCESS_STATE_STORE,

@@ -19,7 +19,7 @@ import type {
 import { LIFECYCLE_DELAYS, RecordStatus } from '@passerelle/domain';
 import { DataSource } from 'typeorm';
 
-interface StateRow {
+export interface StateRow {
   record_status: RecordStatus | null;
   patient_read_over: boolean | null;
   emergency_consents: EmergencyConsents | null;
@@ -57,6 +57,49 @@ const ACTOR_OR_STRUCTURE = `(subject_id = $2 OR subject_id = ANY($3::text[]))`;
 /** Only the actor himself and the structures the directory confirms pass an authorisation on. */
 const GRANTING = `(subject_id = $2 OR subject_id = ANY($4::text[]))`;
 
+/**
+ * The access state of the record `patientKey` (an SQL expression) for the actor: $2 his id, $3
+ * the structures he acts for, $4 those confirmed. One row, whether the record exists or not.
+ */
+export function accessStateSql(patientKey: string): string {
+  return `SELECT r.status AS record_status, r.emergency_consents,
+              r.status IN ('closed', 'deletion-requested')
+                AND r.closed_at + ${PATIENT_READ_PERIOD} <= now() AS patient_read_over,
+              a.forbidden, a.valid, a.expired, a.express_consent,
+              EXISTS (SELECT 1 FROM access_block
+                      WHERE patient_key = ${patientKey} AND ${ACTOR_OR_STRUCTURE}) AS blocked,
+              EXISTS (SELECT 1 FROM medecin_traitant m
+                      WHERE m.patient_key = ${patientKey} AND m.subject_id = $2) AS medecin_traitant
+       FROM (SELECT 1) AS one
+       LEFT JOIN patient_record r ON r.patient_key = ${patientKey}
+       CROSS JOIN (
+         SELECT bool_or(state = 'forbidden') AS forbidden,
+                bool_or(state = 'valid' AND (valid_until IS NULL OR valid_until >= now())
+                        AND ${GRANTING}) AS valid,
+                bool_or(state = 'valid' AND valid_until < now() AND ${GRANTING}) AS expired,
+                bool_or(express_consent) FILTER (WHERE subject_id = $2) AS express_consent
+         FROM access_authorisation
+         WHERE patient_key = ${patientKey} AND ${ACTOR_OR_STRUCTURE}) AS a`;
+}
+
+export function accessStateOf(row: StateRow): PatientAccessState {
+  return {
+    recordStatus: row.record_status ?? undefined,
+    patientReadPeriodOver: row.patient_read_over ?? false,
+    authorisation: row.forbidden
+      ? 'forbidden'
+      : row.valid
+        ? 'valid'
+        : row.expired
+          ? 'expired'
+          : 'none',
+    expressConsent: row.express_consent ?? false,
+    blocked: row.blocked,
+    medecinTraitant: row.medecin_traitant,
+    emergencyConsents: { ...DEFAULT_CONSENTS, ...(row.emergency_consents ?? {}) },
+  };
+}
+
 /** The patient's access decisions; one indexed read per request whatever their number. */
 @Injectable()
 export class PostgresAccessStateStore
@@ -69,42 +112,13 @@ export class PostgresAccessStateStore
     subjectId: string,
     structures: ActorStructures,
   ): Promise<PatientAccessState> {
-    const [row]: StateRow[] = await this.dataSource.query(
-      `SELECT r.status AS record_status, r.emergency_consents,
-              r.status IN ('closed', 'deletion-requested')
-                AND r.closed_at + ${PATIENT_READ_PERIOD} <= now() AS patient_read_over,
-              a.forbidden, a.valid, a.expired, a.express_consent,
-              EXISTS (SELECT 1 FROM access_block
-                      WHERE patient_key = $1 AND ${ACTOR_OR_STRUCTURE}) AS blocked,
-              EXISTS (SELECT 1 FROM medecin_traitant m
-                      WHERE m.patient_key = $1 AND m.subject_id = $2) AS medecin_traitant
-       FROM (SELECT 1) AS one
-       LEFT JOIN patient_record r ON r.patient_key = $1
-       CROSS JOIN (
-         SELECT bool_or(state = 'forbidden') AS forbidden,
-                bool_or(state = 'valid' AND (valid_until IS NULL OR valid_until >= now())
-                        AND ${GRANTING}) AS valid,
-                bool_or(state = 'valid' AND valid_until < now() AND ${GRANTING}) AS expired,
-                bool_or(express_consent) FILTER (WHERE subject_id = $2) AS express_consent
-         FROM access_authorisation
-         WHERE patient_key = $1 AND ${ACTOR_OR_STRUCTURE}) AS a`,
-      [patientKey, subjectId, structures.actingFor, structures.confirmed],
-    );
-    return {
-      recordStatus: row.record_status ?? undefined,
-      patientReadPeriodOver: row.patient_read_over ?? false,
-      authorisation: row.forbidden
-        ? 'forbidden'
-        : row.valid
-          ? 'valid'
-          : row.expired
-            ? 'expired'
-            : 'none',
-      expressConsent: row.express_consent ?? false,
-      blocked: row.blocked,
-      medecinTraitant: row.medecin_traitant,
-      emergencyConsents: { ...DEFAULT_CONSENTS, ...(row.emergency_consents ?? {}) },
-    };
+    const [row]: StateRow[] = await this.dataSource.query(accessStateSql('$1'), [
+      patientKey,
+      subjectId,
+      structures.actingFor,
+      structures.confirmed,
+    ]);
+    return accessStateOf(row);
   }
 
   async list(patientKey: string): Promise<AccessDecisions> {

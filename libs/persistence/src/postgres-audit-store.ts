@@ -34,9 +34,14 @@ interface AuditRow {
 /**
  * A request's audit record, the notifications it causes (but those of a kind the patient turned
  * off; an emergency access always is) and the first-access check with its notification, as
- * CTEs of one statement.
+ * CTEs of one statement; with `when` (an SQL condition on the statement's other CTEs), none of it
+ * unless it holds. A record its use case wrote ahead with a read (ITI-68) takes the door's
+ * verdict if the request then failed: same id, the outcome and status are replaced.
  */
-function auditCtes({ record, notifications, firstAccess }: AuditEntry): NamedCte[] {
+export function auditCtes(
+  { record, notifications, firstAccess }: AuditEntry,
+  when = 'true',
+): NamedCte[] {
   return [
     {
       name: 'audit_row',
@@ -44,12 +49,16 @@ function auditCtes({ record, notifications, firstAccess }: AuditEntry): NamedCte
         `INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
                                   emergency, subject_id, principal, documents, http_status,
                                   request_id)
-         VALUES (${p(record.patientKey ?? '')}, ${p(record.id)}, ${p(record.recordedAt)},
-                 ${p(record.transaction)}, ${p(record.action)}, ${p(record.outcome)},
-                 ${p(record.reason ?? null)}, ${p(record.emergency)},
-                 ${p(record.principal?.subjectId ?? null)},
-                 ${p(record.principal ? JSON.stringify(record.principal) : null)},
-                 ${p(record.documents)}, ${p(record.httpStatus)}, ${p(record.requestId ?? null)})`,
+         SELECT ${p(record.patientKey ?? '')}, ${p(record.id)}, ${p(record.recordedAt)}::timestamptz,
+                ${p(record.transaction)}, ${p(record.action)}, ${p(record.outcome)},
+                ${p(record.reason ?? null)}, ${p(record.emergency)}::boolean,
+                ${p(record.principal?.subjectId ?? null)},
+                ${p(record.principal ? JSON.stringify(record.principal) : null)}::jsonb,
+                ${p(record.documents)}::text[], ${p(record.httpStatus)}::int,
+                ${p(record.requestId ?? null)}
+         WHERE ${when}
+         ON CONFLICT (patient_key, id) DO UPDATE SET outcome = EXCLUDED.outcome,
+           reason = EXCLUDED.reason, http_status = EXCLUDED.http_status`,
     },
     {
       name: 'notified',
@@ -59,21 +68,25 @@ function auditCtes({ record, notifications, firstAccess }: AuditEntry): NamedCte
          FROM jsonb_to_recordset(${p(JSON.stringify(notifications.map(notificationRow)))}::jsonb)
            AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)
          LEFT JOIN patient_record r ON r.patient_key = n.patient_key
-         WHERE n.kind = 'emergency-access'
-            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)`,
+         WHERE (n.kind = 'emergency-access'
+                OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true))
+           AND ${when}`,
     },
-    ...(firstAccess ? firstAccessCtes(firstAccess) : []),
+    ...(firstAccess ? firstAccessCtes(firstAccess, when) : []),
   ];
 }
 
 /** The professional's first access to the record, and the patient's notice of it. */
-function firstAccessCtes(firstAccess: NonNullable<AuditEntry['firstAccess']>): NamedCte[] {
+function firstAccessCtes(
+  firstAccess: NonNullable<AuditEntry['firstAccess']>,
+  when: string,
+): NamedCte[] {
   return [
     {
       name: 'first_access',
       sql: (p) =>
         `INSERT INTO professional_first_access (patient_key, subject_id, first_at)
-         VALUES (${p(firstAccess.patientKey)}, ${p(firstAccess.subjectId)}, now())
+         SELECT ${p(firstAccess.patientKey)}, ${p(firstAccess.subjectId)}, now() WHERE ${when}
          ON CONFLICT DO NOTHING RETURNING patient_key`,
     },
     {

@@ -16,11 +16,15 @@ import type {
   SubmissionContext,
 } from '@passerelle/registry';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
+import type { AuditEntry } from '@passerelle/audit';
 import type { ContentStore } from '@passerelle/document-repository';
 import type { ContactDetails, PatientRecordStore } from '@passerelle/record-management';
 import { DataSource, EntityManager } from 'typeorm';
 import { openContent, sealContent } from './encryption/content-cipher';
 import { PATIENT_DATA_KEY_TABLE, PatientDataKeys } from './encryption/patient-data-keys';
+import { statementOf } from './insert-statement';
+import { PoolStatement, runOnPool } from './pg-pool';
+import { auditCtes } from './postgres-audit-store';
 import { PostgresWriteUnit, postgresUnit } from './postgres-write-unit';
 import {
   AssociationRow,
@@ -216,16 +220,18 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     });
   }
 
-  /** The content and the patient's wrapped data key in one round trip; none once it is destroyed. */
-  async read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
-    const [row]: StoredContentRow[] = await this.dataSource.query(
-      `SELECT c.mime_type, c.bytes, c.nonce, c.auth_tag, c.hash_sha1, c.hash_sha256, c.size,
-              k.wrapped_key, k.kek_id
-         FROM document_content c
-         LEFT JOIN ${PATIENT_DATA_KEY_TABLE} k ON k.patient_key = c.patient_key
-        WHERE c.patient_key = $1 AND c.content_id = $2`,
-      [patientKey, contentId],
-    );
+  /**
+   * The content and the patient's wrapped data key in one round trip, with the audit entry if
+   * given (written only if they are there); none once the key is destroyed.
+   */
+  async read(
+    patientKey: string,
+    contentId: string,
+    audit?: AuditEntry,
+  ): Promise<DocumentContent | undefined> {
+    const [row] = audit
+      ? await this.readAudited(patientKey, contentId, audit)
+      : await runOnPool<StoredContentRow>(this.dataSource, READ_CONTENT, [patientKey, contentId]);
     if (!row) return undefined;
     const stored = row.kek_id ? { keyId: row.kek_id, wrapped: row.wrapped_key! } : undefined;
     const dataKey = await this.dataKeys.forReading(patientKey, stored);
@@ -233,7 +239,11 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     const bytes = openContent(
       dataKey,
       { patientKey, contentId },
-      { ciphertext: row.bytes, nonce: row.nonce, authTag: row.auth_tag },
+      {
+        ciphertext: Buffer.from(row.ciphertext, 'base64'),
+        nonce: row.nonce,
+        authTag: row.auth_tag,
+      },
     );
     return {
       contentId,
@@ -245,11 +255,40 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
       size: Number(row.size),
     };
   }
+
+  private readAudited(
+    patientKey: string,
+    contentId: string,
+    audit: AuditEntry,
+  ): Promise<StoredContentRow[]> {
+    const opened = 'EXISTS (SELECT 1 FROM content WHERE kek_id IS NOT NULL)';
+    const { sql, params } = statementOf((p) => {
+      const content = `content AS (${contentSql(p(patientKey), p(contentId))})`;
+      const audited = auditCtes(audit, opened).map((cte) => `${cte.name} AS (${cte.sql(p)})`);
+      return `WITH ${[content, ...audited].join(', ')} SELECT * FROM content`;
+    });
+    return runOnPool<StoredContentRow>(this.dataSource, { text: sql }, params);
+  }
 }
+
+/**
+ * The ciphertext comes as base64 text: pg reads every column as text (its `binary` result mode
+ * decodes bytea as UTF-8 and corrupts it), and base64 is two thirds of hex's size on the wire and
+ * half its decoding time. PostgreSQL's line breaks in it are skipped by Node's decoder.
+ */
+function contentSql(patientKey: string, contentId: string): string {
+  return `SELECT c.mime_type, encode(c.bytes, 'base64') AS ciphertext, c.nonce, c.auth_tag,
+                 c.hash_sha1, c.hash_sha256, c.size, k.wrapped_key, k.kek_id
+            FROM document_content c
+            LEFT JOIN ${PATIENT_DATA_KEY_TABLE} k ON k.patient_key = c.patient_key
+           WHERE c.patient_key = ${patientKey} AND c.content_id = ${contentId}`;
+}
+
+const READ_CONTENT: PoolStatement = { name: 'content-read', text: contentSql('$1', '$2') };
 
 interface StoredContentRow {
   mime_type: string;
-  bytes: Buffer;
+  ciphertext: string;
   nonce: Buffer;
   auth_tag: Buffer;
   hash_sha1: string;

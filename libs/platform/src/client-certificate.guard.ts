@@ -12,6 +12,7 @@ import type { TLSSocket } from 'node:tls';
 import { AssertionVerifier } from './assertion';
 import { ClientCertificates } from './forwarded-client-certificate';
 import { PATIENT_TOKEN_VERIFIER, PatientTokenVerifier } from './patient-token';
+import { presentsCertificate } from './socket-certificate';
 
 type AuthenticatedRequest = Request & { principal?: Principal };
 
@@ -53,7 +54,7 @@ export class FhirAuthenticationGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const socket = request.socket as TLSSocket;
-    if (!socket.encrypted || Object.keys(socket.getPeerCertificate()).length > 0) {
+    if (!socket.encrypted || presentsCertificate(socket)) {
       return this.certificates.canActivate(context);
     }
     const token = bearerToken(request.headers.authorization);

@@ -9,7 +9,7 @@ function identityOf(socket: TLSSocket): CertifiedPrincipal | DomainError {
   if (!socket.encrypted) {
     return new DomainError('UNAUTHENTICATED', 'Mutual TLS is required');
   }
-  if (Object.keys(socket.getPeerCertificate()).length === 0) {
+  if (!presentsCertificate(socket)) {
     return new DomainError('UNAUTHENTICATED', 'A client certificate is required');
   }
   if (!socket.authorized) {
@@ -22,6 +22,18 @@ function identityOf(socket: TLSSocket): CertifiedPrincipal | DomainError {
     if (error instanceof DomainError) return error;
     return new DomainError('UNAUTHENTICATED', 'Client certificate could not be read');
   }
+}
+
+const presentedBySocket = new WeakMap<TLSSocket, boolean>();
+
+/** Whether the client sent a certificate on this TLS connection (asked once per connection). */
+export function presentsCertificate(socket: TLSSocket): boolean {
+  let presented = presentedBySocket.get(socket);
+  if (presented === undefined) {
+    presented = Object.keys(socket.getPeerCertificate()).length > 0;
+    presentedBySocket.set(socket, presented);
+  }
+  return presented;
 }
 
 /** The principal of the connection's verified client certificate (throws 401-style refusals). */

@@ -79,4 +79,26 @@ describe('RetrieveDocument (ITI-68)', () => {
       documents: [visible.uniqueId],
     });
   });
+
+  it('writes the audit of a granted read with the content, and leaves a refusal to the door', async () => {
+    const { passerelle, authorised, visible, masked } = await setUp();
+    const retrieve = passerelle.retrieveDocument;
+    const granted = await retrieve.execute(authorised, { contentId: visible.contentId! });
+    const hidden = await retrieve.execute(authorised, { contentId: masked.contentId! });
+
+    const reads = passerelle.audits.entries
+      .map((entry) => entry.record)
+      .filter((record) => record.transaction === 'ITI-68');
+    expect(reads).toEqual([
+      expect.objectContaining({
+        id: granted.audit.id,
+        transaction: 'ITI-68',
+        outcome: 'allowed',
+        httpStatus: 200,
+        documents: [visible.uniqueId],
+      }),
+    ]);
+    expect(granted.audit.writtenWithChange).toBe(true);
+    expect(hidden.audit.writtenWithChange).toBe(false);
+  });
 });

@@ -1,5 +1,12 @@
-import type { ContentStore } from '@passerelle/document-repository';
+import type {
+  AccessStateStore,
+  ActorStructures,
+  NamedDocumentState,
+} from '@passerelle/access-control';
+import type { AuditEntry, AuditStore } from '@passerelle/audit';
+import type { ContentLocator, ContentStore } from '@passerelle/document-repository';
 import type { DocumentContent, WriteUnit } from '@passerelle/domain';
+import type { DocumentLocator } from '@passerelle/registry';
 import { inMemoryUnit } from './registry';
 
 const key = (patientKey: string, contentId: string) => `${patientKey}\u0000${contentId}`;
@@ -19,13 +26,39 @@ export class InMemoryContentStore implements ContentStore {
     );
   }
 
-  read(patientKey: string, contentId: string): Promise<DocumentContent | undefined> {
+  constructor(private readonly audits: AuditStore) {}
+
+  async read(
+    patientKey: string,
+    contentId: string,
+    audit?: AuditEntry,
+  ): Promise<DocumentContent | undefined> {
     this.reads.push({ patientKey, contentId });
-    return Promise.resolve(this.contents.get(key(patientKey, contentId)));
+    const content = this.contents.get(key(patientKey, contentId));
+    if (content && audit) await this.audits.write(audit);
+    return content;
   }
 
   /** How many contents are stored (committed). */
   get size(): number {
     return this.contents.size;
+  }
+}
+
+/** ITI-68's first read, in memory: the registry's lookup by content id, then the access state. */
+export class InMemoryContentLocator implements ContentLocator {
+  constructor(
+    private readonly registry: DocumentLocator,
+    private readonly accessState: AccessStateStore,
+  ) {}
+
+  async locateContent(
+    contentId: string,
+    subjectId: string,
+    structures: ActorStructures,
+  ): Promise<NamedDocumentState> {
+    const entry = (await this.registry.locate({ contentIds: [contentId] })).documents.at(0);
+    const state = await this.accessState.load(entry?.patientKey ?? '', subjectId, structures);
+    return { entry, state };
   }
 }

@@ -57,7 +57,7 @@ import {
 import defaultMatrix from '../../../../fixtures/access/habilitation-matrix.json';
 import { InMemoryAccessState } from './access-state';
 import { InMemoryAuditStore } from './audit-store';
-import { InMemoryContentStore } from './content-store';
+import { InMemoryContentLocator, InMemoryContentStore } from './content-store';
 import { InMemoryInvitations } from './invitations';
 import { InMemoryPatientRecords } from './patient-records';
 import { aPatient } from './principals';
@@ -82,8 +82,8 @@ export class InMemoryPasserelle {
   readonly accessState: InMemoryAccessState;
   readonly directory = new InMemoryProfessionalDirectory();
   readonly registry: InMemoryRegistry;
-  readonly contents = new InMemoryContentStore();
   readonly audits = new InMemoryAuditStore(this.records);
+  readonly contents = new InMemoryContentStore(this.audits);
   readonly access: AccessControl;
   readonly repository: RepositoryOptions;
 
@@ -160,7 +160,12 @@ export class InMemoryPasserelle {
     );
     this.provideDocumentBundle = new ProvideDocumentBundle(access, registrar, contents, repository);
     this.retrieveDocumentSet = new RetrieveDocumentSet(access, registry, contents, repository);
-    this.retrieveDocument = new RetrieveDocument(access, registry, contents);
+    this.retrieveDocument = new RetrieveDocument(
+      access,
+      new InMemoryContentLocator(registry, this.accessState),
+      contents,
+      new AuditTrail(this.audits),
+    );
     this.exportRecord = new ExportRecord(access, registry, contents);
 
     const [records, writer] = [this.records, this.accessState];

@@ -1,0 +1,95 @@
+import { round } from './latency';
+import type { LoadPhase } from './mhd-load-run';
+
+/** The phases compared, by their name in mhd-load's result. */
+const COMPARED: Readonly<Record<string, string>> = {
+  'iti65@': 'ITI-65 bundles',
+  'iti67-patient': 'ITI-67 searches by patient',
+  'iti67-type': 'ITI-67 searches by patient and type',
+  iti68: 'ITI-68 reads',
+};
+
+export interface Round {
+  readonly floor: readonly LoadPhase[];
+  readonly gateway: readonly LoadPhase[];
+}
+
+/**
+ * Per transaction: both rates and CPU per operation, round by round and their medians, and the
+ * ratio gateway / floor — the median of the rounds' ratios, each taken between runs next to each
+ * other in time, so that the machine's other work weighs on both sides alike.
+ */
+export function compareRounds(rounds: readonly Round[]) {
+  return Object.fromEntries(
+    Object.entries(COMPARED).map(([prefix, label]) => {
+      const pairs = rounds.map((r) => ({
+        floor: phaseOf(r.floor, prefix),
+        gateway: phaseOf(r.gateway, prefix),
+      }));
+      const side = (pick: (pair: (typeof pairs)[number]) => LoadPhase) =>
+        summarise(pairs.map(pick));
+      return [
+        pairs[0].gateway.name,
+        {
+          transaction: label,
+          ratio: median(
+            pairs.map((p) => p.gateway.throughputPerSec / Math.max(p.floor.throughputPerSec, 1e-9)),
+            2,
+          ),
+          floor: side((p) => p.floor),
+          gateway: side((p) => p.gateway),
+        },
+      ];
+    }),
+  );
+}
+
+function phaseOf(phases: readonly LoadPhase[], prefix: string): LoadPhase {
+  const phase = phases.find((p) => p.name.startsWith(prefix));
+  if (!phase) throw new Error(`mhd-load gave no phase ${prefix}`);
+  return phase;
+}
+
+/** Medians over the rounds, and each round's figures. Server CPU is the Node.js process's. */
+function summarise(phases: readonly LoadPhase[]) {
+  const cpu = (pick: (p: LoadPhase) => number | null) =>
+    median(phases.map(pick).filter((x): x is number => x !== null));
+  return {
+    perSecond: median(
+      phases.map((p) => p.throughputPerSec),
+      1,
+    ),
+    serverCpuMsPerOp: cpu((p) => p.resources.cpuMsPerOk.server),
+    postgresCpuMsPerOp: cpu((p) => p.resources.cpuMsPerOk.postgres),
+    p50Ms: median(
+      phases.map((p) => p.latencyMs.p50 ?? 0),
+      2,
+    ),
+    p99Ms: median(
+      phases.map((p) => p.latencyMs.p99 ?? 0),
+      2,
+    ),
+    rounds: phases.map((p) => ({
+      perSecond: p.throughputPerSec,
+      serverCpuMsPerOp: p.resources.cpuMsPerOk.server,
+      postgresCpuMsPerOp: p.resources.cpuMsPerOk.postgres,
+      failed: p.requests - p.ok,
+      loadAverageBefore: p.resources.loadavgBefore[0],
+    })),
+  };
+}
+
+/** Requests that did not succeed, over every phase of every round. */
+export function failedRequests(rounds: readonly Round[]): number {
+  return rounds
+    .flatMap((r) => [...r.floor, ...r.gateway])
+    .reduce((sum, phase) => sum + phase.requests - phase.ok, 0);
+}
+
+function median(values: readonly number[], decimals = 3): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return round(value, decimals);
+}
