@@ -78,6 +78,8 @@ describe('TrustedCrls (CRL_FILES reloaded)', () => {
   });
 
   it('notices a changed file by itself', async () => {
+    // The watcher's first look at the file is asynchronous: change it only once it has looked.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     writeFileSync(file, issueCrl(ca, [serial]));
     const deadline = Date.now() + 10_000;
     while (crls.generation === 0 && Date.now() < deadline) {
