@@ -232,4 +232,30 @@ describe('The MHD door as FHIR R4 and MHD say: XML, search handling, profiles', 
     ]);
     expect((await bed.search('medecin-generaliste', record)).body.total).toBe(0);
   });
+
+  it('returns relatesTo on read and in searches: the replacement names the document it replaces', async () => {
+    const record = await bed.newRecord();
+    const original = await bed.provide(record, [{ title: 'CR v1' }]);
+    const [originalId] = original.documentIds;
+    const replacement = await bed.provide(record, [{ title: 'CR v2', replaces: originalId }]);
+    const [replacementId] = replacement.documentIds;
+
+    const read = await bed.call(
+      'medecin-generaliste',
+      'GET',
+      `/DocumentReference/${replacementId}`,
+    );
+    expect(read.body.relatesTo).toEqual([
+      { code: 'replaces', target: { reference: `DocumentReference/${originalId}` } },
+    ]);
+    const found = await bed.search('medecin-generaliste', record, '&status=current');
+    const current = found.body.entry!.map(
+      (entry) => entry.resource as unknown as { id: string; relatesTo?: unknown },
+    );
+    expect(current).toEqual([
+      expect.objectContaining({ id: replacementId, relatesTo: read.body.relatesTo }),
+    ]);
+    const old = await bed.call('medecin-generaliste', 'GET', `/DocumentReference/${originalId}`);
+    expect(old.body.relatesTo).toBeUndefined();
+  });
 });

@@ -103,7 +103,22 @@ export interface DocumentEntry {
   readonly contentId?: string;
   readonly submissionSetUuid: string;
   readonly submissionTime: Date;
+  /**
+   * The documents this one replaces, transforms, appends or signs, as a read for a caller shows
+   * them (only those the caller may see): set by the reads that answer with it (MHD relatesTo).
+   */
+  readonly relatesTo?: readonly DocumentRelation[];
 }
+
+/** A relationship association from a document to another, by the other's logicalId. */
+export interface DocumentRelation {
+  readonly type: RelationshipType;
+  readonly targetLogicalId: string;
+}
+
+/** The associations between documents (ITI TF-3 4.2.2), as opposed to list membership. */
+export const RELATIONSHIP_TYPES = ['RPLC', 'XFRM', 'APND', 'XFRM_RPLC', 'signs'] as const;
+export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
 
 /** The authenticated caller that provided a document (a PS, an ORG system, or the patient). */
 export interface Submitter {

@@ -2,6 +2,7 @@ import type {
   Attachment,
   CodeableConcept,
   DocumentReference,
+  DocumentReferenceRelatesTo,
   Extension,
   Identifier,
   Organization,
@@ -16,10 +17,12 @@ import {
   AvailabilityStatus,
   Coded,
   DocumentEntry,
+  DocumentRelation,
   DomainError,
   Institution,
   PatientId,
   PersonName,
+  RelationshipType,
   stripUrnUuid,
   administrativeGenderOf,
   fhirBirthDateOf,
@@ -214,6 +217,7 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
     ...(contained.references.length ? { author: contained.references } : {}),
     ...(entry.legalAuthenticator ? { authenticator: { reference: '#legal-authenticator' } } : {}),
     ...(entry.custodian ? { custodian: { reference: '#custodian' } } : {}),
+    ...(entry.relatesTo?.length ? { relatesTo: entry.relatesTo.flatMap(relatesToOf) } : {}),
     ...(entry.comments ? { description: entry.comments } : {}),
     securityLabel: entry.confidentialityCodes.map(concept),
     content: [
@@ -237,6 +241,22 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
         : {}),
     },
   };
+}
+
+/** XFRM_RPLC, a transformation that replaces, is both relations FHIR names apart. */
+const RELATION_CODES: Record<RelationshipType, DocumentReferenceRelatesTo['code'][]> = {
+  RPLC: ['replaces'],
+  XFRM: ['transforms'],
+  APND: ['appends'],
+  XFRM_RPLC: ['transforms', 'replaces'],
+  signs: ['signs'],
+};
+
+function relatesToOf(relation: DocumentRelation): DocumentReferenceRelatesTo[] {
+  return RELATION_CODES[relation.type].map((code) => ({
+    code,
+    target: { reference: `DocumentReference/${stripUrnUuid(relation.targetLogicalId)}` },
+  }));
 }
 
 export function archivedExtension(): Extension {

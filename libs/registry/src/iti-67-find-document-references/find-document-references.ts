@@ -9,6 +9,7 @@ import type {
   Principal,
 } from '@passerelle/domain';
 import { REGISTRY_READER, RegistryReader } from '../ports';
+import { withRelations } from './document-relations';
 
 export interface FindDocumentReferencesCommand {
   readonly patientKey: string;
@@ -35,7 +36,8 @@ export class FindDocumentReferences implements UseCase<
       const access = await this.access.authorize(audit, actor, 'document.consult', patientKey);
       const found = await this.reader.documents(patientKey, filter, access.visibility, page);
       audit.documents = found.items.map((entry) => entry.uniqueId);
-      return found;
+      const items = await withRelations(this.reader, patientKey, found.items, access.visibility);
+      return { ...found, items };
     });
   }
 }

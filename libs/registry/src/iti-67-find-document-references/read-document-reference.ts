@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
 import { Outcome, UseCase, audited } from '@passerelle/audit';
 import { DocumentEntry, DomainError, Principal, excerpt } from '@passerelle/domain';
-import { DOCUMENT_LOCATOR, DocumentLocator } from '../ports';
+import { DOCUMENT_LOCATOR, DocumentLocator, REGISTRY_READER, RegistryReader } from '../ports';
+import { withRelations } from './document-relations';
 
 /** ITI-67's read by id: one DocumentReference, or — unknown or not for this caller — 404. */
 @Injectable()
@@ -10,19 +11,26 @@ export class ReadDocumentReference implements UseCase<{ logicalId: string }, Doc
   constructor(
     private readonly access: AccessControl,
     @Inject(DOCUMENT_LOCATOR) private readonly locator: DocumentLocator,
+    @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
   ) {}
 
   execute(actor: Principal, { logicalId }: { logicalId: string }): Promise<Outcome<DocumentEntry>> {
     return audited({ transaction: 'ITI-67', action: 'document.consult' }, actor, async (audit) => {
       const located = await this.locator.locate({ logicalIds: [logicalId] });
-      const { entry } = await this.access.authorizeDocument(
+      const { access, entry } = await this.access.authorizeDocument(
         audit,
         actor,
         'document.consult',
         located.documents.at(0),
         () => unknownDocumentReference(logicalId),
       );
-      return entry;
+      const [related] = await withRelations(
+        this.reader,
+        entry.patientKey,
+        [entry],
+        access.visibility,
+      );
+      return related;
     });
   }
 }

@@ -148,7 +148,7 @@ export class InMemoryPasserelle {
     this.registryStoredQuery = new RegistryStoredQuery(access, registry, registry);
     this.updateDocumentSet = new UpdateDocumentSet(access, registry, updates);
     this.findDocumentReferences = new FindDocumentReferences(access, registry);
-    this.readDocumentReference = new ReadDocumentReference(access, registry);
+    this.readDocumentReference = new ReadDocumentReference(access, registry, registry);
     this.findDocumentLists = new FindDocumentLists(access, registry);
     this.changeDocumentMetadata = new ChangeDocumentMetadata(access, registry, updates);
 
