@@ -10,7 +10,13 @@ import { PatientChannelModule } from '@passerelle/patient-channel';
 import { RecordLifecycleModule } from '@passerelle/record-management';
 import { FileKeyEncryptionService, PersistenceModule } from '@passerelle/persistence';
 import { XdsModule } from '@passerelle/xds';
-import { type AppConfig, PlatformModule } from '@passerelle/platform';
+import {
+  type AppConfig,
+  PlatformModule,
+  trustedCertificates,
+  trustedCrls,
+} from '@passerelle/platform';
+import { XadesSubmissionVerifier } from '@passerelle/signature';
 import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
 import { patientApps } from './patient-apps';
@@ -46,7 +52,13 @@ export class AppModule {
           apps: patientApps(config.patientChannel.appsFile),
           accessTokenSeconds: config.patientChannel.accessTokenSeconds,
         }),
-        DocumentRepositoryModule.forRoot({ repositoryUniqueId: config.repositoryUniqueId }),
+        DocumentRepositoryModule.forRoot(
+          {
+            repositoryUniqueId: config.repositoryUniqueId,
+            signaturePolicy: config.signaturePolicy,
+          },
+          () => new XadesSubmissionVerifier(trustedCertificates(config), trustedCrls(config)),
+        ),
         MhdModule.forRoot({
           repositoryUniqueId: config.repositoryUniqueId,
           maxPageSize: config.maxPageSize,
