@@ -1,8 +1,9 @@
-import type { Bundle, OperationOutcome } from 'fhir/r4';
+import type { Bundle, DocumentReference, OperationOutcome } from 'fhir/r4';
 import { readFileSync } from 'node:fs';
 import { DSG_DETACHED_FORMAT_CODE } from '@passerelle/domain';
 import { type IssuedCertificate, createRootCa, issueCertificate } from '@passerelle/platform';
 import { type XdsPatient, freshXdsPatient, provideBundle } from '@passerelle/testing';
+import { NS, type XmlElement, childOf, childrenOf } from '@passerelle/xds';
 import {
   type SubmittedFile,
   aDocument,
@@ -14,10 +15,19 @@ import {
 import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
 import { errorCodesOf, errorContextsOf, postSoap, statusOf } from './support/xds-client';
+import { findDocumentsQuery } from './support/xds-fixtures';
 
 type HttpError = { response: { status: number; data: OperationOutcome } };
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The dev PKI's hospital: its service name and organisation, as the signer's name. */
+const hospitalSignerName = 'Service Imagerie (Centre Hospitalier de Test)';
+const SIGNER_NAME = `urn:passerelle:dsg:signerName=${hospitalSignerName}`;
+
+function slotValue(slot: XmlElement): string | undefined {
+  return childOf(childOf(slot, NS.rim, 'ValueList')!, NS.rim, 'Value')?.text;
+}
 const DSG_FORMAT = { system: 'urn:oid:1.3.6.1.4.1.19376.1.2.3', code: DSG_DETACHED_FORMAT_CODE };
 
 describe('signed submission sets (IHE DSG) over mutual TLS on PostgreSQL, SIGNATURE_POLICY=required', () => {
@@ -77,12 +87,39 @@ describe('signed submission sets (IHE DSG) over mutual TLS on PostgreSQL, SIGNAT
   }
 
   describe('ITI-41', () => {
-    it('stores a submission signed with the sender’s certificate, every document and the signature', async () => {
+    it('stores a submission signed with the sender’s certificate, each document naming its signer in ITI-18 and MHD', async () => {
       const patient = await patientWithRecord();
       const documents = [aDocument(), aDocument()];
       const response = await provide(patient, [...documents, await signedByHospital(documents)]);
       expect(statusOf(response)).toBe('Success');
       expect(await storedCount(patient)).toBe(3);
+
+      const found = await postSoap(
+        gateway,
+        'registry',
+        findDocumentsQuery(patient.cx),
+        'medecin-generaliste',
+      );
+      const list = childOf(found.body, NS.rim, 'RegistryObjectList')!;
+      const signers = childrenOf(list, NS.rim, 'ExtrinsicObject').map((entry) =>
+        childrenOf(entry, NS.rim, 'Slot')
+          .filter((slot) => slot.attributes.name.startsWith('urn:passerelle:dsg:'))
+          .map((slot) => `${slot.attributes.name}=${slotValue(slot)}`),
+      );
+      expect(signers.filter((slots) => slots.length > 0)).toEqual([
+        [SIGNER_NAME, expect.stringMatching(/^urn:passerelle:dsg:signerSubject=.*OU=/)],
+        [SIGNER_NAME, expect.stringMatching(/^urn:passerelle:dsg:signerSubject=.*OU=/)],
+      ]);
+
+      const references = (await doctor.search({
+        resourceType: 'DocumentReference',
+        searchParams: { 'patient.identifier': patient.token },
+      })) as unknown as Bundle<DocumentReference>;
+      const signedBy = references.entry!.flatMap(({ resource }) =>
+        (resource!.extension ?? []).filter((extension) => extension.url.endsWith('dsg-signed-by')),
+      );
+      expect(signedBy).toHaveLength(2);
+      expect(signedBy[0].extension?.[0]).toEqual({ url: 'name', valueString: hospitalSignerName });
     });
 
     it('refuses an unsigned submission: the policy requires a signature', async () => {

@@ -35,9 +35,8 @@ export interface SignedSubmission {
 export interface SubmissionSigner {
   /** The certificate's subject distinguished name. */
   readonly subject: string;
-  /** Its common name, the name shown to people. */
+  /** The name shown to people: a PS's given and family names, an ORG's service. */
   readonly name: string;
-  readonly signedAt?: Date;
 }
 
 /** Verifies a submission set signature; a signature that does not hold is a SIGNATURE_INVALID. */

@@ -48,13 +48,12 @@ const refusal = (reason: RegExp): unknown =>
   expect.objectContaining({ code: 'SIGNATURE_INVALID', message: expect.stringMatching(reason) });
 
 describe('XadesSubmissionVerifier (IHE DSG submission set signature)', () => {
-  it('accepts a signature over every document and says who signed, and when', async () => {
+  it('accepts a signature over every document and says who signed', async () => {
     const now = new Date();
     const signer = await verifier.verify(await signed(), now);
     expect(signer).toEqual({
       subject: expect.stringContaining('SN=MARTIN'),
       name: 'CLAIRE MARTIN',
-      signedAt: expect.any(Date),
     });
   });
 

@@ -75,7 +75,6 @@ export class XadesSubmissionVerifier implements SubmissionSignatureVerifier {
     return {
       subject: signer.certificate.subject.replace(/\n/g, ', '),
       name: nameOf(signer),
-      signedAt: signingTimeOf(properties),
     };
   }
 }
@@ -211,11 +210,4 @@ function nameOf({ principal, certificate }: VerifiedSigner): string {
   if (principal?.kind === 'ORG') return `${principal.serviceName} (${principal.organisationName})`;
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(certificate.subject);
   return cn ? cn[1] : certificate.subject.replace(/\n/g, ', ');
-}
-
-function signingTimeOf(properties: Element): Date | undefined {
-  const signatureProperties = childOf(properties, XADES, 'SignedSignatureProperties');
-  const text = childOf(signatureProperties, XADES, 'SigningTime')?.textContent?.trim();
-  const time = text ? new Date(text) : undefined;
-  return time && !Number.isNaN(time.getTime()) ? time : undefined;
 }

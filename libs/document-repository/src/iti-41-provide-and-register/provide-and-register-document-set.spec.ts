@@ -372,11 +372,17 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
       return { passerelle, patient, author: aMedecin() };
     };
 
-    it('stores a signed submission whose signature holds, the signature document with it', async () => {
+    it('stores a signed submission whose signature holds, each document naming its signer', async () => {
       const { passerelle, patient, author } = await withPolicy('verified-if-present');
       const draft = await signedDraft(submissionDraft(patient, [documentDraft(patient)]));
       const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
-      expect(succeeded(outcome).documents).toHaveLength(2);
+      const [document, signature] = succeeded(outcome).documents.map(({ entry }) => entry);
+      expect(document.signedBy).toEqual({
+        name: 'CLAIRE SIGNATAIRE',
+        subject: expect.stringContaining('810000000042'),
+      });
+      expect(signature.formatCode.code).toBe('urn:ihe:iti:dsg:detached:2014');
+      expect(signature.signedBy).toBeUndefined();
       expect(passerelle.contents.size).toBe(2);
     });
 
@@ -447,7 +453,10 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
         ...signed,
         documents: [{ ...document, content: Buffer.from('altered') }, signature],
       };
-      succeeded(await passerelle.provideAndRegisterDocumentSet.execute(author, draft));
+      const stored = succeeded(
+        await passerelle.provideAndRegisterDocumentSet.execute(author, draft),
+      );
+      expect(stored.documents.map(({ entry }) => entry.signedBy)).toEqual([undefined, undefined]);
       expect(passerelle.contents.size).toBe(2);
     });
   });

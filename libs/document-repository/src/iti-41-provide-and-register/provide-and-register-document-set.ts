@@ -16,7 +16,7 @@ import {
 import { CONTENT_STORE, ContentStore, SUBMISSION_SIGNATURES } from '../ports';
 import { REPOSITORY_OPTIONS, RepositoryOptions } from '../repository-options';
 import { ReceivedDocuments, receiveDocuments } from './repository-part';
-import { checkSubmissionSignature } from './submission-signature';
+import { signedSubmission } from './submission-signature';
 
 /**
  * ITI-41 Provide and Register Document Set-b: the documents' bytes and their metadata, stored
@@ -49,18 +49,22 @@ export class ProvideAndRegisterDocumentSet implements UseCase<
       );
       this.access.assertPatientAuthorship(audit, access, draft.documents);
       const received = receiveDocuments(draft, this.options.repositoryUniqueId);
-      await this.checkSignature(received, audit);
+      const signed = await this.checkSignature(received, audit);
       const sight = this.access.sightOf(actor);
-      return this.registrar.register(received.draft, submitterOf(actor), audit, sight, {
+      return this.registrar.register(signed, submitterOf(actor), audit, sight, {
         contents: received.contents,
         stage: (unit, added) => added.forEach((content) => this.content.put(unit, content)),
       });
     });
   }
 
-  private async checkSignature(received: ReceivedDocuments, audit: AuditContext): Promise<void> {
+  /** The draft, each signed document naming its signer once the signature holds. */
+  private async checkSignature(
+    received: ReceivedDocuments,
+    audit: AuditContext,
+  ): Promise<SubmissionDraft> {
     try {
-      await checkSubmissionSignature(
+      return await signedSubmission(
         received,
         this.options.signaturePolicy,
         this.signatureRequired,

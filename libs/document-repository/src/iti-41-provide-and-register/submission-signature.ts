@@ -5,7 +5,7 @@ import {
   type SubmissionSignatureVerifier,
   type SubmissionSigner,
 } from '@passerelle/domain';
-import type { DocumentEntryDraft } from '@passerelle/registry';
+import type { DocumentEntryDraft, SubmissionDraft } from '@passerelle/registry';
 import type { ReceivedDocuments } from './repository-part';
 
 export function isSignatureDocument(document: DocumentEntryDraft): boolean {
@@ -13,11 +13,28 @@ export function isSignatureDocument(document: DocumentEntryDraft): boolean {
 }
 
 /**
- * The submission set's IHE DSG signature under the policy: `off` reads none, a present one is
- * verified otherwise, and an absent one is refused where `required` applies. The signer, when
- * verified, names who signed the other documents.
+ * The submission under the signature policy: each document covered by a signature that holds
+ * names its signer (the signature document itself does not).
  */
-export async function checkSubmissionSignature(
+export async function signedSubmission(
+  received: ReceivedDocuments,
+  policy: SignaturePolicy,
+  signatureRequired: boolean,
+  verifier: SubmissionSignatureVerifier,
+): Promise<SubmissionDraft> {
+  const signer = await checkSubmissionSignature(received, policy, signatureRequired, verifier);
+  if (!signer) return received.draft;
+  const documents = received.draft.documents.map((document) =>
+    isSignatureDocument(document) ? document : { ...document, signedBy: signer },
+  );
+  return { ...received.draft, documents };
+}
+
+/**
+ * The submission set's IHE DSG signature under the policy: `off` reads none, a present one is
+ * verified otherwise, and an absent one is refused where `required` applies.
+ */
+async function checkSubmissionSignature(
   received: ReceivedDocuments,
   policy: SignaturePolicy,
   signatureRequired: boolean,

@@ -20,6 +20,7 @@ import {
   Institution,
   PatientId,
   PersonName,
+  SubmissionSigner,
   stripUrnUuid,
   administrativeGenderOf,
   fhirBirthDateOf,
@@ -198,7 +199,7 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
       ...(entry.custodian ? [organizationResource('custodian', entry.custodian)] : []),
       sourcePatient,
     ],
-    ...(entry.status === 'Archived' ? { extension: [archivedExtension()] } : {}),
+    ...extensionsOf(entry),
     masterIdentifier: { system: MHD.rfc3986, value: uniqueIdToUri(entry.uniqueId) },
     identifier: [{ use: 'official', system: MHD.rfc3986, value: entry.entryUuid }],
     status: STATUS_TO_FHIR[entry.status],
@@ -236,6 +237,24 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
         ? { related: entry.referenceIds.map((value) => ({ identifier: { value } })) }
         : {}),
     },
+  };
+}
+
+function extensionsOf(entry: DocumentEntry): { extension?: Extension[] } {
+  const extension = [
+    ...(entry.status === 'Archived' ? [archivedExtension()] : []),
+    ...(entry.signedBy ? [signedByExtension(entry.signedBy)] : []),
+  ];
+  return extension.length > 0 ? { extension } : {};
+}
+
+function signedByExtension({ name, subject }: SubmissionSigner): Extension {
+  return {
+    url: MHD.signedByExtension,
+    extension: [
+      { url: 'name', valueString: name },
+      { url: 'subject', valueString: subject },
+    ],
   };
 }
 
