@@ -165,6 +165,19 @@ describe('XadesSubmissionVerifier (IHE DSG submission set signature)', () => {
     ).rejects.toEqual(refusal(/DOCTYPE/));
   });
 
+  it('refuses a SignedInfo that signs more than the manifest and the SignedProperties', async () => {
+    const submission = await signed();
+    const extra = submission.signature
+      .toString()
+      .replace(
+        '</ds:SignedInfo>',
+        '<ds:Reference URI=""><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AA==</ds:DigestValue></ds:Reference></ds:SignedInfo>',
+      );
+    await expect(
+      verifier.verify({ ...submission, signature: Buffer.from(extra) }, new Date()),
+    ).rejects.toEqual(refusal(/must sign its manifest and SignedProperties, nothing else/));
+  });
+
   it('refuses XML that is not a ds:Signature', async () => {
     const submission = await signed();
     await expect(

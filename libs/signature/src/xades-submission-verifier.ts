@@ -59,6 +59,11 @@ export class XadesSubmissionVerifier implements SubmissionSignatureVerifier {
     const keyAlgorithm = algorithm ? KEY_ALGORITHMS[algorithm] : undefined;
     if (!keyAlgorithm)
       throw signatureRefused(`its signature algorithm ${algorithm ?? '(none)'} is not accepted`);
+    if (childrenOf(signedInfo, DSIG, 'Reference').length !== 2) {
+      throw signatureRefused(
+        'its SignedInfo must sign its manifest and SignedProperties, nothing else',
+      );
+    }
     const manifest = signedObject(signedInfo, byId, MANIFEST_TYPE, DSIG, 'Manifest');
     const properties = signedObject(
       signedInfo,
