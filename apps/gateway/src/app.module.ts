@@ -12,10 +12,12 @@ import { FileKeyEncryptionService, PersistenceModule } from '@passerelle/persist
 import { XdsModule } from '@passerelle/xds';
 import {
   type AppConfig,
+  type CrlSource,
   PlatformModule,
-  trustedCertificates,
-  trustedCrls,
+  TRUSTED_CERTIFICATES,
+  TRUSTED_CRLS,
 } from '@passerelle/platform';
+import type { X509Certificate } from 'node:crypto';
 import { XadesSubmissionVerifier } from '@passerelle/signature';
 import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
@@ -57,7 +59,11 @@ export class AppModule {
             repositoryUniqueId: config.repositoryUniqueId,
             signaturePolicy: config.signaturePolicy,
           },
-          () => new XadesSubmissionVerifier(trustedCertificates(config), trustedCrls(config)),
+          {
+            useFactory: (anchors: X509Certificate[], crls: CrlSource) =>
+              new XadesSubmissionVerifier(anchors, crls),
+            inject: [TRUSTED_CERTIFICATES, TRUSTED_CRLS],
+          },
         ),
         MhdModule.forRoot({
           repositoryUniqueId: config.repositoryUniqueId,

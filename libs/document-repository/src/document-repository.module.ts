@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Global, Module } from '@nestjs/common';
 import type { SubmissionSignatureVerifier } from '@passerelle/domain';
 import { RegistryModule } from '@passerelle/registry';
 import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/provide-and-register-document-set';
@@ -26,14 +26,14 @@ const USE_CASES = [
 export class DocumentRepositoryModule {
   static forRoot(
     options: RepositoryOptions,
-    signatures: () => SubmissionSignatureVerifier,
+    signatures: Omit<FactoryProvider<SubmissionSignatureVerifier>, 'provide'>,
   ): DynamicModule {
     return {
       module: DocumentRepositoryModule,
       imports: [RegistryModule],
       providers: [
         { provide: REPOSITORY_OPTIONS, useValue: options },
-        { provide: SUBMISSION_SIGNATURES, useFactory: signatures },
+        { provide: SUBMISSION_SIGNATURES, ...signatures },
         ...USE_CASES,
       ],
       exports: [RegistryModule, ...USE_CASES],

@@ -4,7 +4,7 @@ import {
   type SubmissionSignatureVerifier,
   type SubmissionSigner,
 } from '@passerelle/domain';
-import { SignerChainVerifier, type VerifiedSigner } from '@passerelle/platform';
+import { type CrlSource, SignerChainVerifier, type VerifiedSigner } from '@passerelle/platform';
 import type { X509Crl } from '@peculiar/x509';
 import type { Element } from '@xmldom/xmldom';
 import { type X509Certificate, createHash, webcrypto } from 'node:crypto';
@@ -42,8 +42,8 @@ const KEY_ALGORITHMS: Readonly<
 export class XadesSubmissionVerifier implements SubmissionSignatureVerifier {
   private readonly signers: SignerChainVerifier;
 
-  /** `anchors`, `crls`: TRUSTED_CA and CRL_FILES, as for the access assertions' signers. */
-  constructor(anchors: readonly X509Certificate[], crls: readonly X509Crl[] = []) {
+  /** `anchors`, `crls`: TRUSTED_CA and CRL_FILES (reloaded), as for the access assertions' signers. */
+  constructor(anchors: readonly X509Certificate[], crls: CrlSource | readonly X509Crl[] = []) {
     this.signers = new SignerChainVerifier(anchors, crls, signatureRefused);
   }
 

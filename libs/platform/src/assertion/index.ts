@@ -3,4 +3,3 @@ export * from './assertion-verifier';
 export * from './certificate-chain';
 export * from './saml-assertion-verifier';
 export type { Refusal } from './refusal';
-export { TRUSTED_CRLS } from './revocation';
