@@ -105,6 +105,21 @@ const LAYERS = {
     'patient-channel',
     'testing',
   ],
+  // IHE DSG signatures (XAdES): verified for the use cases through their port, produced by the CLI.
+  signature: [
+    'access-control',
+    'audit',
+    'persistence',
+    'registry',
+    'document-repository',
+    'record-management',
+    'mhd',
+    'xds',
+    'hl7v2',
+    'cda',
+    'patient-channel',
+    'testing',
+  ],
   // The patient's identity: translates logins into accounts and tokens, decides no access.
   'patient-channel': [
     'access-control',

@@ -1,3 +1,4 @@
+import { createRootCa, issueCertificate } from '@passerelle/platform';
 import { freshOid, freshPatient } from '@passerelle/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import {
@@ -182,6 +183,75 @@ describe('passerelle push / watch / query / get against the gateway (mutual TLS,
     expect(got.status).toBe(0);
     expect(got.stdout).toContain(`→ ${copy}`);
     expect(readFileSync(copy).equals(readFileSync(report))).toBe(true);
+  });
+
+  it.each([
+    ['MHD', []],
+    ['XDS.b', ['--xds']],
+  ])(
+    'pushes with --sign over %s: the signature document goes with it and the gateway names the signer',
+    async (_door, transport) => {
+      const patient = await openRecord();
+      const report = join(work, `CR-BIO-signed-${transport.length}.xml`);
+      writeFileSync(report, instantiate('CR-BIO_lab-report.xml', patient.nir));
+      const pushed = await passerelle(
+        'push',
+        report,
+        ...transport,
+        '--sign',
+        '--source-id',
+        SOURCE_ID,
+        '--json',
+        ...connection('laboratoire-org'),
+      );
+      expect(pushed.stderr).toBe('');
+      expect(pushed.status).toBe(0);
+      const [result] = (JSON.parse(pushed.stdout) as { pushed: Record<string, unknown>[] }).pushed;
+      const documents = await documentsOf(patient);
+      expect(documents.map((document) => document.formatCode).sort()).toEqual([
+        'urn:ihe:iti:dsg:detached:2014',
+        'urn:ihe:lab:xd-lab:2008',
+      ]);
+      const reference = (await gateway
+        .fhir('medecin-generaliste')
+        .read({ resourceType: 'DocumentReference', id: String(result.documentId) })) as {
+        extension?: { url: string; extension?: { url: string; valueString?: string }[] }[];
+      };
+      const signedBy = reference.extension?.find((e) => e.url.endsWith('dsg-signed-by'));
+      expect(signedBy?.extension?.[0]).toEqual({
+        url: 'name',
+        valueString: 'Système de gestion de laboratoire (Laboratoire de Biologie Médicale de Test)',
+      });
+    },
+  );
+
+  it('refuses a push signed by a certificate the gateway does not trust, storing nothing', async () => {
+    const patient = await openRecord();
+    const report = join(work, 'CR-BIO-untrusted.xml');
+    writeFileSync(report, instantiate('CR-BIO_lab-report.xml', patient.nir));
+    const stranger = createRootCa('Untrusted CLI signer CA');
+    const signer = issueCertificate(stranger, {
+      subject: [[{ type: 'CN', value: 'Outsider' }]],
+      kind: 'client',
+    });
+    const [signCert, signKey] = [join(work, 'outsider.pem'), join(work, 'outsider-key.pem')];
+    writeFileSync(signCert, signer.certPem);
+    writeFileSync(signKey, signer.keyPem);
+    const pushed = await passerelle(
+      'push',
+      report,
+      '--sign',
+      '--sign-cert',
+      signCert,
+      '--sign-key',
+      signKey,
+      '--source-id',
+      SOURCE_ID,
+      ...connection('laboratoire-org'),
+    );
+    expect(pushed.status).not.toBe(0);
+    expect(pushed.stderr).toMatch(/signature refused: .*does not lead to a trusted CA/);
+    expect(await documentsOf(patient)).toEqual([]);
   });
 
   it('pushes a CDA over XDS.b (ITI-41, MTOM) with --xds, found and read back through MHD', async () => {

@@ -10,7 +10,15 @@ import { PatientChannelModule } from '@passerelle/patient-channel';
 import { RecordLifecycleModule } from '@passerelle/record-management';
 import { FileKeyEncryptionService, PersistenceModule } from '@passerelle/persistence';
 import { XdsModule } from '@passerelle/xds';
-import { type AppConfig, PlatformModule } from '@passerelle/platform';
+import {
+  type AppConfig,
+  type CrlSource,
+  PlatformModule,
+  TRUSTED_CERTIFICATES,
+  TRUSTED_CRLS,
+} from '@passerelle/platform';
+import type { X509Certificate } from 'node:crypto';
+import { XadesSubmissionVerifier } from '@passerelle/signature';
 import { habilitationMatrix } from './habilitation-matrix';
 import { HealthController } from './health.controller';
 import { patientApps } from './patient-apps';
@@ -46,7 +54,17 @@ export class AppModule {
           apps: patientApps(config.patientChannel.appsFile),
           accessTokenSeconds: config.patientChannel.accessTokenSeconds,
         }),
-        DocumentRepositoryModule.forRoot({ repositoryUniqueId: config.repositoryUniqueId }),
+        DocumentRepositoryModule.forRoot(
+          {
+            repositoryUniqueId: config.repositoryUniqueId,
+            signaturePolicy: config.signaturePolicy,
+          },
+          {
+            useFactory: (anchors: X509Certificate[], crls: CrlSource) =>
+              new XadesSubmissionVerifier(anchors, crls),
+            inject: [TRUSTED_CERTIFICATES, TRUSTED_CRLS],
+          },
+        ),
         MhdModule.forRoot({
           repositoryUniqueId: config.repositoryUniqueId,
           maxPageSize: config.maxPageSize,

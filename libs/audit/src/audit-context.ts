@@ -37,6 +37,12 @@ export class AuditContext {
     this.reason = reason;
   }
 
+  /** Refused for what the request carries, not for who sent it (a signature that does not hold). */
+  failed(reason: string): void {
+    this.outcome = 'failed';
+    this.reason = reason;
+  }
+
   notify(kind: NotificationKind, payload: Record<string, unknown>): void {
     if (!this.patientKey) return;
     this.notifications.push({

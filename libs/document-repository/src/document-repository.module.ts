@@ -1,10 +1,12 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Global, Module } from '@nestjs/common';
+import type { SubmissionSignatureVerifier } from '@passerelle/domain';
 import { RegistryModule } from '@passerelle/registry';
 import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/provide-and-register-document-set';
 import { RetrieveDocumentSet } from './iti-43-retrieve-document-set/retrieve-document-set';
 import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-document-bundle';
 import { RetrieveDocument } from './iti-68-retrieve-document/retrieve-document';
 import { ExportRecord } from './record-export/export-record';
+import { SUBMISSION_SIGNATURES } from './ports';
 import { REPOSITORY_OPTIONS, RepositoryOptions } from './repository-options';
 
 const USE_CASES = [
@@ -15,15 +17,25 @@ const USE_CASES = [
   ExportRecord,
 ];
 
-/** Repository use cases (content in, content out); the content store comes from persistence. */
+/**
+ * Repository use cases (content in, content out); the content store comes from persistence, the
+ * verifier of submission set signatures from the application (libs/signature).
+ */
 @Global()
 @Module({})
 export class DocumentRepositoryModule {
-  static forRoot(options: RepositoryOptions): DynamicModule {
+  static forRoot(
+    options: RepositoryOptions,
+    signatures: Omit<FactoryProvider<SubmissionSignatureVerifier>, 'provide'>,
+  ): DynamicModule {
     return {
       module: DocumentRepositoryModule,
       imports: [RegistryModule],
-      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, ...USE_CASES],
+      providers: [
+        { provide: REPOSITORY_OPTIONS, useValue: options },
+        { provide: SUBMISSION_SIGNATURES, ...signatures },
+        ...USE_CASES,
+      ],
       exports: [RegistryModule, ...USE_CASES],
     };
   }

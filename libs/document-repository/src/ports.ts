@@ -32,3 +32,5 @@ export interface ContentLocator {
     structures: ActorStructures,
   ): Promise<NamedDocumentState>;
 }
+
+export const SUBMISSION_SIGNATURES = Symbol('SubmissionSignatureVerifier');

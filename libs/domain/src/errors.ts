@@ -176,6 +176,19 @@ export const ERROR_CATALOGUE = {
   ),
   UNKNOWN_REPOSITORY: entry('XDSUnknownRepositoryId', 'not-found', 404, 'Unknown repository'),
   PAYLOAD_TOO_LARGE: entry('XDSRegistryError', 'too-costly', 413, 'Request too large'),
+  // IHE DSG has no error code of its own: a signature that does not hold is metadata in error.
+  SIGNATURE_INVALID: entry(
+    'XDSRegistryMetadataError',
+    'invalid',
+    422,
+    'The submission set signature does not verify',
+  ),
+  SIGNATURE_REQUIRED: entry(
+    'XDSRegistryMetadataError',
+    'required',
+    422,
+    'The submission set must be signed',
+  ),
   UNAUTHENTICATED: entry('XDSRegistryError', 'login', 401, 'Authentication required'),
   FORBIDDEN: entry('XDSRegistryError', 'forbidden', 403, 'Access denied'),
   // Retryable: the request did nothing; the same request may succeed a little later.

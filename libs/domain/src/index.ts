@@ -12,3 +12,4 @@ export * from './base64';
 export * from './excerpt';
 export * from './media-type';
 export * from './patient-demographics';
+export * from './signature';

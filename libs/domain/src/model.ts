@@ -1,3 +1,4 @@
+import type { SubmissionSigner } from './signature';
 import type { RecordLifecycle } from './record-lifecycle';
 
 /** The one document model both doors translate to (XDS DocumentEntry / SubmissionSet / Folder). */
@@ -99,6 +100,8 @@ export interface DocumentEntry {
   readonly referenceIds: readonly string[];
   /** Who provided the document: with the authors, the only ones who may change or delete it. */
   readonly submitter?: Submitter;
+  /** Who signed the submission set that provided it (IHE DSG), as verified on receipt. */
+  readonly signedBy?: SubmissionSigner;
   /** Repository content this entry describes (absent for a register-only ITI-42 entry). */
   readonly contentId?: string;
   readonly submissionSetUuid: string;

@@ -115,3 +115,17 @@ describe('configuration of the HL7v2 door', () => {
     }
   });
 });
+
+describe('configuration of the submission set signatures', () => {
+  it('verifies the signatures present by default, and takes SIGNATURE_POLICY', () => {
+    expect(loadConfig({}).signaturePolicy).toBe('verified-if-present');
+    expect(loadConfig({ SIGNATURE_POLICY: 'required' }).signaturePolicy).toBe('required');
+    expect(loadConfig({ SIGNATURE_POLICY: 'off' }).signaturePolicy).toBe('off');
+  });
+
+  it('refuses a policy it does not know', () => {
+    expect(() => loadConfig({ SIGNATURE_POLICY: 'maybe' })).toThrow(
+      /SIGNATURE_POLICY must be one of required, verified-if-present, off, got "maybe"/,
+    );
+  });
+});

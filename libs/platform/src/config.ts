@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { SIGNATURE_POLICIES, type SignaturePolicy } from '@passerelle/domain';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type AssertionSha1Policy = 'refuse' | 'accept-and-audit';
@@ -47,6 +48,12 @@ export interface AppConfig {
   readonly maxRequestBytes: number;
   /** Largest MIME part (one document) of an MTOM request. */
   readonly maxPartBytes: number;
+  /**
+   * `SIGNATURE_POLICY`: whether submission sets carry an IHE DSG signature (XAdES, signer
+   * chained to TRUSTED_CA). `verified-if-present` (default) checks those that do; `required`
+   * also refuses an unsigned ITI-41 submission; `off` reads none.
+   */
+  readonly signaturePolicy: SignaturePolicy;
   /** Above this many objects an ITI-18 stored query answers XDSTooManyResults. */
   readonly maxQueryResults: number;
   /** Largest page a search returns (ITI-67 `_count` is capped to it). */
@@ -137,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     ),
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31),
     maxPartBytes: integer(env, 'MAX_PART_BYTES', 32 * 1024 * 1024, 1024, 2 ** 31),
+    signaturePolicy: signaturePolicy(env.SIGNATURE_POLICY),
     maxQueryResults: integer(env, 'XDS_MAX_QUERY_RESULTS', 5000, 1, 1_000_000),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 500, 1, 10000),
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL),
@@ -263,6 +271,17 @@ function integer(
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function signaturePolicy(raw: string | undefined): SignaturePolicy {
+  const value = nonEmpty(raw) ?? 'verified-if-present';
+  const policy = SIGNATURE_POLICIES.find((known) => known === value);
+  if (!policy) {
+    throw new ConfigError(
+      `SIGNATURE_POLICY must be one of ${SIGNATURE_POLICIES.join(', ')}, got "${value}"`,
+    );
+  }
+  return policy;
 }
 
 function logLevel(raw: string | undefined): LogLevel {

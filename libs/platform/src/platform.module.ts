@@ -41,6 +41,7 @@ export class PlatformModule {
       ],
       exports: [
         TRUSTED_CERTIFICATES,
+        TRUSTED_CRLS,
         AssertionVerifier,
         SamlAssertionVerifier,
         ClientCertificates,

@@ -22,6 +22,8 @@ export interface DocumentSpec {
   readonly securityLabels?: string[];
   /** idNat of the authoring professional (default: Dr Jeanne MARTIN, 810000000017). */
   readonly authorId?: string;
+  /** The formatCode (default: XDS-SD text). */
+  readonly format?: { readonly system: string; readonly code: string };
 }
 
 const AUTHOR = {
@@ -174,7 +176,7 @@ function documentReference(
             ? { hash: createHash('sha1').update(content).digest('base64'), size: content.length }
             : {}),
         },
-        format: {
+        format: spec.format ?? {
           system: 'urn:oid:1.2.250.1.213.1.1.4.2.282',
           code: 'urn:ihe:iti:xds-sd:text:2008',
         },

@@ -6,3 +6,4 @@ export * from './test-certificates';
 export * from './xds-requests';
 export * from './saml-assertions';
 export * from './in-memory';
+export * from './signatures';

@@ -1,3 +1,4 @@
+import type { SigningIdentity } from '@passerelle/signature';
 import type { Author, Coded, PatientId } from '@passerelle/domain';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -34,6 +35,8 @@ export interface PushSettings {
   readonly sourceId: string;
   /** The certificate holder: the SubmissionSet author, and the document's when none is named. */
   readonly submitter?: Author;
+  /** With --sign: who signs each submission set (IHE DSG). */
+  readonly signer?: SigningIdentity;
 }
 
 export interface PreparedDocument {

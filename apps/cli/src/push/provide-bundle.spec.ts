@@ -1,9 +1,12 @@
 import { provideRequestFrom } from '@passerelle/mhd';
 import { validateSubmission } from '@passerelle/registry';
-import { createHash } from 'node:crypto';
+import { createRootCa, issueCertificate } from '@passerelle/platform';
+import { XadesSubmissionVerifier } from '@passerelle/signature';
+import { X509Certificate, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PushSettings, prepareDocument, submissionOf } from './prepare-document';
 import { provideBundle } from './provide-bundle';
+import { withSignature } from './sign-submission';
 
 const CDA = join(__dirname, '../../../../fixtures/cda');
 const SETTINGS: PushSettings = {
@@ -121,5 +124,35 @@ describe('provideBundle (ITI-65, as the gateway reads it)', () => {
       const { validated, prepared } = await gatewayView(file);
       expect(validated.documents[0].uniqueId).toBe(prepared.metadata.uniqueId);
     }
+  });
+
+  it('carries the signature document of a signed submission, which the gateway’s verifier accepts', async () => {
+    const ca = createRootCa('CLI signing CA');
+    const signer = issueCertificate(ca, {
+      subject: [[{ type: 'CN', value: 'LIS' }]],
+      kind: 'client',
+    });
+    const prepared = await prepareDocument(join(CDA, 'written/CR-BIO_lab-report.xml'), SETTINGS);
+    const signed = await withSignature(submissionOf(prepared, SETTINGS), {
+      certificates: [new X509Certificate(signer.certPem)],
+      keyPem: signer.keyPem,
+    });
+    const request = provideRequestFrom(JSON.parse(JSON.stringify(provideBundle(signed))));
+    const [document, signature] = request.draft.documents;
+    expect(document.uniqueId).toBe(prepared.metadata.uniqueId);
+    expect(signature).toMatchObject({
+      formatCode: { code: 'urn:ihe:iti:dsg:detached:2014' },
+      mimeType: 'text/xml',
+      patientId: document.patientId,
+    });
+    const verifier = new XadesSubmissionVerifier([new X509Certificate(ca.certPem)]);
+    const verified = await verifier.verify(
+      {
+        signature: signature.content!,
+        documents: [{ uniqueId: document.uniqueId!, bytes: document.content! }],
+      },
+      new Date(),
+    );
+    expect(verified.name).toBe('LIS');
   });
 });

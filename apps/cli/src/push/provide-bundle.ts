@@ -16,7 +16,12 @@ import type {
 import type { Author, Coded, Institution, PatientId, PersonName } from '@passerelle/domain';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentMetadata } from './document-metadata';
-import type { Submission, SubmissionSetMetadata } from './submission';
+import {
+  type Submission,
+  type SubmissionSetMetadata,
+  type SubmittedDocument,
+  documentsOf,
+} from './submission';
 import { isOid } from './unique-ids';
 
 const PROFILE = {
@@ -41,24 +46,38 @@ const FHIR_SYSTEMS: Readonly<Record<string, string>> = {
 
 /**
  * ITI-65 Provide Document Bundle (MHD 4.2 Comprehensive, French PDSm profile): the SubmissionSet
- * List, the DocumentReference and its Binary. The hash and size let the gateway check the bytes.
+ * List, the DocumentReference and its Binary (and those of the signature document, when signed).
+ * The hash and size let the gateway check the bytes.
  */
 export function provideBundle(submission: Submission): Bundle<FhirResource> {
-  const urls = { list: uuidUrl(), document: uuidUrl(), binary: uuidUrl() };
   const subject = patientReference(submission.document.patientId);
-  const binary: Binary = {
-    resourceType: 'Binary',
-    contentType: submission.document.mimeType,
-    data: submission.content.toString('base64'),
-  };
+  const documents = documentsOf(submission).map((submitted) => ({
+    submitted,
+    urls: { document: uuidUrl(), binary: uuidUrl() },
+  }));
+  const list = submissionSetList(
+    submission.submissionSet,
+    subject,
+    documents.map(({ urls }) => urls.document),
+  );
   return {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      entry(urls.list, submissionSetList(submission.submissionSet, subject, urls.document)),
-      entry(urls.document, documentReference(submission, subject, urls.binary)),
-      entry(urls.binary, binary),
+      entry(uuidUrl(), list),
+      ...documents.flatMap(({ submitted, urls }) => [
+        entry(urls.document, documentReference(submitted, subject, urls.binary)),
+        entry(urls.binary, binaryOf(submitted)),
+      ]),
     ],
+  };
+}
+
+function binaryOf({ document, content }: SubmittedDocument): Binary {
+  return {
+    resourceType: 'Binary',
+    contentType: document.mimeType,
+    data: content.toString('base64'),
   };
 }
 
@@ -69,7 +88,7 @@ function entry(fullUrl: string, resource: List | DocumentReference | Binary) {
 function submissionSetList(
   submissionSet: SubmissionSetMetadata,
   subject: Reference,
-  documentUrl: string,
+  documentUrls: readonly string[],
 ): List {
   const author = authorResources(submissionSet.author, 'submitter');
   return {
@@ -87,12 +106,12 @@ function submissionSetList(
     subject,
     date: submissionSet.submissionTime.toISOString(),
     source: author.reference,
-    entry: [{ item: { reference: documentUrl } }],
+    entry: documentUrls.map((reference) => ({ item: { reference } })),
   };
 }
 
 function documentReference(
-  { document, content }: Submission,
+  { document, content }: SubmittedDocument,
   subject: Reference,
   binaryUrl: string,
 ): DocumentReference {

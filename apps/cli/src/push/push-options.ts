@@ -6,6 +6,7 @@ import { authorFromCertificate } from './certificate-author';
 import { GatewayTarget, readOptionFile } from './mhd-client';
 import { MetadataOptions, draftFromOptions } from './metadata-sources';
 import type { PushSettings } from './prepare-document';
+import { signingIdentityOf } from './sign-submission';
 import type { TransportKind } from './transport';
 import { UUID_OID_ROOT, isOid, isUsableUniqueIdRoot } from './unique-ids';
 
@@ -24,6 +25,9 @@ export interface PushOptions extends GatewayOptions, MetadataOptions {
   readonly sourceId: string;
   readonly uidRoot: string;
   readonly dryRun?: boolean;
+  readonly sign?: boolean;
+  readonly signCert?: string;
+  readonly signKey?: string;
 }
 
 export function withGatewayOptions(command: Command): Command {
@@ -72,7 +76,16 @@ export function withMetadataOptions(command: Command): Command {
       'OID under which a file without its own id gets a stable uniqueId',
       oidArgument('--uid-root'),
       UUID_OID_ROOT,
-    );
+    )
+    .option(
+      '--sign',
+      'sign each submission set (IHE DSG, XAdES): a signature document over the document is sent with it',
+    )
+    .option(
+      '--sign-cert <file>',
+      'with --sign: signing certificate (PEM, chain allowed); default --cert',
+    )
+    .option('--sign-key <file>', 'with --sign: private key (PEM) of --sign-cert; default --key');
 }
 
 function oidArgument(flag: string) {
@@ -102,6 +115,9 @@ export function transportKindOf(options: PushOptions): TransportKind {
 
 /** What every document of a push or watch shares; the metadata flags are checked here once. */
 export function pushSettingsOf(options: PushOptions): PushSettings {
+  if (!options.sign && (options.signCert || options.signKey)) {
+    throw invalidInput('--sign-cert and --sign-key go with --sign');
+  }
   const submitter = options.cert
     ? authorFromCertificate(readOptionFile('--cert', options.cert))
     : undefined;
@@ -111,6 +127,7 @@ export function pushSettingsOf(options: PushOptions): PushSettings {
     uniqueIdRoot: options.uidRoot,
     sourceId: options.sourceId,
     ...(submitter ? { submitter } : {}),
+    ...(options.sign ? { signer: signingIdentityOf(options) } : {}),
   };
 }
 

@@ -12,9 +12,20 @@ export interface SubmissionSetMetadata {
   readonly author: Author;
 }
 
-/** One document and the submission carrying it, whatever the transport. */
-export interface Submission {
+/** A document's metadata and bytes. */
+export interface SubmittedDocument {
   readonly document: DocumentMetadata;
   readonly content: Buffer;
+}
+
+/** One document and the submission carrying it, whatever the transport. */
+export interface Submission extends SubmittedDocument {
   readonly submissionSet: SubmissionSetMetadata;
+  /** The submission set's IHE DSG signature document over the document (push --sign). */
+  readonly signature?: SubmittedDocument;
+}
+
+/** The documents to send: the document, then its signature when signed. */
+export function documentsOf(submission: Submission): SubmittedDocument[] {
+  return submission.signature ? [submission, submission.signature] : [submission];
 }

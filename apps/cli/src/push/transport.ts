@@ -1,6 +1,7 @@
 import { GatewayTarget, MhdClient, ProvideOutcome, connectMhd } from './mhd-client';
 import { PushSettings, prepareDocument, submissionOf } from './prepare-document';
 import { provideBundle } from './provide-bundle';
+import { withSignature } from './sign-submission';
 import type { Submission } from './submission';
 import { xdsTransport } from './xds-transport';
 
@@ -43,7 +44,10 @@ export async function pushDocument(
   sidecar?: string,
 ): Promise<PushResult> {
   const prepared = await prepareDocument(file, settings, sidecar);
-  const outcome = await transport.provide(submissionOf(prepared, settings));
+  const submission = submissionOf(prepared, settings);
+  const outcome = await transport.provide(
+    settings.signer ? await withSignature(submission, settings.signer) : submission,
+  );
   return {
     file,
     uniqueId: prepared.metadata.uniqueId,

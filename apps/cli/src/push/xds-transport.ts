@@ -20,7 +20,7 @@ import {
 import { GatewayRejected, GatewayUnavailable } from './gateway-errors';
 import type { GatewayTarget, ProvideOutcome } from './mhd-client';
 import { readOptionFile } from './mhd-client';
-import type { Submission } from './submission';
+import { type Submission, type SubmittedDocument, documentsOf } from './submission';
 import type { DocumentTransport } from './transport';
 
 const PROVIDE_AND_REGISTER = 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b';
@@ -53,15 +53,24 @@ async function provide(
   url: string,
   submission: Submission,
 ): Promise<ProvideOutcome> {
-  const entryUuid = `urn:uuid:${randomUUID()}`;
-  const contentId = `document.${randomUUID()}@passerelle-cli`;
+  const parts = documentsOf(submission).map((submitted) => ({
+    submitted,
+    entryUuid: `urn:uuid:${randomUUID()}`,
+    contentId: `document.${randomUUID()}@passerelle-cli`,
+  }));
   const envelope = soapEnvelope({
     action: PROVIDE_AND_REGISTER,
-    body: provideAndRegisterBody(submission, entryUuid, contentId),
+    body: provideAndRegisterBody(submission, parts),
   });
-  const request = mtomResponse(envelope, [
-    { contentId, contentType: submission.document.mimeType, body: submission.content },
-  ]);
+  const request = mtomResponse(
+    envelope,
+    parts.map(({ submitted, contentId }) => ({
+      contentId,
+      contentType: submitted.document.mimeType,
+      body: submitted.content,
+    })),
+  );
+  const [{ entryUuid }] = parts;
   let answer: XmlElement;
   try {
     answer = await send(dispatcher, url, request);
@@ -118,15 +127,62 @@ function outcomeOf(response: XmlElement): OperationOutcome {
   };
 }
 
-/** lcm:SubmitObjectsRequest (one DocumentEntry, its SubmissionSet) and the xdsb:Document. */
-function provideAndRegisterBody(
-  submission: Submission,
-  entryUuid: string,
-  contentId: string,
-): string {
-  const { document, content } = submission;
+interface Part {
+  readonly submitted: SubmittedDocument;
+  readonly entryUuid: string;
+  readonly contentId: string;
+}
+
+/**
+ * lcm:SubmitObjectsRequest (the DocumentEntry, the signature's when signed, their SubmissionSet)
+ * and an xdsb:Document each.
+ */
+function provideAndRegisterBody(submission: Submission, parts: readonly Part[]): string {
   const setUuid = `urn:uuid:${randomUUID()}`;
-  const entry: DocumentEntry = {
+  const entries = parts.map((part) =>
+    entryOf(part, setUuid, submission.submissionSet.submissionTime),
+  );
+  const set: SubmissionSet = {
+    ...submission.submissionSet,
+    entryUuid: setUuid,
+    patientKey: submission.document.patientId.key,
+    authors: [submission.submissionSet.author],
+    intendedRecipients: [],
+    status: 'Approved',
+  };
+  const memberships = entries.map((entry) =>
+    association({
+      entryUuid: `urn:uuid:${randomUUID()}`,
+      patientKey: set.patientKey,
+      type: 'HasMember',
+      sourceUuid: setUuid,
+      targetUuid: entry.entryUuid,
+      submissionSetStatus: 'Original',
+      status: 'Approved',
+    }),
+  );
+  return (
+    `<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb="${NS.xdsb}">` +
+    `<lcm:SubmitObjectsRequest xmlns:lcm="${NS.lcm}" xmlns:rim="${NS.rim}"><rim:RegistryObjectList>` +
+    `${entries.map(extrinsicObject).join('')}${submissionSetPackage(set)}${memberships.join('')}` +
+    '</rim:RegistryObjectList></lcm:SubmitObjectsRequest>' +
+    parts
+      .map(
+        ({ entryUuid, contentId }) =>
+          `<xdsb:Document id="${entryUuid}">${xopInclude(contentId)}</xdsb:Document>`,
+      )
+      .join('') +
+    '</xdsb:ProvideAndRegisterDocumentSetRequest>'
+  );
+}
+
+function entryOf(
+  { submitted, entryUuid }: Part,
+  setUuid: string,
+  submissionTime: Date,
+): DocumentEntry {
+  const { document, content } = submitted;
+  return {
     ...document,
     entryUuid,
     logicalId: entryUuid,
@@ -138,31 +194,6 @@ function provideAndRegisterBody(
     repositoryUniqueId: '',
     referenceIds: [],
     submissionSetUuid: setUuid,
-    submissionTime: submission.submissionSet.submissionTime,
+    submissionTime,
   };
-  const set: SubmissionSet = {
-    ...submission.submissionSet,
-    entryUuid: setUuid,
-    patientKey: document.patientId.key,
-    authors: [submission.submissionSet.author],
-    intendedRecipients: [],
-    status: 'Approved',
-  };
-  const membership = association({
-    entryUuid: `urn:uuid:${randomUUID()}`,
-    patientKey: set.patientKey,
-    type: 'HasMember',
-    sourceUuid: setUuid,
-    targetUuid: entryUuid,
-    submissionSetStatus: 'Original',
-    status: 'Approved',
-  });
-  return (
-    `<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb="${NS.xdsb}">` +
-    `<lcm:SubmitObjectsRequest xmlns:lcm="${NS.lcm}" xmlns:rim="${NS.rim}"><rim:RegistryObjectList>` +
-    `${extrinsicObject(entry)}${submissionSetPackage(set)}${membership}` +
-    '</rim:RegistryObjectList></lcm:SubmitObjectsRequest>' +
-    `<xdsb:Document id="${entryUuid}">${xopInclude(contentId)}</xdsb:Document>` +
-    '</xdsb:ProvideAndRegisterDocumentSetRequest>'
-  );
 }

@@ -83,6 +83,24 @@ describe('the patient’s documents', () => {
     });
   });
 
+  it('names who signed a document that came signed, and no one otherwise', () => {
+    const signed = aDocumentReference({
+      extension: [
+        {
+          url: 'urn:passerelle:fhir:StructureDefinition:dsg-signed-by',
+          extension: [
+            { url: 'name', valueString: 'Service Imagerie (Centre Hospitalier de Test)' },
+            { url: 'subject', valueString: 'C=FR, O=Centre Hospitalier de Test' },
+          ],
+        },
+      ],
+    });
+    expect(patientDocumentFrom(signed).signedBy).toBe(
+      'Service Imagerie (Centre Hospitalier de Test)',
+    );
+    expect(patientDocumentFrom(aDocumentReference()).signedBy).toBeUndefined();
+  });
+
   it('puts a document without a patient category in the fallback one, and names a patient author', () => {
     const document = patientDocumentFrom(
       aDocumentReference({

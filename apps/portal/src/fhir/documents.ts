@@ -13,6 +13,8 @@ import categoriesFile from '../../../../fixtures/terminology/patient-categories.
 export const PATIENT_CATEGORY_SYSTEM = 'urn:passerelle:fhir:CodeSystem:categorie-mon-espace-sante';
 export const RESTRICTION_SYSTEM = 'urn:oid:1.2.250.1.213.1.1.4.13';
 export const MASQUE_PS = 'MASQUE_PS';
+/** Who signed the submission set (IHE DSG), as the gateway verified it on receipt. */
+export const SIGNED_BY_EXTENSION = 'urn:passerelle:fhir:StructureDefinition:dsg-signed-by';
 
 /** The categories of Mon espace santé's Documents tab, in their order. */
 export const CATEGORIES: readonly { readonly code: string; readonly label: string }[] =
@@ -36,6 +38,8 @@ export interface PatientDocument {
   readonly hiddenFromProfessionals: boolean;
   /** The XDS uniqueId, as the access history names documents. */
   readonly uniqueId?: string;
+  /** Who signed it, when it came signed. */
+  readonly signedBy?: string;
   readonly resource: DocumentReference;
 }
 
@@ -58,6 +62,9 @@ export function patientDocumentFrom(resource: DocumentReference): PatientDocumen
     size: attachment?.size,
     hiddenFromProfessionals: hasRestriction(resource.securityLabel, MASQUE_PS),
     uniqueId: resource.masterIdentifier?.value?.replace(/^urn:oid:/, ''),
+    signedBy: resource.extension
+      ?.find((extension) => extension.url === SIGNED_BY_EXTENSION)
+      ?.extension?.find((part) => part.url === 'name')?.valueString,
     resource,
   };
 }

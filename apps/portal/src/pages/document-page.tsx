@@ -112,6 +112,12 @@ export function DocumentPage({ id }: { id: string }) {
           <dt>Auteur</dt>
           <dd>{document.authors.join(' ; ') || 'Non précisé'}</dd>
         </div>
+        {document.signedBy && (
+          <div>
+            <dt>Signé par</dt>
+            <dd>{document.signedBy}</dd>
+          </div>
+        )}
         <div>
           <dt>Visibilité</dt>
           <dd>

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AssociationType, PatientId, Principal } from '@passerelle/domain';
+import type { AssociationType, PatientId, Principal, SignaturePolicy } from '@passerelle/domain';
 import {
   InMemoryPasserelle,
   aMedecin,
   aPatient,
   documentDraft,
   failed,
+  signatureDocument,
+  signedDraft,
   submissionDraft,
   succeeded,
 } from '@passerelle/testing';
@@ -360,6 +362,102 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
       const nothing = failed(await addTo(passerelle, author, patient, `urn:uuid:${randomUUID()}`));
       expect([hidden.code, nothing.code]).toEqual(['UNRESOLVED_REFERENCE', 'UNRESOLVED_REFERENCE']);
       expect(hidden.message).toBe(`Folder ${folder.entryUuid} is not a Folder of this patient`);
+    });
+  });
+
+  describe('the submission set signature (IHE DSG), by SIGNATURE_POLICY', () => {
+    const withPolicy = async (signaturePolicy: SignaturePolicy) => {
+      const passerelle = new InMemoryPasserelle({ signaturePolicy });
+      const patient = await passerelle.givenRecord();
+      return { passerelle, patient, author: aMedecin() };
+    };
+
+    it('stores a signed submission whose signature holds, each document naming its signer', async () => {
+      const { passerelle, patient, author } = await withPolicy('verified-if-present');
+      const draft = await signedDraft(submissionDraft(patient, [documentDraft(patient)]));
+      const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+      const [document, signature] = succeeded(outcome).documents.map(({ entry }) => entry);
+      expect(document.signedBy).toEqual({
+        name: 'CLAIRE SIGNATAIRE',
+        subject: expect.stringContaining('810000000042'),
+      });
+      expect(signature.formatCode.code).toBe('urn:ihe:iti:dsg:detached:2014');
+      expect(signature.signedBy).toBeUndefined();
+      expect(passerelle.contents.size).toBe(2);
+    });
+
+    it('refuses a document changed after signing (SIGNATURE_INVALID), storing nothing, audited', async () => {
+      const { passerelle, patient, author } = await withPolicy('verified-if-present');
+      const signed = await signedDraft(submissionDraft(patient, [documentDraft(patient)]));
+      const [document, signature] = signed.documents;
+      const draft = {
+        ...signed,
+        documents: [{ ...document, content: Buffer.from('altered') }, signature],
+      };
+      const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+      const error = failed(outcome);
+      expect(error.code).toBe('SIGNATURE_INVALID');
+      expect(error.details[0].location).toBe(signature.ref);
+      expect(outcome.audit).toMatchObject({ outcome: 'failed', reason: 'SIGNATURE_INVALID' });
+      expect((await everything(passerelle, patient)).items).toEqual([]);
+      expect(passerelle.contents.size).toBe(0);
+    });
+
+    it('accepts an unsigned submission unless the policy requires a signature', async () => {
+      const { passerelle, patient, author } = await withPolicy('verified-if-present');
+      const draft = submissionDraft(patient, [documentDraft(patient)]);
+      succeeded(await passerelle.provideAndRegisterDocumentSet.execute(author, draft));
+    });
+
+    it('refuses an unsigned ITI-41 submission under `required` (SIGNATURE_REQUIRED), storing nothing', async () => {
+      const { passerelle, patient, author } = await withPolicy('required');
+      const draft = submissionDraft(patient, [documentDraft(patient)]);
+      const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+      expect(failed(outcome).code).toBe('SIGNATURE_REQUIRED');
+      expect(outcome.audit).toMatchObject({ outcome: 'failed', reason: 'SIGNATURE_REQUIRED' });
+      expect(passerelle.contents.size).toBe(0);
+    });
+
+    it('requires no signature of an ITI-65 bundle, but verifies the one it carries', async () => {
+      const { passerelle, patient, author } = await withPolicy('required');
+      const unsigned = submissionDraft(patient, [documentDraft(patient)]);
+      succeeded(await passerelle.provideDocumentBundle.execute(author, unsigned));
+      const signed = await signedDraft(submissionDraft(patient, [documentDraft(patient)]));
+      const [document, signature] = signed.documents;
+      const outcome = await passerelle.provideDocumentBundle.execute(author, {
+        ...signed,
+        documents: [document, documentDraft(patient), signature],
+      });
+      expect(failed(outcome).code).toBe('SIGNATURE_INVALID');
+    });
+
+    it('refuses two signature documents in one submission', async () => {
+      const { passerelle, patient, author } = await withPolicy('verified-if-present');
+      const signed = await signedDraft(submissionDraft(patient, [documentDraft(patient)]));
+      const second = await signatureDocument(signed, undefined, {
+        ref: 'urn:uuid:second-signature',
+        uniqueId: `${signed.submissionSet.uniqueId}.98`,
+      });
+      const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, {
+        ...signed,
+        documents: [...signed.documents, second],
+      });
+      expect(failed(outcome).message).toMatch(/carries 2 signature documents/);
+    });
+
+    it('reads no signature under `off`: a signature document is stored as any other', async () => {
+      const { passerelle, patient, author } = await withPolicy('off');
+      const signed = await signedDraft(submissionDraft(patient, [documentDraft(patient)]));
+      const [document, signature] = signed.documents;
+      const draft = {
+        ...signed,
+        documents: [{ ...document, content: Buffer.from('altered') }, signature],
+      };
+      const stored = succeeded(
+        await passerelle.provideAndRegisterDocumentSet.execute(author, draft),
+      );
+      expect(stored.documents.map(({ entry }) => entry.signedBy)).toEqual([undefined, undefined]);
+      expect(passerelle.contents.size).toBe(2);
     });
   });
 });

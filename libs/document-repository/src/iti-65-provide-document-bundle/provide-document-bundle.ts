@@ -4,7 +4,8 @@ import { ProvideAndRegisterDocumentSet } from '../iti-41-provide-and-register/pr
 
 /**
  * ITI-65 Provide Document Bundle: ITI-41 for FHIR clients (the MHD Document Recipient is
- * grouped with an XDS Document Source), the same use case under its own name in the audit.
+ * grouped with an XDS Document Source), the same use case under its own name in the audit. A
+ * signature document is verified when the bundle carries one; none is ever required of MHD.
  */
 @Injectable()
 export class ProvideDocumentBundle extends ProvideAndRegisterDocumentSet {
@@ -12,4 +13,5 @@ export class ProvideDocumentBundle extends ProvideAndRegisterDocumentSet {
     transaction: 'ITI-65',
     action: 'document.provide',
   };
+  protected override readonly signatureRequired = false;
 }

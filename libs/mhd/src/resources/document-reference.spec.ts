@@ -169,6 +169,25 @@ describe('DocumentReference ↔ DocumentEntry', () => {
     );
   });
 
+  it('names who signed the submission set in an extension, which a sender cannot set', () => {
+    const signedBy = {
+      name: 'CLAIRE MARTIN',
+      subject: 'C=FR, CN=810000000001+SN=MARTIN+GN=CLAIRE',
+    };
+    const resource = documentReferenceFrom({ ...entry, signedBy }, 'x');
+    expect(resource.extension).toEqual([
+      {
+        url: 'urn:passerelle:fhir:StructureDefinition:dsg-signed-by',
+        extension: [
+          { url: 'name', valueString: signedBy.name },
+          { url: 'subject', valueString: signedBy.subject },
+        ],
+      },
+    ]);
+    expect(documentDraftFrom({ ref: 'r', resource }).draft.signedBy).toBeUndefined();
+    expect(documentReferenceFrom(entry, 'x').extension).toBeUndefined();
+  });
+
   it('turns relatesTo replaces into an RPLC association to the existing document', () => {
     const resource: DocumentReference = {
       ...documentReferenceFrom(entry, 'x'),

@@ -23,6 +23,7 @@ import {
   PatientId,
   PersonName,
   RelationshipType,
+  SubmissionSigner,
   stripUrnUuid,
   administrativeGenderOf,
   fhirBirthDateOf,
@@ -201,7 +202,7 @@ export function documentReferenceFrom(entry: DocumentEntry, baseUrl: string): Do
       ...(entry.custodian ? [organizationResource('custodian', entry.custodian)] : []),
       sourcePatient,
     ],
-    ...(entry.status === 'Archived' ? { extension: [archivedExtension()] } : {}),
+    ...extensionsOf(entry),
     masterIdentifier: { system: MHD.rfc3986, value: uniqueIdToUri(entry.uniqueId) },
     identifier: [{ use: 'official', system: MHD.rfc3986, value: entry.entryUuid }],
     status: STATUS_TO_FHIR[entry.status],
@@ -257,6 +258,24 @@ function relatesToOf(relation: DocumentRelation): DocumentReferenceRelatesTo[] {
     code,
     target: { reference: `DocumentReference/${stripUrnUuid(relation.targetLogicalId)}` },
   }));
+}
+
+function extensionsOf(entry: DocumentEntry): { extension?: Extension[] } {
+  const extension = [
+    ...(entry.status === 'Archived' ? [archivedExtension()] : []),
+    ...(entry.signedBy ? [signedByExtension(entry.signedBy)] : []),
+  ];
+  return extension.length > 0 ? { extension } : {};
+}
+
+function signedByExtension({ name, subject }: SubmissionSigner): Extension {
+  return {
+    url: MHD.signedByExtension,
+    extension: [
+      { url: 'name', valueString: name },
+      { url: 'subject', valueString: subject },
+    ],
+  };
 }
 
 export function archivedExtension(): Extension {

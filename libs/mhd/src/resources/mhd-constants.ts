@@ -11,6 +11,8 @@ export const MHD = {
   folder: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.Folder',
   /** DMP archive flag on a DocumentReference (status `urn:asip:ci-sis:2010:StatusType:Archived`). */
   archivedExtension: 'urn:passerelle:fhir:StructureDefinition:dmp-archived',
+  /** Who signed the submission set (IHE DSG), verified on receipt: `name` and `subject`. */
+  signedByExtension: 'urn:passerelle:fhir:StructureDefinition:dsg-signed-by',
   rfc3986: 'urn:ietf:rfc:3986',
 } as const;
 

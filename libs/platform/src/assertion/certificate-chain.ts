@@ -3,7 +3,7 @@ import { type KeyObject, X509Certificate, createHash } from 'node:crypto';
 import type { Principal } from '@passerelle/domain';
 import { principalFromCertificate } from '../pki';
 import { BoundedCache } from './bounded-cache';
-import { refused } from './refusal';
+import { type Refusal, refused } from './refusal';
 import { type CrlSource, type RevocationCheck, SignerRevocation, crlSourceOf } from './revocation';
 
 /** The signer of an access assertion, its x5c chain verified up to a trusted CA. */
@@ -43,14 +43,16 @@ export class SignerChainVerifier {
   private revocation: SignerRevocation;
   private crlGeneration: number;
 
+  /** `refuse`: the error a refused signer becomes (an access assertion's 401 by default). */
   constructor(
     private readonly anchors: readonly X509Certificate[],
     crls: CrlSource | readonly X509Crl[] = [],
+    private readonly refuse: Refusal = refused,
   ) {
     if (anchors.length === 0) throw new Error('No trusted CA certificate to verify signers with');
     this.crls = crlSourceOf(crls);
     this.crlGeneration = this.crls.generation;
-    this.revocation = new SignerRevocation(this.crls.crls);
+    this.revocation = new SignerRevocation(this.crls.crls, refuse);
   }
 
   /** `x5c`: base64 DER certificates, the signer's first (RFC 7515 §4.1.6). */
@@ -59,10 +61,10 @@ export class SignerChainVerifier {
     const fingerprint = createHash('sha256').update(Buffer.from(x5c[0], 'base64')).digest('hex');
     let chain = this.verified.get(fingerprint);
     if (!chain) {
-      chain = this.verifyChain(x5c.map(certificateOf));
+      chain = this.verifyChain(x5c.map((der) => certificateOf(der, this.refuse)));
       this.verified.set(fingerprint, chain);
     }
-    checkValidity(chain.signer, now);
+    checkValidity(chain.signer, now, this.refuse);
     chain.checkRevocation(now);
     return chain.signer;
   }
@@ -71,13 +73,13 @@ export class SignerChainVerifier {
   private followCrlReload(): void {
     if (this.crls.generation === this.crlGeneration) return;
     this.crlGeneration = this.crls.generation;
-    this.revocation = new SignerRevocation(this.crls.crls);
+    this.revocation = new SignerRevocation(this.crls.crls, this.refuse);
     this.verified = new BoundedCache(VERIFIED_SIGNERS_CAPACITY);
   }
 
   private verifyChain([leaf, ...intermediates]: X509Certificate[]): VerifiedChain {
-    if (leaf.ca) throw refused('its signing certificate is a CA certificate');
-    const path = pathToAnchor(leaf, intermediates, this.anchors);
+    if (leaf.ca) throw this.refuse('its signing certificate is a CA certificate');
+    const path = pathToAnchor(leaf, intermediates, this.anchors, this.refuse);
     const signer = {
       certificate: leaf,
       publicKey: leaf.publicKey,
@@ -94,6 +96,7 @@ function pathToAnchor(
   leaf: X509Certificate,
   intermediates: readonly X509Certificate[],
   anchors: readonly X509Certificate[],
+  refuse: Refusal,
 ): X509Certificate[] {
   const path = [leaf];
   let current = leaf;
@@ -102,7 +105,7 @@ function pathToAnchor(
     const issuer = intermediates.find(
       (ca) => ca.ca && !path.includes(ca) && isIssuedBy(current, ca),
     );
-    if (!issuer) throw refused('its x5c certificate chain does not lead to a trusted CA');
+    if (!issuer) throw refuse('its x5c certificate chain does not lead to a trusted CA');
     path.push(issuer);
     current = issuer;
     anchor = anchors.find((ca) => isIssuedBy(current, ca));
@@ -114,20 +117,20 @@ function isIssuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
 }
 
-function checkValidity(signer: VerifiedSigner, now: Date): void {
+function checkValidity(signer: VerifiedSigner, now: Date, refuse: Refusal): void {
   const time = now.getTime();
   if (time < signer.validFrom || time > signer.validTo) {
     const from = new Date(signer.validFrom).toISOString();
     const to = new Date(signer.validTo).toISOString();
-    throw refused(`its x5c certificate chain is not valid now (valid from ${from} to ${to})`);
+    throw refuse(`its x5c certificate chain is not valid now (valid from ${from} to ${to})`);
   }
 }
 
-function certificateOf(base64Der: string): X509Certificate {
+function certificateOf(base64Der: string, refuse: Refusal): X509Certificate {
   try {
     return new X509Certificate(Buffer.from(base64Der, 'base64'));
   } catch {
-    throw refused('its x5c header holds something that is not a DER certificate');
+    throw refuse('its x5c header holds something that is not a DER certificate');
   }
 }
 

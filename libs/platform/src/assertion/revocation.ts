@@ -1,7 +1,7 @@
 import 'reflect-metadata'; // @peculiar/x509 resolves its algorithms through tsyringe
 import { X509Certificate as ParsedCertificate, X509Crl } from '@peculiar/x509';
 import { type KeyObject, type X509Certificate, verify } from 'node:crypto';
-import { refused } from './refusal';
+import type { Refusal } from './refusal';
 
 /** Nest token of the CRLs (CRL_FILES) the signers of access assertions are checked against. */
 export const TRUSTED_CRLS = Symbol('TRUSTED_CRLS');
@@ -45,7 +45,10 @@ export type RevocationCheck = (now: Date) => void;
 export class SignerRevocation {
   private readonly lists: readonly RevocationList[];
 
-  constructor(crls: readonly X509Crl[]) {
+  constructor(
+    crls: readonly X509Crl[],
+    private readonly refuse: Refusal,
+  ) {
     this.lists = crls.map(indexed);
   }
 
@@ -70,11 +73,11 @@ export class SignerRevocation {
     });
     return (now) => {
       for (const { serial, lists, revoked, expired } of checks) {
-        if (lists.some((list) => list.revoked.has(serial))) throw refused(revoked);
+        if (lists.some((list) => list.revoked.has(serial))) throw this.refuse(revoked);
         // Fail closed, as Node's TLS does with CRL_HAS_EXPIRED, unless a newer CRL is current.
         const time = now.getTime();
         if (lists.every((list) => list.nextUpdate !== undefined && time > list.nextUpdate)) {
-          throw refused(expired);
+          throw this.refuse(expired);
         }
       }
     };

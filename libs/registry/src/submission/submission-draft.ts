@@ -6,6 +6,7 @@ import type {
   PatientId,
   PersonName,
   SourcePatientInfo,
+  SubmissionSigner,
 } from '@passerelle/domain';
 
 /**
@@ -43,6 +44,8 @@ export interface DocumentEntryDraft {
   readonly suppliedHashSha1?: string;
   readonly suppliedSize?: number;
   readonly repositoryUniqueId?: string;
+  /** Who signed it, once the use case has verified the submission set's signature. */
+  readonly signedBy?: SubmissionSigner;
   /** The document bytes (Provide and Register); absent for register-only. */
   readonly content?: Buffer;
 }

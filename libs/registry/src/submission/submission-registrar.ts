@@ -511,6 +511,7 @@ function newDocument(
     referenceIds: draft.referenceIds,
     contentId: content?.contentId,
     submitter,
+    signedBy: draft.signedBy,
     submissionSetUuid,
     submissionTime,
   };

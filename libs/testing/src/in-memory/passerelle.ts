@@ -20,7 +20,9 @@ import {
   PatientId,
   Principal,
   nextLifecycle,
+  type SignaturePolicy,
 } from '@passerelle/domain';
+import { TestSignatureVerifier } from '../signatures';
 import {
   CloseRecord,
   DeclareAuthorisation,
@@ -71,6 +73,8 @@ export interface InMemoryPasserelleOptions {
   readonly repositoryUniqueId?: string;
   /** The clock authorisations expire by, and the record's lifecycle runs on. */
   readonly now?: () => Date;
+  /** SIGNATURE_POLICY; signatures are verified against signatureTestCa(). */
+  readonly signaturePolicy?: SignaturePolicy;
 }
 
 /**
@@ -134,7 +138,11 @@ export class InMemoryPasserelle {
       new HabilitationMatrix(options.matrix ?? (defaultMatrix as HabilitationMatrixFile)),
     );
     this.access = access;
-    this.repository = { repositoryUniqueId: options.repositoryUniqueId ?? '1.2.250.1.999.1' };
+    this.repository = {
+      repositoryUniqueId: options.repositoryUniqueId ?? '1.2.250.1.999.1',
+      signaturePolicy: options.signaturePolicy ?? 'verified-if-present',
+    };
+    const signatures = new TestSignatureVerifier();
     const [registry, contents, repository] = [this.registry, this.contents, this.repository];
     const registrar = new SubmissionRegistrar(
       registry,
@@ -157,8 +165,15 @@ export class InMemoryPasserelle {
       registrar,
       contents,
       repository,
+      signatures,
     );
-    this.provideDocumentBundle = new ProvideDocumentBundle(access, registrar, contents, repository);
+    this.provideDocumentBundle = new ProvideDocumentBundle(
+      access,
+      registrar,
+      contents,
+      repository,
+      signatures,
+    );
     this.retrieveDocumentSet = new RetrieveDocumentSet(access, registry, contents, repository);
     this.retrieveDocument = new RetrieveDocument(
       access,

@@ -22,6 +22,15 @@ import {
 
 /** ebRIM 3.0 LeafClass objects of an AdhocQueryResponse (prefix `rim`, declared by the caller). */
 
+/**
+ * Extra metadata (ITI TF-3 §4.1.14) of an entry whose submission set signature was verified:
+ * the signer's name and certificate subject.
+ */
+export const SIGNED_BY_SLOT = {
+  name: 'urn:passerelle:dsg:signerName',
+  subject: 'urn:passerelle:dsg:signerSubject',
+} as const;
+
 export function objectRef(id: string): string {
   return element('rim:ObjectRef', { id });
 }
@@ -52,6 +61,12 @@ export function extrinsicObject(entry: DocumentEntry): string {
       ...sourcePatientInfo(entry),
       ...(entry.referenceIds.length > 0
         ? [slot('urn:ihe:iti:xds:2013:referenceIdList', ...entry.referenceIds)]
+        : []),
+      ...(entry.signedBy
+        ? [
+            slot(SIGNED_BY_SLOT.name, entry.signedBy.name),
+            slot(SIGNED_BY_SLOT.subject, entry.signedBy.subject),
+          ]
         : []),
       nameAndDescription(entry.title, entry.comments),
       versionInfo(entry.version),

@@ -1,0 +1,2 @@
+export * from './dsg-signer';
+export * from './xades-submission-verifier';
