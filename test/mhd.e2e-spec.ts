@@ -479,7 +479,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
         op: 'add',
         path: '/extension',
         value: [
-          { url: 'urn:passerelle:fhir:StructureDefinition:dmp-archived', valueBoolean: true },
+          { url: 'http://esante.gouv.fr/cisis/fhir/StructureDefinition/PDSm_isArchived', valueBoolean: true },
         ],
       },
     ]);

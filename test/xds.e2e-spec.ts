@@ -920,7 +920,7 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       })) as unknown as Bundle;
       const reference = read.entry![0].resource as DocumentReference;
       expect(
-        reference.extension?.some((e) => e.url.endsWith('dmp-archived') && e.valueBoolean),
+        reference.extension?.some((e) => e.url.endsWith('PDSm_isArchived') && e.valueBoolean),
       ).toBe(true);
 
       const stale = await postSoap(

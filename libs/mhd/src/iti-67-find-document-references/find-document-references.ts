@@ -1,3 +1,4 @@
+import { type AvailabilityStatus, DomainError, XDS_STATUS_URN, excerpt } from '@passerelle/domain';
 import {
   FindDocumentReferences,
   FindDocumentReferencesCommand,
@@ -27,7 +28,10 @@ const MHD_DOCUMENT_REFERENCE =
 
 const token = (name: string): SearchParameter => ({ name, type: 'token' });
 
-/** ITI-67's search parameters (MHD 4.2 §2:3.67.4.1.2.1), as the CapabilityStatement lists them. */
+/**
+ * ITI-67's search parameters (MHD 4.2 §2:3.67.4.1.2.1) and PDSm's (`period-start`, `period-end`,
+ * `isArchived`), as the CapabilityStatement lists them.
+ */
 export const DOCUMENT_REFERENCE_SEARCH: readonly SearchParameter[] = [
   { name: 'patient', type: 'reference' },
   token('patient.identifier'),
@@ -36,6 +40,9 @@ export const DOCUMENT_REFERENCE_SEARCH: readonly SearchParameter[] = [
   token('category'),
   { name: 'date', type: 'date' },
   { name: 'period', type: 'date' },
+  { name: 'period-start', type: 'date' },
+  { name: 'period-end', type: 'date' },
+  token('isArchived'),
   { name: 'author.given', type: 'string' },
   { name: 'author.family', type: 'string' },
   token('setting'),
@@ -60,7 +67,7 @@ export function documentSearchFrom(
     patientKey: patientOf(params).key,
     page: pagingOf(params, maxPageSize),
     filter: {
-      statuses: statusesOf(params),
+      statuses: archivedStatuses(statusesOf(params), params),
       typeCodes: orCodes(params, 'type'),
       ...classSearchOf(orCodes(params, 'category')),
       practiceSettingCodes: orCodes(params, 'setting'),
@@ -69,7 +76,11 @@ export function documentSearchFrom(
       eventCodes: values(params, 'event').map((v) => splitOr(v).map(codeFilter)),
       confidentialityCodes: values(params, 'security-label').map((v) => splitOr(v).map(codeFilter)),
       submissionTime: dateRange(values(params, 'date'), 'date'),
-      serviceStartTime: dateRange(values(params, 'period'), 'period'),
+      serviceStartTime: dateRange(
+        [...values(params, 'period'), ...values(params, 'period-start')],
+        'period-start',
+      ),
+      serviceStopTime: dateRange(values(params, 'period-end'), 'period-end'),
       authorGiven: single(params, 'author.given'),
       authorFamily: single(params, 'author.family'),
       ids:
@@ -121,3 +132,20 @@ export const READ_DOCUMENT_REFERENCE = fhirTransaction({
   read: (request) => ({ logicalId: `urn:uuid:${request.params.id}` }),
   write: (entry, _command, request) => ok(documentReferenceFrom(entry, request.baseUrl)),
 });
+
+/** PDSm `isArchived`: the archived documents only (true) or all but them (false). */
+function archivedStatuses(
+  statuses: AvailabilityStatus[] | undefined,
+  params: QueryParameters,
+): AvailabilityStatus[] | undefined {
+  const flag = single(params, 'isArchived');
+  if (flag === undefined) return statuses;
+  if (flag !== 'true' && flag !== 'false') {
+    throw new DomainError(
+      'METADATA_INVALID',
+      `isArchived must be true or false, got ${excerpt(flag)}`,
+    );
+  }
+  const among = statuses ?? (Object.keys(XDS_STATUS_URN) as AvailabilityStatus[]);
+  return among.filter((status) => (status === 'Archived') === (flag === 'true'));
+}

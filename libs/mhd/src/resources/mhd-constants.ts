@@ -9,8 +9,8 @@ export const MHD = {
   comprehensiveSubmissionSet:
     'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.SubmissionSet',
   folder: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.Folder',
-  /** DMP archive flag on a DocumentReference (status `urn:asip:ci-sis:2010:StatusType:Archived`). */
-  archivedExtension: 'urn:passerelle:fhir:StructureDefinition:dmp-archived',
+  /** PDSm's archive flag (the DMP status `urn:asip:ci-sis:2010:StatusType:Archived`). */
+  archivedExtension: 'http://esante.gouv.fr/cisis/fhir/StructureDefinition/PDSm_isArchived',
   /** Who signed the submission set (IHE DSG), verified on receipt: `name` and `subject`. */
   signedByExtension: 'urn:passerelle:fhir:StructureDefinition:dsg-signed-by',
   rfc3986: 'urn:ietf:rfc:3986',

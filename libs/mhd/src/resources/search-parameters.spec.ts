@@ -39,6 +39,19 @@ describe('ITI-67 search parameters', () => {
     expect(patientKey).toBe('277069912345674^^^&1.2.250.1.213.1.4.10&ISO');
   });
 
+  it('reads the PDSm parameters: period-start, period-end and isArchived', () => {
+    const filter = (extra: Record<string, string>) =>
+      documentSearchFrom({ 'patient.identifier': patient, ...extra }, 100).filter;
+    expect(filter({ 'period-start': 'ge2026-01-01', 'period-end': 'lt2026-02' })).toMatchObject({
+      serviceStartTime: { from: new Date('2026-01-01T00:00:00Z') },
+      serviceStopTime: { to: new Date('2026-02-01T00:00:00Z') },
+    });
+    expect(filter({ isArchived: 'true' }).statuses).toEqual(['Archived']);
+    expect(filter({ isArchived: 'false' }).statuses).toEqual(['Approved', 'Deprecated', 'Deleted']);
+    expect(filter({ isArchived: 'false', status: 'current' }).statuses).toEqual(['Approved']);
+    expect(() => filter({ isArchived: 'yes' })).toThrow(/isArchived must be true or false/);
+  });
+
   it('caps _count, requires the patient and refuses unknown parameters', () => {
     expect(
       documentSearchFrom({ 'patient.identifier': patient, _count: '5000' }, 100).page.limit,
