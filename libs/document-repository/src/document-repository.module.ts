@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { RegistryModule } from '@passerelle/registry';
 import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/provide-and-register-document-set';
 import { RetrieveDocumentSet } from './iti-43-retrieve-document-set/retrieve-document-set';
 import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-document-bundle';
@@ -15,16 +14,18 @@ const USE_CASES = [
   ExportRecord,
 ];
 
-/** Repository use cases (content in, content out); the content store comes from persistence. */
+/**
+ * Repository use cases (content in, content out); the content store comes from persistence, the
+ * registrar from the registry module (both global).
+ */
 @Global()
 @Module({})
 export class DocumentRepositoryModule {
   static forRoot(options: RepositoryOptions): DynamicModule {
     return {
       module: DocumentRepositoryModule,
-      imports: [RegistryModule],
       providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, ...USE_CASES],
-      exports: [RegistryModule, ...USE_CASES],
+      exports: USE_CASES,
     };
   }
 }

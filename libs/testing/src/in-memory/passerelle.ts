@@ -51,6 +51,7 @@ import {
   RegisterDocumentSet,
   RegistryStoredQuery,
   SubmissionRegistrar,
+  ValueSetPolicy,
   UpdateDocumentMetadata,
   UpdateDocumentSet,
 } from '@passerelle/registry';
@@ -71,6 +72,8 @@ export interface InMemoryPasserelleOptions {
   readonly repositoryUniqueId?: string;
   /** The clock authorisations expire by, and the record's lifecycle runs on. */
   readonly now?: () => Date;
+  /** VALUE_SET_POLICY; `strict`, the gateway's default, otherwise. */
+  readonly valueSetPolicy?: ValueSetPolicy;
 }
 
 /**
@@ -141,6 +144,7 @@ export class InMemoryPasserelle {
       registry,
       registry,
       new AuditTrail(this.audits),
+      options.valueSetPolicy ?? 'strict',
     );
     const updates = new UpdateDocumentMetadata(registry);
 
