@@ -28,10 +28,22 @@ const REFERENCE_ATTRIBUTES = [
   'targetObject',
 ];
 
+/** The code systems of the national value sets (fixtures/terminology/value-sets.json). */
+const NATIONAL_SYSTEMS = new Set([
+  '1.2.250.1.213.1.1.4.1',
+  '2.16.840.1.113883.6.1',
+  '1.2.250.1.213.1.1.4.12',
+  '2.16.840.1.113883.5.25',
+  '1.2.250.1.213.1.1.4.13',
+  '1.2.250.1.71.4.2.4',
+  '1.2.250.1.213.1.1.4.6',
+  '1.2.250.1.213.1.1.4.9',
+]);
+
 /**
- * The codes of the French affinity domain (ANS value sets, fixtures/terminology/value-sets.json)
- * given to a template's classifications coded in another domain's code system, by XDS
- * classification scheme: the NIST templates carry the Connectathon's codes.
+ * The codes of the French affinity domain (ANS value sets) given to a template's
+ * classifications coded in another domain's code system, by XDS classification scheme: the NIST
+ * templates carry the Connectathon's codes.
  */
 const NATIONAL_CODES: Readonly<
   Record<string, (code: string) => readonly [string, string, string]>
@@ -120,7 +132,16 @@ export function instantiateXdsTemplate(template: string, bindings: TemplateBindi
   return bindings.entryUuids ? assignEntryUuids(xml, bindings.entryUuids) : xml;
 }
 
-function nationalCodes(xml: string): string {
+/** Non-ASCII as character references: a capture is sent in its own bytes (latin1 round trip). */
+function asciiXml(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (character) => `&#${character.codePointAt(0)};`);
+}
+
+/**
+ * Each classification coded outside the national code systems gets its attribute's national
+ * code (its Connectathon confidentiality R or V kept).
+ */
+export function nationalCodes(xml: string): string {
   return xml.replace(
     /<((?:\w+:)?)Classification\b[^>]*(?<!\/)>[\s\S]*?<\/\1Classification>/g,
     (classification) => {
@@ -130,11 +151,14 @@ function nationalCodes(xml: string): string {
       const code = /nodeRepresentation="([^"]*)"/.exec(classification)?.[1] ?? '';
       const codingScheme = /<(?:\w+:)?Value>([^<]*)<\/(?:\w+:)?Value>/.exec(classification)?.[1];
       const [nationalCode, nationalSystem, display] = national(code);
-      if (codingScheme === nationalSystem) return classification;
+      if (codingScheme && NATIONAL_SYSTEMS.has(codingScheme)) return classification;
       return classification
         .replace(/nodeRepresentation="[^"]*"/, `nodeRepresentation="${nationalCode}"`)
         .replace(/(<(?:\w+:)?Value>)[^<]*(<\/(?:\w+:)?Value>)/, `$1${nationalSystem}$2`)
-        .replace(/(<(?:\w+:)?LocalizedString\b[^>]*\bvalue=")[^"]*"/, `$1${escapeXml(display)}"`);
+        .replace(
+          /(<(?:\w+:)?LocalizedString\b[^>]*\bvalue=")[^"]*"/,
+          `$1${asciiXml(escapeXml(display))}"`,
+        );
     },
   );
 }
