@@ -176,7 +176,18 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     expect(downloaded.bytes.equals(content)).toBe(true);
   });
 
-  it('accepts the ANS PDSm-for-DMP ITI-65 example (conditional patient reference)', async () => {
+  /** The national (JDV_J02, JDV_J04) facility type and practice setting, for IHE examples. */
+  function nationalContext(reference: DocumentReference): void {
+    reference.context = {
+      ...reference.context,
+      facilityType: { coding: [{ system: 'urn:oid:1.2.250.1.71.4.2.4', code: 'SA01' }] },
+      practiceSetting: {
+        coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.9', code: 'ETABLISSEMENT' }],
+      },
+    };
+  }
+
+  it('accepts the ANS PDSm-for-DMP ITI-65 example once its SNOMED CT context codes are national', async () => {
     const patient = freshPatient();
     await openRecord(patient.token);
     const bundle = instantiateFixture<Bundle>('mhd/ok/ans-pdsm4dmp-td2-iti65-lot-soumission.json', {
@@ -189,6 +200,24 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     (bundle.entry![0].resource as List).identifier = [
       { use: 'usual', system: 'urn:ietf:rfc:3986', value: `urn:oid:${freshOid()}` },
     ];
+    // Its facility type and practice setting are the IHE examples' SNOMED CT codes, outside the
+    // national value sets the DMP requires.
+    const outside = await failure(push(bundle));
+    expect(outside.status).toBe(422);
+    expect(xdsCode(outside.data)).toBe('XDSRegistryMetadataError');
+    expect(outside.data.issue.map((i) => [i.code, i.diagnostics])).toEqual([
+      [
+        'code-invalid',
+        'DocumentEntry.healthcareFacilityTypeCode "22232009" (code system 2.16.840.1.113883.6.96) is not in the value set JDV_J02-XdsHealthcareFacilityTypeCode-CISIS version 20241213120000',
+      ],
+      [
+        'code-invalid',
+        'DocumentEntry.practiceSettingCode "394802001" (code system 2.16.840.1.113883.6.96) is not in the value set JDV_J04-XdsPracticeSettingCode-CISIS version 20240927120000',
+      ],
+    ]);
+    expect((await documentsOf(patient.token)).total).toBe(0);
+
+    nationalContext(bundle.entry![1].resource as DocumentReference);
     const response = (await push(bundle)) as Bundle;
     expect(response.entry).toHaveLength(3);
     const found = await documentsOf(patient.token, { type: 'http://loinc.org|11488-4' });
@@ -200,7 +229,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     );
   });
 
-  it('applies the French profile to the IPF/IHE ITI-65 example: author required, then accepted', async () => {
+  it('applies the French profile to the IPF/IHE ITI-65 example: author and national codes required, then accepted', async () => {
     const patient = freshPatient();
     await openRecord(patient.token);
     const instantiate = () =>
@@ -223,6 +252,15 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       name: 'my Hospital',
     } as Organization);
     reference.author = [{ reference: '#org' }];
+    const outside = await failure(push(bundle));
+    expect(outside.status).toBe(422);
+    expect(outside.data.issue.map((i) => i.diagnostics)).toEqual([
+      expect.stringMatching(/^DocumentEntry\.classCode "11369-6" .* not in the value set JDV_J57/),
+      expect.stringMatching(/^DocumentEntry\.healthcareFacilityTypeCode "82242000" .* JDV_J02/),
+      expect.stringMatching(/^DocumentEntry\.practiceSettingCode "408467006" .* JDV_J04/),
+    ]);
+    reference.category = [{ coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.1', code: '10' }] }];
+    nationalContext(reference);
     await push(bundle);
     const found = await documentsOf(patient.token);
     const stored = found.entry![0].resource as DocumentReference;
@@ -255,7 +293,21 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       old.id,
     );
 
-    delete (bundle.entry![1].resource as DocumentReference).content[0].attachment.hash;
+    const replacement = bundle.entry![1].resource as DocumentReference;
+    delete replacement.content[0].attachment.hash;
+    // Its securityLabel is N in TRE_A07, whose codes are the DMP's restrictions: N is HL7's.
+    const misplaced = await failure(push(bundle));
+    expect(misplaced.status).toBe(422);
+    expect(misplaced.data.issue.map((i) => i.diagnostics)).toEqual([
+      expect.stringMatching(
+        /^DocumentEntry\.confidentialityCode "N" \(code system https:\/\/mos\.esante\.gouv\.fr\/NOS\/TRE_A07-StatusVisibiliteDocument\/.*\) is in the value set JDV_J08-XdsConfidentialityCode-CISIS version 20200424120000 under code system 2\.16\.840\.1\.113883\.5\.25, not https:/,
+      ),
+    ]);
+    replacement.securityLabel = [
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'N' }],
+      },
+    ];
     const response = (await push(bundle)) as Bundle;
     expect(response.entry!.map((e) => e.response!.status)).toEqual([
       '201 Created',
@@ -278,14 +330,14 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
       body: provideBundle(patient.token, [
         { typeCode: '11488-4' },
         { typeCode: '11488-4' },
-        { typeCode: '18842-5', securityLabels: ['N', 'MASQUE_PS'] },
+        { typeCode: '11490-0', securityLabels: ['N', 'MASQUE_PS'] },
       ]),
     });
     expect((await documentsOf(patient.token, { type: '11488-4' })).total).toBe(2);
     expect(
       (
         await documentsOf(patient.token, {
-          type: 'http://loinc.org|18842-5,http://loinc.org|11488-4',
+          type: 'http://loinc.org|11490-0,http://loinc.org|11488-4',
         })
       ).total,
     ).toBe(3);
@@ -479,7 +531,10 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
         op: 'add',
         path: '/extension',
         value: [
-          { url: 'http://esante.gouv.fr/cisis/fhir/StructureDefinition/PDSm_isArchived', valueBoolean: true },
+          {
+            url: 'http://esante.gouv.fr/cisis/fhir/StructureDefinition/PDSm_isArchived',
+            valueBoolean: true,
+          },
         ],
       },
     ]);

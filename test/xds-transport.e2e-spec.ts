@@ -12,6 +12,7 @@ import {
   mintSamlAssertion,
   plainSoap,
   freshUniqueId,
+  nationalCodes,
   soapRequestEnvelope,
 } from '@passerelle/testing';
 import { TestGateway, startTestGateway } from './support/test-gateway';
@@ -35,7 +36,7 @@ const UNIQUE_ID_SCHEMES = [
   'urn:uuid:96fdda7c-d067-4183-912e-bf5ee74998a8',
 ];
 
-/** A raw capture's body, its patient ids and uniqueIds replaced by this run's (bytes kept). */
+/** A raw capture's body, its patient ids, uniqueIds and codes replaced by this run's (bytes kept). */
 function instantiated(body: string, patientIds: readonly string[], patient: XdsPatient): Buffer {
   let text = body;
   for (const id of patientIds) text = text.split(id).join(patient.cx.replace(/&/g, '&amp;'));
@@ -45,7 +46,7 @@ function instantiated(body: string, patientIds: readonly string[], patient: XdsP
     if (!scheme || !value || !UNIQUE_ID_SCHEMES.includes(scheme)) return tag;
     return tag.replace(`value="${value}"`, `value="${freshUniqueId()}"`);
   });
-  return Buffer.from(text, 'latin1');
+  return Buffer.from(nationalCodes(text), 'latin1');
 }
 
 /** Splits a raw HTTP capture (start line, headers, blank line, body). */

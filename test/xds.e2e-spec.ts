@@ -1,5 +1,6 @@
 import type { Bundle, DocumentReference } from 'fhir/r4';
 import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { AvailabilityStatus, XDS_STATUS_URN } from '@passerelle/domain';
 import { NS, XmlElement, attributeOf, childOf, childrenOf } from '@passerelle/xds';
 import {
@@ -137,6 +138,27 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
         expect(Buffer.from(await download.arrayBuffer()).equals(myDocument())).toBe(true);
       },
     );
+
+    it('refuses a typeCode outside JDV_J07: XDSRegistryMetadataError naming the code and the value set, nothing stored', async () => {
+      const patient = await patientWithRecord();
+      const outpatientNote = nistText('11966', 'submit', 'single_doc.xml').replace(
+        'nodeRepresentation="11369-6"',
+        'nodeRepresentation="34108-1"',
+      );
+      const answer = await postSoap(
+        gateway,
+        'repository',
+        provideRequest(outpatientNote, { patient: patient.cx }, [
+          { id: 'Document01', bytes: myDocument() },
+        ]),
+      );
+      expect(statusOf(answer.body)).toBe('Failure');
+      expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(answer.body)).toEqual([
+        'DocumentEntry.typeCode "34108-1" (code system 2.16.840.1.113883.6.1) is not in the value set JDV_J07-XdsTypeCode-CISIS version 20240927120000',
+      ]);
+      expect(await findDocuments(patient)).toHaveLength(0);
+    });
 
     it('refuses a DocumentEntry without its document: XDSMissingDocument (NIST 11983)', async () => {
       const patient = await patientWithRecord();
@@ -1061,5 +1083,55 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(objectRefsOf(answer.body)).toHaveLength(1);
       expect(documentsOf(answer.body)).toHaveLength(0);
     });
+  });
+});
+
+describe('VALUE_SET_POLICY=warn: codes outside the national value sets accepted and audited', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ VALUE_SET_POLICY: 'warn' });
+  });
+
+  afterAll(() => gateway.close());
+
+  it('registers an ITI-41 with a typeCode outside JDV_J07 and says so in its audit record', async () => {
+    const patient = freshXdsPatient();
+    const [system, value] = patient.token.split('|');
+    await gateway.fhir('medecin-generaliste').create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', identifier: [{ system, value }] },
+    });
+    const outpatientNote = nistText('11966', 'submit', 'single_doc.xml').replace(
+      'nodeRepresentation="11369-6"',
+      'nodeRepresentation="34108-1"',
+    );
+    const answer = await postSoap(
+      gateway,
+      'repository',
+      provideRequest(outpatientNote, { patient: patient.cx }, [
+        { id: 'Document01', bytes: nistBytes('11966', 'submit', 'my_document.txt') },
+      ]),
+    );
+    expectSuccess(answer);
+    expect(errorCodesOf(answer.body)).toEqual([]);
+
+    const client = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ outcome: string; reason: string }>(
+        `SELECT outcome, reason FROM audit_event WHERE patient_key = $1 AND transaction = 'ITI-41'`,
+        [patient.cx],
+      );
+      expect(rows).toEqual([
+        {
+          outcome: 'allowed',
+          reason:
+            'Accepted outside the national value sets (VALUE_SET_POLICY=warn): DocumentEntry.typeCode "34108-1" (code system 2.16.840.1.113883.6.1) is not in the value set JDV_J07-XdsTypeCode-CISIS version 20240927120000',
+        },
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -104,6 +104,8 @@ export interface XdsMessageSource extends FileSource {
   readonly nistTemplate?: boolean;
   /** NIST `<AssignUuids/>`: symbolic object ids become fresh entryUUIDs. */
   readonly assignUuids?: boolean;
+  /** A capture from another affinity domain: its codes become national ones, as a template's. */
+  readonly nationalCodes?: boolean;
 }
 
 export interface ProvidedDocumentSpec {

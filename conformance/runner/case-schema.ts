@@ -117,7 +117,12 @@ const xdsStep: Schema = {
     xds: {
       object: {
         message: {
-          object: { ...fileSourceFields, nistTemplate: 'boolean', assignUuids: 'boolean' },
+          object: {
+            ...fileSourceFields,
+            nistTemplate: 'boolean',
+            assignUuids: 'boolean',
+            nationalCodes: 'boolean',
+          },
           required: ['file'],
         },
         storedQuery: {

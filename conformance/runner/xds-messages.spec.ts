@@ -9,6 +9,7 @@ import {
   freshUniqueId,
   instantiateXdsTemplate,
   mtomRequest,
+  nationalCodes,
   provideAndRegisterRequest,
 } from './xds-messages';
 
@@ -85,6 +86,59 @@ describe('NIST template instantiation', () => {
     const objects = registryObjects(xml);
     expect(objects.find((o) => o.local === 'ExtrinsicObject')!.attributes.id).toBe(document);
     expect(objects.find((o) => o.local === 'Association')!.attributes.targetObject).toBe(document);
+  });
+});
+
+describe('national codes of an instantiated template', () => {
+  const codes = (xml: string) =>
+    childrenOf(
+      registryObjects(xml).find((o) => o.local === 'ExtrinsicObject')!,
+      NS.rim,
+      'Classification',
+    )
+      .filter((c) => c.attributes.nodeRepresentation)
+      .map((c) => {
+        const slot = childrenOf(c, NS.rim, 'Slot').find(
+          (s) => s.attributes.name === 'codingScheme',
+        );
+        const value = childOf(childOf(slot!, NS.rim, 'ValueList')!, NS.rim, 'Value')!.text;
+        return `${c.attributes.classificationScheme.slice(-12)} ${c.attributes.nodeRepresentation}@${value}`;
+      });
+
+  it('replaces the Connectathon codes by national ones, keeping those in national systems', () => {
+    const xml = instantiateXdsTemplate(template('11966', 'submit', 'single_doc.xml'), {
+      patient: PATIENT,
+    });
+    expect(codes(xml)).toEqual([
+      'e362475b143a 10@1.2.250.1.213.1.1.4.1',
+      'f2705394840f V@2.16.840.1.113883.5.25',
+      '9c3699a4309d urn:ihe:rad:TEXT@1.3.6.1.4.1.19376.1.2.3',
+      'ed0b0bdb91e1 SA01@1.2.250.1.71.4.2.4',
+      'ae952c785ead ETABLISSEMENT@1.2.250.1.213.1.1.4.9',
+      'c59651d33983 11369-6@2.16.840.1.113883.6.1',
+    ]);
+  });
+
+  it('keeps a code of another national system of the attribute (a DMP restriction code)', () => {
+    const xml =
+      '<rim:Classification classificationScheme="urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f" nodeRepresentation="MASQUE_PS">' +
+      '<rim:Slot name="codingScheme"><rim:ValueList><rim:Value>1.2.250.1.213.1.1.4.13</rim:Value></rim:ValueList></rim:Slot>' +
+      '</rim:Classification>';
+    expect(nationalCodes(xml)).toBe(xml);
+  });
+
+  it('writes the national labels in ASCII, so that a latin1 capture stays UTF-8', () => {
+    const xml =
+      '<Classification classificationScheme="urn:uuid:f33fb8ac-18af-42cc-ae0e-ed0b0bdb91e1" nodeRepresentation="Outpatient">' +
+      '<Name><LocalizedString value="Outpatient"/></Name>' +
+      '<Slot name="codingScheme"><ValueList><Value>Connect-a-thon healthcareFacilityTypeCodes</Value></ValueList></Slot>' +
+      '</Classification>';
+    expect(nationalCodes(xml)).toBe(
+      '<Classification classificationScheme="urn:uuid:f33fb8ac-18af-42cc-ae0e-ed0b0bdb91e1" nodeRepresentation="SA01">' +
+        '<Name><LocalizedString value="Etablissement public de sant&#233;"/></Name>' +
+        '<Slot name="codingScheme"><ValueList><Value>1.2.250.1.71.4.2.4</Value></ValueList></Slot>' +
+        '</Classification>',
+    );
   });
 });
 

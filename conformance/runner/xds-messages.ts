@@ -28,6 +28,57 @@ const REFERENCE_ATTRIBUTES = [
   'targetObject',
 ];
 
+/** The code systems of the national value sets (fixtures/terminology/value-sets.json). */
+const NATIONAL_SYSTEMS = new Set([
+  '1.2.250.1.213.1.1.4.1',
+  '2.16.840.1.113883.6.1',
+  '1.2.250.1.213.1.1.4.12',
+  '2.16.840.1.113883.5.25',
+  '1.2.250.1.213.1.1.4.13',
+  '1.2.250.1.71.4.2.4',
+  '1.2.250.1.213.1.1.4.6',
+  '1.2.250.1.213.1.1.4.9',
+]);
+
+/**
+ * The codes of the French affinity domain (ANS value sets) given to a template's
+ * classifications coded in another domain's code system, by XDS classification scheme: the NIST
+ * templates carry the Connectathon's codes.
+ */
+const NATIONAL_CODES: Readonly<
+  Record<string, (code: string) => readonly [string, string, string]>
+> = {
+  // classCode: JDV_J57 (TRE_A03)
+  'urn:uuid:41a5887f-8865-4c09-adf7-e362475b143a': () => [
+    '10',
+    '1.2.250.1.213.1.1.4.1',
+    'Compte rendu',
+  ],
+  // typeCode: JDV_J07 (LOINC)
+  'urn:uuid:f0306f51-975f-434e-a61c-c59651d33983': () => [
+    '11488-4',
+    '2.16.840.1.113883.6.1',
+    'CR de consultation',
+  ],
+  // confidentialityCode: JDV_J08 (HL7 Confidentiality N, R, V)
+  'urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f': (code) =>
+    ['R', 'V'].includes(code)
+      ? [code, '2.16.840.1.113883.5.25', code === 'R' ? 'Restreint' : 'Très restreint']
+      : ['N', '2.16.840.1.113883.5.25', 'Normal'],
+  // healthcareFacilityTypeCode: JDV_J02 (TRE_R02)
+  'urn:uuid:f33fb8ac-18af-42cc-ae0e-ed0b0bdb91e1': () => [
+    'SA01',
+    '1.2.250.1.71.4.2.4',
+    'Etablissement public de santé',
+  ],
+  // practiceSettingCode: JDV_J04 (TRE_A01)
+  'urn:uuid:cccf5598-8b07-4b77-a05e-ae952c785ead': () => [
+    'ETABLISSEMENT',
+    '1.2.250.1.213.1.1.4.9',
+    'Etablissement de santé',
+  ],
+};
+
 export interface TemplateBindings {
   readonly patient: string;
   /** Replaces `$altpatientid$` (NIST: an id the registry does not know, or a second patient). */
@@ -48,7 +99,9 @@ export interface TemplateBindings {
  * Instantiates a NIST toolkit metadata template as the toolkit does before sending: patient ids
  * replaced by registered ones, every symbolic uniqueId by a fresh OID (one per object, whatever
  * its symbol: two entries may share one in a template), and, when asked, symbolic object ids by
- * fresh entryUUIDs. A uniqueId that is already an OID is kept.
+ * fresh entryUUIDs. A uniqueId that is already an OID is kept. Like its patient ids, its codes
+ * are the Connectathon affinity domain's: those not in the national code system of their
+ * attribute become national ones.
  */
 export function instantiateXdsTemplate(template: string, bindings: TemplateBindings): string {
   const uniqueIds = bindings.uniqueIds ?? new Map<string, string>();
@@ -75,7 +128,39 @@ export function instantiateXdsTemplate(template: string, bindings: TemplateBindi
       return tag.replace(`value="${value}"`, `value="${uniqueIds.get(object)}"`);
     },
   );
+  xml = nationalCodes(xml);
   return bindings.entryUuids ? assignEntryUuids(xml, bindings.entryUuids) : xml;
+}
+
+/** Non-ASCII as character references: a capture is sent in its own bytes (latin1 round trip). */
+function asciiXml(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (character) => `&#${character.codePointAt(0)};`);
+}
+
+/**
+ * Each classification coded outside the national code systems gets its attribute's national
+ * code (its Connectathon confidentiality R or V kept).
+ */
+export function nationalCodes(xml: string): string {
+  return xml.replace(
+    /<((?:\w+:)?)Classification\b[^>]*(?<!\/)>[\s\S]*?<\/\1Classification>/g,
+    (classification) => {
+      const scheme = /classificationScheme="([^"]+)"/.exec(classification)?.[1];
+      const national = scheme && NATIONAL_CODES[scheme];
+      if (!national) return classification;
+      const code = /nodeRepresentation="([^"]*)"/.exec(classification)?.[1] ?? '';
+      const codingScheme = /<(?:\w+:)?Value>([^<]*)<\/(?:\w+:)?Value>/.exec(classification)?.[1];
+      const [nationalCode, nationalSystem, display] = national(code);
+      if (codingScheme && NATIONAL_SYSTEMS.has(codingScheme)) return classification;
+      return classification
+        .replace(/nodeRepresentation="[^"]*"/, `nodeRepresentation="${nationalCode}"`)
+        .replace(/(<(?:\w+:)?Value>)[^<]*(<\/(?:\w+:)?Value>)/, `$1${nationalSystem}$2`)
+        .replace(
+          /(<(?:\w+:)?LocalizedString\b[^>]*\bvalue=")[^"]*"/,
+          `$1${asciiXml(escapeXml(display))}"`,
+        );
+    },
+  );
 }
 
 function assignEntryUuids(xml: string, entryUuids: Map<string, string>): string {

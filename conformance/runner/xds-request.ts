@@ -13,6 +13,7 @@ import {
   PROVIDE_AND_REGISTER,
   escapeXml,
   instantiateXdsTemplate,
+  nationalCodes,
   plainSoap,
   provideAndRegisterRequest,
   soapRequestEnvelope,
@@ -66,7 +67,7 @@ function messageText(step: XdsStep, context: SourceContext, encoding: 'utf8' | '
   if (retrieve) return retrieveDocumentSetRequest(retrieve, context);
   if (!message) throw new Error('An XDS step needs a message, a storedQuery or a retrieve');
   const text = sourceText(message, context, encoding);
-  if (!message.nistTemplate) return text;
+  if (!message.nistTemplate) return message.nationalCodes ? nationalCodes(text) : text;
   return instantiateXdsTemplate(text, {
     patient: context.variables.value('patient.cx'),
     altPatient: context.variables.has('altPatient.cx')

@@ -9,6 +9,7 @@ import { MhdModule } from '@passerelle/mhd';
 import { PatientChannelModule } from '@passerelle/patient-channel';
 import { RecordLifecycleModule } from '@passerelle/record-management';
 import { FileKeyEncryptionService, PersistenceModule } from '@passerelle/persistence';
+import { RegistryModule } from '@passerelle/registry';
 import { XdsModule } from '@passerelle/xds';
 import {
   type AppConfig,
@@ -54,6 +55,7 @@ export class AppModule {
           apps: patientApps(config.patientChannel.appsFile),
           accessTokenSeconds: config.patientChannel.accessTokenSeconds,
         }),
+        RegistryModule.forRoot({ valueSetPolicy: config.valueSetPolicy }),
         DocumentRepositoryModule.forRoot(
           {
             repositoryUniqueId: config.repositoryUniqueId,

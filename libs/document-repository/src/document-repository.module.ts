@@ -1,6 +1,5 @@
 import { DynamicModule, FactoryProvider, Global, Module } from '@nestjs/common';
 import type { SubmissionSignatureVerifier } from '@passerelle/domain';
-import { RegistryModule } from '@passerelle/registry';
 import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/provide-and-register-document-set';
 import { RetrieveDocumentSet } from './iti-43-retrieve-document-set/retrieve-document-set';
 import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-document-bundle';
@@ -19,7 +18,8 @@ const USE_CASES = [
 
 /**
  * Repository use cases (content in, content out); the content store comes from persistence, the
- * verifier of submission set signatures from the application (libs/signature).
+ * registrar from the registry module (both global), the verifier of submission set signatures
+ * from the application (libs/signature).
  */
 @Global()
 @Module({})
@@ -30,13 +30,12 @@ export class DocumentRepositoryModule {
   ): DynamicModule {
     return {
       module: DocumentRepositoryModule,
-      imports: [RegistryModule],
       providers: [
         { provide: REPOSITORY_OPTIONS, useValue: options },
         { provide: SUBMISSION_SIGNATURES, ...signatures },
         ...USE_CASES,
       ],
-      exports: [RegistryModule, ...USE_CASES],
+      exports: USE_CASES,
     };
   }
 }

@@ -14,6 +14,7 @@ export type FhirIssueCode =
   | 'structure'
   | 'required'
   | 'value'
+  | 'code-invalid'
   | 'not-found'
   | 'duplicate'
   | 'conflict'
@@ -38,6 +39,13 @@ export const ERROR_CATALOGUE = {
   INVALID_RESOURCE: entry('XDSRegistryMetadataError', 'invalid', 400, 'Invalid resource'),
   METADATA_MISSING: entry('XDSRegistryMetadataError', 'required', 400, 'Required metadata missing'),
   METADATA_INVALID: entry('XDSRegistryMetadataError', 'value', 400, 'Invalid metadata value'),
+  /** A code outside its national (ANS) value set: understood, but not acceptable (MHD: 422). */
+  CODE_NOT_IN_VALUE_SET: entry(
+    'XDSRegistryMetadataError',
+    'code-invalid',
+    422,
+    'Code outside its national value set',
+  ),
   UNRESOLVED_REFERENCE: entry('XDSRegistryMetadataError', 'invalid', 400, 'Unresolved reference'),
   INS_MALFORMED: entry('XDSRegistryMetadataError', 'value', 400, 'Malformed INS'),
   INS_BAD_KEY: entry('XDSRegistryMetadataError', 'value', 400, 'INS key does not match'),

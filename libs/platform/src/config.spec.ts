@@ -129,3 +129,13 @@ describe('configuration of the submission set signatures', () => {
     );
   });
 });
+
+describe('configuration of the national value sets', () => {
+  it('is strict by default, warns when told, and refuses any other VALUE_SET_POLICY', () => {
+    expect(loadConfig({}).valueSetPolicy).toBe('strict');
+    expect(loadConfig({ VALUE_SET_POLICY: 'warn' }).valueSetPolicy).toBe('warn');
+    expect(() => loadConfig({ VALUE_SET_POLICY: 'lenient' })).toThrow(
+      'VALUE_SET_POLICY must be strict or warn, got "lenient"',
+    );
+  });
+});

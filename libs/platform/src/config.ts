@@ -3,6 +3,7 @@ import { SIGNATURE_POLICIES, type SignaturePolicy } from '@passerelle/domain';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type AssertionSha1Policy = 'refuse' | 'accept-and-audit';
+export type ValueSetPolicySetting = 'strict' | 'warn';
 
 /** The gateway's whole configuration, validated once at boot. Nothing else reads process.env. */
 export interface AppConfig {
@@ -43,6 +44,11 @@ export interface AppConfig {
    * `accept-and-audit` (accepted; every audit record of the request says so).
    */
   readonly assertionSha1: AssertionSha1Policy;
+  /**
+   * `VALUE_SET_POLICY`: a submitted code outside its national (ANS) value set is refused
+   * (`strict`, default) or accepted, logged and audited (`warn`).
+   */
+  readonly valueSetPolicy: ValueSetPolicySetting;
   /** OID of this repository (XDS repositoryUniqueId of every stored document). */
   readonly repositoryUniqueId: string;
   readonly maxRequestBytes: number;
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     trustedProxyCert: nonEmpty(env.TRUSTED_PROXY_CERT),
     logLevel: logLevel(env.LOG_LEVEL),
     assertionSha1: assertionSha1(env.ASSERTION_SHA1),
+    valueSetPolicy: valueSetPolicy(env.VALUE_SET_POLICY),
     repositoryUniqueId: oid(
       env.REPOSITORY_UNIQUE_ID ?? '1.2.250.1.999.1.1.1',
       'REPOSITORY_UNIQUE_ID',
@@ -296,6 +303,14 @@ function assertionSha1(raw: string | undefined): AssertionSha1Policy {
   const value = nonEmpty(raw) ?? 'refuse';
   if (value !== 'refuse' && value !== 'accept-and-audit') {
     throw new ConfigError(`ASSERTION_SHA1 must be refuse or accept-and-audit, got "${value}"`);
+  }
+  return value;
+}
+
+function valueSetPolicy(raw: string | undefined): ValueSetPolicySetting {
+  const value = nonEmpty(raw) ?? 'strict';
+  if (value !== 'strict' && value !== 'warn') {
+    throw new ConfigError(`VALUE_SET_POLICY must be strict or warn, got "${value}"`);
   }
   return value;
 }

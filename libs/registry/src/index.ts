@@ -1,6 +1,7 @@
 export * from './ports';
 export * from './submission/submission-draft';
 export * from './submission/validate-submission';
+export * from './submission/value-sets';
 export * from './submission/submission-registrar';
 export * from './submission/submission-audit';
 export * from './iti-18-registry-stored-query/stored-query';

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { RegistryStoredQuery } from './iti-18-registry-stored-query/registry-stored-query';
 import { RegisterDocumentSet } from './iti-42-register-document-set/register-document-set';
 import { UpdateDocumentSet } from './iti-57-update-document-set/update-document-set';
@@ -8,6 +8,7 @@ import { ReadDocumentReference } from './iti-67-find-document-references/read-do
 import { ChangeDocumentMetadata } from './metadata-update/change-document-metadata';
 import { UpdateDocumentMetadata } from './metadata-update/update-document-metadata';
 import { SubmissionRegistrar } from './submission/submission-registrar';
+import { VALUE_SET_POLICY, ValueSetPolicy } from './submission/value-sets';
 
 const USE_CASES = [
   RegisterDocumentSet,
@@ -19,9 +20,27 @@ const USE_CASES = [
   ChangeDocumentMetadata,
 ];
 
-/** Registry use cases; the storage ports are provided by the persistence module (global). */
-@Module({
-  providers: [...USE_CASES, SubmissionRegistrar, UpdateDocumentMetadata],
-  exports: [...USE_CASES, SubmissionRegistrar],
-})
-export class RegistryModule {}
+export interface RegistryOptions {
+  readonly valueSetPolicy: ValueSetPolicy;
+}
+
+/**
+ * Registry use cases, for every door (global); the storage ports are provided by the
+ * persistence module (global).
+ */
+@Global()
+@Module({})
+export class RegistryModule {
+  static forRoot(options: RegistryOptions): DynamicModule {
+    return {
+      module: RegistryModule,
+      providers: [
+        { provide: VALUE_SET_POLICY, useValue: options.valueSetPolicy },
+        ...USE_CASES,
+        SubmissionRegistrar,
+        UpdateDocumentMetadata,
+      ],
+      exports: [...USE_CASES, SubmissionRegistrar],
+    };
+  }
+}

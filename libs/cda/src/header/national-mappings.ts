@@ -6,11 +6,18 @@ import formatCodes from '../../../../fixtures/terminology/cda-format-codes.json'
 import encounterContentTypes from '../../../../fixtures/terminology/encounter-content-type.json';
 // eslint-disable-next-line no-restricted-imports
 import typeClasses from '../../../../fixtures/terminology/type-class-correspondence.json';
+// eslint-disable-next-line no-restricted-imports
+import valueSets from '../../../../fixtures/terminology/value-sets.json';
 
 /** Where the type→class table is kept, for the messages that point to it. */
 export const TYPE_CLASS_FILE = 'fixtures/terminology/type-class-correspondence.json';
 
 export const CLASS_CODE_SYSTEM = typeClasses.classCodeSystem;
+
+/** The TRE_A03 classes of JDV_J57-ClassCode-DMP, with their labels. */
+const CLASSES: Readonly<Record<string, string>> = (
+  valueSets.valueSets.classCode.codes as Record<string, Record<string, string>>
+)[CLASS_CODE_SYSTEM];
 
 const CLASS_BY_TYPE = new Map(
   typeClasses.types.map((type): [string, Coded] => [
@@ -18,7 +25,7 @@ const CLASS_BY_TYPE = new Map(
     {
       code: type.classCode,
       codeSystem: CLASS_CODE_SYSTEM,
-      display: (typeClasses.classes as Record<string, string>)[type.classCode],
+      display: CLASSES[type.classCode],
     },
   ]),
 );
@@ -36,7 +43,7 @@ export function classCodeForType(typeCode: Coded): Coded | undefined {
 
 /** A TRE_A03 class code with its system and label, if it is one. */
 export function classCode(code: string): Coded | undefined {
-  const display = (typeClasses.classes as Record<string, string>)[code];
+  const display = Object.hasOwn(CLASSES, code) ? CLASSES[code] : undefined;
   return display ? { code, codeSystem: CLASS_CODE_SYSTEM, display } : undefined;
 }
 

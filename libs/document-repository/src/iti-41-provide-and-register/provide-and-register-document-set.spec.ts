@@ -460,4 +460,43 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
       expect(passerelle.contents.size).toBe(2);
     });
   });
+
+  describe('codes outside the national value sets (VALUE_SET_POLICY)', () => {
+    const offList = (patient: PatientId) =>
+      submissionDraft(patient, [
+        documentDraft(patient, {
+          typeCode: { code: '99999-9', codeSystem: '2.16.840.1.113883.6.1' },
+        }),
+      ]);
+    const message =
+      'DocumentEntry.typeCode "99999-9" (code system 2.16.840.1.113883.6.1) is not in the value set JDV_J07-XdsTypeCode-CISIS version 20240927120000';
+
+    it('refuses the submission by default, naming the code and the value set, storing nothing', async () => {
+      const { passerelle, patient, author } = await setUp();
+      const outcome = await passerelle.provideAndRegisterDocumentSet.execute(
+        author,
+        offList(patient),
+      );
+      expect(failed(outcome)).toMatchObject({ code: 'CODE_NOT_IN_VALUE_SET', message });
+      expect(failed(outcome).catalogue).toMatchObject({
+        xdsCode: 'XDSRegistryMetadataError',
+        httpStatus: 422,
+      });
+      expect(passerelle.contents.size).toBe(0);
+    });
+
+    it('accepts it under warn, and its audit record says which code was outside which set', async () => {
+      const passerelle = new InMemoryPasserelle({ valueSetPolicy: 'warn' });
+      const patient = await passerelle.givenRecord();
+      const outcome = await passerelle.provideAndRegisterDocumentSet.execute(
+        aMedecin(),
+        offList(patient),
+      );
+      succeeded(outcome);
+      expect(outcome.audit.reason).toBe(
+        `Accepted outside the national value sets (VALUE_SET_POLICY=warn): ${message}`,
+      );
+      expect((await everything(passerelle, patient)).items).toHaveLength(1);
+    });
+  });
 });

@@ -49,10 +49,13 @@ export function receiveDocuments(
   return { draft: { ...draft, documents }, contents };
 }
 
-/** Metadata problems too, so that a sender learns everything wrong with its submission at once. */
+/**
+ * Metadata problems too, so that a sender learns everything wrong with its submission at once
+ * (but its codes: the registrar knows VALUE_SET_POLICY).
+ */
 function metadataProblems(draft: SubmissionDraft): readonly ErrorDetail[] {
   try {
-    validateSubmission(draft);
+    validateSubmission(draft, { registerOnly: false }, 'warn');
     return [];
   } catch (error) {
     if (error instanceof DomainError) return error.details;

@@ -10,6 +10,7 @@ const HL7_ERROR_OF: Partial<Record<ErrorCode, string>> = {
   MALFORMED_REQUEST: '100^Segment sequence error',
   METADATA_MISSING: '101^Required field missing',
   METADATA_INVALID: '102^Data type error',
+  CODE_NOT_IN_VALUE_SET: '103^Table value not found',
   UNSUPPORTED_OPERATION: '200^Unsupported message type',
 };
 const APPLICATION_ERROR = '207^Application internal error';

@@ -1,5 +1,5 @@
 import { DomainError } from '@passerelle/domain';
-import typeClasses from '../../../../fixtures/terminology/type-class-correspondence.json';
+import valueSets from '../../../../fixtures/terminology/value-sets.json';
 import { documentSearchFrom } from '../iti-67-find-document-references/find-document-references';
 import {
   PATIENT_CATEGORIES,
@@ -9,6 +9,7 @@ import {
 } from './patient-categories';
 
 const TRE_A03 = '1.2.250.1.213.1.1.4.1';
+const J57_CLASSES = Object.keys(valueSets.valueSets.classCode.codes[TRE_A03]);
 const patient = 'urn:oid:1.2.250.1.213.1.4.10|277069912345674';
 
 const categorySearch = (category: string) =>
@@ -18,8 +19,8 @@ describe('Patient categories of Mon espace santé (fixtures/terminology/patient-
   it('puts every TRE_A03 class we know in exactly one category, each with a code and a French display', () => {
     const listed = PATIENT_CATEGORIES.flatMap((category) => category.classCodes);
     expect(new Set(listed).size).toBe(listed.length);
-    expect([...listed].sort()).toEqual(Object.keys(typeClasses.classes).sort());
-    for (const code of Object.keys(typeClasses.classes)) {
+    expect([...listed].sort()).toEqual([...J57_CLASSES].sort());
+    for (const code of J57_CLASSES) {
       const holders = PATIENT_CATEGORIES.filter((category) => category.classCodes.includes(code));
       expect(holders).toHaveLength(1);
       expect(patientCategoryOf({ code, codeSystem: TRE_A03 })).toBe(holders[0]);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditContext, AuditTrail } from '@passerelle/audit';
 import {
   Association,
@@ -29,6 +29,7 @@ import { assertRecordOpen } from './record-open';
 import { recordSubmission } from './submission-audit';
 import type { AssociationEnd, SubmissionDraft } from './submission-draft';
 import { CompleteDocumentDraft, ValidatedDraft, validateSubmission } from './validate-submission';
+import { VALUE_SET_POLICY, ValueSetPolicy } from './value-sets';
 
 export interface RegisteredDocument {
   readonly ref: string;
@@ -76,11 +77,14 @@ export interface RegisteredSubmission {
  */
 @Injectable()
 export class SubmissionRegistrar {
+  private readonly logger = new Logger(SubmissionRegistrar.name);
+
   constructor(
     @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
     @Inject(DOCUMENT_LOCATOR) private readonly locator: DocumentLocator,
     private readonly auditTrail: AuditTrail,
+    @Inject(VALUE_SET_POLICY) private readonly valueSetPolicy: ValueSetPolicy,
   ) {}
 
   /**
@@ -97,7 +101,12 @@ export class SubmissionRegistrar {
     sight: SubmitterSight,
     repository?: RepositoryPart,
   ): Promise<RegisteredSubmission> {
-    const validated = validateSubmission(draft, { registerOnly: repository === undefined });
+    const validated = validateSubmission(
+      draft,
+      { registerOnly: repository === undefined },
+      this.valueSetPolicy,
+    );
+    this.recordOutsideValueSets(validated, audit);
     const attempt = { draft, validated, audit, sight, repository, submitter };
     try {
       return await this.store(attempt, new Map());
@@ -111,6 +120,17 @@ export class SubmissionRegistrar {
       if (!(error instanceof DocumentAlreadyRegistered)) throw error;
       return this.store(attempt, await this.alreadyRegistered(validated));
     }
+  }
+
+  /**
+   * Neither ebRS RegistryResponse warnings nor OperationOutcome issues travel with a success
+   * here, so a code accepted outside its value set is told to the log and kept in the audit.
+   */
+  private recordOutsideValueSets(validated: ValidatedDraft, audit: AuditContext): void {
+    if (validated.outsideValueSets.length === 0) return;
+    const messages = validated.outsideValueSets.map((problem) => problem.message).join('; ');
+    audit.reason = `Accepted outside the national value sets (VALUE_SET_POLICY=warn): ${messages}`;
+    this.logger.warn(`${audit.transaction} ${validated.submissionSet.uniqueId}: ${audit.reason}`);
   }
 
   /**

@@ -4,7 +4,10 @@ import { validateSubmission } from './validate-submission';
 
 const patient = PatientId.fromCx('277069912345674^^^&1.2.250.1.213.1.4.10&ISO');
 const other = PatientId.fromCx('185057512345673^^^&1.2.250.1.213.1.4.10&ISO');
-const coded = (code: string) => ({ code, codeSystem: '1.2.3' });
+const coded = (code: string, codeSystem: string) => ({ code, codeSystem });
+const LOINC = '2.16.840.1.113883.6.1';
+const HL7_CONFIDENTIALITY = '2.16.840.1.113883.5.25';
+const RESTRICTIONS = '1.2.250.1.213.1.1.4.13';
 const author = { institutions: [{ name: 'CH Test' }], roles: [], specialties: [], telecom: [] };
 
 function document(overrides: Partial<DocumentEntryDraft> = {}): DocumentEntryDraft {
@@ -12,13 +15,13 @@ function document(overrides: Partial<DocumentEntryDraft> = {}): DocumentEntryDra
     ref: 'doc',
     uniqueId: '1.2.250.1.999.4.1',
     patientId: patient,
-    classCode: coded('11'),
-    typeCode: coded('11488-4'),
-    formatCode: coded('f'),
-    confidentialityCodes: [coded('N')],
+    classCode: coded('11', '1.2.250.1.213.1.1.4.1'),
+    typeCode: coded('11488-4', LOINC),
+    formatCode: coded('urn:ihe:iti:xds-sd:text:2008', '1.3.6.1.4.1.19376.1.2.3'),
+    confidentialityCodes: [coded('N', HL7_CONFIDENTIALITY)],
     eventCodes: [],
-    healthcareFacilityTypeCode: coded('SA01'),
-    practiceSettingCode: coded('ETABLISSEMENT'),
+    healthcareFacilityTypeCode: coded('SA01', '1.2.250.1.71.4.2.4'),
+    practiceSettingCode: coded('ETABLISSEMENT', '1.2.250.1.213.1.1.4.9'),
     creationTime: new Date('2026-01-01T00:00:00Z'),
     languageCode: 'fr-FR',
     mimeType: 'text/plain',
@@ -40,7 +43,7 @@ function submission(
       patientId: patient,
       sourceId: '1.2.250.1.999.2',
       submissionTime: new Date(),
-      contentTypeCode: coded('04'),
+      contentTypeCode: coded('04', '1.2.250.1.213.1.1.4.12'),
       authors: [author],
       intendedRecipients: [],
     },
@@ -97,7 +100,16 @@ describe('validateSubmission (XDS metadata rules, French profile)', () => {
       submission(
         [
           document(),
-          document({ ref: 'doc2', confidentialityCodes: ['N', 'A', 'B', 'C', 'D'].map(coded) }),
+          document({
+            ref: 'doc2',
+            confidentialityCodes: [
+              coded('N', HL7_CONFIDENTIALITY),
+              coded('R', HL7_CONFIDENTIALITY),
+              coded('INVISIBLE_PATIENT', RESTRICTIONS),
+              coded('INVISIBLE_REPRESENTANTS_LEGAUX', RESTRICTIONS),
+              coded('MASQUE_PS', RESTRICTIONS),
+            ],
+          }),
         ],
         {
           submissionSet: { ...submission([]).submissionSet, sourceId: 'SRC-01' },
@@ -151,6 +163,111 @@ describe('validateSubmission (XDS metadata rules, French profile)', () => {
     );
     expect(problems).toEqual([
       `DUPLICATE_ENTRY_UUID_IN_MESSAGE: entryUUID ${uuid.toUpperCase()} is given to two objects of the submission`,
+    ]);
+  });
+});
+
+describe('validateSubmission: codes against the national value sets (VALUE_SET_POLICY)', () => {
+  const J02 = 'JDV_J02-XdsHealthcareFacilityTypeCode-CISIS version 20241213120000';
+  const cases: [string, Partial<DocumentEntryDraft>, Partial<DocumentEntryDraft>, string][] = [
+    [
+      'classCode',
+      { classCode: coded('12', '1.2.250.1.213.1.1.4.1') },
+      { classCode: coded('11', LOINC) },
+      'JDV_J57-ClassCode-DMP version 20230922120000',
+    ],
+    [
+      'typeCode',
+      { typeCode: coded('99999-9', LOINC) },
+      { typeCode: coded('11488-4', '1.2.250.1.213.1.1.4.12') },
+      'JDV_J07-XdsTypeCode-CISIS version 20240927120000',
+    ],
+    [
+      'healthcareFacilityTypeCode',
+      { healthcareFacilityTypeCode: coded('SA99', '1.2.250.1.71.4.2.4') },
+      { healthcareFacilityTypeCode: coded('SA01', '1.2.250.1.213.1.1.4.9') },
+      J02,
+    ],
+    [
+      'practiceSettingCode',
+      { practiceSettingCode: coded('HOPITAL', '1.2.250.1.213.1.1.4.9') },
+      { practiceSettingCode: coded('ETABLISSEMENT', '1.2.250.1.71.4.2.4') },
+      'JDV_J04-XdsPracticeSettingCode-CISIS version 20240927120000',
+    ],
+    [
+      'confidentialityCode',
+      { confidentialityCodes: [coded('U', HL7_CONFIDENTIALITY)] },
+      { confidentialityCodes: [coded('N', RESTRICTIONS)] },
+      'JDV_J08-XdsConfidentialityCode-CISIS version 20200424120000',
+    ],
+  ];
+
+  it.each([
+    { classCode: coded('10', '1.2.250.1.213.1.1.4.1') },
+    { classCode: coded('urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1', 'URN') },
+    { typeCode: coded('11502-2', LOINC) },
+    { healthcareFacilityTypeCode: coded('SA07', '1.2.250.1.71.4.2.4') },
+    { practiceSettingCode: coded('AMBULATOIRE', '1.2.250.1.213.1.1.4.9') },
+    { confidentialityCodes: [coded('N', HL7_CONFIDENTIALITY), coded('MASQUE_PS', RESTRICTIONS)] },
+  ])('accepts codes of their value sets: %j', (codes) => {
+    expect(problemsOf(submission([document(codes)]))).toEqual([]);
+  });
+
+  it.each(cases)(
+    'refuses a %s outside its value set, naming the code and the value set',
+    (attribute, unknown, _elsewhere, valueSet) => {
+      const [given] = Object.values(unknown).flat() as { code: string; codeSystem: string }[];
+      expect(problemsOf(submission([document(unknown)]))).toEqual([
+        `CODE_NOT_IN_VALUE_SET: DocumentEntry.${attribute} "${given.code}" (code system ${given.codeSystem}) is not in the value set ${valueSet}`,
+      ]);
+    },
+  );
+
+  it.each(cases)(
+    'refuses a %s of its value set given under another code system, naming the right one',
+    (attribute, _unknown, elsewhere, valueSet) => {
+      const [given] = Object.values(elsewhere).flat() as { code: string; codeSystem: string }[];
+      const [problem] = problemsOf(submission([document(elsewhere)]));
+      expect(problem).toMatch(
+        `CODE_NOT_IN_VALUE_SET: DocumentEntry.${attribute} "${given.code}" (code system ${given.codeSystem}) is in the value set ${valueSet} under code system `,
+      );
+      expect(problem).toMatch(new RegExp(`, not ${given.codeSystem.replace(/\./g, '\\.')}$`));
+    },
+  );
+
+  it('checks the authors’ specialties of the documents and of the submission set (JDV_J01)', () => {
+    const specialist = (code: string, codeSystem: string) => ({
+      ...author,
+      specialties: [coded(code, codeSystem)],
+    });
+    const draft = submission(
+      [document({ authors: [specialist('G15_10/SM26', '1.2.250.1.213.1.1.4.5')] })],
+      {
+        submissionSet: {
+          ...submission([]).submissionSet,
+          authors: [specialist('SM99', '1.2.250.1.213.1.1.4.5')],
+        },
+      },
+    );
+    expect(problemsOf(draft)).toEqual([
+      'CODE_NOT_IN_VALUE_SET: SubmissionSet.author.authorSpecialty "SM99" (code system 1.2.250.1.213.1.1.4.5) is not in the value set JDV_J01-XdsAuthorSpecialty-CISIS version 20241213120000',
+    ]);
+  });
+
+  it('accepts the codes under VALUE_SET_POLICY=warn and returns them with the validated draft', () => {
+    const draft = submission([document({ typeCode: coded('99999-9', LOINC) })]);
+    const validated = validateSubmission(draft, { registerOnly: false }, 'warn');
+    expect(validated.outsideValueSets.map((problem) => problem.message)).toEqual([
+      `DocumentEntry.typeCode "99999-9" (code system ${LOINC}) is not in the value set JDV_J07-XdsTypeCode-CISIS version 20240927120000`,
+    ]);
+    expect(validateSubmission(submission([document()])).outsideValueSets).toEqual([]);
+  });
+
+  it('is not fooled by code systems or codes named like object properties', () => {
+    expect(
+      problemsOf(submission([document({ typeCode: coded('toString', '__proto__') })])),
+    ).toEqual([
+      'CODE_NOT_IN_VALUE_SET: DocumentEntry.typeCode "toString" (code system __proto__) is not in the value set JDV_J07-XdsTypeCode-CISIS version 20240927120000',
     ]);
   });
 });

@@ -9,6 +9,7 @@ import {
   newEntryUuid,
 } from '@passerelle/domain';
 import type { DocumentEntryDraft, SubmissionDraft } from './submission-draft';
+import { ValueSetPolicy, valueSetProblems } from './value-sets';
 
 /**
  * sourceId: dotted numbers. Real sources (the NIST toolkit's own `129.6.58.92.1.1`) use
@@ -41,14 +42,19 @@ export interface ValidatedDraft {
   readonly patientId: PatientId;
   readonly submissionSet: Omit<SubmissionSet, 'status'>;
   readonly documents: readonly CompleteDocumentDraft[];
+  /** Codes outside their national value set, accepted under `VALUE_SET_POLICY=warn`. */
+  readonly outsideValueSets: readonly ErrorDetail[];
 }
 
 /**
  * The record a submission is for, the first thing its access decision needs; without one, every
- * problem of the submission is reported.
+ * problem of the submission is reported (but its codes: the registrar knows VALUE_SET_POLICY).
  */
 export function submissionPatientKey(draft: SubmissionDraft): string {
-  return draft.submissionSet.patientId?.key ?? validateSubmission(draft).patientId.key;
+  return (
+    draft.submissionSet.patientId?.key ??
+    validateSubmission(draft, { registerOnly: false }, 'warn').patientId.key
+  );
 }
 
 /** How the submission reached the registry: with its documents' bytes, or their metadata only. */
@@ -63,11 +69,13 @@ export interface SubmissionKind {
 
 /**
  * Checks the metadata rules that hold for any submission, whichever door it came through, and
- * reports every problem at once.
+ * reports every problem at once; a code outside its national value set is one of them unless
+ * the policy is `warn`.
  */
 export function validateSubmission(
   draft: SubmissionDraft,
   kind: SubmissionKind = { registerOnly: false },
+  valueSets: ValueSetPolicy = 'strict',
 ): ValidatedDraft {
   const problems: ErrorDetail[] = [];
   const missing = (location: string, what: string) =>
@@ -95,6 +103,8 @@ export function validateSubmission(
   checkDistinctEntryUuids(draft, problems);
   checkSinglePatient(draft, problems);
   checkAssociations(draft, problems);
+  const outsideValueSets = valueSetProblems(draft);
+  if (valueSets === 'strict') problems.push(...outsideValueSets);
 
   if (problems.length > 0) throw DomainError.of(problems);
   return {
@@ -112,6 +122,7 @@ export function validateSubmission(
       intendedRecipients: set.intendedRecipients,
     },
     documents: draft.documents as CompleteDocumentDraft[],
+    outsideValueSets: valueSets === 'warn' ? outsideValueSets : [],
   };
 }
 

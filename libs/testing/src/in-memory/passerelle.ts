@@ -53,6 +53,7 @@ import {
   RegisterDocumentSet,
   RegistryStoredQuery,
   SubmissionRegistrar,
+  ValueSetPolicy,
   UpdateDocumentMetadata,
   UpdateDocumentSet,
 } from '@passerelle/registry';
@@ -75,6 +76,8 @@ export interface InMemoryPasserelleOptions {
   readonly now?: () => Date;
   /** SIGNATURE_POLICY; signatures are verified against signatureTestCa(). */
   readonly signaturePolicy?: SignaturePolicy;
+  /** VALUE_SET_POLICY; `strict`, the gateway's default, otherwise. */
+  readonly valueSetPolicy?: ValueSetPolicy;
 }
 
 /**
@@ -149,6 +152,7 @@ export class InMemoryPasserelle {
       registry,
       registry,
       new AuditTrail(this.audits),
+      options.valueSetPolicy ?? 'strict',
     );
     const updates = new UpdateDocumentMetadata(registry);
 

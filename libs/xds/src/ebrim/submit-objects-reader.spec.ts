@@ -50,10 +50,8 @@ describe('readSubmitObjectsRequest', () => {
     expect(document.patientId?.key).toBe(PATIENT);
     expect(document.mimeType).toBe('text/plain');
     expect(document.creationTime).toEqual(new Date('2005-12-24T00:00:00Z'));
-    expect(document.classCode).toMatchObject({
-      code: 'REPORTS',
-      codeSystem: '1.3.6.1.4.1.19376.1.2.6.1',
-    });
+    // Instantiated with a national class, as the Connectathon's REPORTS is not one.
+    expect(document.classCode).toMatchObject({ code: '10', codeSystem: '1.2.250.1.213.1.1.4.1' });
     expect(document.authors.length).toBe(2);
     expect(draft.submissionSet.sourceId).toBe('129.6.58.92.1.1');
     expect(draft.associations).toEqual([]);
