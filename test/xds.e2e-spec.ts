@@ -848,6 +848,52 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(found.total).toBe(1);
     });
 
+    it('takes a new version as the whole entry: a title left out is gone, a hash left out refused', async () => {
+      const patient = await patientWithRecord();
+      const entryUuids = new Map<string, string>();
+      const uniqueIds = new Map<string, string>();
+      expectSuccess(
+        await registerNist(patient, ['15800', 'original', 'single_doc.xml'], {
+          entryUuids,
+          uniqueIds,
+        }),
+      );
+      const lid = entryUuids.get('Document01')!;
+      const template = withSymbols(nistText('15800', 'update', 'single_doc.xml'), {
+        $lid$: lid,
+        $Document01_uid$: uniqueIds.get('Document01')!,
+      });
+      const withoutHash = template.replace(/<rim:Slot name="hash">[\s\S]*?<\/rim:Slot>/, '');
+      expect(withoutHash).not.toBe(template);
+      const refused = await postSoap(
+        gateway,
+        'registry',
+        updateRequest(withoutHash, patient, new Map()),
+      );
+      expect(errorCodesOf(refused.body)).toEqual(['XDSRegistryMetadataError']);
+      expect(errorContextsOf(refused.body).join(' ')).toContain(
+        'the hash slot is required in Update Document Set',
+      );
+
+      const untitled = template.replace(/<rim:Name>[\s\S]*?<\/rim:Name>/, '');
+      expectSuccess(
+        await postSoap(gateway, 'registry', updateRequest(untitled, patient, new Map())),
+      );
+      const versions = await postSoap(
+        gateway,
+        'registry',
+        storedQuery(STORED_QUERY.GetDocuments, { $XDSDocumentEntryLogicalID: [`('${lid}')`] }),
+        'medecin-generaliste',
+      );
+      const titleOf = (version: string) => {
+        const document = documentsOf(versions.body).find(
+          (d) => childOf(d, NS.rim, 'VersionInfo')!.attributes.versionName === version,
+        )!;
+        return childOf(document, NS.rim, 'Name') !== undefined;
+      };
+      expect({ first: titleOf('1'), second: titleOf('2') }).toEqual({ first: true, second: false });
+    });
+
     it('answers extra metadata on a new version with Success and an XDSExtraMetadataNotSaved warning', async () => {
       const patient = await patientWithRecord();
       const entryUuids = new Map<string, string>();

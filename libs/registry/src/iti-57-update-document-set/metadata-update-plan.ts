@@ -9,7 +9,7 @@ import {
 import type { PlannedChange } from '../metadata-update/update-document-metadata';
 import type { MetadataChange, ReplaceableMetadata } from '../ports';
 import type { DocumentEntryDraft, FolderDraft } from '../submission/submission-draft';
-import { checkMimeType } from '../submission/validate-submission';
+import { checkCompleteDocumentEntry } from '../submission/validate-submission';
 
 /** An ITI-57 Update Document Set operation, as the XDS adapter reads it. */
 export type MetadataUpdate =
@@ -124,12 +124,15 @@ function found(entry: DocumentEntry | undefined, id: string): DocumentEntry {
 }
 
 /**
- * What identifies the document stays (uniqueId, patient, hash); so do size, repository and mime
- * type when this repository holds the content. The rest is taken from the new version.
+ * A new version is a complete DocumentEntry (ITI TF-3 4.2.3.1.7): every required attribute is
+ * checked as at registration, and what it leaves out is gone from the new version — nothing is
+ * inherited from the previous one, except the custodian XDS has no attribute for. What
+ * identifies the document stays (uniqueId, patient, hash); so do size, repository and mime type
+ * when this repository holds the content.
  */
 function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): MetadataChange {
   const invalid: ErrorDetail[] = [];
-  checkMimeType(draft, invalid);
+  checkCompleteDocumentEntry(draft, invalid);
   if (invalid.length > 0) throw DomainError.of(invalid);
   const held = current.contentId !== undefined;
   const unchangeable: [string, unknown, unknown][] = [
@@ -158,24 +161,24 @@ function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): Metada
       draft.ref,
     );
   }
-  const metadata: ReplaceableMetadata = definedOnly({
+  // Every key is set, absent ones to undefined: the new version replaces them all.
+  const metadata: ReplaceableMetadata = {
     title: draft.title,
     comments: draft.comments,
     classCode: draft.classCode,
     typeCode: draft.typeCode,
     formatCode: draft.formatCode,
-    eventCodes: draft.eventCodes.length > 0 ? draft.eventCodes : undefined,
+    eventCodes: draft.eventCodes,
     healthcareFacilityTypeCode: draft.healthcareFacilityTypeCode,
     practiceSettingCode: draft.practiceSettingCode,
     creationTime: draft.creationTime,
     serviceStartTime: draft.serviceStartTime,
     serviceStopTime: draft.serviceStopTime,
     languageCode: draft.languageCode,
-    authors: draft.authors.length > 0 ? draft.authors : undefined,
+    authors: draft.authors,
     legalAuthenticator: draft.legalAuthenticator,
-    custodian: draft.custodian,
     sourcePatientInfo: draft.sourcePatientInfo,
-    referenceIds: draft.referenceIds.length > 0 ? draft.referenceIds : undefined,
+    referenceIds: draft.referenceIds,
     ...(held
       ? {}
       : {
@@ -183,15 +186,10 @@ function newVersionOf(current: DocumentEntry, draft: DocumentEntryDraft): Metada
           repositoryUniqueId: draft.repositoryUniqueId,
           mimeType: draft.mimeType,
         }),
-  });
-  const codes = draft.confidentialityCodes;
+  };
   return {
     entryUuid: draft.entryUuid,
     metadata,
-    confidentialityCodes: codes.length > 0 ? codes : undefined,
+    confidentialityCodes: draft.confidentialityCodes,
   };
-}
-
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

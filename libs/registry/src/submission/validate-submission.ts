@@ -98,7 +98,11 @@ export function validateSubmission(
   if (set.authors.length === 0) missing(set.ref, 'SubmissionSet.author');
 
   draft.documents.forEach((document) => checkDocument(document, problems));
-  if (kind.registerOnly) draft.documents.forEach((document) => checkLocated(document, problems));
+  if (kind.registerOnly) {
+    draft.documents.forEach((document) =>
+      checkLocated(document, problems, 'Register Document Set-b'),
+    );
+  }
   checkDistinctUniqueIds(draft, problems);
   checkDistinctEntryUuids(draft, problems);
   checkSinglePatient(draft, problems);
@@ -205,13 +209,29 @@ const REGISTER_ONLY_FIELDS: readonly [keyof DocumentEntryDraft, string][] = [
   ['suppliedSize', 'size'],
 ];
 
+/**
+ * A DocumentEntry as a whole, as the registry keeps it (ITI-57's new version is one): every
+ * required attribute, its repository, hash and size included.
+ */
+export function checkCompleteDocumentEntry(
+  document: DocumentEntryDraft,
+  problems: ErrorDetail[],
+): void {
+  checkDocument(document, problems);
+  checkLocated(document, problems, 'Update Document Set');
+}
+
 /** An entry registered without its content names its repository, hash and size (ITI-42). */
-function checkLocated(document: DocumentEntryDraft, problems: ErrorDetail[]): void {
+function checkLocated(
+  document: DocumentEntryDraft,
+  problems: ErrorDetail[],
+  transaction: string,
+): void {
   for (const [field, slot] of REGISTER_ONLY_FIELDS) {
     if (document[field] === undefined || document[field] === '') {
       problems.push({
         code: 'METADATA_MISSING',
-        message: `DocumentEntry ${excerpt(document.ref)}: the ${slot} slot is required in Register Document Set-b`,
+        message: `DocumentEntry ${excerpt(document.ref)}: the ${slot} slot is required in ${transaction}`,
         location: document.ref,
       });
     }
@@ -219,7 +239,7 @@ function checkLocated(document: DocumentEntryDraft, problems: ErrorDetail[]): vo
 }
 
 /** A mime type is written into Content-Type headers by ITI-43 and ITI-68: RFC 6838 syntax only. */
-export function checkMimeType(
+function checkMimeType(
   { mimeType, ref }: Pick<DocumentEntryDraft, 'mimeType' | 'ref'>,
   problems: ErrorDetail[],
 ): void {
