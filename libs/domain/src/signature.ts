@@ -4,10 +4,10 @@
  */
 export const DSG_DETACHED_FORMAT_CODE = 'urn:ihe:iti:dsg:detached:2014';
 
-/** The other metadata of a DSG signature document (ITI TF-3 §5.5): a Digital Signature, E1762. */
+/** The other metadata of a DSG signature document (ITI TF-3 §5.5): a Digital Signature, E1762 (ASTM in JDV_J07). */
 export const DSG_SIGNATURE_CODES = {
   classCode: { code: 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1', codeSystem: 'URN' },
-  typeCode: { code: 'E1762', codeSystem: 'URN' },
+  typeCode: { code: 'E1762', codeSystem: 'ASTM' },
   formatCode: { code: DSG_DETACHED_FORMAT_CODE, codeSystem: '1.3.6.1.4.1.19376.1.2.3' },
   mimeType: 'text/xml',
 } as const;
