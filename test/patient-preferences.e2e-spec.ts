@@ -242,9 +242,9 @@ describe('Notification preferences, contact details, DELETE and patient categori
         { classCode: '10' },
         { classCode: '42' },
         { classCode: '60' },
-        { classCode: 'ZZ' },
+        { classCode: '95' },
       ]);
-      const [synthese, compteRendu, prescription, remboursement, inconnu] = documentIds;
+      const [synthese, compteRendu, prescription, remboursement, divers] = documentIds;
       const byCategory = async (value: string) => {
         const answer = await bed.search(
           'medecin-generaliste',
@@ -258,9 +258,9 @@ describe('Notification preferences, contact details, DELETE and patient categori
       };
       expect(await byCategory(`${CATEGORY}|syntheses`)).toEqual([synthese]);
       expect(await byCategory(`${CATEGORY}|traitements-et-soins`)).toEqual([prescription]);
-      expect(await byCategory(`${CATEGORY}|autres`)).toEqual([remboursement, inconnu].sort());
+      expect(await byCategory(`${CATEGORY}|autres`)).toEqual([remboursement, divers].sort());
       expect(await byCategory(`${CATEGORY}|comptes-rendus,${CATEGORY}|autres`)).toEqual(
-        [compteRendu, remboursement, inconnu].sort(),
+        [compteRendu, remboursement, divers].sort(),
       );
       expect(await byCategory(`${TRE_A03}|11,${CATEGORY}|imagerie-medicale`)).toEqual([synthese]);
 
@@ -270,7 +270,7 @@ describe('Notification preferences, contact details, DELETE and patient categori
         { system: TRE_A03_FHIR, code: '42' },
         { system: CATEGORY, code: 'traitements-et-soins', display: 'Traitements et soins' },
       ]);
-      expect(categoryOf(inconnu)![1]).toEqual({
+      expect(categoryOf(divers)![1]).toEqual({
         system: CATEGORY,
         code: 'autres',
         display: 'Autres',
