@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { AuditContext, Outcome, UseCase, audited } from '@passerelle/audit';
 import { DocumentEntry, DomainError, PatientId, Principal } from '@passerelle/domain';
 import {
   UpdateDocumentMetadata,
@@ -8,6 +8,12 @@ import {
 } from '../metadata-update/update-document-metadata';
 import { REGISTRY_READER, RegistryReader } from '../ports';
 import type { UnsavedMetadata } from '../submission/submission-draft';
+import {
+  VALUE_SET_POLICY,
+  ValueSetPolicy,
+  acceptedOutsideValueSets,
+  documentValueSetProblems,
+} from '../submission/value-sets';
 import { MetadataUpdate, planMetadataUpdates } from './metadata-update-plan';
 
 export interface UpdateDocumentSetCommand {
@@ -27,12 +33,14 @@ export class UpdateDocumentSet implements UseCase<UpdateDocumentSetCommand, Docu
     private readonly access: AccessControl,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
     private readonly updates: UpdateDocumentMetadata,
+    @Inject(VALUE_SET_POLICY) private readonly valueSetPolicy: ValueSetPolicy,
   ) {}
 
   execute(actor: Principal, command: UpdateDocumentSetCommand): Promise<Outcome<DocumentEntry[]>> {
     return audited({ transaction: 'ITI-57', action: 'document.update' }, actor, async (audit) => {
       const patientKey = patientKeyOf(command);
       const access = await this.access.authorize(audit, actor, 'document.update', patientKey);
+      this.checkValueSets(audit, command.updates);
       const plan = await planMetadataUpdates(command.updates, async (ids) => {
         const page = await this.reader.documents(patientKey, { ids }, access.visibility, ONE);
         return page.items[0];
@@ -47,6 +55,16 @@ export class UpdateDocumentSet implements UseCase<UpdateDocumentSetCommand, Docu
       }
       return this.updates.apply(audit, patientKey, plan.changes);
     });
+  }
+
+  /** A new version's codes are drawn from the national value sets, as a registration's are. */
+  private checkValueSets(audit: AuditContext, updates: readonly MetadataUpdate[]): void {
+    const problems = updates.flatMap((update) =>
+      update.kind === 'document' ? documentValueSetProblems(update.entry) : [],
+    );
+    if (problems.length === 0) return;
+    if (this.valueSetPolicy === 'strict') throw DomainError.of(problems);
+    audit.reason = acceptedOutsideValueSets(problems);
   }
 }
 

@@ -29,7 +29,7 @@ import { assertRecordOpen } from './record-open';
 import { recordSubmission } from './submission-audit';
 import type { AssociationEnd, SubmissionDraft } from './submission-draft';
 import { CompleteDocumentDraft, ValidatedDraft, validateSubmission } from './validate-submission';
-import { VALUE_SET_POLICY, ValueSetPolicy } from './value-sets';
+import { VALUE_SET_POLICY, ValueSetPolicy, acceptedOutsideValueSets } from './value-sets';
 
 export interface RegisteredDocument {
   readonly ref: string;
@@ -128,8 +128,7 @@ export class SubmissionRegistrar {
    */
   private recordOutsideValueSets(validated: ValidatedDraft, audit: AuditContext): void {
     if (validated.outsideValueSets.length === 0) return;
-    const messages = validated.outsideValueSets.map((problem) => problem.message).join('; ');
-    audit.reason = `Accepted outside the national value sets (VALUE_SET_POLICY=warn): ${messages}`;
+    audit.reason = acceptedOutsideValueSets(validated.outsideValueSets);
     this.logger.warn(`${audit.transaction} ${validated.submissionSet.uniqueId}: ${audit.reason}`);
   }
 

@@ -50,13 +50,31 @@ export function valueSetProblems(draft: SubmissionDraft): ErrorDetail[] {
     }
   };
   checkAuthors('SubmissionSet', draft.submissionSet.authors, draft.submissionSet.ref);
-  for (const document of draft.documents) {
-    for (const [attribute, coded] of documentCodes(document)) {
-      check('DocumentEntry', attribute, coded, document.ref);
+  return [...problems, ...draft.documents.flatMap(documentValueSetProblems)];
+}
+
+/** One DocumentEntry's coded attributes and author specialties against their value sets. */
+export function documentValueSetProblems(document: DocumentEntryDraft): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const check = (name: string, attribute: ValueSetAttribute, coded: Coded) => {
+    const problem = outsideValueSet(name, attribute, coded);
+    if (problem) {
+      problems.push({ code: 'CODE_NOT_IN_VALUE_SET', message: problem, location: document.ref });
     }
-    checkAuthors('DocumentEntry', document.authors, document.ref);
+  };
+  for (const [attribute, coded] of documentCodes(document)) {
+    check(`DocumentEntry.${attribute}`, attribute, coded);
+  }
+  for (const specialty of document.authors.flatMap((author) => author.specialties)) {
+    check('DocumentEntry.author.authorSpecialty', 'authorSpecialty', specialty);
   }
   return problems;
+}
+
+/** The audit reason of a submission accepted under VALUE_SET_POLICY=warn. */
+export function acceptedOutsideValueSets(problems: readonly ErrorDetail[]): string {
+  const messages = problems.map((problem) => problem.message).join('; ');
+  return `Accepted outside the national value sets (VALUE_SET_POLICY=warn): ${messages}`;
 }
 
 function documentCodes(document: DocumentEntryDraft): [ValueSetAttribute, Coded][] {

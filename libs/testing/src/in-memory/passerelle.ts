@@ -158,7 +158,12 @@ export class InMemoryPasserelle {
 
     this.registerDocumentSet = new RegisterDocumentSet(access, registrar);
     this.registryStoredQuery = new RegistryStoredQuery(access, registry, registry);
-    this.updateDocumentSet = new UpdateDocumentSet(access, registry, updates);
+    this.updateDocumentSet = new UpdateDocumentSet(
+      access,
+      registry,
+      updates,
+      options.valueSetPolicy ?? 'strict',
+    );
     this.findDocumentReferences = new FindDocumentReferences(access, registry);
     this.readDocumentReference = new ReadDocumentReference(access, registry, registry);
     this.findDocumentLists = new FindDocumentLists(access, registry);
