@@ -10,3 +10,4 @@ export * from './patient-token';
 export * from './database-faults';
 export * from './trusted-crls';
 export { type CrlSource, TRUSTED_CRLS } from './assertion/revocation';
+export * from './xml-children';

@@ -1,4 +1,5 @@
 import { DOMParser, type Document, type Element, Node as DomNode } from '@xmldom/xmldom';
+import { childElementsOf } from '@passerelle/platform';
 import { SaxesParser } from 'saxes';
 
 /**
@@ -33,28 +34,12 @@ export function parseSignatureXml(bytes: Buffer, refuse: (reason: string) => Err
   }).parseFromString(text, 'text/xml');
 }
 
-/** The element children of `parent` named {ns}local. */
-export function childrenOf(parent: DomNode | undefined, ns: string, local: string): Element[] {
-  const found: Element[] = [];
-  for (let node = parent?.firstChild; node; node = node.nextSibling) {
-    const element = node as Element;
-    if (
-      node.nodeType === DomNode.ELEMENT_NODE &&
-      element.namespaceURI === ns &&
-      element.localName === local
-    ) {
-      found.push(element);
-    }
-  }
-  return found;
-}
-
 export function childOf(
   parent: DomNode | undefined,
   ns: string,
   local: string,
 ): Element | undefined {
-  return childrenOf(parent, ns, local)[0];
+  return childElementsOf(parent, ns, local)[0];
 }
 
 /** Every element of the document: to find each Id once. */

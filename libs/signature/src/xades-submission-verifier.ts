@@ -4,7 +4,12 @@ import {
   type SubmissionSignatureVerifier,
   type SubmissionSigner,
 } from '@passerelle/domain';
-import { type CrlSource, SignerChainVerifier, type VerifiedSigner } from '@passerelle/platform';
+import {
+  type CrlSource,
+  SignerChainVerifier,
+  type VerifiedSigner,
+  childElementsOf,
+} from '@passerelle/platform';
 import type { X509Crl } from '@peculiar/x509';
 import type { Element } from '@xmldom/xmldom';
 import { type X509Certificate, createHash, webcrypto } from 'node:crypto';
@@ -17,7 +22,7 @@ import {
   SIGNED_PROPERTIES_TYPE,
   XADES,
 } from './dsg-namespaces';
-import { allElements, childOf, childrenOf, parseSignatureXml } from './signature-xml';
+import { allElements, childOf, parseSignatureXml } from './signature-xml';
 import { xades } from './xades-engine';
 
 export function signatureRefused(reason: string): DomainError {
@@ -59,7 +64,7 @@ export class XadesSubmissionVerifier implements SubmissionSignatureVerifier {
     const keyAlgorithm = algorithm ? KEY_ALGORITHMS[algorithm] : undefined;
     if (!keyAlgorithm)
       throw signatureRefused(`its signature algorithm ${algorithm ?? '(none)'} is not accepted`);
-    if (childrenOf(signedInfo, DSIG, 'Reference').length !== 2) {
+    if (childElementsOf(signedInfo, DSIG, 'Reference').length !== 2) {
       throw signatureRefused(
         'its SignedInfo must sign its manifest and SignedProperties, nothing else',
       );
@@ -104,7 +109,7 @@ function signedObject(
   ns: string,
   local: string,
 ): Element {
-  const references = childrenOf(signedInfo, DSIG, 'Reference').filter(
+  const references = childElementsOf(signedInfo, DSIG, 'Reference').filter(
     (reference) => reference.getAttribute('Type') === type,
   );
   if (references.length !== 1) {
@@ -122,7 +127,7 @@ function signedObject(
 
 function certificatesOf(signature: Element): string[] {
   const data = childOf(childOf(signature, DSIG, 'KeyInfo'), DSIG, 'X509Data');
-  const certificates = childrenOf(data, DSIG, 'X509Certificate').map(
+  const certificates = childElementsOf(data, DSIG, 'X509Certificate').map(
     (element) => element.textContent?.replace(/\s+/g, '') ?? '',
   );
   if (certificates.length === 0 || certificates.some((base64) => base64 === '')) {
@@ -158,7 +163,7 @@ function checkSigningCertificate(properties: Element, certificate: X509Certifica
     childOf(signatureProperties, XADES, 'SigningCertificateV2') ??
     childOf(signatureProperties, XADES, 'SigningCertificate');
   const expected = createHash('sha256').update(certificate.raw).digest('base64');
-  const named = childrenOf(signingCertificate, XADES, 'Cert').some((cert) => {
+  const named = childElementsOf(signingCertificate, XADES, 'Cert').some((cert) => {
     const digest = childOf(cert, XADES, 'CertDigest');
     return (
       childOf(digest, DSIG, 'DigestMethod')?.getAttribute('Algorithm') === SHA256 &&
@@ -173,7 +178,7 @@ function checkSigningCertificate(properties: Element, certificate: X509Certifica
 function checkManifest(manifest: Element, submission: SignedSubmission): void {
   const documents = new Map(submission.documents.map((document) => [document.uniqueId, document]));
   const listed = new Set<string>();
-  for (const reference of childrenOf(manifest, DSIG, 'Reference')) {
+  for (const reference of childElementsOf(manifest, DSIG, 'Reference')) {
     const uri = reference.getAttribute('URI') ?? '';
     const uniqueId = uri.startsWith('urn:oid:') ? uri.slice('urn:oid:'.length) : undefined;
     if (uniqueId === undefined) {

@@ -8,6 +8,7 @@ import { VIHF_CLAIMS, readClaims } from './assertion-claims';
 import { TRUSTED_CERTIFICATES, checkBinding, withAssertion } from './assertion-verifier';
 import { SignerChainVerifier } from './certificate-chain';
 import type { AssertionSha1Policy } from '../config';
+import { childElementsOf } from '../xml-children';
 import { refused } from './refusal';
 import { type CrlSource, TRUSTED_CRLS } from './revocation';
 
@@ -93,21 +94,6 @@ function parse(xml: string) {
   }
 }
 
-function elementsOf(parent: DomNode, ns: string, local: string): Element[] {
-  const found: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) {
-    const element = node as Element;
-    if (
-      node.nodeType === DomNode.ELEMENT_NODE &&
-      element.namespaceURI === ns &&
-      element.localName === local
-    ) {
-      found.push(element);
-    }
-  }
-  return found;
-}
-
 /** The one Assertion: in wsse:Security of a SOAP envelope, or the document itself. */
 function assertionOf(document: ReturnType<typeof parse>, inSecurityHeader = true): Element {
   const all = document.getElementsByTagNameNS(SAML2, 'Assertion');
@@ -122,13 +108,13 @@ function assertionOf(document: ReturnType<typeof parse>, inSecurityHeader = true
 }
 
 function signatureOf(assertion: Element): Element {
-  const signatures = elementsOf(assertion, DSIG, 'Signature');
+  const signatures = childElementsOf(assertion, DSIG, 'Signature');
   if (signatures.length !== 1) throw refused('the Assertion must hold exactly one ds:Signature');
   return signatures[0];
 }
 
 function algorithmOf(parent: Element | undefined, local: string): string {
-  return (parent && elementsOf(parent, DSIG, local)[0]?.getAttribute('Algorithm')) ?? '';
+  return (parent && childElementsOf(parent, DSIG, local)[0]?.getAttribute('Algorithm')) ?? '';
 }
 
 /** Enveloped signature of the Assertion itself, with accepted algorithms only. */
@@ -138,8 +124,8 @@ function checkAlgorithms(
   assertion: Element,
   sha1: AssertionSha1Policy,
 ): boolean {
-  const signedInfo = elementsOf(signature, DSIG, 'SignedInfo')[0];
-  const references = signedInfo ? elementsOf(signedInfo, DSIG, 'Reference') : [];
+  const signedInfo = childElementsOf(signature, DSIG, 'SignedInfo')[0];
+  const references = signedInfo ? childElementsOf(signedInfo, DSIG, 'Reference') : [];
   if (references.length !== 1) throw refused('its signature must have exactly one Reference');
   const [reference] = references;
   const id = assertion.getAttribute('ID');
@@ -155,8 +141,8 @@ function checkAlgorithms(
     ],
     [algorithmOf(reference, 'DigestMethod'), ACCEPTED.digest, 'digest algorithm'],
   ];
-  const transforms = elementsOf(reference, DSIG, 'Transforms')[0];
-  for (const transform of transforms ? elementsOf(transforms, DSIG, 'Transform') : []) {
+  const transforms = childElementsOf(reference, DSIG, 'Transforms')[0];
+  for (const transform of transforms ? childElementsOf(transforms, DSIG, 'Transform') : []) {
     checks.push([transform.getAttribute('Algorithm') ?? '', ACCEPTED.transforms, 'transform']);
   }
   let usesSha1 = false;
@@ -179,9 +165,9 @@ function withSha1Digest(principal: CertifiedPrincipal): CertifiedPrincipal {
 }
 
 function signingCertificateOf(signature: Element): string {
-  const keyInfo = elementsOf(signature, DSIG, 'KeyInfo')[0];
-  const data = keyInfo && elementsOf(keyInfo, DSIG, 'X509Data')[0];
-  const certificate = data && elementsOf(data, DSIG, 'X509Certificate')[0];
+  const keyInfo = childElementsOf(signature, DSIG, 'KeyInfo')[0];
+  const data = keyInfo && childElementsOf(keyInfo, DSIG, 'X509Data')[0];
+  const certificate = data && childElementsOf(data, DSIG, 'X509Certificate')[0];
   const base64 = certificate?.textContent?.replace(/\s+/g, '');
   if (!base64) throw refused('its signature must carry the signing certificate (KeyInfo/X509Data)');
   return base64;
@@ -204,7 +190,7 @@ function verifiedContent(soapXml: string, signature: Element, certificatePem: st
 
 function claimsOf(assertion: Element): Record<string, unknown> {
   const first = (ns: string, local: string, parent: DomNode = assertion) =>
-    elementsOf(parent, ns, local)[0];
+    childElementsOf(parent, ns, local)[0];
   const subject = first(SAML2, 'Subject');
   const conditions = first(SAML2, 'Conditions');
   const statement = first(SAML2, 'AttributeStatement');
@@ -216,9 +202,9 @@ function claimsOf(assertion: Element): Record<string, unknown> {
     nbf: seconds(conditions?.getAttribute('NotBefore')),
     exp: seconds(conditions?.getAttribute('NotOnOrAfter')),
   };
-  for (const attribute of statement ? elementsOf(statement, SAML2, 'Attribute') : []) {
+  for (const attribute of statement ? childElementsOf(statement, SAML2, 'Attribute') : []) {
     const name = attribute.getAttribute('Name') ?? '';
-    const values = elementsOf(attribute, SAML2, 'AttributeValue').map(attributeValue);
+    const values = childElementsOf(attribute, SAML2, 'AttributeValue').map(attributeValue);
     claims[name] = name === VIHF_CLAIMS.role ? values : values[0];
   }
   return claims;
@@ -227,8 +213,8 @@ function claimsOf(assertion: Element): Record<string, unknown> {
 /** Text, or the `code` of an HL7 v3 coded value (Role, PurposeOfUse) as the DMP sends them. */
 function attributeValue(value: Element): string | undefined {
   const coded = [
-    ...elementsOf(value, HL7V3, 'Role'),
-    ...elementsOf(value, HL7V3, 'PurposeOfUse'),
+    ...childElementsOf(value, HL7V3, 'Role'),
+    ...childElementsOf(value, HL7V3, 'PurposeOfUse'),
   ][0];
   if (coded) return coded.getAttribute('code') ?? undefined;
   return value.textContent?.trim();
