@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
+import type { LoadSettings } from './mhd-load-run';
 import { UsageError, integer } from './options';
 
-export interface FloorComparisonOptions {
+/** Every run's load settings (the PKI aside, the gateway's own), and the comparison's. */
+export interface FloorComparisonOptions extends Omit<LoadSettings, 'pkiDir'> {
   readonly rounds: number;
-  readonly patients: number;
-  readonly bundles: number;
-  readonly searches: number;
-  readonly reads: number;
-  readonly concurrency: number;
-  readonly docSize: number;
   readonly adminDatabaseUrl: string;
   /** Where each run's mhd-load JSON is kept; a temporary directory, removed, otherwise. */
   readonly resultsDir?: string;
