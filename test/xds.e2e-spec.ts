@@ -269,11 +269,10 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       const patient = await patientWithRecord();
       const uuid = 'urn:uuid:3f1c9e2a-7b4d-4c8e-9a1f-5d6e7f809a1b';
       const template = nistText('11990', 'submit', 'single_doc.xml');
+      // Distinct uniqueIds (an OID is kept as sent) for the two objects sharing one entryUUID.
       const shared = template
-        .split('"SubmissionSet01"')
-        .join(`"${uuid}"`)
-        .split('"Document01"')
-        .join(`"${uuid}"`);
+        .replace(/(?<=value=)"(SubmissionSet01|Document01)"/g, () => `"${freshOid()}"`)
+        .replace(/"(SubmissionSet01|Document01)"/g, `"${uuid}"`);
       const answer = await postSoap(
         gateway,
         'registry',

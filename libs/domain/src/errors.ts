@@ -251,3 +251,47 @@ export class DomainError extends Error {
     return new DomainError(first.code, first.message, first.location, rest);
   }
 }
+
+/**
+ * A problem a door found translating a request, naming the draft field it could not read, so
+ * that validation reports it once and not again as that field missing.
+ */
+export interface TranslationProblem extends ErrorDetail {
+  readonly field?: string;
+}
+
+/**
+ * Problems collected instead of stopping at the first, so that a sender learns everything wrong
+ * with its request in one answer.
+ */
+export class ProblemList {
+  private readonly found: TranslationProblem[] = [];
+
+  get all(): readonly TranslationProblem[] {
+    return this.found;
+  }
+
+  add(problem: TranslationProblem): void {
+    this.found.push(problem);
+  }
+
+  throwIfAny(): void {
+    if (this.found.length > 0) throw DomainError.of(this.found);
+  }
+
+  /**
+   * What `read` returns; undefined once its DomainError is recorded, located at `location`
+   * unless it says where, and naming the unreadable `field`.
+   */
+  attempt<T>(read: () => T, location?: string, field?: string): T | undefined {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      for (const detail of error.details) {
+        this.found.push({ ...detail, location: detail.location ?? location, field });
+      }
+      return undefined;
+    }
+  }
+}

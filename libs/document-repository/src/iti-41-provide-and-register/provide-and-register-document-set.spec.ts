@@ -95,6 +95,43 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
     expect(outcome.audit.notifications).toEqual([]);
   });
 
+  it("reports every problem in one refusal: the door's, the content's and the value sets'", async () => {
+    const { passerelle, patient, author } = await setUp();
+    const document = documentDraft(patient, {
+      suppliedHashSha1: '0'.repeat(40),
+      creationTime: undefined,
+      typeCode: { code: '99999-9', codeSystem: '2.16.840.1.113883.6.1' },
+    });
+    const unreadable = {
+      code: 'METADATA_INVALID' as const,
+      message: 'creationTime 2026-13-45 is not an HL7 DTM',
+      location: document.ref,
+      field: 'creationTime',
+    };
+    const draft = { ...submissionDraft(patient, [document]), problems: [unreadable] };
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    expect(failed(outcome).details.map((d) => d.code)).toEqual([
+      'METADATA_INVALID',
+      'HASH_MISMATCH',
+      'CODE_NOT_IN_VALUE_SET',
+    ]);
+    expect(passerelle.contents.size).toBe(0);
+  });
+
+  it('refuses what the door could not translate even when the content is right, storing nothing', async () => {
+    const { passerelle, patient, author } = await setUp();
+    const document = documentDraft(patient);
+    const unreadable = {
+      code: 'UNRESOLVED_REFERENCE' as const,
+      message: 'relatesTo must be replaces|transforms|appends|signs a DocumentReference/<id>',
+      location: document.ref,
+    };
+    const draft = { ...submissionDraft(patient, [document]), problems: [unreadable] };
+    const outcome = await passerelle.provideAndRegisterDocumentSet.execute(author, draft);
+    expect(failed(outcome).details).toEqual([unreadable]);
+    expect((await everything(passerelle, patient)).items).toEqual([]);
+  });
+
   it('refuses a blocked professional (FORBIDDEN BLOCKED) before anything is read or written', async () => {
     const { passerelle, patient, author } = await setUp();
     await passerelle.givenBlock(patient, author.subjectId);

@@ -48,8 +48,14 @@ export class ProvideAndRegisterDocumentSet implements UseCase<
         submissionPatientKey(draft),
       );
       this.access.assertPatientAuthorship(audit, access, draft.documents);
-      const received = receiveDocuments(draft, this.options.repositoryUniqueId);
-      const signed = await this.checkSignature(received, audit);
+      const received = receiveDocuments(draft, this.options.repositoryUniqueId, (received) =>
+        this.registrar.problemsOf(received, { registerOnly: false }),
+      );
+      // A draft with problems is refused by the registrar with every one of them; a signature
+      // over what could not be translated is not worth checking.
+      const signed = draft.problems?.length
+        ? received.draft
+        : await this.checkSignature(received, audit);
       const sight = this.access.sightOf(actor);
       return this.registrar.register(signed, submitterOf(actor), audit, sight, {
         contents: received.contents,

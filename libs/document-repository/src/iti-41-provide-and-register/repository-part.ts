@@ -6,7 +6,7 @@ import {
   newEntryUuid,
   excerpt,
 } from '@passerelle/domain';
-import { DocumentEntryDraft, SubmissionDraft, validateSubmission } from '@passerelle/registry';
+import type { DocumentEntryDraft, SubmissionDraft } from '@passerelle/registry';
 
 /** A submission's documents as received: bytes digested, supplied hash and size checked. */
 export interface ReceivedDocuments {
@@ -18,16 +18,22 @@ export interface ReceivedDocuments {
 /**
  * The repository's part of ITI-41 / ITI-65: takes each document's bytes, computes SHA-1,
  * SHA-256 and size, checks them against what the sender supplied (every problem at once, with
- * the metadata's), and gives each entry this repository's id.
+ * the metadata's, so that a sender learns everything wrong with its submission in one answer),
+ * and gives each entry this repository's id.
  */
 export function receiveDocuments(
   draft: SubmissionDraft,
   repositoryUniqueId: string,
+  metadataProblems: (draft: SubmissionDraft) => readonly ErrorDetail[],
 ): ReceivedDocuments {
   const problems: ErrorDetail[] = [];
   const contents = new Map<string, DocumentContent>();
+  const unreadable = new Set(
+    (draft.problems ?? []).flatMap((p) => (p.field === 'content' ? [p.location] : [])),
+  );
   const documents = draft.documents.map((document) => {
     if (!document.content) {
+      if (unreadable.has(document.ref)) return document;
       problems.push({
         code: 'MISSING_DOCUMENT',
         message: 'DocumentEntry has no document content',
@@ -45,22 +51,13 @@ export function receiveDocuments(
       suppliedSize: content.size,
     };
   });
-  if (problems.length > 0) throw DomainError.of([...problems, ...metadataProblems(draft)]);
-  return { draft: { ...draft, documents }, contents };
-}
-
-/**
- * Metadata problems too, so that a sender learns everything wrong with its submission at once
- * (but its codes: the registrar knows VALUE_SET_POLICY).
- */
-function metadataProblems(draft: SubmissionDraft): readonly ErrorDetail[] {
-  try {
-    validateSubmission(draft, { registerOnly: false }, 'warn');
-    return [];
-  } catch (error) {
-    if (error instanceof DomainError) return error.details;
-    throw error;
+  if (problems.length > 0) {
+    // The door's problems lead the metadata's, as they lead the request's translation.
+    const metadata = metadataProblems(draft);
+    const door = draft.problems?.length ?? 0;
+    throw DomainError.of([...metadata.slice(0, door), ...problems, ...metadata.slice(door)]);
   }
+  return { draft: { ...draft, documents }, contents };
 }
 
 function storedContent(document: DocumentEntryDraft): DocumentContent {

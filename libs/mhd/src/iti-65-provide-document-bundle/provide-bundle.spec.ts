@@ -1,7 +1,7 @@
 import type { Binary, Bundle, DocumentReference, FhirResource } from 'fhir/r4';
 import { DomainError } from '@passerelle/domain';
 import { folderList, freshPatient, provideBundle } from '@passerelle/testing';
-import { provideRequestFrom } from './provide-bundle';
+import { ProvideRequest, provideRequestFrom } from './provide-bundle';
 
 const patient = freshPatient();
 
@@ -12,13 +12,13 @@ function bundleOf(documents = 1): Bundle<FhirResource> {
   );
 }
 
-function codesOf(action: () => unknown): string[] {
+/** What a bundle is refused for: at once, or as the problems its draft carries. */
+function codesOf(action: () => ProvideRequest): string[] {
   try {
-    action();
+    return (action().draft.problems ?? []).map((p) => p.code);
   } catch (error) {
     return (error as DomainError).details.map((d) => d.code);
   }
-  return [];
 }
 
 describe('ITI-65 bundle → submission draft', () => {
@@ -57,6 +57,36 @@ describe('ITI-65 bundle → submission draft', () => {
       request: { method: 'POST', url: 'Binary' },
     });
     expect(codesOf(() => provideRequestFrom(orphan))).toEqual(['MISSING_DOCUMENT_METADATA']);
+  });
+
+  it('translates every entry and carries each problem, none twice and none as a consequence', () => {
+    const bundle = bundleOf(3);
+    const [, first, , second, secondBinary] = bundle.entry!;
+    const firstDocument = first.resource as DocumentReference;
+    firstDocument.subject = { reference: 'Patient?name=someone' };
+    firstDocument.content[0].attachment.hash = 'bm90IGEgU0hBLTE=';
+    second.request = { method: 'DELETE', url: 'DocumentReference/x' };
+    (secondBinary.resource as Binary).data = 'not*base64';
+    bundle.entry!.push({
+      fullUrl: 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000000',
+      resource: { resourceType: 'Patient' },
+      request: { method: 'POST', url: 'Patient' },
+    });
+    const problems = provideRequestFrom(bundle).draft.problems!;
+    expect(problems.map((p) => [p.code, p.location])).toEqual([
+      ['METADATA_INVALID', secondBinary.fullUrl],
+      ['UNRESOLVED_REFERENCE', first.fullUrl],
+      ['METADATA_INVALID', first.fullUrl],
+      ['INVALID_RESOURCE', second.fullUrl],
+      ['INVALID_RESOURCE', 'urn:uuid:0b0b0b0b-0000-4000-8000-000000000000'],
+    ]);
+    expect(problems.map((p) => p.message)).toEqual([
+      'Binary.data is not valid base64',
+      expect.stringContaining('Patient?name=someone'),
+      'attachment.hash must be the base64 SHA-1 of the content',
+      'Bundle.entry.request.method must be POST',
+      expect.stringContaining('not Patient'),
+    ]);
   });
 
   describe('Bundle.meta.profile', () => {

@@ -6,7 +6,7 @@ import type {
   List,
   Parameters,
 } from 'fhir/r4';
-import { DomainError, ErrorDetail, excerpt } from '@passerelle/domain';
+import { DomainError, ProblemList, excerpt } from '@passerelle/domain';
 import type {
   AssociationDraft,
   DocumentEntryDraft,
@@ -36,12 +36,15 @@ export interface ProvideRequest {
   readonly entries: readonly ProvidedEntry[];
 }
 
-/** ITI-65 Provide Document Bundle → one submission draft (IHE MHD 4.2 Comprehensive, PDSm). */
+/**
+ * ITI-65 Provide Document Bundle → one submission draft (IHE MHD 4.2 Comprehensive, PDSm). A bundle
+ * that is not an ITI-65 transaction is refused at once; within one, every entry is translated and
+ * what cannot be is carried in the draft's problems, reported with the registry's own.
+ */
 export function provideRequestFrom(body: unknown): ProvideRequest {
   const bundle = asTransactionBundle(body);
   const entries = bundle.entry ?? [];
   const refs = entries.map((entry, index) => entry.fullUrl ?? `Bundle.entry[${index}]`);
-  const binaries = binariesByRef(entries, refs);
   // New Lists; an updated one (PUT) names a Folder already registered.
   const lists = entries.flatMap((entry, index) =>
     entry.resource?.resourceType === 'List' && entry.request?.method !== 'PUT'
@@ -55,36 +58,112 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
       `An ITI-65 bundle holds exactly one SubmissionSet List, found ${submissionSets.length}`,
     );
   }
-  const usedBinaries = new Set<string>();
-  const documents: DocumentEntryDraft[] = [];
-  const associations: AssociationDraft[] = [];
-  const provided: ProvidedEntry[] = [];
-  const supersedes: { logicalId: string; index: number }[] = [];
-  const folderUpdates: FolderUpdate[] = [];
-
+  const problems = new ProblemList();
+  const binaries = binariesByRef(entries, refs, problems);
+  const translated = new BundleEntries(binaries, problems);
   entries.forEach((entry, index) => {
-    const ref = refs[index];
+    if (problems.attempt(() => translated.add(entry, refs[index]), refs[index]) === undefined) {
+      translated.markUnreadable(entry, refs[index]);
+    }
+  });
+  const { documents, associations, folderUpdates } = translated;
+
+  reportOrphanBinaries(binaries, problems);
+  problems.attempt(() => checkSupersedes(translated.supersedes, associations));
+  const folders: FolderDraft[] = lists
+    .filter(({ list }) => listKind(list) === 'folder')
+    .map(({ list, ref }) => folderDraftFrom(list, ref, problems));
+  const [submissionSet] = submissionSets;
+  const knownRefs = new Set([...documents.map((d) => d.ref), ...folders.map((f) => f.ref)]);
+  const updatedRefs = folderUpdates.flatMap((update) => [update.ref, `List/${update.id}`]);
+  const members = new Set([...knownRefs, ...updatedRefs, ...translated.unreadable]);
+  checkMembers(submissionSet.list, submissionSet.ref, members, problems);
+  associations.push(
+    ...folderMemberships(lists, new Set([...knownRefs, ...translated.unreadable]), problems),
+  );
+  const submissionSetDraft = submissionSetDraftFrom(
+    submissionSet.list,
+    submissionSet.ref,
+    problems,
+  );
+  const documentRefs = new Set(documents.map((d) => d.ref));
+  for (const update of folderUpdates) {
+    associations.push(
+      ...(problems.attempt(
+        () => folderAdditions(update, submissionSetDraft, documentRefs),
+        update.ref,
+      ) ?? []),
+    );
+  }
+  return {
+    draft: {
+      submissionSet: submissionSetDraft,
+      documents,
+      folders,
+      associations,
+      problems: problems.all,
+    },
+    entries: translated.provided.map((p) =>
+      p.kind === 'binary' ? { ...p, documentRef: binaries.get(p.ref)?.usedBy ?? '' } : p,
+    ),
+  };
+}
+
+/** The bundle's entries, translated one by one; `add` throws what makes an entry unreadable. */
+class BundleEntries {
+  readonly documents: DocumentEntryDraft[] = [];
+  readonly associations: AssociationDraft[] = [];
+  readonly provided: ProvidedEntry[] = [];
+  readonly supersedes: { logicalId: string; ref: string }[] = [];
+  readonly folderUpdates: FolderUpdate[] = [];
+  /** Entries that could not be translated. */
+  readonly unreadable = new Set<string>();
+  private readonly usedBinaries = new Set<string>();
+
+  constructor(
+    private readonly binaries: Map<string, BinaryPart>,
+    private readonly problems: ProblemList,
+  ) {}
+
+  /** Neither the entry nor the Binary it names is reported again (as unresolved, as orphan). */
+  markUnreadable(entry: BundleEntry<FhirResource>, ref: string): void {
+    this.unreadable.add(ref);
+    const resource = entry.resource;
+    if (resource?.resourceType !== 'DocumentReference') return;
+    const binary = this.binaries.get(resource.content?.[0]?.attachment?.url ?? '');
+    if (binary) binary.usedBy = ref;
+  }
+
+  add(entry: BundleEntry<FhirResource>, ref: string): true {
     const resource = entry.resource;
     if (entry.request?.method === 'PUT') {
       const update = folderUpdateFrom(entry, ref);
-      folderUpdates.push(update);
-      provided.push({ kind: 'folder-update', folderId: update.id });
-      return;
+      this.folderUpdates.push(update);
+      this.provided.push({ kind: 'folder-update', folderId: update.id });
+      return true;
     }
     if (entry.request?.method === 'PATCH') {
-      supersedes.push({ logicalId: supersededTarget(entry, ref), index });
-      provided.push({ kind: 'supersede', logicalId: supersededTarget(entry, ref) });
-      return;
+      const logicalId = supersededTarget(entry, ref);
+      this.supersedes.push({ logicalId, ref });
+      this.provided.push({ kind: 'supersede', logicalId });
+      return true;
     }
     expectPost(entry, ref);
     switch (resource?.resourceType) {
       case 'DocumentReference': {
-        const content = contentOf(resource, ref, binaries, usedBinaries);
-        const translated = documentDraftFrom({ ref, resource, content: content?.bytes });
-        documents.push(translated.draft);
-        associations.push(...translated.associations);
-        provided.push({ kind: 'document', ref });
-        return;
+        const content = this.problems.attempt(
+          () => contentOf(resource, ref, this.binaries, this.usedBinaries),
+          ref,
+          'content',
+        );
+        const translated = documentDraftFrom(
+          { ref, resource, content: content?.bytes },
+          this.problems,
+        );
+        this.documents.push(translated.draft);
+        this.associations.push(...translated.associations);
+        this.provided.push({ kind: 'document', ref });
+        return true;
       }
       case 'List': {
         const kind = listKind(resource);
@@ -94,12 +173,12 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
             'List.code must be submissionset or folder',
             ref,
           );
-        provided.push({ kind, ref });
-        return;
+        this.provided.push({ kind, ref });
+        return true;
       }
       case 'Binary':
-        provided.push({ kind: 'binary', ref, documentRef: '' });
-        return;
+        this.provided.push({ kind: 'binary', ref, documentRef: '' });
+        return true;
       default:
         throw new DomainError(
           'INVALID_RESOURCE',
@@ -107,35 +186,7 @@ export function provideRequestFrom(body: unknown): ProvideRequest {
           ref,
         );
     }
-  });
-
-  reportOrphanBinaries(binaries, usedBinaries);
-  checkSupersedes(supersedes, associations, refs);
-  const folders: FolderDraft[] = lists
-    .filter(({ list }) => listKind(list) === 'folder')
-    .map(({ list, ref }) => folderDraftFrom(list, ref));
-  const [submissionSet] = submissionSets;
-  const knownRefs = new Set([...documents.map((d) => d.ref), ...folders.map((f) => f.ref)]);
-  const updatedRefs = folderUpdates.flatMap((update) => [update.ref, `List/${update.id}`]);
-  checkMembers(submissionSet.list, submissionSet.ref, new Set([...knownRefs, ...updatedRefs]));
-  associations.push(...folderMemberships(lists, knownRefs));
-  const submissionSetDraft = submissionSetDraftFrom(submissionSet.list, submissionSet.ref);
-  for (const update of folderUpdates) {
-    associations.push(
-      ...folderAdditions(update, submissionSetDraft, new Set(documents.map((d) => d.ref))),
-    );
   }
-  return {
-    draft: {
-      submissionSet: submissionSetDraft,
-      documents,
-      folders,
-      associations,
-    },
-    entries: provided.map((p) =>
-      p.kind === 'binary' ? { ...p, documentRef: binaries.get(p.ref)?.usedBy ?? '' } : p,
-    ),
-  };
 }
 
 function asTransactionBundle(body: unknown): Bundle<FhirResource> {
@@ -192,19 +243,22 @@ function expectPost(entry: BundleEntry, ref: string): void {
 }
 
 interface BinaryPart {
-  readonly bytes: Buffer;
+  /** Undefined when `Binary.data` cannot be read (a problem already recorded). */
+  readonly bytes?: Buffer;
   usedBy?: string;
 }
 
 function binariesByRef(
   entries: readonly BundleEntry<FhirResource>[],
   refs: readonly string[],
+  problems: ProblemList,
 ): Map<string, BinaryPart> {
   const binaries = new Map<string, BinaryPart>();
   entries.forEach((entry, index) => {
     if (entry.resource?.resourceType !== 'Binary') return;
+    const data = entry.resource.data;
     binaries.set(refs[index], {
-      bytes: decodeBase64(entry.resource.data, refs[index]),
+      bytes: problems.attempt(() => decodeBase64(data, refs[index]), refs[index], 'content'),
     });
   });
   return binaries;
@@ -231,7 +285,7 @@ function contentOf(
   ref: string,
   binaries: Map<string, BinaryPart>,
   used: Set<string>,
-): { bytes: Buffer } | undefined {
+): { bytes?: Buffer } | undefined {
   const attachment = resource.content?.[0]?.attachment;
   if (attachment?.data !== undefined) return { bytes: decodeBase64(attachment.data, ref) };
   const url = attachment?.url;
@@ -255,15 +309,15 @@ function contentOf(
   return binary;
 }
 
-function reportOrphanBinaries(binaries: Map<string, BinaryPart>, used: Set<string>): void {
-  const orphans: ErrorDetail[] = [...binaries.keys()]
-    .filter((ref) => !used.has(ref))
-    .map((ref) => ({
+function reportOrphanBinaries(binaries: Map<string, BinaryPart>, problems: ProblemList): void {
+  for (const [ref, binary] of binaries) {
+    if (binary.usedBy !== undefined) continue;
+    problems.add({
       code: 'MISSING_DOCUMENT_METADATA',
       message: 'Binary is not the content of any DocumentReference of the bundle',
       location: ref,
-    }));
-  if (orphans.length > 0) throw DomainError.of(orphans);
+    });
+  }
 }
 
 /**
@@ -291,11 +345,10 @@ function supersededTarget(entry: BundleEntry, ref: string): string {
 }
 
 function checkSupersedes(
-  supersedes: readonly { logicalId: string; index: number }[],
+  supersedes: readonly { logicalId: string; ref: string }[],
   associations: readonly AssociationDraft[],
-  refs: readonly string[],
 ): void {
-  for (const { logicalId, index } of supersedes) {
+  for (const { logicalId, ref } of supersedes) {
     const replaced = associations.some(
       (a) =>
         (a.type === 'RPLC' || a.type === 'XFRM_RPLC') &&
@@ -306,21 +359,26 @@ function checkSupersedes(
       throw new DomainError(
         'UNSUPPORTED_OPERATION',
         'A DocumentReference may be superseded only by a replacing DocumentReference of the same bundle',
-        refs[index],
+        ref,
       );
     }
   }
 }
 
-function checkMembers(list: List, ref: string, knownRefs: ReadonlySet<string>): void {
+function checkMembers(
+  list: List,
+  ref: string,
+  knownRefs: ReadonlySet<string>,
+  problems: ProblemList,
+): void {
   for (const item of list.entry ?? []) {
     const target = item.item.reference;
     if (!target || !knownRefs.has(target)) {
-      throw new DomainError(
-        'UNRESOLVED_REFERENCE',
-        `SubmissionSet entry ${excerpt(target ?? '(empty)')} is not a DocumentReference or Folder of the bundle`,
-        ref,
-      );
+      problems.add({
+        code: 'UNRESOLVED_REFERENCE',
+        message: `SubmissionSet entry ${excerpt(target ?? '(empty)')} is not a DocumentReference or Folder of the bundle`,
+        location: ref,
+      });
     }
   }
 }
@@ -401,20 +459,22 @@ function folderAdditions(
 function folderMemberships(
   lists: readonly { list: List; ref: string }[],
   knownRefs: ReadonlySet<string>,
+  problems: ProblemList,
 ): AssociationDraft[] {
   return lists
     .filter(({ list }) => listKind(list) === 'folder')
     .flatMap(({ list, ref }) =>
-      (list.entry ?? []).map((item): AssociationDraft => {
+      (list.entry ?? []).flatMap((item): AssociationDraft[] => {
         const target = item.item.reference ?? '';
         if (!knownRefs.has(target)) {
-          throw new DomainError(
-            'UNRESOLVED_REFERENCE',
-            `Folder entry ${excerpt(target)} is not in the bundle`,
-            ref,
-          );
+          problems.add({
+            code: 'UNRESOLVED_REFERENCE',
+            message: `Folder entry ${excerpt(target)} is not in the bundle`,
+            location: ref,
+          });
+          return [];
         }
-        return { type: 'HasMember', source: { ref }, target: { ref: target } };
+        return [{ type: 'HasMember', source: { ref }, target: { ref: target } }];
       }),
     );
 }

@@ -22,6 +22,7 @@ import {
   Institution,
   PatientId,
   PersonName,
+  ProblemList,
   RelationshipType,
   SubmissionSigner,
   stripUrnUuid,
@@ -57,20 +58,33 @@ export interface DocumentReferenceInput {
   readonly content?: Buffer;
 }
 
-/** ITI-65 DocumentReference → document draft and the associations it declares (relatesTo). */
-export function documentDraftFrom(input: DocumentReferenceInput): {
+/**
+ * ITI-65 DocumentReference → document draft and the associations it declares (relatesTo). What
+ * cannot be read goes to `problems`, when given, so that the rest is still checked; without it,
+ * the first problems are thrown.
+ */
+export function documentDraftFrom(
+  input: DocumentReferenceInput,
+  problems?: ProblemList,
+): {
   draft: DocumentEntryDraft;
   associations: AssociationDraft[];
 } {
+  const found = problems ?? new ProblemList();
   const { resource, ref } = input;
+  const read = <T>(field: keyof DocumentEntryDraft, value: () => T) =>
+    found.attempt(value, ref, field);
   const attachment = resource.content?.[0]?.attachment;
-  const sourcePatient = sourcePatientFrom(
-    containedResource<Patient>(resource, resource.context?.sourcePatientInfo, 'Patient'),
+  const sourcePatient = read('sourcePatientInfo', () =>
+    sourcePatientFrom(
+      containedResource<Patient>(resource, resource.context?.sourcePatientInfo, 'Patient'),
+    ),
   );
-  const patientId = patientIdFromReference(resource.subject, ref);
+  const patientId = read('patientId', () => patientIdFromReference(resource.subject, ref));
+  const masterIdentifier = resource.masterIdentifier?.value;
   const draft: DocumentEntryDraft = {
     ref,
-    uniqueId: resource.masterIdentifier?.value && uniqueIdFromUri(resource.masterIdentifier.value),
+    uniqueId: masterIdentifier && read('uniqueId', () => uniqueIdFromUri(masterIdentifier)),
     patientId,
     title: attachment?.title,
     comments: resource.description,
@@ -81,41 +95,51 @@ export function documentDraftFrom(input: DocumentReferenceInput): {
     eventCodes: allCoded(resource.context?.event),
     healthcareFacilityTypeCode: firstCoded(resource.context?.facilityType),
     practiceSettingCode: firstCoded(resource.context?.practiceSetting),
-    creationTime: fhirInstant(attachment?.creation ?? resource.date, 'attachment.creation', ref),
-    serviceStartTime: fhirInstant(resource.context?.period?.start, 'context.period.start', ref),
-    serviceStopTime: fhirInstant(resource.context?.period?.end, 'context.period.end', ref),
+    creationTime: read('creationTime', () =>
+      fhirInstant(attachment?.creation ?? resource.date, 'attachment.creation', ref),
+    ),
+    serviceStartTime: read('serviceStartTime', () =>
+      fhirInstant(resource.context?.period?.start, 'context.period.start', ref),
+    ),
+    serviceStopTime: read('serviceStopTime', () =>
+      fhirInstant(resource.context?.period?.end, 'context.period.end', ref),
+    ),
     languageCode: attachment?.language,
     mimeType: attachment?.contentType,
-    authors: authorsFrom(resource, resource.author ?? []),
-    legalAuthenticator: legalAuthenticatorOf(resource),
-    custodian: custodianOf(resource),
-    sourcePatientId: sourcePatient.id ?? patientId.key,
-    sourcePatientInfo: sourcePatient.info,
+    authors: read('authors', () => authorsFrom(resource, resource.author ?? [])) ?? [],
+    legalAuthenticator: read('legalAuthenticator', () => legalAuthenticatorOf(resource)),
+    custodian: read('custodian', () => custodianOf(resource)),
+    sourcePatientId: sourcePatient?.id ?? patientId?.key,
+    sourcePatientInfo: sourcePatient?.info,
     referenceIds: (resource.context?.related ?? []).flatMap((r) =>
       r.identifier?.value ? [r.identifier.value] : [],
     ),
-    suppliedHashSha1: attachment?.hash ? hashHex(attachment.hash, ref) : undefined,
+    suppliedHashSha1: attachment?.hash
+      ? read('suppliedHashSha1', () => hashHex(attachment.hash!, ref))
+      : undefined,
     suppliedSize: attachment?.size,
     content: input.content,
   };
-  return { draft, associations: relationsOf(resource, ref) };
+  const associations = (resource.relatesTo ?? []).flatMap(
+    (relation) => found.attempt(() => associationOf(relation, ref), ref) ?? [],
+  );
+  if (!problems) found.throwIfAny();
+  return { draft, associations };
 }
 
-function relationsOf(resource: DocumentReference, ref: string): AssociationDraft[] {
-  return (resource.relatesTo ?? []).map((relation) => {
-    const type = RELATION_TO_ASSOCIATION[relation.code];
-    const target = /(?:^|\/)DocumentReference\/([A-Za-z0-9.-]{1,64})$/.exec(
-      relation.target.reference ?? '',
+function associationOf(relation: DocumentReferenceRelatesTo, ref: string): AssociationDraft {
+  const type = RELATION_TO_ASSOCIATION[relation.code];
+  const target = /(?:^|\/)DocumentReference\/([A-Za-z0-9.-]{1,64})$/.exec(
+    relation.target.reference ?? '',
+  );
+  if (!type || !target) {
+    throw new DomainError(
+      'UNRESOLVED_REFERENCE',
+      `relatesTo must be replaces|transforms|appends|signs a DocumentReference/<id>`,
+      ref,
     );
-    if (!type || !target) {
-      throw new DomainError(
-        'UNRESOLVED_REFERENCE',
-        `relatesTo must be replaces|transforms|appends|signs a DocumentReference/<id>`,
-        ref,
-      );
-    }
-    return { type, source: { ref }, target: { existingLogicalId: `urn:uuid:${target[1]}` } };
-  });
+  }
+  return { type, source: { ref }, target: { existingLogicalId: `urn:uuid:${target[1]}` } };
 }
 
 function legalAuthenticatorOf(resource: DocumentReference) {

@@ -1,5 +1,5 @@
 import type { CodeableConcept, Extension, Identifier, List, ListEntry } from 'fhir/r4';
-import { Folder, PatientId, SubmissionSet, stripUrnUuid } from '@passerelle/domain';
+import { Folder, PatientId, ProblemList, SubmissionSet, stripUrnUuid } from '@passerelle/domain';
 import type { FolderDraft, ListMember, SubmissionSetDraft } from '@passerelle/registry';
 import { codedFromCoding, codingFromCoded, uniqueIdFromUri, uniqueIdToUri } from './code-systems';
 import { authorsFrom } from './contained';
@@ -18,39 +18,48 @@ function extension(list: List, url: string): Extension | undefined {
   return list.extension?.find((e) => e.url === url);
 }
 
-/** The uniqueId is the `usual` identifier (the `official` one is the entryUUID). */
-function uniqueIdOf(identifiers: readonly Identifier[] | undefined): string | undefined {
+/** The uniqueId (as a URI) is the `usual` identifier (the `official` one is the entryUUID). */
+function uniqueIdUriOf(identifiers: readonly Identifier[] | undefined): string | undefined {
   const usual =
     identifiers?.find((i) => i.use === 'usual') ??
     identifiers?.find((i) => i.value && !i.value.startsWith('urn:uuid:'));
-  return usual?.value ? uniqueIdFromUri(usual.value) : undefined;
+  return usual?.value;
 }
 
-export function submissionSetDraftFrom(list: List, ref: string): SubmissionSetDraft {
+/** What cannot be read goes to `problems`, so that the rest of the bundle is still checked. */
+export function submissionSetDraftFrom(
+  list: List,
+  ref: string,
+  problems: ProblemList,
+): SubmissionSetDraft {
+  const read = <T>(field: keyof SubmissionSetDraft, value: () => T) =>
+    problems.attempt(value, ref, field);
   const sourceId = extension(list, MHD.sourceId)?.valueIdentifier?.value;
+  const uniqueId = uniqueIdUriOf(list.identifier);
   return {
     ref,
-    uniqueId: uniqueIdOf(list.identifier),
-    patientId: patientIdFromReference(list.subject, ref),
-    sourceId: sourceId ? uniqueIdFromUri(sourceId) : undefined,
-    submissionTime: fhirInstant(list.date, 'List.date', ref),
+    uniqueId: uniqueId && read('uniqueId', () => uniqueIdFromUri(uniqueId)),
+    patientId: read('patientId', () => patientIdFromReference(list.subject, ref)),
+    sourceId: sourceId ? read('sourceId', () => uniqueIdFromUri(sourceId)) : undefined,
+    submissionTime: read('submissionTime', () => fhirInstant(list.date, 'List.date', ref)),
     contentTypeCode: codedFromCoding(
       extension(list, MHD.designationType)?.valueCodeableConcept?.coding?.[0],
     ),
     title: list.title,
     comments: list.note?.[0]?.text,
-    authors: list.source ? authorsFrom(list, [list.source]) : [],
+    authors: (list.source && read('authors', () => authorsFrom(list, [list.source!]))) || [],
     intendedRecipients: (list.extension ?? [])
       .filter((e) => e.url === MHD.intendedRecipient)
       .flatMap((e) => (e.valueReference?.reference ? [e.valueReference.reference] : [])),
   };
 }
 
-export function folderDraftFrom(list: List, ref: string): FolderDraft {
+export function folderDraftFrom(list: List, ref: string, problems: ProblemList): FolderDraft {
+  const uniqueId = uniqueIdUriOf(list.identifier);
   return {
     ref,
-    uniqueId: uniqueIdOf(list.identifier),
-    patientId: patientIdFromReference(list.subject, ref),
+    uniqueId: uniqueId && problems.attempt(() => uniqueIdFromUri(uniqueId), ref, 'uniqueId'),
+    patientId: problems.attempt(() => patientIdFromReference(list.subject, ref), ref, 'patientId'),
     title: list.title,
     comments: list.note?.[0]?.text,
     codeList: (list.extension ?? [])

@@ -7,6 +7,7 @@ import type {
   PersonName,
   SourcePatientInfo,
   SubmissionSigner,
+  TranslationProblem,
 } from '@passerelle/domain';
 
 /**
@@ -111,4 +112,9 @@ export interface SubmissionDraft {
   readonly folders: readonly FolderDraft[];
   readonly associations: readonly AssociationDraft[];
   readonly unsavedMetadata?: readonly UnsavedMetadata[];
+  /**
+   * What the door could not translate: reported with the registry's own findings, in one answer.
+   * A draft with problems is never stored.
+   */
+  readonly problems?: readonly TranslationProblem[];
 }

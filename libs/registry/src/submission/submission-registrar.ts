@@ -28,7 +28,12 @@ import {
 import { assertRecordOpen } from './record-open';
 import { recordSubmission } from './submission-audit';
 import type { AssociationEnd, SubmissionDraft } from './submission-draft';
-import { CompleteDocumentDraft, ValidatedDraft, validateSubmission } from './validate-submission';
+import {
+  CompleteDocumentDraft,
+  SubmissionKind,
+  ValidatedDraft,
+  validateSubmission,
+} from './validate-submission';
 import { VALUE_SET_POLICY, ValueSetPolicy, acceptedOutsideValueSets } from './value-sets';
 
 export interface RegisteredDocument {
@@ -119,6 +124,17 @@ export class SubmissionRegistrar {
       }
       if (!(error instanceof DocumentAlreadyRegistered)) throw error;
       return this.store(attempt, await this.alreadyRegistered(validated));
+    }
+  }
+
+  /** Every metadata problem `register` would refuse the draft for, under VALUE_SET_POLICY. */
+  problemsOf(draft: SubmissionDraft, kind: SubmissionKind): readonly ErrorDetail[] {
+    try {
+      validateSubmission(draft, kind, this.valueSetPolicy);
+      return [];
+    } catch (error) {
+      if (error instanceof DomainError) return error.details;
+      throw error;
     }
   }
 

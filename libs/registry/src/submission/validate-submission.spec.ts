@@ -89,6 +89,41 @@ describe('validateSubmission (XDS metadata rules, French profile)', () => {
     ]);
   });
 
+  it("reports the door's problems first, a field it could not read not again as missing", () => {
+    const problems = problemsOf(
+      submission([document({ creationTime: undefined, typeCode: undefined })], {
+        problems: [
+          {
+            code: 'METADATA_INVALID',
+            message: 'creationTime 2026-13-45 is not an HL7 DTM',
+            location: 'doc',
+            field: 'creationTime',
+          },
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      'METADATA_INVALID: creationTime 2026-13-45 is not an HL7 DTM',
+      'METADATA_MISSING: DocumentEntry.typeCode is required',
+    ]);
+  });
+
+  it('reports a rule the door checks too once', () => {
+    const duplicate = {
+      code: 'DUPLICATE_ENTRY_UUID_IN_MESSAGE' as const,
+      message: 'entryUUID urn:uuid:a is given to two objects of the submission',
+      location: 'doc',
+    };
+    const draft = submission([{ ...document(), entryUuid: 'urn:uuid:a' }], {
+      problems: [duplicate],
+    });
+    const withSet = {
+      ...draft,
+      submissionSet: { ...draft.submissionSet, entryUuid: 'urn:uuid:a' },
+    };
+    expect(problemsOf(withSet)).toEqual([`DUPLICATE_ENTRY_UUID_IN_MESSAGE: ${duplicate.message}`]);
+  });
+
   it('refuses documents of another patient than the submission set (XDSPatientIdDoesNotMatch)', () => {
     expect(problemsOf(submission([document({ patientId: other })]))).toEqual([
       expect.stringMatching(/^PATIENT_ID_MISMATCH/),

@@ -69,22 +69,25 @@ export interface SubmissionKind {
 
 /**
  * Checks the metadata rules that hold for any submission, whichever door it came through, and
- * reports every problem at once; a code outside its national value set is one of them unless
- * the policy is `warn`.
+ * reports every problem at once, the door's (`draft.problems`) first; a code outside its national
+ * value set is one of them unless the policy is `warn`.
  */
 export function validateSubmission(
   draft: SubmissionDraft,
   kind: SubmissionKind = { registerOnly: false },
   valueSets: ValueSetPolicy = 'strict',
 ): ValidatedDraft {
-  const problems: ErrorDetail[] = [];
-  const missing = (location: string, what: string) =>
+  const problems: ErrorDetail[] = [...(draft.problems ?? [])];
+  const unreadable = unreadableFields(draft);
+  const missing = (location: string, what: string, field?: string) => {
+    if (field && unreadable.has(`${location}|${field}`)) return;
     problems.push({ code: 'METADATA_MISSING', message: `${what} is required`, location });
+  };
   const set = draft.submissionSet;
 
   if (!set.uniqueId) missing(set.ref, 'SubmissionSet.uniqueId');
   else checkUniqueId(set.uniqueId, set.ref, problems);
-  if (!set.patientId) missing(set.ref, 'SubmissionSet.patientId');
+  if (!set.patientId) missing(set.ref, 'SubmissionSet.patientId', 'patientId');
   if (!set.sourceId) missing(set.ref, 'SubmissionSet.sourceId');
   else if (!DOTTED_NUMBERS.test(set.sourceId)) {
     problems.push({
@@ -93,11 +96,11 @@ export function validateSubmission(
       location: set.ref,
     });
   }
-  if (!set.submissionTime) missing(set.ref, 'SubmissionSet.submissionTime');
+  if (!set.submissionTime) missing(set.ref, 'SubmissionSet.submissionTime', 'submissionTime');
   if (!set.contentTypeCode) missing(set.ref, 'SubmissionSet.contentTypeCode');
-  if (set.authors.length === 0) missing(set.ref, 'SubmissionSet.author');
+  if (set.authors.length === 0) missing(set.ref, 'SubmissionSet.author', 'authors');
 
-  draft.documents.forEach((document) => checkDocument(document, problems));
+  draft.documents.forEach((document) => checkDocument(document, problems, unreadable));
   if (kind.registerOnly) {
     draft.documents.forEach((document) =>
       checkLocated(document, problems, 'Register Document Set-b'),
@@ -110,7 +113,7 @@ export function validateSubmission(
   const outsideValueSets = valueSetProblems(draft);
   if (valueSets === 'strict') problems.push(...outsideValueSets);
 
-  if (problems.length > 0) throw DomainError.of(problems);
+  if (problems.length > 0) throw DomainError.of(distinct(problems));
   return {
     patientId: set.patientId!,
     submissionSet: {
@@ -144,8 +147,31 @@ const REQUIRED_DOCUMENT_FIELDS: readonly [keyof DocumentEntryDraft, string][] = 
   ['sourcePatientId', 'DocumentEntry.sourcePatientId'],
 ];
 
-function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): void {
+/** A rule the door checks too (a duplicate entryUUID) is reported once. */
+function distinct(problems: readonly ErrorDetail[]): ErrorDetail[] {
+  const seen = new Set<string>();
+  return problems.filter(({ code, message, location }) => {
+    const key = `${code}|${location}|${message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `location|field` of every field the door found but could not read. */
+function unreadableFields(draft: SubmissionDraft): ReadonlySet<string> {
+  return new Set(
+    (draft.problems ?? []).flatMap((p) => (p.field ? [`${p.location}|${p.field}`] : [])),
+  );
+}
+
+function checkDocument(
+  document: DocumentEntryDraft,
+  problems: ErrorDetail[],
+  unreadable: ReadonlySet<string> = new Set(),
+): void {
   for (const [field, name] of REQUIRED_DOCUMENT_FIELDS) {
+    if (unreadable.has(`${document.ref}|${field}`)) continue;
     if (document[field] === undefined || document[field] === '') {
       problems.push({
         code: 'METADATA_MISSING',
@@ -156,7 +182,7 @@ function checkDocument(document: DocumentEntryDraft, problems: ErrorDetail[]): v
   }
   if (document.uniqueId) checkUniqueId(document.uniqueId, document.ref, problems);
   checkMimeType(document, problems);
-  if (document.authors.length === 0) {
+  if (document.authors.length === 0 && !unreadable.has(`${document.ref}|authors`)) {
     problems.push({
       code: 'METADATA_MISSING',
       message: 'DocumentEntry.author is required',

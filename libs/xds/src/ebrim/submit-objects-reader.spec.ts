@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError } from '@passerelle/domain';
+import { DomainError, ErrorDetail } from '@passerelle/domain';
 import { instantiateXdsTemplate } from '@passerelle/testing';
 import { parseXml } from '../xml/xml-parser';
-import { readSubmitObjectsRequest } from './submit-objects-reader';
+import { EbrimSubmission, readSubmitObjectsRequest } from './submit-objects-reader';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'fixtures', 'xds');
 const PATIENT = '185037530313011^^^&1.2.250.1.213.1.4.10&ISO';
@@ -31,14 +31,17 @@ function ipf(file: string, patientValue: string): string {
   );
 }
 
-function problems(action: () => unknown): string[] {
+/** What a request is refused for: at once, or as the problems its draft carries. */
+function problems(action: () => EbrimSubmission): string[] {
+  let found: readonly ErrorDetail[];
   try {
-    action();
+    found = action().draft.problems ?? [];
   } catch (error) {
-    if (error instanceof DomainError) return error.details.map((d) => `${d.code}: ${d.message}`);
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    found = error.details;
   }
-  throw new Error('expected a refusal');
+  if (found.length === 0) throw new Error('expected a refusal');
+  return found.map((d) => `${d.code}: ${d.message}`);
 }
 
 describe('readSubmitObjectsRequest', () => {

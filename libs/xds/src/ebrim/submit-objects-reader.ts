@@ -6,9 +6,9 @@ import {
   Coded,
   DomainError,
   ErrorCode,
-  ErrorDetail,
   PatientId,
   SourcePatientInfo,
+  TranslationProblem,
   XDS_STATUS_URN,
   excerpt,
 } from '@passerelle/domain';
@@ -32,7 +32,10 @@ import {
 } from './vocabulary';
 
 export interface EbrimSubmission {
-  /** New objects; each DocumentEntry's ref is its ExtrinsicObject id (xdsb:Document/@id). */
+  /**
+   * New objects; each DocumentEntry's ref is its ExtrinsicObject id (xdsb:Document/@id). Its
+   * problems are every one found in the request, the updates' included.
+   */
   readonly draft: SubmissionDraft;
   readonly updates: readonly MetadataUpdate[];
 }
@@ -89,7 +92,7 @@ export function readSubmitObjectsRequest(request: XmlElement): EbrimSubmission {
 }
 
 class SubmissionReader {
-  private readonly problems: ErrorDetail[] = [];
+  private readonly problems: TranslationProblem[] = [];
   private readonly topClassifications: XmlElement[];
   private readonly extrinsicObjects: XmlElement[];
   private readonly packages: XmlElement[];
@@ -123,15 +126,17 @@ class SubmissionReader {
         'METADATA_MISSING',
         `A submission holds exactly one SubmissionSet (RegistryPackage classified ${CLASSIFICATION_NODE.submissionSet}), found ${submissionSets.length}`,
       );
+      // Without it, nothing else can be read as a submission.
+      throw DomainError.of(this.problems);
     }
-    const submissionSet = submissionSets[0] && this.submissionSetFrom(submissionSets[0]);
+    const submissionSet = this.submissionSetFrom(submissionSets[0]);
     const versioned = new Set(
       [...this.extrinsicObjects, ...folders].filter((o) => this.previousVersionOf(o) !== undefined),
     );
     const documents = this.extrinsicObjects.filter((o) => !versioned.has(o));
     const newFolders = folders.filter((f) => !versioned.has(f));
-    const draft: SubmissionDraft = {
-      submissionSet: submissionSet ?? { ref: '', authors: [], intendedRecipients: [] },
+    const draft = {
+      submissionSet,
       documents: documents.map((o) => this.documentFrom(o)),
       folders: newFolders.map((f) => this.folderFrom(f)),
       associations: this.associationDrafts(submissionSets[0], folders),
@@ -143,9 +148,8 @@ class SubmissionReader {
       ...this.statusUpdates(),
     ];
     this.checkClassificationTargets();
-    if (submissionSets[0]) this.checkMembership(idOf(submissionSets[0]), documents);
-    if (this.problems.length > 0) throw DomainError.of(this.problems);
-    return { draft, updates };
+    this.checkMembership(idOf(submissionSets[0]), documents);
+    return { draft: { ...draft, problems: this.problems }, updates };
   }
 
   /**
@@ -470,7 +474,7 @@ class SubmissionReader {
       return PatientId.fromCx(cx);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      this.problems.push({ ...error.details[0], location: idOf(element) });
+      this.problems.push({ ...error.details[0], location: idOf(element), field: 'patientId' });
       return undefined;
     }
   }
@@ -484,6 +488,7 @@ class SubmissionReader {
         'METADATA_INVALID',
         `${slot} ${excerpt(value)} is not an HL7 DTM`,
         idOf(element),
+        slot,
       );
     return date;
   }
@@ -496,6 +501,7 @@ class SubmissionReader {
         'METADATA_INVALID',
         `size ${excerpt(value)} is not a number of bytes`,
         idOf(element),
+        'suppliedSize',
       );
       return undefined;
     }
@@ -529,8 +535,8 @@ class SubmissionReader {
     }
   }
 
-  private problem(code: ErrorCode, message: string, location?: string): void {
-    this.problems.push({ code, message, location });
+  private problem(code: ErrorCode, message: string, location?: string, field?: string): void {
+    this.problems.push({ code, message, location, field });
   }
 }
 

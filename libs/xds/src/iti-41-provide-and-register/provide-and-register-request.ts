@@ -1,4 +1,4 @@
-import { DomainError, ErrorDetail, excerpt } from '@passerelle/domain';
+import { ProblemList, excerpt } from '@passerelle/domain';
 import type { SubmissionDraft } from '@passerelle/registry';
 import { readNewSubmission } from '../ebrim/new-submission';
 import { documentBytes } from '../transport/soap-request';
@@ -21,22 +21,27 @@ function attachDocuments(
   request: SoapRequest,
 ): SubmissionDraft {
   const bytesById = new Map<string, Buffer>();
-  const problems: ErrorDetail[] = [];
+  const problems = new ProblemList();
   for (const document of documents) {
     const id = attributeOf(document, 'id') ?? '';
     if (!draft.documents.some((entry) => entry.ref === id)) {
-      problems.push({
+      problems.add({
         code: 'MISSING_DOCUMENT_METADATA',
         message: `Document ${excerpt(id) || '(without id)'} has no DocumentEntry (ExtrinsicObject) in the metadata`,
         location: id,
       });
       continue;
     }
-    bytesById.set(id, documentBytes(document, request.attachments));
+    const bytes = problems.attempt(
+      () => documentBytes(document, request.attachments),
+      id,
+      'content',
+    );
+    if (bytes) bytesById.set(id, bytes);
   }
-  if (problems.length > 0) throw DomainError.of(problems);
   return {
     ...draft,
     documents: draft.documents.map((entry) => ({ ...entry, content: bytesById.get(entry.ref) })),
+    problems: [...(draft.problems ?? []), ...problems.all],
   };
 }

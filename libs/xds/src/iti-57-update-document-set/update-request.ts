@@ -1,3 +1,4 @@
+import { DomainError } from '@passerelle/domain';
 import type { UpdateDocumentSetCommand } from '@passerelle/registry';
 import { readSubmitObjectsRequest } from '../ebrim/submit-objects-reader';
 import { SoapRequest, bodyElement } from '../transport/soap-request-body';
@@ -8,6 +9,7 @@ export function readUpdateRequest(request: SoapRequest): UpdateDocumentSetComman
   const { draft, updates } = readSubmitObjectsRequest(
     bodyElement(request, NS.lcm, 'SubmitObjectsRequest'),
   );
+  if (draft.problems?.length) throw DomainError.of(draft.problems);
   return {
     patientId: draft.submissionSet.patientId,
     updates,
