@@ -25,6 +25,7 @@ export function capabilityStatement(
     format: ['application/fhir+json', 'application/fhir+xml'],
     instantiates: [
       'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient',
+      'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient.Simplified',
       'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder',
     ],
     rest: [
@@ -76,6 +77,12 @@ function resourcesOf(transactions: readonly FhirTransaction[]): CapabilityStatem
     }
     resource.interaction = [...(resource.interaction ?? []), { code: capability.interaction }];
     if (capability.profile) resource.profile = capability.profile;
+    if (capability.supportedProfile) {
+      resource.supportedProfile = [
+        ...(resource.supportedProfile ?? []),
+        capability.supportedProfile,
+      ];
+    }
     if (capability.conditional && capability.interaction === 'create') {
       resource.conditionalCreate = true;
     }
