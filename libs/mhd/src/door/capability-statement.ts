@@ -75,7 +75,10 @@ function resourcesOf(transactions: readonly FhirTransaction[]): CapabilityStatem
       resource.operation = [...(resource.operation ?? []), operation];
       continue;
     }
-    resource.interaction = [...(resource.interaction ?? []), { code: capability.interaction }];
+    // A conditional and an instance PATCH are one interaction, declared once.
+    if (!resource.interaction?.some(({ code }) => code === capability.interaction)) {
+      resource.interaction = [...(resource.interaction ?? []), { code: capability.interaction }];
+    }
     if (capability.profile) resource.profile = capability.profile;
     if (capability.supportedProfile) {
       resource.supportedProfile = [

@@ -39,7 +39,14 @@ export function submissionSetDraftFrom(list: List, ref: string): SubmissionSetDr
     ),
     title: list.title,
     comments: list.note?.[0]?.text,
-    authors: list.source ? authorsFrom(list, [list.source]) : [],
+    authors: authorsFrom(list, [
+      ...(list.source ? [list.source] : []),
+      ...(list.extension ?? []).flatMap((e) =>
+        (e.url === MHD.authorOrg || e.url === MHD.authorOrgHttp) && e.valueReference
+          ? [e.valueReference]
+          : [],
+      ),
+    ]),
     intendedRecipients: (list.extension ?? [])
       .filter((e) => e.url === MHD.intendedRecipient)
       .flatMap((e) => (e.valueReference?.reference ? [e.valueReference.reference] : [])),
