@@ -212,7 +212,7 @@ describe('The FHIR door serves what its CapabilityStatement declares, and nothin
   });
 
   describe('PDSm author searches', () => {
-    it('ITI-67 author.identifier finds the documents of an author, by idNat_PS with or without its system', async () => {
+    it('ITI-67 author.identifier finds the documents of an author, by idNat_PS, its system matched when given', async () => {
       const authored = await bed.newRecord();
       await bed.provide(authored, [{}, { authorId: BERNARD }]);
       const total = async (value: string) =>
@@ -227,6 +227,8 @@ describe('The FHIR door serves what its CapabilityStatement declares, and nothin
       expect(await total('810000000017')).toBe(1);
       expect(await total(`810000000017,${BERNARD}`)).toBe(2);
       expect(await total('810000000099')).toBe(0);
+      // The system, when given, must be the identifier's: an INS system names no idNat_PS.
+      expect(await total(`urn:oid:1.2.250.1.213.1.4.8|${BERNARD}`)).toBe(0);
     });
 
     it('ITI-66 authorOrg finds the SubmissionSets an organisation authored, and no Folder', async () => {

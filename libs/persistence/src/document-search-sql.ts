@@ -120,9 +120,13 @@ function authorPersonMatch(c: Conditions, alias: string, patterns: readonly stri
   )}::text[]) AS p WHERE ${AUTHOR_XCN_SQL} LIKE p)`;
 }
 
-function authorPersonIdMatch(c: Conditions, alias: string, ids: readonly string[]): string {
-  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.metadata->'authors') AS a
-    WHERE a->'person'->>'id' = ANY(${c.param(ids)}::text[]))`;
+function authorPersonIdMatch(c: Conditions, alias: string, ids: readonly CodeFilter[]): string {
+  const codes = c.param(ids.map((id) => id.code));
+  const systems = c.param(ids.map((id) => id.codeSystem ?? null));
+  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.metadata->'authors') AS a,
+    unnest(${codes}::text[], ${systems}::text[]) AS p(id, authority)
+    WHERE a->'person'->>'id' = p.id
+      AND (p.authority IS NULL OR a->'person'->>'assigningAuthority' = p.authority))`;
 }
 
 function authorInstitutionIdMatch(c: Conditions, alias: string, ids: readonly string[]): string {

@@ -65,7 +65,6 @@ export function documentSearchFrom(
   const identifiers = values(params, 'identifier').flatMap(splitOr).map(tokenValue);
   const ids = values(params, '_id').flatMap(splitOr);
   const related = values(params, 'related').flatMap(splitOr).map(tokenValue);
-  const authorIdentifiers = values(params, 'author.identifier').flatMap(splitOr).map(tokenValue);
   return {
     patientKey: patientOf(params).key,
     page: pagingOf(params, maxPageSize),
@@ -86,7 +85,7 @@ export function documentSearchFrom(
       serviceStopTime: dateRange(values(params, 'period-end'), 'period-end'),
       authorGiven: single(params, 'author.given'),
       authorFamily: single(params, 'author.family'),
-      authorPersonIds: authorIdentifiers.length ? authorIdentifiers : undefined,
+      authorPersonIds: orCodes(params, 'author.identifier'),
       ids:
         identifiers.length || ids.length
           ? {
