@@ -8,6 +8,7 @@ export type XdsTransaction = (typeof XDS_TRANSACTIONS)[number];
 
 export const FHIR_TRANSACTIONS = [
   'ITI-65',
+  'ITI-105',
   'ITI-66',
   'ITI-67',
   'ITI-68',

@@ -3,6 +3,7 @@ import type { SubmissionSignatureVerifier } from '@passerelle/domain';
 import { ProvideAndRegisterDocumentSet } from './iti-41-provide-and-register/provide-and-register-document-set';
 import { RetrieveDocumentSet } from './iti-43-retrieve-document-set/retrieve-document-set';
 import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-document-bundle';
+import { SimplifiedPublish } from './iti-105-simplified-publish/simplified-publish';
 import { RetrieveDocument } from './iti-68-retrieve-document/retrieve-document';
 import { ExportRecord } from './record-export/export-record';
 import { SUBMISSION_SIGNATURES } from './ports';
@@ -11,6 +12,7 @@ import { REPOSITORY_OPTIONS, RepositoryOptions } from './repository-options';
 const USE_CASES = [
   ProvideAndRegisterDocumentSet,
   ProvideDocumentBundle,
+  SimplifiedPublish,
   RetrieveDocumentSet,
   RetrieveDocument,
   ExportRecord,

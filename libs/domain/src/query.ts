@@ -54,6 +54,11 @@ export interface DocumentFilter {
   /** Author name fragments, matched as prefixes, case-insensitively (MHD). */
   readonly authorGiven?: string;
   readonly authorFamily?: string;
+  /**
+   * Author person identifiers (idNat_PS, INS…), any of them (PDSm `author.identifier`): `code`
+   * the id, `codeSystem` its assigning authority when it must match too.
+   */
+  readonly authorPersonIds?: readonly CodeFilter[];
   /** ITI-18 authorPerson: SQL LIKE patterns (`%`, `_`) on the author's XCN. */
   readonly authorPerson?: readonly string[];
   readonly referenceIds?: readonly string[];
@@ -65,6 +70,8 @@ export interface SubmissionSetFilter {
   readonly submissionTime?: TimeRange;
   /** ITI-18 authorPerson: SQL LIKE patterns on the author's XCN. */
   readonly authorPerson?: readonly string[];
+  /** Author institution identifiers (idNat_Struct…), any of them (PDSm `authorOrg`). */
+  readonly authorInstitutionIds?: readonly string[];
   readonly contentTypeCodes?: readonly CodeFilter[];
   readonly statuses?: readonly AvailabilityStatus[];
 }

@@ -120,6 +120,20 @@ function authorPersonMatch(c: Conditions, alias: string, patterns: readonly stri
   )}::text[]) AS p WHERE ${AUTHOR_XCN_SQL} LIKE p)`;
 }
 
+function authorPersonIdMatch(c: Conditions, alias: string, ids: readonly CodeFilter[]): string {
+  const codes = c.param(ids.map((id) => id.code));
+  const systems = c.param(ids.map((id) => id.codeSystem ?? null));
+  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.metadata->'authors') AS a,
+    unnest(${codes}::text[], ${systems}::text[]) AS p(id, authority)
+    WHERE a->'person'->>'id' = p.id
+      AND (p.authority IS NULL OR a->'person'->>'assigningAuthority' = p.authority))`;
+}
+
+function authorInstitutionIdMatch(c: Conditions, alias: string, ids: readonly string[]): string {
+  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.metadata->'authors') AS a,
+    jsonb_array_elements(a->'institutions') AS i WHERE i->>'id' = ANY(${c.param(ids)}::text[]))`;
+}
+
 function idConditions(
   c: Conditions,
   ids: ObjectIds | undefined,
@@ -165,6 +179,9 @@ export function documentSearchSql(
     contentId: 'e.content_id',
   });
   if (filter.authorPerson?.length) c.add(authorPersonMatch(c, 'e', filter.authorPerson));
+  if (filter.authorPersonIds?.length) {
+    c.add(authorPersonIdMatch(c, 'e', filter.authorPersonIds));
+  }
   if (filter.statuses?.length) c.add(`e.status = ANY(${c.param(filter.statuses)})`);
   const classMatches = [
     ...(filter.classCodes?.length ? [codeMatch(c, 'e.class_key', filter.classCodes)] : []),
@@ -228,6 +245,9 @@ export function submissionSetSearchSql(
   }
   timeRange(c, 's.submission_time', filter.submissionTime);
   if (filter.authorPerson?.length) c.add(authorPersonMatch(c, 's', filter.authorPerson));
+  if (filter.authorInstitutionIds?.length) {
+    c.add(authorInstitutionIdMatch(c, 's', filter.authorInstitutionIds));
+  }
   if (visibility !== 'unfiltered') c.add(listVisibilityClause(c, visibility, 's'));
   return paged(
     c,

@@ -1,4 +1,4 @@
-import type { Bundle, DocumentReference, FhirResource, List } from 'fhir/r4';
+import type { Bundle, DocumentReference, Encounter, FhirResource, List } from 'fhir/r4';
 import { createHash, randomUUID } from 'node:crypto';
 
 let counter = 0;
@@ -105,6 +105,58 @@ export function provideBundle(
     );
   }
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+}
+
+/**
+ * An ITI-105 Simplified Publish DocumentReference: the document inline in `attachment.data`
+ * and, unless `contentType` is `'encounter'` (a contained ambulatory Encounter instead), the
+ * SubmissionSet contentTypeCode as an `ihe-designationType` extension.
+ */
+export function simplifiedPublishDocument(
+  patientToken: string,
+  spec: DocumentSpec & { readonly contentType?: 'extension' | 'encounter' } = {},
+): DocumentReference {
+  const content = spec.content ?? Buffer.from(`Compte rendu ${randomUUID()}`);
+  const resource = documentReference(
+    spec,
+    { reference: `Patient?identifier=${patientToken}` },
+    '',
+    content,
+    spec.mimeType ?? 'text/plain',
+  );
+  const { url: _url, ...attachment } = resource.content[0].attachment;
+  const withData = {
+    ...resource,
+    content: [
+      { ...resource.content[0], attachment: { ...attachment, data: content.toString('base64') } },
+    ],
+  };
+  if (spec.contentType === 'encounter') {
+    const encounter: Encounter = {
+      resourceType: 'Encounter',
+      id: 'encounter',
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+    };
+    return {
+      ...withData,
+      contained: [...(withData.contained ?? []), encounter],
+      context: { ...withData.context, encounter: [{ reference: '#encounter' }] },
+    };
+  }
+  return {
+    ...withData,
+    extension: [
+      {
+        url: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType',
+        valueCodeableConcept: {
+          coding: [
+            { system: 'urn:oid:1.2.250.1.213.1.1.4.12', code: '04', display: 'Hospitalisation' },
+          ],
+        },
+      },
+    ],
+  };
 }
 
 function documentReference(

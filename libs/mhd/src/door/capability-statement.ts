@@ -25,6 +25,7 @@ export function capabilityStatement(
     format: ['application/fhir+json', 'application/fhir+xml'],
     instantiates: [
       'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient',
+      'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient.Simplified',
       'https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder',
     ],
     rest: [
@@ -74,8 +75,17 @@ function resourcesOf(transactions: readonly FhirTransaction[]): CapabilityStatem
       resource.operation = [...(resource.operation ?? []), operation];
       continue;
     }
-    resource.interaction = [...(resource.interaction ?? []), { code: capability.interaction }];
+    // A conditional and an instance PATCH are one interaction, declared once.
+    if (!resource.interaction?.some(({ code }) => code === capability.interaction)) {
+      resource.interaction = [...(resource.interaction ?? []), { code: capability.interaction }];
+    }
     if (capability.profile) resource.profile = capability.profile;
+    if (capability.supportedProfile) {
+      resource.supportedProfile = [
+        ...(resource.supportedProfile ?? []),
+        capability.supportedProfile,
+      ];
+    }
     if (capability.conditional && capability.interaction === 'create') {
       resource.conditionalCreate = true;
     }

@@ -39,6 +39,8 @@ export type Capability =
       readonly resource: string;
       readonly interaction: 'read' | 'search-type' | 'patch' | 'create' | 'delete';
       readonly profile?: string;
+      /** A profile this interaction takes besides the resource's own (`create`: ITI-105). */
+      readonly supportedProfile?: string;
       readonly conditional?: boolean;
       /** The `_include` values a search takes (others are refused). */
       readonly searchInclude?: readonly string[];

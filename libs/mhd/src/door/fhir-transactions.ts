@@ -8,6 +8,7 @@ import {
   READ_DOCUMENT_REFERENCE,
 } from '../iti-67-find-document-references/find-document-references';
 import { RETRIEVE_DOCUMENT } from '../iti-68-retrieve-document/retrieve-document';
+import { SIMPLIFIED_PUBLISH } from '../iti-105-simplified-publish/simplified-publish';
 import {
   DELETE_DOCUMENT_REFERENCE,
   UPDATE_DOCUMENT_METADATA,
@@ -25,6 +26,7 @@ import type { FhirTransaction } from './fhir-transaction';
  */
 export const FHIR_TRANSACTIONS: readonly FhirTransaction[] = [
   PROVIDE_DOCUMENT_BUNDLE,
+  SIMPLIFIED_PUBLISH,
   FIND_DOCUMENT_REFERENCES,
   READ_DOCUMENT_REFERENCE,
   UPDATE_DOCUMENT_METADATA_CONDITIONALLY,

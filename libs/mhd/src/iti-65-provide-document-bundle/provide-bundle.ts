@@ -14,6 +14,7 @@ import type {
   SubmissionDraft,
   SubmissionSetDraft,
 } from '@passerelle/registry';
+import { decodeBase64 } from '../resources/base64';
 import { documentDraftFrom } from '../resources/document-reference';
 import { checkedShape } from '../resources/fhir-shape';
 import { bundle as bundleShape } from '../resources/resource-shapes';
@@ -258,26 +259,14 @@ function binariesByRef(
     if (entry.resource?.resourceType !== 'Binary') return;
     const data = entry.resource.data;
     binaries.set(refs[index], {
-      bytes: problems.attempt(() => decodeBase64(data, refs[index]), refs[index], 'content'),
+      bytes: problems.attempt(
+        () => decodeBase64(data, refs[index], 'Binary.data'),
+        refs[index],
+        'content',
+      ),
     });
   });
   return binaries;
-}
-
-/** Strict base64 (padded, standard alphabet; whitespace allowed as in FHIR base64Binary). */
-function decodeBase64(data: string | undefined, ref: string): Buffer {
-  if (data === undefined) {
-    throw new DomainError('MISSING_DOCUMENT', 'Binary.data is required', ref);
-  }
-  // Node decodes leniently; a faithful re-encoding proves the input was canonical base64.
-  const bytes = Buffer.from(data, 'base64');
-  if (bytes.toString('base64') === data) return bytes;
-  const compact = data.replace(/\s+/g, '');
-  const unwrapped = Buffer.from(compact, 'base64');
-  if (compact === data || unwrapped.toString('base64') !== compact) {
-    throw new DomainError('METADATA_INVALID', 'Binary.data is not valid base64', ref);
-  }
-  return unwrapped;
 }
 
 function contentOf(
@@ -287,7 +276,9 @@ function contentOf(
   used: Set<string>,
 ): { bytes?: Buffer } | undefined {
   const attachment = resource.content?.[0]?.attachment;
-  if (attachment?.data !== undefined) return { bytes: decodeBase64(attachment.data, ref) };
+  if (attachment?.data !== undefined) {
+    return { bytes: decodeBase64(attachment.data, ref, 'Binary.data') };
+  }
   const url = attachment?.url;
   if (!url) {
     throw new DomainError(

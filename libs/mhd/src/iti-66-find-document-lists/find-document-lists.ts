@@ -19,7 +19,7 @@ import { searchSet } from '../resources/search-set';
 
 const token = (name: string): SearchParameter => ({ name, type: 'token' });
 
-/** ITI-66's search parameters, as the CapabilityStatement lists them. */
+/** ITI-66's search parameters and PDSm's `authorOrg`, as the CapabilityStatement lists them. */
 export const LIST_SEARCH: readonly SearchParameter[] = [
   { name: 'patient', type: 'reference' },
   token('patient.identifier'),
@@ -29,6 +29,7 @@ export const LIST_SEARCH: readonly SearchParameter[] = [
   token('identifier'),
   token('source.identifier'),
   token('designationType'),
+  { name: 'authorOrg', type: 'reference' },
 ];
 
 type ListKind = FindDocumentListsCommand['kinds'][number];
@@ -49,15 +50,19 @@ export function listSearchFrom(
   }
   const sourceIds = values(params, 'source.identifier').flatMap(splitOr).map(tokenValue);
   const identifiers = values(params, 'identifier').flatMap(splitOr).map(tokenValue);
+  const authorOrgs = values(params, 'authorOrg').flatMap(splitOr).map(organizationId);
+  const requested: ListKind[] = kinds.length ? (kinds as ListKind[]) : ['submissionset', 'folder'];
   return {
     patientKey: patientOf(params).key,
-    kinds: kinds.length ? (kinds as ListKind[]) : ['submissionset', 'folder'],
+    // A Folder has no author: an authorOrg search finds SubmissionSets only.
+    kinds: authorOrgs.length ? requested.filter((kind) => kind === 'submissionset') : requested,
     page: pagingOf(params, maxPageSize),
     filter: {
       sourceIds: sourceIds.length ? sourceIds.map(uniqueIdFromUri) : undefined,
       ids: identifiers.length ? { uniqueIds: identifiers.map(uniqueIdFromUri) } : undefined,
       submissionTime: dateRange(values(params, 'date'), 'date'),
       contentTypeCodes: orCodes(params, 'designationType'),
+      authorInstitutionIds: authorOrgs.length ? authorOrgs : undefined,
       statuses: statusesOf(params),
     },
   };
@@ -86,3 +91,18 @@ export const FIND_DOCUMENT_LISTS = fhirTransaction({
     );
   },
 });
+
+/**
+ * PDSm `authorOrg` (a reference): `Organization/{id}` — the directory's Organization, whose id
+ * is its idNat_Struct — absolute or relative, or the bare id.
+ */
+function organizationId(reference: string): string {
+  const id = /^(?:.*\/)?Organization\/([^/]+)$/.exec(reference)?.[1] ?? reference;
+  if (!/^[A-Za-z0-9.-]{1,64}$/.test(id)) {
+    throw new DomainError(
+      'METADATA_INVALID',
+      `authorOrg must reference an Organization (Organization/{id}), got ${excerpt(reference)}`,
+    );
+  }
+  return id;
+}

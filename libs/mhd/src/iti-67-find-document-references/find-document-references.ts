@@ -30,7 +30,8 @@ const token = (name: string): SearchParameter => ({ name, type: 'token' });
 
 /**
  * ITI-67's search parameters (MHD 4.2 §2:3.67.4.1.2.1) and PDSm's (`period-start`, `period-end`,
- * `isArchived`), as the CapabilityStatement lists them.
+ * `isArchived`, `author` chained to the author's `identifier`), as the CapabilityStatement lists
+ * them.
  */
 export const DOCUMENT_REFERENCE_SEARCH: readonly SearchParameter[] = [
   { name: 'patient', type: 'reference' },
@@ -45,6 +46,7 @@ export const DOCUMENT_REFERENCE_SEARCH: readonly SearchParameter[] = [
   token('isArchived'),
   { name: 'author.given', type: 'string' },
   { name: 'author.family', type: 'string' },
+  token('author.identifier'),
   token('setting'),
   token('facility'),
   token('event'),
@@ -83,6 +85,7 @@ export function documentSearchFrom(
       serviceStopTime: dateRange(values(params, 'period-end'), 'period-end'),
       authorGiven: single(params, 'author.given'),
       authorFamily: single(params, 'author.family'),
+      authorPersonIds: orCodes(params, 'author.identifier'),
       ids:
         identifiers.length || ids.length
           ? {

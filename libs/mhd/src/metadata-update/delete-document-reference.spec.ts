@@ -40,7 +40,7 @@ describe('DELETE DocumentReference/{id}: the logical delete, by the author or th
       transaction: DELETE_DOCUMENT_REFERENCE,
       params: { id: '0b3d8c52-3c0f-4a5b-9a5e-0c1d2e3f4a5b' },
     });
-    expect(route('DELETE', 'DocumentReference')).toEqual({ methods: ['GET', 'PATCH'] });
+    expect(route('DELETE', 'DocumentReference')).toEqual({ methods: ['POST', 'GET', 'PATCH'] });
   });
 
   it('lets the patient delete a document of his record: it is gone from his searches', async () => {

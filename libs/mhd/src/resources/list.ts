@@ -47,7 +47,17 @@ export function submissionSetDraftFrom(
     ),
     title: list.title,
     comments: list.note?.[0]?.text,
-    authors: (list.source && read('authors', () => authorsFrom(list, [list.source!]))) || [],
+    authors:
+      read('authors', () =>
+        authorsFrom(list, [
+          ...(list.source ? [list.source] : []),
+          ...(list.extension ?? []).flatMap((e) =>
+            (e.url === MHD.authorOrg || e.url === MHD.authorOrgHttp) && e.valueReference
+              ? [e.valueReference]
+              : [],
+          ),
+        ]),
+      ) ?? [],
     intendedRecipients: (list.extension ?? [])
       .filter((e) => e.url === MHD.intendedRecipient)
       .flatMap((e) => (e.valueReference?.reference ? [e.valueReference.reference] : [])),

@@ -3,6 +3,9 @@ export const MHD = {
   designationType: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType',
   intendedRecipient: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-intendedRecipient',
   sourcePatientId: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-sourcePatientId',
+  /** The SubmissionSet's author when an organisation (PDSm writes it with `http:`, read too). */
+  authorOrg: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-authorOrg',
+  authorOrgHttp: 'http://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-authorOrg',
   listTypes: 'https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes',
   comprehensiveDocumentReference:
     'https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.DocumentReference',
