@@ -163,7 +163,17 @@ const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'conformance/dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
