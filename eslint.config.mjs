@@ -132,6 +132,21 @@ const LAYERS = {
   ],
 };
 
+/**
+ * The conformance suite (conformance/) is its own package: it reads the gateway's answers with
+ * its own code, so that a defect in the gateway's parsers cannot hide itself. It imports nothing
+ * of libs/ or apps/, and they import nothing of it (test/ runs it).
+ */
+const NOT_THE_GATEWAY = {
+  regex: '^@passerelle/|(^|/)(libs|apps)(/|$)',
+  message:
+    'conformance/ is its own package: it may not import the gateway (libs/, apps/), whose defects it must be able to see.',
+};
+const NOT_THE_SUITE = {
+  regex: '(^|/)conformance(/|$)',
+  message: 'The gateway may not import the conformance suite (only test/ and libs/testing use it).',
+};
+
 const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({
   files: [`libs/${lib}/src/**/*.ts`],
   ignores: ['**/*.spec.ts'],
@@ -148,6 +163,7 @@ const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({
             group: ['../../*', '../../../*'],
             message: 'Import other libs by their @passerelle alias.',
           },
+          NOT_THE_SUITE,
           ...(lib === 'domain'
             ? [
                 {
@@ -163,7 +179,17 @@ const layerRules = Object.entries(LAYERS).map(([lib, forbidden]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'conformance/dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -187,6 +213,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    files: ['conformance/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_GATEWAY] }] },
+  },
+  // Overridden by the layer rules below for the libs' own files, which repeat NOT_THE_SUITE.
+  // libs/testing is test support beside test/: it shares the suite's XDS message builders.
+  {
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts'],
+    ignores: ['libs/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_SUITE] }] },
   },
   ...layerRules,
   // Plain Node scripts (scripts/, examples/): linted without type information.

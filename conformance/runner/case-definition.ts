@@ -80,7 +80,7 @@ export interface JsonPatchOperation {
 }
 
 /**
- * A message read from a file: `fixtures:<path>` (the repository's fixtures), `suite:<path>`
+ * A message read from a file: `fixtures:<path>` (the package's fixtures/), `suite:<path>`
  * (this folder) or a path relative to the case folder. Applied in order: `fragments` (a
  * placeholder replaced by another file's content, as asbestos templates do), regular-expression
  * `replacements`, literal `substitutions`, `{{variables}}`, then `jsonPatch`.

@@ -48,15 +48,15 @@ folder (ca.pem, <persona>.pem, <persona>-key.pem), including the personas access
 act as; explicit options win over it.
 
 Examples:
-  $ npm run conformance -- --target https://localhost:8443 --pki-dir data/pki
-  $ npm run conformance -- --target https://dmp.example:443 --ca ca.pem \\
+  $ npx passerelle-conformance --target https://localhost:8443 --pki-dir data/pki
+  $ npx passerelle-conformance --target https://dmp.example:443 --ca ca.pem \\
       --cert feeder.pem --key feeder-key.pem --consumer-cert ps.pem --consumer-key ps-key.pem \\
       --only 'xds/*' --report junit.xml --html report.html
 
 Exit status: 0 every case passed or was skipped, 1 a case failed, 2 invalid options or cases.`;
 
 function program(io: ConformanceIo): Command {
-  return new Command('conformance')
+  return new Command('passerelle-conformance')
     .description(
       'Runs the Passerelle conformance suite (IHE XDS.b, MHD, French DMP profile) against an endpoint',
     )

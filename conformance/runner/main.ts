@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { runConformanceCli } from './cli';
 import { loadFhirKitClient } from './fhir-exchange';
 

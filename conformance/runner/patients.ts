@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { nirWithKey } from '../../libs/domain/src/ins';
+import { nirWithKey } from './nir';
 import type { PatientSpec } from './case-definition';
 
 /** The INS-NIR test domain (DESIGN §3): never a real person. */

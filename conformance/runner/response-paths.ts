@@ -1,4 +1,4 @@
-import { NS, XmlElement, childOf, childrenOf } from '../../libs/xds/src/xml/xml-element';
+import { NS, XmlElement, childOf, childrenOf } from './xml';
 import { registryObjectsOf } from './soap-answer';
 
 const IDENTIFIER_SCHEMES: Readonly<Record<string, readonly string[]>> = {

@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import { MimePart, attachmentFor, readSoapRequest } from '../../libs/xds/src/transport/mime';
-import { NS, XmlElement, childOf, childrenOf, textOf } from '../../libs/xds/src/xml/xml-element';
-import { parseXml } from '../../libs/xds/src/xml/xml-parser';
+import { MimePart, attachmentFor, readSoapMessage } from './multipart';
+import { NS, XmlElement, childOf, childrenOf, parseXml, textOf } from './xml';
 import type { HttpResponseRecord } from './results';
 
 /** A SOAP answer, read whatever it is: plain SOAP or MTOM; `problem` when it is not SOAP. */
@@ -12,15 +10,10 @@ export interface SoapAnswer {
   readonly problem?: string;
 }
 
-const NO_LIMIT = {
-  maxRequestBytes: Number.MAX_SAFE_INTEGER,
-  maxPartBytes: Number.MAX_SAFE_INTEGER,
-};
-
-export async function readSoapAnswer(response: HttpResponseRecord): Promise<SoapAnswer> {
+export function readSoapAnswer(response: HttpResponseRecord): SoapAnswer {
   const contentType = response.headers['content-type'];
   try {
-    const message = await readSoapRequest(Readable.from([response.body]), contentType, NO_LIMIT);
+    const message = readSoapMessage(response.body, contentType);
     const envelope = parseXml(message.root);
     const body = childOf(envelope, NS.soap12, 'Body')?.children[0];
     if (envelope.local !== 'Envelope' || !body) {

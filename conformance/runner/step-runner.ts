@@ -99,7 +99,7 @@ async function runXdsStep(
     context.identities.dispatcher(step.as ?? 'feeder'),
   );
   if (!sent.response) return noAnswer(sent);
-  const answer = await readSoapAnswer(sent.response);
+  const answer = readSoapAnswer(sent.response);
   const expectation = expandJson(step.expect, sources.variables) as XdsExpectation;
   const mismatches = checkXdsAnswer(expectation, sent.response.status, answer, readContent);
   const body = answer.body;

@@ -1,31 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
-/** Where the suite's data lives: its own folder (cases, templates) and the repository's fixtures. */
+/** Where the suite's data lives, all inside the package: cases, templates, fixtures. */
 export interface SuiteRoots {
-  /** The `conformance/` folder. */
+  /** The package folder (`conformance/`). */
   readonly suite: string;
   /** The `cases/` folder cases are loaded from. */
   readonly cases: string;
+  /** The package's `fixtures/`: copies of the repository's fixtures the cases name. */
   readonly fixtures: string;
 }
 
 /**
- * The roots around the runner, found by walking up from it (the same code runs from sources
- * under Jest and compiled under dist/).
+ * The package folder, found by walking up from the runner to the folder holding `cases/` (the
+ * same code runs from sources under Jest, `runner/`, and compiled, `dist/runner/`).
  */
 export function defaultSuiteRoots(): SuiteRoots {
   let dir = __dirname;
-  while (!existsSync(join(dir, 'conformance', 'cases'))) {
+  while (!existsSync(join(dir, 'cases')) || !existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No conformance/cases folder above ${__dirname}`);
+    if (parent === dir) throw new Error(`No conformance package (cases/) above ${__dirname}`);
     dir = parent;
   }
-  return {
-    suite: join(dir, 'conformance'),
-    cases: join(dir, 'conformance', 'cases'),
-    fixtures: join(dir, 'fixtures'),
-  };
+  return { suite: dir, cases: join(dir, 'cases'), fixtures: join(dir, 'fixtures') };
 }
 
 /** `fixtures:<path>`, `suite:<path>`, or a path relative to the case folder. */

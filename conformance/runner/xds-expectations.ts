@@ -1,4 +1,4 @@
-import { NS, XmlElement, childrenOf } from '../../libs/xds/src/xml/xml-element';
+import { NS, XmlElement, childrenOf } from './xml';
 import type { RegistryObjectKind, XdsExpectation } from './case-definition';
 import {
   checkAlternatives,

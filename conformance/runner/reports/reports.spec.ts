@@ -1,4 +1,4 @@
-import { parseXml } from '../../../libs/xds/src/xml/xml-parser';
+import { parseXml } from '../xml';
 import type { SuiteResult } from '../results';
 import { exitCodeOf } from '../results';
 import { bodyText } from './exchange-text';
