@@ -226,7 +226,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_SUITE] }] },
   },
   ...layerRules,
-  // Plain Node scripts (scripts/, examples/): linted without type information.
+  // Plain Node scripts (scripts/, examples/, the suite's command): linted without type information.
   {
     files: ['**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
