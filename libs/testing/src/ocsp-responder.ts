@@ -82,10 +82,16 @@ export interface RunningOcspResponder {
   stop(): Promise<void>;
 }
 
-/** `openssl ocsp -port` over HTTP on a free local port, as a child process. */
-export async function startOcspResponder(setup: OcspResponderSetup): Promise<RunningOcspResponder> {
+/**
+ * `openssl ocsp -port` over HTTP on 127.0.0.1, as a child process: on `port` (from
+ * {@link freePort}, when certificates must name the responder before it starts) or a free one.
+ */
+export async function startOcspResponder(
+  setup: OcspResponderSetup,
+  port?: number,
+): Promise<RunningOcspResponder> {
   const responder = new OpensslOcsp(setup);
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn('openssl', [...responder.arguments(), '-port', String(port), '-ignore_err'], {
     stdio: 'ignore',
   });
@@ -117,7 +123,8 @@ function opensslTime(date: Date): string {
   return `${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`;
 }
 
-function freePort(): Promise<number> {
+/** A local TCP port free now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
