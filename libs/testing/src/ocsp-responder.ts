@@ -2,7 +2,7 @@ import type { IssuedCertificate } from '@passerelle/platform';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, connect, createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,9 +93,9 @@ export async function startOcspResponder(
   const responder = new OpensslOcsp(setup);
   port ??= await freePort();
   const child = spawn('openssl', [...responder.arguments(), '-port', String(port), '-ignore_err'], {
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  await listening(port, child);
+  await listening(child);
   return {
     url: `http://127.0.0.1:${port}/`,
     stop: async () => {
@@ -116,7 +116,7 @@ function indexLine({ certificate, revokedAt }: OcspIndexEntry): string {
   const expiry = opensslTime(new Date(x509.validTo));
   const status = revokedAt ? 'R' : 'V';
   const revoked = revokedAt ? opensslTime(revokedAt) : '';
-  return `${status}\t${expiry}\t${revoked}\t${serial}\tunknown\t/CN=test\n`;
+  return `${status}\t${expiry}\t${revoked}\t${serial}\tunknown\t/CN=${serial}\n`;
 }
 
 function opensslTime(date: Date): string {
@@ -135,21 +135,27 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function listening(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`openssl ocsp exited (${child.exitCode})`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
+/**
+ * Until openssl says it waits for connections (on stderr, once bound). A probe connection would
+ * not do: the responder serves one connection at a time, and one that sends nothing wedges it.
+ */
+function listening(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let said = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`openssl ocsp did not start: ${said}`));
+    }, 10_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      said = (said + chunk.toString()).slice(-2000);
+      if (said.includes('waiting for OCSP client connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    if (open) return;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  child.kill();
-  throw new Error(`openssl ocsp did not listen on ${port}`);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`openssl ocsp exited (${code}): ${said}`));
+    });
+  });
 }
