@@ -1,6 +1,7 @@
 import { Hl7Message } from '@medplum/core';
 import { Hl7Connection } from '@medplum/hl7';
 import {
+  FORWARDED_CERTIFICATE_HEADER,
   IssuedCertificate,
   SubjectName,
   createRootCa,
@@ -9,6 +10,7 @@ import {
   psSubject,
 } from '@passerelle/platform';
 import { RunningOcspResponder, freePort, startOcspResponder } from '@passerelle/testing';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +47,10 @@ describe('OCSP status of client certificates, against openssl ocsp (real HTTP, r
     subject: [[{ type: 'CN', value: 'OCSP responder' }]],
     kind: 'ocsp-signing',
   });
+  const proxy = issueCertificate(trusted, {
+    subject: [[{ type: 'CN', value: 'haproxy' }]],
+    kind: 'client',
+  });
   const responders: RunningOcspResponder[] = [];
   const gateways: TestGateway[] = [];
   let certificates: Record<
@@ -69,13 +75,21 @@ describe('OCSP status of client certificates, against openssl ocsp (real HTTP, r
     return join(dir, name);
   };
 
-  async function answerTo(gateway: TestGateway, certificate: IssuedCertificate) {
+  /** As `certificate`, or — with `through` — as the trusted proxy forwarding `certificate`. */
+  async function answerTo(
+    gateway: TestGateway,
+    certificate: IssuedCertificate,
+    through?: IssuedCertificate,
+  ) {
+    const connection = through ?? certificate;
     const dispatcher = new Agent({
-      connect: { ca: trusted.certPem, cert: certificate.certPem, key: certificate.keyPem },
+      connect: { ca: trusted.certPem, cert: connection.certPem, key: connection.keyPem },
     });
+    const der = new X509Certificate(certificate.certPem).raw.toString('base64');
     try {
       const response = await fetch(`https://localhost:${gateway.gateway.port}/fhir/metadata`, {
         dispatcher,
+        headers: through ? { [FORWARDED_CERTIFICATE_HEADER]: der } : {},
       } as unknown as RequestInit);
       const body = await response.text();
       return { status: response.status, body };
@@ -156,7 +170,11 @@ describe('OCSP status of client certificates, against openssl ocsp (real HTTP, r
       OCSP_RESPONDER_URL: url(mainPort),
       OCSP_TIMEOUT_MS: '2000',
     };
-    refusing = await startTestGateway({ ...tls, MLLP_PORT: '0' });
+    refusing = await startTestGateway({
+      ...tls,
+      MLLP_PORT: '0',
+      TRUSTED_PROXY_CERT: write('proxy.pem', proxy.certPem),
+    });
     gateways.push(refusing);
     allowing = await startTestGateway({ ...tls, OCSP_FAILURE: 'allow' });
     gateways.push(allowing);
@@ -221,6 +239,16 @@ describe('OCSP status of client certificates, against openssl ocsp (real HTTP, r
     const sibling = await answerTo(refusing, certificates.cachedSibling);
     expect(sibling.status).toBe(401);
     expect(sibling.body).toMatch(/OCSP_UNAVAILABLE/);
+  });
+
+  it('checks a certificate the trusted proxy forwards as a direct one', async () => {
+    expect((await answerTo(refusing, certificates.good, proxy)).status).toBe(200);
+    const { status, body } = await answerTo(refusing, certificates.revoked, proxy);
+    expect(status).toBe(401);
+    expect(body).toMatch(/Forwarded client certificate refused \(CERT_REVOKED\)/);
+    expect((await answerTo(refusing, certificates.unknown, proxy)).body).toMatch(
+      /Forwarded client certificate refused \(OCSP_CERT_UNKNOWN\)/,
+    );
   });
 
   it('answers AR to an MLLP message from a revoked certificate', async () => {
