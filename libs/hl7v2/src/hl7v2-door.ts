@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Hl7Message } from '@medplum/core';
 import { AuditContext, AuditTrail, UseCaseResolver, useCaseResolver } from '@passerelle/audit';
 import { DomainError } from '@passerelle/domain';
-import { principalOfSocket } from '@passerelle/platform';
+import { ClientCertificates } from '@passerelle/platform';
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { messageRowFor } from './hl7v2-messages';
@@ -27,6 +27,7 @@ export class Hl7v2Door {
     moduleRef: ModuleRef,
     private readonly auditTrail: AuditTrail,
     @Inject(HL7V2_OPTIONS) private readonly options: Hl7v2Options,
+    private readonly clientCertificates: ClientCertificates,
   ) {
     this.useCases = useCaseResolver(moduleRef);
   }
@@ -36,7 +37,7 @@ export class Hl7v2Door {
     let ack: Hl7Message;
     let auditStatus = 200;
     try {
-      const presenter = principalOfSocket(socket);
+      const presenter = await this.clientCertificates.presenterOfSocket(socket);
       audit = new AuditContext(audit.transaction, 'unknown', presenter);
       const row = messageRowFor(message);
       audit = new AuditContext(row.transaction, 'unknown', presenter);

@@ -139,3 +139,29 @@ describe('configuration of the national value sets', () => {
     );
   });
 });
+
+describe('configuration of OCSP', () => {
+  it('is off unless OCSP_RESPONDER_URL or OCSP=aia is set, and fails closed by default', () => {
+    expect(loadConfig({}).ocsp).toBeUndefined();
+    expect(loadConfig({ OCSP_FAILURE: 'allow' }).ocsp).toBeUndefined();
+    expect(loadConfig({ OCSP_RESPONDER_URL: 'http://ocsp.test:8080/' }).ocsp).toEqual({
+      responderUrl: 'http://ocsp.test:8080/',
+      aia: false,
+      failure: 'refuse',
+      timeoutMs: 3000,
+      cacheSeconds: 3600,
+    });
+    expect(
+      loadConfig({ OCSP: 'aia', OCSP_FAILURE: 'allow', OCSP_TIMEOUT_MS: '500' }).ocsp,
+    ).toMatchObject({ responderUrl: undefined, aia: true, failure: 'allow', timeoutMs: 500 });
+  });
+
+  it.each([
+    [{ OCSP: 'yes' }, 'OCSP must be aia (or unset), got "yes"'],
+    [{ OCSP: 'aia', OCSP_FAILURE: 'ignore' }, 'OCSP_FAILURE must be refuse or allow, got "ignore"'],
+    [{ OCSP_RESPONDER_URL: 'ldap://x' }, 'OCSP_RESPONDER_URL must be an http(s) URL'],
+    [{ OCSP: 'aia', OCSP_CACHE_SECONDS: '0' }, /OCSP_CACHE_SECONDS must be an integer/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -32,6 +32,11 @@ export interface AppConfig {
   /** `CRL_RELOAD_INTERVAL_MS`: CRL_FILES are read again this often, and whenever one changes. */
   readonly crlReloadIntervalMs: number;
   /**
+   * OCSP status of client certificates (direct, forwarded, MLLP), asked once per new certificate
+   * and cached; absent when neither `OCSP_RESPONDER_URL` nor `OCSP=aia` is set.
+   */
+  readonly ocsp?: OcspConfig;
+  /**
    * `TRUSTED_PROXY_CERT`: the TLS-terminating proxy allowed to forward its client's certificate
    * (X-SSL-Client-Cert), named by its own client certificate: a PEM file or its SHA-256
    * fingerprint. From any other client the header is ignored.
@@ -120,6 +125,18 @@ export interface ConfiguredCode {
   readonly display?: string;
 }
 
+export interface OcspConfig {
+  /** `OCSP_RESPONDER_URL`: the responder asked (when `aia`, for certificates without one). */
+  readonly responderUrl?: string;
+  /** `OCSP=aia`: the certificate's Authority Information Access OCSP URL is asked. */
+  readonly aia: boolean;
+  /** `OCSP_FAILURE`: no usable answer refuses (default) or lets the certificate in, audited. */
+  readonly failure: 'refuse' | 'allow';
+  readonly timeoutMs: number;
+  /** `OCSP_CACHE_SECONDS`: a good answer is reused until its nextUpdate, at most this long. */
+  readonly cacheSeconds: number;
+}
+
 export class ConfigError extends Error {}
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -141,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dataDir,
     tls: tlsConfig(env),
     crlReloadIntervalMs: integer(env, 'CRL_RELOAD_INTERVAL_MS', 300_000, 1000, 86_400_000),
+    ocsp: ocspConfig(env),
     trustedProxyCert: nonEmpty(env.TRUSTED_PROXY_CERT),
     logLevel: logLevel(env.LOG_LEVEL),
     assertionSha1: assertionSha1(env.ASSERTION_SHA1),
@@ -297,6 +315,29 @@ function logLevel(raw: string | undefined): LogLevel {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return value as LogLevel;
+}
+
+function ocspConfig(env: NodeJS.ProcessEnv): OcspConfig | undefined {
+  const responderUrl = nonEmpty(env.OCSP_RESPONDER_URL);
+  const mode = nonEmpty(env.OCSP);
+  if (mode !== undefined && mode !== 'aia') {
+    throw new ConfigError(`OCSP must be aia (or unset), got "${mode}"`);
+  }
+  const failure = nonEmpty(env.OCSP_FAILURE) ?? 'refuse';
+  if (failure !== 'refuse' && failure !== 'allow') {
+    throw new ConfigError(`OCSP_FAILURE must be refuse or allow, got "${failure}"`);
+  }
+  if (responderUrl === undefined && mode !== 'aia') return undefined;
+  if (responderUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(responderUrl)) {
+    throw new ConfigError(`OCSP_RESPONDER_URL must be an http(s) URL, got "${responderUrl}"`);
+  }
+  return {
+    responderUrl,
+    aia: mode === 'aia',
+    failure,
+    timeoutMs: integer(env, 'OCSP_TIMEOUT_MS', 3000, 100, 60_000),
+    cacheSeconds: integer(env, 'OCSP_CACHE_SECONDS', 3600, 1, 604_800),
+  };
 }
 
 function assertionSha1(raw: string | undefined): AssertionSha1Policy {

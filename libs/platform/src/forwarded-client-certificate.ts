@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { X509Certificate as ParsedCertificate, type X509Crl } from '@peculiar/x509';
 import { AuditContext, AuditTrail } from '@passerelle/audit';
 import { CertifiedPrincipal, DomainError } from '@passerelle/domain';
@@ -16,6 +16,7 @@ import {
   indexed,
   normalSerial,
 } from './assertion/revocation';
+import { OCSP_CHECKER, type OcspChecker, type OcspVerdict } from './ocsp';
 import { principalOfSocket } from './socket-certificate';
 import { principalFromCertificate } from './pki';
 
@@ -83,12 +84,17 @@ export class ClientCertificates {
   private readonly crlSource: CrlSource;
   private crls: readonly RevocationList[];
   private crlGeneration: number;
+  /** Per connection: its certificate and that certificate's issuer, for OCSP. */
+  private readonly socketIssuers = new WeakMap<TLSSocket, readonly X509Certificate[]>();
+  /** OCSP outages already audited as let through (OCSP_FAILURE=allow): one record each. */
+  private readonly auditedOutages = new WeakSet<OcspVerdict>();
 
   constructor(
     @Inject(TRUSTED_CERTIFICATES) private readonly anchors: readonly X509Certificate[],
     @Inject(TRUSTED_CRLS) crls: CrlSource | readonly X509Crl[],
     @Inject(TRUSTED_PROXY_FINGERPRINT) private readonly proxyFingerprint: string | undefined,
     private readonly auditTrail: AuditTrail,
+    @Optional() @Inject(OCSP_CHECKER) private readonly ocsp?: OcspChecker,
   ) {
     this.crlSource = crlSourceOf(crls);
     this.crlGeneration = this.crlSource.generation;
@@ -104,9 +110,52 @@ export class ClientCertificates {
       }
       return this.forwardedPrincipal(forwarded, new Date());
     }
-    const presenter = principalOfSocket(socket);
+    const presenter = await this.presenterOfSocket(socket);
     if (forwarded !== undefined) await this.auditIgnoredHeader(presenter);
     return presenter;
+  }
+
+  /**
+   * The principal of the connection's own certificate (verified at the handshake against
+   * TRUSTED_CA and CRL_FILES), and with OCSP on, its status, asked once per certificate and
+   * cached (HTTPS and MLLP).
+   */
+  async presenterOfSocket(socket: TLSSocket): Promise<CertifiedPrincipal> {
+    const presenter = principalOfSocket(socket);
+    if (!this.ocsp) return presenter;
+    let leafAndIssuer = this.socketIssuers.get(socket);
+    if (!leafAndIssuer) {
+      const leaf = socket.getPeerX509Certificate()!;
+      const issuer =
+        this.anchors.find((ca) => ca.ca && isIssuedBy(leaf, ca)) ?? leaf.issuerCertificate;
+      leafAndIssuer = issuer ? [leaf, issuer] : [leaf];
+      this.socketIssuers.set(socket, leafAndIssuer);
+    }
+    await this.checkOcsp(leafAndIssuer, presenter, directRefusal);
+    return presenter;
+  }
+
+  /** `path`: leaf first, then its issuer. A refusal is worded as the CRL's (CERT_REVOKED). */
+  private async checkOcsp(
+    path: readonly X509Certificate[],
+    presenter: CertifiedPrincipal,
+    refusal: (reason: string) => DomainError,
+  ): Promise<void> {
+    if (!this.ocsp) return;
+    const verdict: OcspVerdict =
+      path.length < 2
+        ? { status: 'unavailable', reason: 'issuer certificate not found' }
+        : await this.ocsp.verdictOf(path[0], path[1]);
+    if (verdict.status === 'good') return;
+    if (verdict.status === 'revoked') throw refusal('CERT_REVOKED');
+    if (verdict.status === 'unknown') throw refusal('OCSP_CERT_UNKNOWN');
+    if (this.ocsp.config.failure === 'refuse') throw refusal('OCSP_UNAVAILABLE');
+    if (this.auditedOutages.has(verdict)) return;
+    this.auditedOutages.add(verdict);
+    const audit = new AuditContext('client-certificate-status', 'ocsp-unavailable', presenter);
+    audit.allowed(false);
+    audit.reason = `OCSP_FAILURE=allow: certificate let in without a status (${verdict.reason})`;
+    await this.auditTrail.complete(audit, 200);
   }
 
   private isTrustedProxy(socket: TLSSocket): boolean {
@@ -121,7 +170,7 @@ export class ClientCertificates {
     );
   }
 
-  private forwardedPrincipal(header: string, now: Date): CertifiedPrincipal {
+  private async forwardedPrincipal(header: string, now: Date): Promise<CertifiedPrincipal> {
     this.followCrlReload();
     let client = this.verified.get(header);
     if (!client) {
@@ -130,6 +179,7 @@ export class ClientCertificates {
     }
     checkValidity(client.path, now);
     checkRevocation(client.revocation, now);
+    await this.checkOcsp(client.path, client.principal, refused);
     return client.principal;
   }
 
@@ -217,6 +267,11 @@ function checkRevocation(checks: readonly RevocationCheck[], now: Date): void {
 
 function normalFingerprint(fingerprint: string): string {
   return fingerprint.replace(/:/g, '').toLowerCase();
+}
+
+/** As the guard refuses a certificate that failed the handshake's verification. */
+function directRefusal(reason: string): DomainError {
+  return new DomainError('UNAUTHENTICATED', `Client certificate refused (${reason})`);
 }
 
 /** The same wording as a direct certificate's refusal, with OpenSSL's reason codes. */

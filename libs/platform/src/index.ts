@@ -11,3 +11,4 @@ export * from './database-faults';
 export * from './trusted-crls';
 export { type CrlSource, TRUSTED_CRLS } from './assertion/revocation';
 export * from './xml-children';
+export { OCSP_CHECKER, OcspChecker, type OcspVerdict } from './ocsp';

@@ -13,6 +13,7 @@ import {
   TRUSTED_PROXY_FINGERPRINT,
   trustedProxyFingerprint,
 } from './forwarded-client-certificate';
+import { OCSP_CHECKER, OcspChecker } from './ocsp';
 import { trustedCertificates, trustedCrls } from './tls';
 
 /**
@@ -29,6 +30,10 @@ export class PlatformModule {
       providers: [
         { provide: TRUSTED_CERTIFICATES, useFactory: () => trustedCertificates(config) },
         { provide: TRUSTED_CRLS, useFactory: () => trustedCrls(config) },
+        {
+          provide: OCSP_CHECKER,
+          useFactory: () => (config.ocsp ? new OcspChecker(config.ocsp) : undefined),
+        },
         { provide: ASSERTION_SHA1_POLICY, useValue: config.assertionSha1 },
         {
           provide: TRUSTED_PROXY_FINGERPRINT,

@@ -7,3 +7,4 @@ export * from './xds-requests';
 export * from './saml-assertions';
 export * from './in-memory';
 export * from './signatures';
+export * from './ocsp-responder';

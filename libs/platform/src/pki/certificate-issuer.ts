@@ -31,7 +31,10 @@ export type SubjectName = readonly RelativeName[];
 
 export interface CertificateRequest {
   readonly subject: SubjectName;
-  readonly kind: 'server' | 'client';
+  /** `ocsp-signing`: a delegated OCSP responder's certificate (id-kp-OCSPSigning). */
+  readonly kind: 'server' | 'client' | 'ocsp-signing';
+  /** An Authority Information Access extension naming this OCSP responder. */
+  readonly ocspUrl?: string;
   readonly dnsNames?: readonly string[];
   readonly ipAddresses?: readonly string[];
   readonly notBefore?: Date;
@@ -53,6 +56,8 @@ const ATTRIBUTE_OIDS: Record<NameAttributeType, string> = {
 const SHA256_WITH_RSA = pki.oids.sha256WithRSAEncryption;
 const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 const OID_CRL_NUMBER = '2.5.29.20';
+const OID_AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const OID_AD_OCSP = '1.3.6.1.5.5.7.48.1';
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Tolerates clock skew between the issuing host and the verifying peer.
 const BACKDATE_MS = 60 * 60 * 1000;
@@ -239,11 +244,27 @@ function leafExtensions(request: CertificateRequest, authorityKeyId: string): ob
   return [
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', [request.kind === 'server' ? 'serverAuth' : 'clientAuth']: true },
+    { name: 'extKeyUsage', [EXTENDED_KEY_USAGES[request.kind]]: true },
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
+    ...(request.ocspUrl ? [authorityInfoAccess(request.ocspUrl)] : []),
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId },
   ];
+}
+
+const EXTENDED_KEY_USAGES: Record<CertificateRequest['kind'], string> = {
+  server: 'serverAuth',
+  client: 'clientAuth',
+  'ocsp-signing': '1.3.6.1.5.5.7.3.9', // id-kp-OCSPSigning: forge has no name for it
+};
+
+/** AuthorityInfoAccessSyntax with one id-ad-ocsp access description (a URI GeneralName). */
+function authorityInfoAccess(url: string): object {
+  const description = sequence([
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID_AD_OCSP).getBytes()),
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, url),
+  ]);
+  return { id: OID_AUTHORITY_INFO_ACCESS, value: sequence([description]) };
 }
 
 function loadAuthority(issuer: IssuedCertificate): Authority {

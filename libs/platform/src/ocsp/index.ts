@@ -1,0 +1,2 @@
+export * from './ocsp-checker';
+export * from './ocsp-exchange';
