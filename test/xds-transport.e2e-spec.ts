@@ -299,8 +299,41 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
           '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><x/></s:Body></s:Envelope>',
         ),
       );
-      expect(answer.status).toBe(400);
+      // SOAP 1.2 Part 2 Table 20: a VersionMismatch fault travels with 500.
+      expect(answer.status).toBe(500);
       expect(faultOf(answer.text).code).toBe('soap:VersionMismatch');
+    });
+
+    it.each([
+      ['with no role', ''],
+      ['for the next node', ' s:role="http://www.w3.org/2003/05/soap-envelope/role/next"'],
+    ])(
+      'answers a mandatory header block it does not understand, %s, with MustUnderstand (500), doing nothing',
+      async (_, role) => {
+        const answer = await raw(
+          'registry',
+          'application/soap+xml',
+          Buffer.from(
+            `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><x:Unknown xmlns:x="urn:example" s:mustUnderstand="true"${role}/></s:Header><s:Body><x/></s:Body></s:Envelope>`,
+          ),
+        );
+        expect(answer.status).toBe(500);
+        expect(faultOf(answer.text).code).toBe('soap:MustUnderstand');
+        expect(answer.text).toContain('{urn:example}Unknown');
+      },
+    );
+
+    it('ignores a mandatory block for another role, and an optional one, as SOAP 1.2 says', async () => {
+      const answer = await raw(
+        'registry',
+        'application/soap+xml',
+        Buffer.from(
+          '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><x:A xmlns:x="urn:example" s:mustUnderstand="true" s:role="urn:example:auditor"/><x:B xmlns:x="urn:example" s:mustUnderstand="false"/></s:Header><s:Body><x/></s:Body></s:Envelope>',
+        ),
+      );
+      // Past the header blocks: refused for the missing WS-Addressing Action, a Sender fault.
+      expect(answer.status).toBe(400);
+      expect(faultOf(answer.text).code).toBe('soap:Sender');
     });
 
     it('requires wsa:Action and refuses an action the endpoint does not serve', async () => {

@@ -164,7 +164,10 @@ function packaged(
   return { status: 200, contentType, body };
 }
 
-/** SOAP 1.2 over HTTP: Sender faults are 400 (401 for authentication), Receiver faults 500. */
+/**
+ * SOAP 1.2 over HTTP (Part 2 §7.5.1.2, Table 20): Sender faults are 400 (401 for authentication);
+ * Receiver, VersionMismatch and MustUnderstand faults 500.
+ */
 function faultAnswer(error: unknown, relatesTo: string | undefined): [XdsAnswer, number] {
   const fault = faultOf(error);
   const status = fault.status;
@@ -173,7 +176,7 @@ function faultAnswer(error: unknown, relatesTo: string | undefined): [XdsAnswer,
 
 function faultOf(error: unknown): { error: SoapFaultError; status: number } {
   if (error instanceof SoapFaultError) {
-    return { error, status: error.httpStatus ?? (error.code === 'Receiver' ? 500 : 400) };
+    return { error, status: error.httpStatus ?? (error.code === 'Sender' ? 400 : 500) };
   }
   if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') {
     return {

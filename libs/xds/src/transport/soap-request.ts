@@ -30,6 +30,7 @@ export function readEnvelope(root: XmlElement): SoapEnvelope {
     });
   }
   const { header, body } = envelopeParts(root);
+  if (header) refuseMandatoryUnknownHeaders(header);
   const action = header && textOf(childOf(header, NS.wsa, 'Action'));
   if (!action) {
     throw new SoapFaultError({
@@ -67,6 +68,33 @@ function envelopeParts(root: XmlElement): { header?: XmlElement; body: XmlElemen
     throw senderFault(`The SOAP Body must hold one element, found ${bodyElement.children.length}`);
   }
   return { header: hasHeader ? first : undefined, body: bodyElement.children[0] };
+}
+
+/** The header blocks this receiver processes: WS-Addressing and WS-Security (the assertion). */
+const UNDERSTOOD_HEADER_NAMESPACES: ReadonlySet<string> = new Set([NS.wsa, NS.wsse]);
+/** Roles a block may target that this ultimate receiver plays (SOAP 1.2 Part 1 §2.2). */
+const OUR_ROLES: ReadonlySet<string> = new Set([
+  `${NS.soap12}/role/next`,
+  `${NS.soap12}/role/ultimateReceiver`,
+]);
+
+/**
+ * SOAP 1.2 Part 1 §5.2.3 and §5.4.8: a header block targeted at this receiver with
+ * mustUnderstand="true" that it does not process is a MustUnderstand fault, before anything else
+ * is done; an optional one is ignored.
+ */
+function refuseMandatoryUnknownHeaders(header: XmlElement): void {
+  for (const block of header.children) {
+    const mandatory = attributeOf(block, `{${NS.soap12}}mustUnderstand`);
+    if (mandatory !== 'true' && mandatory !== '1') continue;
+    const role = attributeOf(block, `{${NS.soap12}}role`);
+    if (role !== undefined && !OUR_ROLES.has(role)) continue;
+    if (UNDERSTOOD_HEADER_NAMESPACES.has(block.ns)) continue;
+    throw new SoapFaultError({
+      code: 'MustUnderstand',
+      reason: `The mandatory header block {${excerpt(block.ns)}}${excerpt(block.local)} is not understood here`,
+    });
+  }
 }
 
 function senderFault(reason: string): SoapFaultError {
