@@ -29,7 +29,7 @@ const MHD_DOCUMENT_REFERENCE =
 const token = (name: string): SearchParameter => ({ name, type: 'token' });
 
 /**
- * ITI-67's search parameters (MHD 4.2 §2:3.67.4.1.2.1) and PDSm's (`period-start`, `period-end`,
+ * ITI-67's search parameters (MHD 4.2 §2:3.67.4.1.2.1, `creation` included) and PDSm's (`period-start`, `period-end`,
  * `isArchived`, `author` chained to the author's `identifier`), as the CapabilityStatement lists
  * them.
  */
@@ -40,6 +40,7 @@ export const DOCUMENT_REFERENCE_SEARCH: readonly SearchParameter[] = [
   token('type'),
   token('category'),
   { name: 'date', type: 'date' },
+  { name: 'creation', type: 'date' },
   { name: 'period', type: 'date' },
   { name: 'period-start', type: 'date' },
   { name: 'period-end', type: 'date' },
@@ -78,6 +79,8 @@ export function documentSearchFrom(
       eventCodes: values(params, 'event').map((v) => splitOr(v).map(codeFilter)),
       confidentialityCodes: values(params, 'security-label').map((v) => splitOr(v).map(codeFilter)),
       submissionTime: dateRange(values(params, 'date'), 'date'),
+      // MHD's DocumentReference-Creation: attachment.creation, the DocumentEntry's creationTime.
+      creationTime: dateRange(values(params, 'creation'), 'creation'),
       serviceStartTime: dateRange(
         [...values(params, 'period'), ...values(params, 'period-start')],
         'period-start',
