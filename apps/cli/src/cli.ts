@@ -3,6 +3,7 @@ import { EXIT, describeFailure } from './cli-error';
 import type { CliIo } from './cli-io';
 import { registerDirectoryCommands } from './directory-commands';
 import { registerInsCommands } from './ins-commands';
+import { registerImportCommand } from './import/import-command';
 import { registerKeyCommands } from './key-commands';
 import { packageVersion } from './package-version';
 import { registerPkiCommands } from './pki-commands';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo): Command {
   registerDirectoryCommands(program, io);
   registerDocumentCommands(program, io);
   registerKeyCommands(program, io);
+  registerImportCommand(program, io);
   return program;
 }
 
