@@ -14,6 +14,9 @@ import { SubmissionRegistrar } from '@passerelle/registry';
 import { habilitationMatrix } from '../../../gateway/src/habilitation-matrix';
 import { openCliDatabase } from '../cli-database';
 
+/** Records of a batch written side by side on PostgreSQL (PGlite has a single connection). */
+const IMPORT_CONNECTIONS = 4;
+
 /**
  * The bulk import use case on the gateway's own database (DATABASE_URL, else PGlite), wired
  * with the gateway's stores and configuration: the same habilitation matrix, value-set policy,
@@ -26,6 +29,7 @@ export async function openBulkImport(
     config,
     { createDatabase: false },
     'stop the gateway first, or use PostgreSQL (DATABASE_URL)',
+    config.databaseUrl ? IMPORT_CONNECTIONS : 1,
   );
   const { dataSource, dataKeys } = database;
   const store = new PostgresRegistryStore(dataSource, dataKeys);

@@ -57,44 +57,57 @@ export class BulkImport {
       const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
       results.set(line.line, await this.refused(line, audit, error));
     }
-    const pending: { lines: ImportLine[]; commit: () => Promise<void> }[] = [];
-    for (const [patientKey, { decision, lines }] of decided) {
-      const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
-      for (const line of lines) {
-        const audit = decidedAs(decision.audit, actor);
-        try {
-          if (!decision.access) throw decision.error;
-          accepted.push({ line, submission: this.received(audit, decision.access, line) });
-        } catch (error) {
-          results.set(line.line, await this.refused(line, audit, error));
-        }
-      }
-      if (accepted.length === 0) continue;
-      const staged = await this.registrar.stageBatch(
-        patientKey,
-        accepted.map((a) => a.submission),
-        submitterOf(actor),
-      );
-      for (const [index, { line, submission }] of accepted.entries()) {
-        results.set(
-          line.line,
-          await this.lineOutcome(line, submission.audit, staged.results[index]),
-        );
-      }
-      pending.push({ lines: accepted.map((a) => a.line), commit: staged.commit });
-    }
+    // Records are units of their own: staged, then committed, side by side.
+    const pending = (
+      await Promise.all(
+        [...decided].map(([patientKey, { decision, lines }]) =>
+          this.stageRecord(actor, patientKey, decision, lines, results),
+        ),
+      )
+    ).flatMap((staged) => staged ?? []);
     const refused = [...results.values()].some((result) => result.status === 'refused');
-    for (const { lines, commit } of pending) {
-      if (batch.atomic && refused) {
+    if (batch.atomic && refused) {
+      for (const { lines } of pending) {
         for (const { line } of lines) {
-          if (results.get(line)?.status === 'imported')
+          if (results.get(line)?.status === 'imported') {
             results.set(line, { line, status: 'not-stored' });
+          }
         }
-      } else {
-        await commit();
       }
+    } else {
+      await Promise.all(pending.map(({ commit }) => commit()));
     }
     return batch.lines.map(({ line }) => results.get(line)!);
+  }
+
+  /** One record's lines of the batch: received, validated and staged, ready to commit. */
+  private async stageRecord(
+    actor: Principal,
+    patientKey: string,
+    decision: Decision,
+    lines: readonly ImportLine[],
+    results: Map<number, ImportedLine>,
+  ): Promise<{ lines: ImportLine[]; commit: () => Promise<void> } | undefined> {
+    const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
+    for (const line of lines) {
+      const audit = decidedAs(decision.audit, actor);
+      try {
+        if (!decision.access) throw decision.error;
+        accepted.push({ line, submission: this.received(audit, decision.access, line) });
+      } catch (error) {
+        results.set(line.line, await this.refused(line, audit, error));
+      }
+    }
+    if (accepted.length === 0) return undefined;
+    const staged = await this.registrar.stageBatch(
+      patientKey,
+      accepted.map((a) => a.submission),
+      submitterOf(actor),
+    );
+    for (const [index, { line, submission }] of accepted.entries()) {
+      results.set(line.line, await this.lineOutcome(line, submission.audit, staged.results[index]));
+    }
+    return { lines: accepted.map((a) => a.line), commit: staged.commit };
   }
 
   /**
