@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@passerelle/platform';
-import { EXIT, invalidInput } from '../cli-error';
+import { CliError, EXIT, invalidInput } from '../cli-error';
 import { CliIo, formatJson } from '../cli-io';
 import { DEFAULT_CODE_SYSTEMS, parseCodeToken } from '../push/metadata-values';
 import { isOid } from '../push/unique-ids';
@@ -75,7 +75,9 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       }
       const report = await runImport(file, options);
       io.out(options.json ? formatJson(report) : formatReport(report));
-      if (report.refused.length > 0) process.exitCode = EXIT.INVALID;
+      if (report.refused.length > 0) {
+        throw new CliError(`${report.refused.length} line(s) refused`, EXIT.INVALID);
+      }
     });
 }
 

@@ -78,7 +78,11 @@ export async function importFile(
   let batch: ImportLine[] = [];
   let earlyRefusals = 0;
   const run = async () => {
-    const outcomes = await bulkImport.execute(actor, { lines: batch, atomic: settings.atomic });
+    const outcomes = await bulkImport.execute(actor, {
+      lines: batch,
+      atomic: settings.atomic,
+      refusedElsewhere: earlyRefusals > 0,
+    });
     for (const outcome of outcomes) count(outcome, counts, refused);
     batch = [];
   };
@@ -97,12 +101,7 @@ export async function importFile(
     batch.push(parsed.line);
     if (!settings.atomic && batch.length >= settings.batchSize) await run();
   }
-  // All or nothing: a line refused already, the others are not even tried.
-  if (settings.atomic && earlyRefusals > 0) {
-    counts.notStored += batch.length;
-  } else if (batch.length > 0) {
-    await run();
-  }
+  if (batch.length > 0) await run();
   refused.sort((a, b) => a.line - b.line);
   return { ...counts, refused };
 }

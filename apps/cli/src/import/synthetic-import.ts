@@ -27,7 +27,8 @@ export function* syntheticImportLines(count: number, patients: number): Generato
   }
 }
 
-function syntheticDocument(
+/** A DocumentReference of 1 KB-style synthetic content, as a line of an import file. */
+export function syntheticDocument(
   uniqueId: string,
   patient: { ins: string; oid: string },
   bytes: Buffer,

@@ -23,6 +23,8 @@ export interface ImportBatch {
   readonly lines: readonly ImportLine[];
   /** Store nothing of the batch when one of its lines is refused. */
   readonly atomic: boolean;
+  /** Whether lines of the same import were refused before reaching here (unreadable ones). */
+  readonly refusedElsewhere?: boolean;
 }
 
 /** What became of a line: stored, already there with the same content, or refused. */
@@ -65,7 +67,9 @@ export class BulkImport {
         ),
       )
     ).flatMap((staged) => staged ?? []);
-    const refused = [...results.values()].some((result) => result.status === 'refused');
+    const refused =
+      batch.refusedElsewhere === true ||
+      [...results.values()].some((result) => result.status === 'refused');
     if (batch.atomic && refused) {
       for (const { lines } of pending) {
         for (const { line } of lines) {
