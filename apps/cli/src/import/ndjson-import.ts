@@ -77,17 +77,25 @@ export async function importFile(
   const refused: LineError[] = [];
   let batch: ImportLine[] = [];
   let earlyRefusals = 0;
-  const run = async () => {
+  // One batch stored at a time, while the next is read: a batch is checked against what the
+  // ones before it stored (a uniqueId repeated across batches is found already present).
+  const store = async (lines: ImportLine[]) => {
     const outcomes = await bulkImport.execute(actor, {
-      lines: batch,
+      lines,
       atomic: settings.atomic,
       refusedElsewhere: earlyRefusals > 0,
     });
     for (const outcome of outcomes) count(outcome, counts, refused);
-    batch = [];
+  };
+  const hand = (lines: ImportLine[]) => {
+    const storing = store(lines);
+    // Its failure is thrown where it is awaited, when the next batch is handed or at the end.
+    storing.catch(() => undefined);
+    return storing;
   };
   const input = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let number = 0;
+  let previous: Promise<void> = Promise.resolve();
   for await (const text of input) {
     number++;
     if (text.trim() === '') continue;
@@ -99,9 +107,14 @@ export async function importFile(
       continue;
     }
     batch.push(parsed.line);
-    if (!settings.atomic && batch.length >= settings.batchSize) await run();
+    if (!settings.atomic && batch.length >= settings.batchSize) {
+      await previous;
+      previous = hand(batch);
+      batch = [];
+    }
   }
-  if (batch.length > 0) await run();
+  await previous;
+  if (batch.length > 0) await hand(batch);
   refused.sort((a, b) => a.line - b.line);
   return { ...counts, refused };
 }
