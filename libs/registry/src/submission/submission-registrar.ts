@@ -186,6 +186,7 @@ export class SubmissionRegistrar {
         return undefined;
       }
     });
+    // Each line's SubmissionSet uniqueId is fresh: only the record and the documents are asked.
     const context = await this.writer.submissionContext(
       patientKey,
       '',
