@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DomainError } from '@passerelle/domain';
 import { validateSubmission } from '@passerelle/registry';
 import { parseImportLine } from './ndjson-import';
 import { syntheticImportLines, syntheticPatient } from './synthetic-import';
@@ -51,6 +52,22 @@ describe('an NDJSON line of passerelle import', () => {
     expect(() => validateSubmission(draft, { registerOnly: false }, 'strict')).not.toThrow();
   });
 
+  /**
+   * The code a line is refused with: when it is read (not a DocumentReference, a bad shape), or
+   * by the registry's validation, which reports the problems of its translation with its own.
+   */
+  const refusalOf = (value: unknown): string => {
+    const parsed = parse(value);
+    if (!parsed.ok) return parsed.error.code;
+    try {
+      validateSubmission(parsed.line.draft, { registerOnly: false }, 'strict');
+      return 'accepted';
+    } catch (error) {
+      if (error instanceof DomainError) return error.catalogue.xdsCode;
+      throw error;
+    }
+  };
+
   it('reads content named by a path relative to the NDJSON file', () => {
     const json = aLine();
     delete json.content[0].attachment.data;
@@ -77,8 +94,7 @@ describe('an NDJSON line of passerelle import', () => {
       const json = aLine();
       delete json.content[0].attachment.data;
       json.content[0].attachment.url = url;
-      const parsed = parse(json);
-      expect(parsed.ok ? 'accepted' : parsed.error.code).toBe('XDSMissingDocument');
+      expect(refusalOf(json)).toBe('XDSMissingDocument');
     }
   });
 
@@ -91,10 +107,7 @@ describe('an NDJSON line of passerelle import', () => {
     };
     const badDate = aLine();
     badDate.content[0].attachment.creation = 'yesterday';
-    const codes = [badData, replacing, badDate].map((json) => {
-      const parsed = parse(json);
-      return parsed.ok ? 'accepted' : parsed.error.code;
-    });
+    const codes = [badData, replacing, badDate].map(refusalOf);
     expect(codes).toEqual([
       'XDSRegistryMetadataError',
       'XDSRegistryError',
