@@ -19,6 +19,8 @@ export interface BenchOptions {
   readonly cpuProfDir?: string;
   /** Authorisations on the record of the policy-decision measurement. */
   readonly authorisations: number;
+  /** Lines of the bulk import measured in process (`passerelle import`); 0 skips it. */
+  readonly importEntries: number;
   /** ITI-41 (MTOM) submissions into one patient's record, then ITI-18 FindDocuments on it. */
   readonly xdsDocuments: number;
   readonly xdsQueries: number;
@@ -63,6 +65,9 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
   --cpu-prof DIR          run the spawned gateway with --cpu-prof, profiles written to DIR
   --authorisations N      authorisations on the record when measuring the access decision
                           (default 10000; not with --target)
+  --import-entries N      lines of a synthetic NDJSON file bulk imported (passerelle import)
+                          in process, 1 KB documents over 3 records (default 20000; 0 skips;
+                          not with --target)
   --xds-documents N       ITI-41 MTOM submissions (one --doc-size document each) into one
                           patient's record (default 1000)
   --xds-queries Q         ITI-18 FindDocuments (LeafClass) on that patient, one at a time
@@ -97,6 +102,7 @@ const FLAGS = {
   reads: { type: 'string' },
   'serial-bundles': { type: 'string' },
   authorisations: { type: 'string' },
+  'import-entries': { type: 'string' },
   'database-url': { type: 'string' },
   'admin-database-url': { type: 'string' },
   keep: { type: 'boolean' },
@@ -139,6 +145,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     timeoutMs: integer(values['timeout-ms'], 'timeout-ms', 30_000, 100),
     cpuProfDir: values['cpu-prof'],
     authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
+    importEntries: integer(values['import-entries'], 'import-entries', 20_000, 0),
     xdsDocuments: integer(values['xds-documents'], 'xds-documents', 1000, 0),
     xdsQueries: integer(values['xds-queries'], 'xds-queries', 100, 0),
     hl7Messages: integer(values['hl7-messages'], 'hl7-messages', 1000, 0),

@@ -1,3 +1,4 @@
+import type { ImportResult } from './import-phase';
 import type { PolicyResult } from './policy-phase';
 import { cpus, totalmem } from 'node:os';
 import { round } from './latency';
@@ -23,6 +24,8 @@ export interface BenchResults {
   readonly xds: XdsResults;
   readonly hl7v2: Hl7v2Results | null;
   readonly policy: PolicyResult | null;
+  /** `passerelle import` in process; null when skipped (--import-entries 0, --target). */
+  readonly bulkImport: ImportResult | null;
   readonly patientChannel: PatientChannelResults | null;
   readonly server: MemoryReport;
   readonly errors: number;
@@ -78,6 +81,7 @@ export function buildReport(results: BenchResults) {
       ...rates(results.hl7v2.mdmT02),
     },
     policy: results.policy,
+    import: results.bulkImport,
     patientChannel: results.patientChannel && patientChannelReport(results.patientChannel),
     server: results.server,
     errors: results.errors,

@@ -1,3 +1,4 @@
+import { measureBulkImport } from './import-phase';
 import { measurePolicyDecisions } from './policy-phase';
 import { loadavg } from 'node:os';
 import { AttachmentPaths } from './attachment-urls';
@@ -114,6 +115,15 @@ async function runPhases(
           2000,
         )
       : null;
+  const bulkImport =
+    server.databaseUrl && server.kekFile && options.importEntries > 0
+      ? await measureBulkImport(
+          { databaseUrl: server.databaseUrl, kekFile: server.kekFile, pkiDir: server.pkiDir },
+          consult,
+          context,
+          options.importEntries,
+        )
+      : null;
   return {
     config: reportedConfig(options, server, plan, serialBundles),
     loadAverageAtStart,
@@ -122,6 +132,7 @@ async function runPhases(
     xds,
     hl7v2,
     policy,
+    bulkImport,
     patientChannel,
     server: server.stopSampling(),
     errors: context.errors.count,

@@ -13,11 +13,13 @@ import type { ConnectPurpose } from './records-client';
 /**
  * The gateway's own database (DATABASE_URL, else embedded PGlite in DATA_DIR), opened for one
  * command; `busyAdvice` says what to do when a running gateway holds the embedded database.
+ * One connection, but for a command that works on several records at once (`poolSize`).
  */
 export async function openCliDatabase(
   config: AppConfig,
   purpose: ConnectPurpose,
   busyAdvice: string,
+  poolSize = 1,
 ): Promise<Database> {
   const pgliteDir = join(config.dataDir, 'pglite');
   if (!config.databaseUrl && !purpose.createDatabase && !existsSync(pgliteDir)) {
@@ -28,7 +30,7 @@ export async function openCliDatabase(
     return await openDatabase({
       databaseUrl,
       dataDir,
-      poolSize: 1,
+      poolSize,
       keyEncryption: FileKeyEncryptionService.open(keyEncryption.kekFile, {
         create: keyEncryption.createIfAbsent,
       }),

@@ -3,6 +3,7 @@ import { EXIT, describeFailure } from './cli-error';
 import type { CliIo } from './cli-io';
 import { registerDirectoryCommands } from './directory-commands';
 import { registerInsCommands } from './ins-commands';
+import { registerImportCommand } from './import/import-command';
 import { registerKeyCommands } from './key-commands';
 import { packageVersion } from './package-version';
 import { registerPkiCommands } from './pki-commands';
@@ -23,6 +24,8 @@ Examples:
   $ passerelle watch /var/spool/reports --source-id 1.2.250.1.999.7 --server … --cert … --key …
   $ passerelle query 277069912345674 --json --server … --cert … --key …
   $ passerelle get <DocumentReference id> --dir downloads --server … --cert … --key …
+  $ passerelle import registry.ndjson --source-id 1.2.250.1.999.7 --content-type 07 \
+      --cert data/pki/hopital-org.pem --key data/pki/hopital-org-key.pem --ca data/pki/ca.pem
 
 Exit status: 0 success, 1 failure (database, network, gateway), 2 invalid input.
 Set DEBUG=passerelle to print stack traces.`;
@@ -43,6 +46,7 @@ export function buildProgram(io: CliIo): Command {
   registerDirectoryCommands(program, io);
   registerDocumentCommands(program, io);
   registerKeyCommands(program, io);
+  registerImportCommand(program, io);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { ProvideDocumentBundle } from './iti-65-provide-document-bundle/provide-
 import { SimplifiedPublish } from './iti-105-simplified-publish/simplified-publish';
 import { RetrieveDocument } from './iti-68-retrieve-document/retrieve-document';
 import { ExportRecord } from './record-export/export-record';
+import { BulkImport } from './bulk-import/bulk-import';
 import { SUBMISSION_SIGNATURES } from './ports';
 import { REPOSITORY_OPTIONS, RepositoryOptions } from './repository-options';
 
@@ -16,6 +17,7 @@ const USE_CASES = [
   RetrieveDocumentSet,
   RetrieveDocument,
   ExportRecord,
+  BulkImport,
 ];
 
 /**

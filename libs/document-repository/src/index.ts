@@ -8,3 +8,4 @@ export * from './iti-105-simplified-publish/simplified-publish';
 export * from './iti-68-retrieve-document/retrieve-document';
 export * from './record-export/export-record';
 export * from './document-repository.module';
+export * from './bulk-import/bulk-import';

@@ -11,3 +11,4 @@ export * from './resources/document-reference';
 export * from './resources/search-parameters';
 export * from './resources/patient-reference';
 export * from './patient/patient-resource';
+export * from './bulk-import/import-line';

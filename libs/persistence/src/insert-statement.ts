@@ -23,7 +23,7 @@ export const MAX_BIND_PARAMETERS = 65_535;
 interface RowsInsert {
   readonly table: string;
   readonly columns: readonly string[];
-  readonly rows: readonly (readonly unknown[])[];
+  readonly rows: (readonly unknown[])[];
 }
 
 /**
@@ -46,13 +46,20 @@ export class InsertStatement {
   add<T extends ObjectLiteral>(entity: EntityTarget<T>, rows: readonly T[]): this {
     if (rows.length === 0) return this;
     const metadata = this.dataSource.getMetadata(entity);
-    this.inserts.push({
-      table: metadata.tableName,
-      columns: metadata.columns.map((column) => column.databaseName),
-      rows: rows.map((row) =>
-        metadata.columns.map((column): unknown => column.getEntityValue(row) as unknown),
-      ),
-    });
+    const values = rows.map((row) =>
+      metadata.columns.map((column): unknown => column.getEntityValue(row) as unknown),
+    );
+    // Rows of a table already written join its INSERT: a unit of many submissions stays one
+    // INSERT a table.
+    const same = this.inserts.find((insert) => insert.table === metadata.tableName);
+    if (same) same.rows.push(...values);
+    else {
+      this.inserts.push({
+        table: metadata.tableName,
+        columns: metadata.columns.map((column) => column.databaseName),
+        rows: values,
+      });
+    }
     return this;
   }
 

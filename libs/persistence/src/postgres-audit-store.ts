@@ -76,6 +76,61 @@ export function auditCtes(
   ];
 }
 
+/**
+ * The audit records of a unit of several changes (a bulk import's batch for one record): the
+ * same rows and notifications as {@link auditCtes} writes for each, in one INSERT a table. A
+ * unit of one change is written by {@link auditCtes} itself.
+ */
+export function auditsCtes(entries: readonly AuditEntry[]): NamedCte[] {
+  if (entries.length === 1) return auditCtes(entries[0]);
+  if (entries.some((entry) => entry.firstAccess)) {
+    throw new Error('A unit of several audit records cannot note a first access');
+  }
+  const records = entries.map(({ record }) => ({
+    patient_key: record.patientKey ?? '',
+    id: record.id,
+    recorded_at: record.recordedAt.toISOString(),
+    transaction: record.transaction,
+    action: record.action,
+    outcome: record.outcome,
+    reason: record.reason ?? null,
+    emergency: record.emergency,
+    subject_id: record.principal?.subjectId ?? null,
+    principal: record.principal ?? null,
+    documents: record.documents,
+    http_status: record.httpStatus,
+    request_id: record.requestId ?? null,
+  }));
+  const notifications = entries.flatMap((entry) => entry.notifications.map(notificationRow));
+  return [
+    {
+      name: 'audit_rows',
+      sql: (p) =>
+        `INSERT INTO audit_event (patient_key, id, recorded_at, transaction, action, outcome, reason,
+                                  emergency, subject_id, principal, documents, http_status,
+                                  request_id)
+         SELECT a.patient_key, a.id, a.recorded_at, a.transaction, a.action, a.outcome, a.reason,
+                a.emergency, a.subject_id, a.principal,
+                ARRAY(SELECT jsonb_array_elements_text(a.documents)), a.http_status, a.request_id
+         FROM jsonb_to_recordset(${p(JSON.stringify(records))}::jsonb)
+           AS a(patient_key text, id text, recorded_at timestamptz, transaction text, action text,
+                outcome text, reason text, emergency boolean, subject_id text, principal jsonb,
+                documents jsonb, http_status int, request_id text)`,
+    },
+    {
+      name: 'notified_all',
+      sql: (p) =>
+        `INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+         SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
+         FROM jsonb_to_recordset(${p(JSON.stringify(notifications))}::jsonb)
+           AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)
+         LEFT JOIN patient_record r ON r.patient_key = n.patient_key
+         WHERE n.kind = 'emergency-access'
+            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)`,
+    },
+  ];
+}
+
 /** The professional's first access to the record, and the patient's notice of it. */
 function firstAccessCtes(
   firstAccess: NonNullable<AuditEntry['firstAccess']>,
@@ -125,7 +180,7 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
 
   /** {@link write} when the unit commits, in its statement: the submission and its audit. */
   stage(unit: WriteUnit, entry: AuditEntry): void {
-    postgresUnit(unit).insert.addGroup(auditCtes(entry));
+    postgresUnit(unit).audits.push(entry);
   }
 
   async findByPatient(

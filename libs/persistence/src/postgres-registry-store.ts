@@ -24,7 +24,7 @@ import { openContent, sealContent } from './encryption/content-cipher';
 import { PATIENT_DATA_KEY_TABLE, PatientDataKeys } from './encryption/patient-data-keys';
 import { statementOf } from './insert-statement';
 import { PoolStatement, runOnPool } from './pg-pool';
-import { auditCtes } from './postgres-audit-store';
+import { auditCtes, auditsCtes } from './postgres-audit-store';
 import { PostgresWriteUnit, postgresUnit } from './postgres-write-unit';
 import {
   AssociationRow,
@@ -139,8 +139,8 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
         },
       ]);
     }
-    staged.replacedEntryUuids = submission.replacedEntryUuids;
-    staged.senderEntryUuids = submission.senderEntryUuids;
+    staged.replacedEntryUuids.push(...submission.replacedEntryUuids);
+    staged.senderEntryUuids.push(...submission.senderEntryUuids);
   }
 
   put(unit: WriteUnit, content: DocumentContent): void {
@@ -149,7 +149,7 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
 
   /** The guard function's checks, the deprecations and every insert: one statement if it fits. */
   async commit(unit: WriteUnit): Promise<void> {
-    const { insert, patientKey, replacedEntryUuids, senderEntryUuids, contents } =
+    const { insert, patientKey, replacedEntryUuids, senderEntryUuids, contents, audits } =
       postgresUnit(unit);
     if (contents.length > 0) {
       const dataKey = await this.dataKeys.forWriting(this.dataSource, patientKey);
@@ -159,6 +159,7 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
         contents.map((content) => contentToRow(content, dataKey)),
       );
     }
+    if (audits.length > 0) insert.addGroup(auditsCtes(audits));
     const statements = insert.statements(
       (p) =>
         `passerelle_guard_submission(${p(patientKey)}, ${p(replacedEntryUuids)}::text[], ${p(

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '@passerelle/audit';
 import type { DocumentContent, WriteUnit } from '@passerelle/domain';
 import type { DataSource } from 'typeorm';
 import { InsertStatement } from './insert-statement';
@@ -12,8 +13,10 @@ export class PostgresWriteUnit implements WriteUnit {
   readonly insert: InsertStatement;
   /** Encrypted at commit, when the patient's data key is at hand. */
   readonly contents: DocumentContent[] = [];
-  replacedEntryUuids: readonly string[] = [];
-  senderEntryUuids: readonly string[] = [];
+  /** Written at commit, with the rows they record: one audit record each. */
+  readonly audits: AuditEntry[] = [];
+  readonly replacedEntryUuids: string[] = [];
+  readonly senderEntryUuids: string[] = [];
 
   constructor(
     readonly patientKey: string,

@@ -69,6 +69,30 @@ interface Attempt {
   readonly submitter?: Submitter;
 }
 
+/** One submission of {@link SubmissionRegistrar.registerBatch}, its audit facts and bytes. */
+export interface BatchSubmission {
+  readonly draft: SubmissionDraft;
+  readonly audit: AuditContext;
+  readonly repository: RepositoryPart;
+}
+
+/** What becomes of it: registered (once committed), already registered identically, or refused. */
+export type BatchRegistration =
+  | { readonly status: 'registered'; readonly registered: RegisteredSubmission }
+  | { readonly status: 'unchanged' }
+  | { readonly status: 'refused'; readonly error: DomainError };
+
+/** A batch staged: each submission's fate, and the commit of those registered. */
+export interface StagedBatch {
+  readonly results: readonly BatchRegistration[];
+  readonly commit: () => Promise<void>;
+}
+
+function refusal(error: unknown): BatchRegistration {
+  if (!(error instanceof DomainError)) throw error;
+  return { status: 'refused', error };
+}
+
 export interface RegisteredSubmission {
   readonly submissionSet: SubmissionSet;
   readonly documents: readonly RegisteredDocument[];
@@ -136,6 +160,123 @@ export class SubmissionRegistrar {
       if (error instanceof DomainError) return error.details;
       throw error;
     }
+  }
+
+  /**
+   * Registers submissions to one record as one unit, each with its own audit record and
+   * notification (a bulk import's batch for a patient, access decided by the caller): each is
+   * validated as {@link register} validates it; a document whose uniqueId is already registered
+   * with the same content is left as it is, with other content refused as XDSNonIdenticalHash.
+   * What is refused is not staged; the others are staged in one unit, which `commit` stores
+   * whole (rows, bytes, audit records, notifications) or not at all.
+   */
+  async stageBatch(
+    patientKey: string,
+    items: readonly BatchSubmission[],
+    submitter: Submitter,
+  ): Promise<StagedBatch> {
+    const results = new Array<BatchRegistration>(items.length);
+    const validated = items.map((item, index) => {
+      try {
+        const valid = validateSubmission(item.draft, { registerOnly: false }, this.valueSetPolicy);
+        this.recordOutsideValueSets(valid, item.audit);
+        return valid;
+      } catch (error) {
+        results[index] = refusal(error);
+        return undefined;
+      }
+    });
+    // Each line's SubmissionSet uniqueId is fresh: only the record and the documents are asked.
+    const context = await this.writer.submissionContext(
+      patientKey,
+      '',
+      validated.flatMap((valid) => valid?.documents.map((d) => d.uniqueId) ?? []),
+    );
+    const seen = new Map<string, DocumentLocatorEntry>(
+      context.locators.map((locator) => [locator.uniqueId, locator]),
+    );
+    const unit = this.writer.begin(patientKey);
+    const staged: AuditContext[] = [];
+    validated.forEach((valid, index) => {
+      if (!valid) return;
+      try {
+        assertRecordOpen(context.record, valid.patientId);
+      } catch (error) {
+        results[index] = refusal(error);
+        return;
+      }
+      const known = valid.documents.filter((document) => seen.has(document.uniqueId));
+      const differing = known.filter(
+        (document) => !sameContent(seen.get(document.uniqueId)!, document, valid.patientId),
+      );
+      if (differing.length > 0) {
+        results[index] = refusal(
+          DomainError.of(
+            differing.map((document) => ({
+              code: 'NON_IDENTICAL_HASH',
+              message: `DocumentEntry.uniqueId ${excerpt(document.uniqueId)} is already registered with other content`,
+              location: document.ref,
+            })),
+          ),
+        );
+        return;
+      }
+      if (known.length === valid.documents.length) {
+        results[index] = { status: 'unchanged' };
+        return;
+      }
+      const { repository, audit } = items[index];
+      const registered = this.stageNew(unit, valid, repository, submitter);
+      for (const { entry } of registered.documents) {
+        const { uniqueId, logicalId, hashSha1, size } = entry;
+        seen.set(uniqueId, { uniqueId, patientKey, logicalId, hashSha1, size });
+      }
+      recordSubmission(audit, registered);
+      this.auditTrail.stage(unit, audit);
+      staged.push(audit);
+      results[index] = { status: 'registered', registered };
+    });
+    return {
+      results,
+      commit: async () => {
+        if (staged.length === 0) return;
+        await this.writer.commit(unit);
+        staged.forEach((audit) => this.auditTrail.committed(audit));
+      },
+    };
+  }
+
+  /** The rows of a validated submission without associations, staged into `unit`. */
+  private stageNew(
+    unit: WriteUnit,
+    validated: ValidatedDraft,
+    repository: RepositoryPart,
+    submitter: Submitter,
+  ): RegisteredSubmission {
+    const submissionSet: SubmissionSet = { ...validated.submissionSet, status: 'Approved' };
+    const documents = validated.documents.map((document) =>
+      newDocument(document, {
+        submissionSetUuid: submissionSet.entryUuid,
+        submissionTime: submissionSet.submissionTime,
+        content: repository.contents.get(document.ref),
+        submitter,
+      }),
+    );
+    repository.stage(
+      unit,
+      documents.flatMap((d) => repository.contents.get(d.ref) ?? []),
+    );
+    this.writer.stageSubmission(unit, {
+      patientKey: validated.patientId.key,
+      submissionSet,
+      documents: documents.map((d) => d.entry),
+      folders: [],
+      associations: membership(submissionSet, documents, []),
+      replacedEntryUuids: [],
+      senderEntryUuids: [],
+      updatedFolderUuids: [],
+    });
+    return { submissionSet, documents, folders: [] };
   }
 
   /**

@@ -1,0 +1,207 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Access, AccessControl } from '@passerelle/access-control';
+import { AuditContext, AuditTrail } from '@passerelle/audit';
+import { DomainError, Principal, submitterOf } from '@passerelle/domain';
+import {
+  BatchRegistration,
+  BatchSubmission,
+  SubmissionDraft,
+  SubmissionRegistrar,
+  submissionPatientKey,
+} from '@passerelle/registry';
+import { CONTENT_STORE, ContentStore } from '../ports';
+import { REPOSITORY_OPTIONS, RepositoryOptions } from '../repository-options';
+import { receiveDocuments } from '../iti-41-provide-and-register/repository-part';
+
+/** One document of an import file, as ITI-65 would receive it (one SubmissionSet each). */
+export interface ImportLine {
+  readonly line: number;
+  readonly draft: SubmissionDraft;
+}
+
+export interface ImportBatch {
+  readonly lines: readonly ImportLine[];
+  /** Store nothing of the batch when one of its lines is refused. */
+  readonly atomic: boolean;
+  /** Whether lines of the same import were refused before reaching here (unreadable ones). */
+  readonly refusedElsewhere?: boolean;
+}
+
+/** What became of a line: stored, already there with the same content, or refused. */
+export type ImportedLine =
+  | { readonly line: number; readonly status: 'imported' | 'unchanged' }
+  | { readonly line: number; readonly status: 'not-stored' }
+  | { readonly line: number; readonly status: 'refused'; readonly error: DomainError };
+
+const LABEL = { transaction: 'BULK-IMPORT', action: 'document.provide' } as const;
+
+/**
+ * Bulk import (issue 14): documents of an existing registry fed by one structure, each
+ * accepted or refused as ITI-65 would — the same access decision, validation, value sets,
+ * hash and size checks, stored bytes, audit record and new-document notification — but a
+ * record's lines of a batch stored as one unit (one transaction), and an identical document
+ * already registered left as it is.
+ */
+@Injectable()
+export class BulkImport {
+  constructor(
+    private readonly access: AccessControl,
+    private readonly registrar: SubmissionRegistrar,
+    private readonly auditTrail: AuditTrail,
+    @Inject(CONTENT_STORE) private readonly content: ContentStore,
+    @Inject(REPOSITORY_OPTIONS) private readonly options: RepositoryOptions,
+  ) {}
+
+  async execute(actor: Principal, batch: ImportBatch): Promise<ImportedLine[]> {
+    const { decided, unplaced } = await this.decide(actor, batch.lines);
+    const results = new Map<number, ImportedLine>();
+    for (const { line, error } of unplaced) {
+      const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
+      results.set(line.line, await this.refused(line, audit, error));
+    }
+    // Records are units of their own: staged, then committed, side by side.
+    const pending = (
+      await Promise.all(
+        [...decided].map(([patientKey, { decision, lines }]) =>
+          this.stageRecord(actor, patientKey, decision, lines, results),
+        ),
+      )
+    ).flatMap((staged) => staged ?? []);
+    const refused =
+      batch.refusedElsewhere === true ||
+      [...results.values()].some((result) => result.status === 'refused');
+    if (batch.atomic && refused) {
+      for (const { lines } of pending) {
+        for (const { line } of lines) {
+          if (results.get(line)?.status === 'imported') {
+            results.set(line, { line, status: 'not-stored' });
+          }
+        }
+      }
+    } else {
+      await Promise.all(pending.map(({ commit }) => commit()));
+    }
+    return batch.lines.map(({ line }) => results.get(line)!);
+  }
+
+  /** One record's lines of the batch: received, validated and staged, ready to commit. */
+  private async stageRecord(
+    actor: Principal,
+    patientKey: string,
+    decision: Decision,
+    lines: readonly ImportLine[],
+    results: Map<number, ImportedLine>,
+  ): Promise<{ lines: ImportLine[]; commit: () => Promise<void> } | undefined> {
+    const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
+    for (const line of lines) {
+      const audit = decidedAs(decision.audit, actor);
+      try {
+        if (!decision.access) throw decision.error;
+        accepted.push({ line, submission: this.received(audit, decision.access, line) });
+      } catch (error) {
+        results.set(line.line, await this.refused(line, audit, error));
+      }
+    }
+    if (accepted.length === 0) return undefined;
+    const staged = await this.registrar.stageBatch(
+      patientKey,
+      accepted.map((a) => a.submission),
+      submitterOf(actor),
+    );
+    for (const [index, { line, submission }] of accepted.entries()) {
+      results.set(line.line, await this.lineOutcome(line, submission.audit, staged.results[index]));
+    }
+    return { lines: accepted.map((a) => a.line), commit: staged.commit };
+  }
+
+  /**
+   * The access decision for each patient of the batch: the structure's, made once a record. A
+   * line that names no patient is refused by its validation, as ITI-65 would refuse it.
+   */
+  private async decide(
+    actor: Principal,
+    lines: readonly ImportLine[],
+  ): Promise<{
+    decided: Map<string, { decision: Decision; lines: ImportLine[] }>;
+    unplaced: { line: ImportLine; error: unknown }[];
+  }> {
+    const byPatient = new Map<string, ImportLine[]>();
+    const unplaced: { line: ImportLine; error: unknown }[] = [];
+    for (const line of lines) {
+      try {
+        const key = submissionPatientKey(line.draft);
+        byPatient.set(key, [...(byPatient.get(key) ?? []), line]);
+      } catch (error) {
+        unplaced.push({ line, error });
+      }
+    }
+    const decided = new Map<string, { decision: Decision; lines: ImportLine[] }>();
+    for (const [patientKey, patientLines] of byPatient) {
+      const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
+      try {
+        const access = await this.access.authorize(audit, actor, 'document.provide', patientKey);
+        decided.set(patientKey, { decision: { audit, access }, lines: patientLines });
+      } catch (error) {
+        decided.set(patientKey, { decision: { audit, error }, lines: patientLines });
+      }
+    }
+    return { decided, unplaced };
+  }
+
+  /** The line's bytes received as ITI-65 receives them: digested, supplied hash and size checked. */
+  private received(audit: AuditContext, access: Access, line: ImportLine): BatchSubmission {
+    this.access.assertPatientAuthorship(audit, access, line.draft.documents);
+    const received = receiveDocuments(line.draft, this.options.repositoryUniqueId, (draft) =>
+      this.registrar.problemsOf(draft, { registerOnly: false }),
+    );
+    return {
+      draft: received.draft,
+      audit,
+      repository: {
+        contents: received.contents,
+        stage: (unit, added) => added.forEach((content) => this.content.put(unit, content)),
+      },
+    };
+  }
+
+  private async lineOutcome(
+    line: ImportLine,
+    audit: AuditContext,
+    registration: BatchRegistration,
+  ): Promise<ImportedLine> {
+    switch (registration.status) {
+      case 'registered':
+        return { line: line.line, status: 'imported' };
+      case 'unchanged':
+        return { line: line.line, status: 'unchanged' };
+      case 'refused':
+        return this.refused(line, audit, registration.error);
+    }
+  }
+
+  /** A refused line is audited as ITI-65 audits a refused submission, with its status. */
+  private async refused(
+    line: ImportLine,
+    audit: AuditContext,
+    error: unknown,
+  ): Promise<ImportedLine> {
+    const refusal = error instanceof DomainError ? error : undefined;
+    if (!refusal) throw error;
+    if (audit.patientKey) await this.auditTrail.complete(audit, refusal.catalogue.httpStatus);
+    return { line: line.line, status: 'refused', error: refusal };
+  }
+}
+
+type Decision =
+  | { readonly audit: AuditContext; readonly access: Access; readonly error?: undefined }
+  | { readonly audit: AuditContext; readonly access?: undefined; readonly error: unknown };
+
+/** A line's own audit facts, with the decision made for its patient. */
+function decidedAs(decided: AuditContext, actor: Principal): AuditContext {
+  const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
+  audit.patientKey = decided.patientKey;
+  audit.outcome = decided.outcome;
+  audit.emergency = decided.emergency;
+  audit.reason = decided.reason;
+  return audit;
+}
