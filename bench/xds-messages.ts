@@ -61,7 +61,7 @@ function authorClassification(scheme: string, object: string): string {
     `<rim:Classification id="urn:uuid:${randomUUID()}" classificationScheme="${scheme}" ` +
     `classifiedObject="${object}" nodeRepresentation="">${slot('authorPerson', AUTHOR.replace(/&/g, '&amp;'))}` +
     `${slot('authorInstitution', 'Hopital Test^^^^^&amp;1.2.250.1.71.4.2.2&amp;ISO^IDNST^^^11234567890')}` +
-    `${slot('authorSpecialty', 'SM26^Médecine générale^1.2.250.1.213.1.1.4.5')}</rim:Classification>`
+    `${slot('authorSpecialty', 'G15_10/SM26^Médecin - Qualifié en Médecine Générale (SM)^1.2.250.1.213.1.1.4.5')}</rim:Classification>`
   );
 }
 
