@@ -1159,7 +1159,11 @@ describe('VALUE_SET_POLICY=warn: codes outside the national value sets accepted 
       ]),
     );
     expectSuccess(answer);
-    expect(errorCodesOf(answer.body)).toEqual([]);
+    expect(errorCodesOf(answer.body)).toEqual(['XDSRegistryMetadataError']);
+    expect(JSON.stringify(answer.body)).toContain('ErrorSeverityType:Warning');
+    expect(errorContextsOf(answer.body).join(' ')).toContain(
+      'DocumentEntry.typeCode "34108-1" (code system 2.16.840.1.113883.6.1) is not in the value set JDV_J07-XdsTypeCode-CISIS',
+    );
 
     const client = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
     await client.connect();
@@ -1178,5 +1182,30 @@ describe('VALUE_SET_POLICY=warn: codes outside the national value sets accepted 
     } finally {
       await client.end();
     }
+  });
+
+  it('answers an ITI-65 with a typeCode outside JDV_J07 with a warning on that DocumentReference', async () => {
+    const patient = freshXdsPatient();
+    const [system, value] = patient.token.split('|');
+    await gateway.fhir('medecin-generaliste').create({
+      resourceType: 'Patient',
+      body: { resourceType: 'Patient', identifier: [{ system, value }] },
+    });
+    const bundle = provideBundle(patient.token, [{ typeCode: '34108-1' }]);
+    const answer = (await gateway.fhir('hopital-org').transaction({ body: bundle })) as Bundle;
+    const [submissionSet, document] = answer.entry!;
+    expect(submissionSet.response!.outcome).toBeUndefined();
+    expect(document.response!.status).toBe('201 Created');
+    expect(document.response!.outcome).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'warning',
+          code: 'code-invalid',
+          expression: [bundle.entry![1].fullUrl],
+          diagnostics: expect.stringContaining('"34108-1"'),
+        },
+      ],
+    });
   });
 });

@@ -4,7 +4,7 @@ import {
   ProvideAndRegisterDocumentSet,
   RetrieveDocumentSet,
 } from '@passerelle/document-repository';
-import { DomainError, Principal, excerpt } from '@passerelle/domain';
+import { DomainError, ErrorDetail, Principal, excerpt } from '@passerelle/domain';
 import {
   RegisterDocumentSet,
   RegistryStoredQuery,
@@ -16,6 +16,7 @@ import {
   extraMetadataWarnings,
   registryErrorsFrom,
   registryResponse,
+  registryWarningsFrom,
 } from './ebrim/registry-response';
 import { readProvideAndRegisterRequest } from './iti-41-provide-and-register/provide-and-register-request';
 import { readRegisterRequest } from './iti-42-register-document-set/register-request';
@@ -73,12 +74,20 @@ export interface XdsTransaction {
 
 const success = (body: string): TransactionResult => ({ body, attachments: [], auditStatus: 200 });
 
-/** A submission's Success, with a warning for each piece of extra metadata not kept. */
+/**
+ * A submission's Success, with a warning for each piece of extra metadata not kept and for each
+ * code accepted outside its national value set.
+ */
 const savedAnswer = (
-  _result: unknown,
+  result: { readonly warnings?: readonly ErrorDetail[] },
   command: { readonly unsavedMetadata?: readonly UnsavedMetadata[] },
 ): TransactionResult =>
-  success(registryResponse('Success', extraMetadataWarnings(command.unsavedMetadata)));
+  success(
+    registryResponse('Success', [
+      ...extraMetadataWarnings(command.unsavedMetadata),
+      ...registryWarningsFrom(result.warnings),
+    ]),
+  );
 
 const registryFailure = (error: DomainError): TransactionResult => ({
   body: registryResponse('Failure', registryErrorsFrom(error)),
@@ -152,7 +161,7 @@ export const XDS_TRANSACTIONS: readonly XdsTransaction[] = [
     action: 'urn:ihe:iti:2010:UpdateDocumentSet',
     useCase: UpdateDocumentSet,
     read: readUpdateRequest,
-    write: savedAnswer,
+    write: (_updated, command) => savedAnswer({}, command),
   }),
 ];
 

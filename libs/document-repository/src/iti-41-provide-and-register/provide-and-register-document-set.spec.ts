@@ -534,6 +534,9 @@ describe('ProvideAndRegisterDocumentSet (ITI-41)', () => {
         `Accepted outside the national value sets (VALUE_SET_POLICY=warn): ${message}`,
       );
       expect((await everything(passerelle, patient)).items).toHaveLength(1);
+      expect(succeeded(outcome).warnings).toEqual([
+        expect.objectContaining({ code: 'CODE_NOT_IN_VALUE_SET', message }),
+      ]);
     });
   });
 });

@@ -3,6 +3,7 @@ import { ProvideDocumentBundle } from '@passerelle/document-repository';
 import { stripUrnUuid } from '@passerelle/domain';
 import type { RegisteredSubmission } from '@passerelle/registry';
 import { fhirTransaction, ok } from '../door/fhir-transaction';
+import { warningOutcome } from '../resources/operation-outcome';
 import { ProvidedEntry, provideRequestFrom } from './provide-bundle';
 
 /** ITI-65 Provide Document Bundle: a transaction Bundle POSTed to the FHIR base. */
@@ -18,9 +19,30 @@ export const PROVIDE_DOCUMENT_BUNDLE = fhirTransaction({
     ok({
       resourceType: 'Bundle',
       type: 'transaction-response',
-      entry: provided.entries.map((entry) => responseEntry(entry, result, request.baseUrl)),
+      entry: provided.entries.map((entry) =>
+        withWarnings(responseEntry(entry, result, request.baseUrl), entry, result),
+      ),
     } satisfies Bundle),
 });
+
+/**
+ * An entry's answer with the warnings its resource was accepted with (`response.outcome`); those
+ * naming no resource go with the SubmissionSet's.
+ */
+function withWarnings(
+  answer: BundleEntry,
+  entry: ProvidedEntry,
+  result: RegisteredSubmission,
+): BundleEntry {
+  const warnings = (result.warnings ?? []).filter((warning) =>
+    'ref' in entry && entry.kind !== 'binary'
+      ? warning.location === entry.ref ||
+        (entry.kind === 'submissionset' && warning.location === undefined)
+      : false,
+  );
+  if (warnings.length === 0) return answer;
+  return { ...answer, response: { ...answer.response!, outcome: warningOutcome(warnings) } };
+}
 
 function responseEntry(
   entry: ProvidedEntry,

@@ -97,6 +97,8 @@ export interface RegisteredSubmission {
   readonly submissionSet: SubmissionSet;
   readonly documents: readonly RegisteredDocument[];
   readonly folders: readonly { ref: string; folder: Folder }[];
+  /** Codes accepted outside their national value set (VALUE_SET_POLICY=warn): told the sender. */
+  readonly warnings?: readonly ErrorDetail[];
 }
 
 /**
@@ -136,18 +138,30 @@ export class SubmissionRegistrar {
       this.valueSetPolicy,
     );
     this.recordOutsideValueSets(validated, audit);
-    const attempt = { draft, validated, audit, sight, repository, submitter };
+    const registered = await this.registerValidated({
+      draft,
+      validated,
+      audit,
+      sight,
+      repository,
+      submitter,
+    });
+    const warnings = validated.outsideValueSets;
+    return warnings.length > 0 ? { ...registered, warnings } : registered;
+  }
+
+  private async registerValidated(attempt: Attempt): Promise<RegisteredSubmission> {
     try {
       return await this.store(attempt, new Map());
     } catch (error) {
       if (!isRegistrationConflict(error)) throw error;
-      const replayed = await this.replay(draft, validated);
+      const replayed = await this.replay(attempt.draft, attempt.validated);
       if (replayed) {
-        recordSubmission(audit, replayed);
+        recordSubmission(attempt.audit, replayed);
         return replayed;
       }
       if (!(error instanceof DocumentAlreadyRegistered)) throw error;
-      return this.store(attempt, await this.alreadyRegistered(validated));
+      return this.store(attempt, await this.alreadyRegistered(attempt.validated));
     }
   }
 
@@ -280,8 +294,8 @@ export class SubmissionRegistrar {
   }
 
   /**
-   * Neither ebRS RegistryResponse warnings nor OperationOutcome issues travel with a success
-   * here, so a code accepted outside its value set is told to the log and kept in the audit.
+   * A code accepted outside its value set is kept in the audit and told to the log, as well as
+   * to the sender (the answer's warnings).
    */
   private recordOutsideValueSets(validated: ValidatedDraft, audit: AuditContext): void {
     if (validated.outsideValueSets.length === 0) return;

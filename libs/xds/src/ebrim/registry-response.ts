@@ -1,4 +1,4 @@
-import { DomainError, ERROR_CATALOGUE, excerpt } from '@passerelle/domain';
+import { DomainError, ERROR_CATALOGUE, ErrorDetail, excerpt } from '@passerelle/domain';
 import type { UnsavedMetadata } from '@passerelle/registry';
 import { NS } from '../xml/xml-element';
 import { element } from '../xml/xml-writer';
@@ -23,6 +23,16 @@ export function registryErrorsFrom(error: DomainError): RegistryErrorItem[] {
     errorCode: ERROR_CATALOGUE[detail.code].xdsCode,
     codeContext: detail.message,
     location: detail.location === undefined ? undefined : excerpt(detail.location),
+  }));
+}
+
+/** Problems a success was accepted with (a code outside its value set under `warn`). */
+export function registryWarningsFrom(warnings: readonly ErrorDetail[] = []): RegistryErrorItem[] {
+  return warnings.map((warning) => ({
+    errorCode: ERROR_CATALOGUE[warning.code].xdsCode,
+    codeContext: warning.message,
+    location: warning.location === undefined ? undefined : excerpt(warning.location),
+    severity: 'Warning',
   }));
 }
 
