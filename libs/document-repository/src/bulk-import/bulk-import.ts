@@ -36,7 +36,7 @@ export type ImportedLine =
 const LABEL = { transaction: 'BULK-IMPORT', action: 'document.provide' } as const;
 
 /**
- * Bulk import (issue 14): documents of an existing registry fed by one structure, each
+ * Bulk import: documents of an existing registry fed by one structure, each
  * accepted or refused as ITI-65 would — the same access decision, validation, value sets,
  * hash and size checks, stored bytes, audit record and new-document notification — but a
  * record's lines of a batch stored as one unit (one transaction), and an identical document
