@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Bundle, DocumentReference } from 'fhir/r4';
 import { freshOid, freshPatient } from '@passerelle/testing';
 import { syntheticDocument } from '../apps/cli/src/import/synthetic-import';
-import { passerelle } from './support/cli';
+import { passerelleInBackground } from './support/cli';
 import { openTestDatabase } from './support/test-database';
 import { FhirClient, TestGateway, startTestGateway } from './support/test-gateway';
 
@@ -87,8 +87,11 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
     return path;
   }
 
-  function runImport(path: string, ...extra: string[]): { status: number | null; report: Report } {
-    const run = passerelle(
+  async function runImport(
+    path: string,
+    ...extra: string[]
+  ): Promise<{ status: number | null; report: Report }> {
+    const run = await passerelleInBackground(
       'import',
       path,
       '--source-id',
@@ -133,7 +136,7 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
     attachmentOf(fileLine).url = 'content/cr.txt';
     const path = writeFile('registry.ndjson', [...lines, fileLine]);
 
-    const first = runImport(path, '--batch', '10');
+    const first = await runImport(path, '--batch', '10');
     expect(first.status).toBe(0);
     expect(first.report).toMatchObject({
       lines: lines.length + 1,
@@ -181,7 +184,7 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
       await database.close();
     }
 
-    const again = runImport(path);
+    const again = await runImport(path);
     expect(again.status).toBe(0);
     expect(again.report).toMatchObject({ imported: 0, unchanged: lines.length + 1, refused: [] });
     expect(await documentsOf(patients[1])).toHaveLength(DOCUMENTS_PER_PATIENT);
@@ -191,11 +194,21 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
     const open = await openRecord();
     const closed = await openRecord();
     expect(
-      passerelle('record', 'close', closed.nir, '--oid', closed.oid, '--reason', 'Décès').status,
+      (
+        await passerelleInBackground(
+          'record',
+          'close',
+          closed.nir,
+          '--oid',
+          closed.oid,
+          '--reason',
+          'Décès',
+        )
+      ).status,
     ).toBe(0);
     const unknown = { ...freshPatient(), oid: '1.2.250.1.213.1.4.10' };
     const registered = lineFor(open);
-    expect(runImport(writeFile('first.ndjson', [registered])).report.imported).toBe(1);
+    expect((await runImport(writeFile('first.ndjson', [registered]))).report.imported).toBe(1);
 
     const badCode = lineFor(open);
     (badCode as unknown as DocumentReference).type = {
@@ -220,11 +233,11 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
       good,
     ]);
 
-    const atomic = runImport(path, '--atomic');
+    const atomic = await runImport(path, '--atomic');
     expect(atomic.status).toBe(2);
     expect(atomic.report).toMatchObject({ imported: 0, notStored: 1 });
 
-    const { status, report } = runImport(path);
+    const { status, report } = await runImport(path);
     expect(status).toBe(2);
     expect(report.imported).toBe(1);
     expect(report.refused).toEqual([
