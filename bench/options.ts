@@ -70,8 +70,8 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
                           not with --target)
   --xds-documents N       ITI-41 MTOM submissions (one --doc-size document each) into one
                           patient's record (default 1000)
-  --xds-queries Q         ITI-18 FindDocuments (LeafClass) on that patient, one at a time
-                          (default 100)
+  --xds-queries Q         ITI-18 FindDocuments on that patient, one at a time: Q answered as
+                          LeafClass, then Q as ObjectRef (default 100)
   --hl7-messages N        MDM^T02 messages, each a CDA R2 lab report padded to --doc-size bytes,
                           sent by the laboratory over --concurrency MLLP/TLS connections into
                           one patient's record (default 1000)

@@ -74,6 +74,11 @@ export function buildReport(results: BenchResults) {
       requests: results.xds.findDocuments.requests,
       documentsPerAnswer: results.xds.findDocuments.documentsPerAnswer,
       ...rates(results.xds.findDocuments),
+      leafClass: operations(results.xds.findDocuments),
+      objectRef: {
+        documentsPerAnswer: results.xds.findDocumentRefs.documentsPerAnswer,
+        ...operations(results.xds.findDocumentRefs),
+      },
     },
     mdmT02: results.hl7v2 && {
       messages: results.hl7v2.mdmT02.requests,

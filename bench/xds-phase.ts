@@ -8,6 +8,8 @@ export interface XdsResults {
   readonly ingest: PhaseResult & { readonly documents: number };
   /** ITI-18 FindDocuments (LeafClass) on the patient holding every ingested document, c=1. */
   readonly findDocuments: PhaseResult & { readonly documentsPerAnswer: number };
+  /** The same FindDocuments answered as ObjectRefs, c=1. */
+  readonly findDocumentRefs: PhaseResult & { readonly documentsPerAnswer: number };
 }
 
 const SUCCESS = 'urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success';
@@ -16,7 +18,8 @@ const XDS_PATIENT_INDEX = 900_000_000;
 
 /**
  * The XDS.b door: `documents` ITI-41 submissions (MTOM) into one patient's record, then
- * `queries` FindDocuments on that patient, one at a time, each answer holding every document.
+ * `queries` FindDocuments on that patient, one at a time, each answer holding every document:
+ * LeafClass (the entries), then ObjectRef (their ids).
  */
 export async function runXdsPhases(
   push: FhirClient,
@@ -47,26 +50,44 @@ export async function runXdsPhases(
         });
       }),
   );
+  const findDocuments = await findDocumentsPhase(consult, context, nir, 'LeafClass', queries);
+  const findDocumentRefs = await findDocumentsPhase(consult, context, nir, 'ObjectRef', queries);
+  return { ingest: { ...ingest, documents }, findDocuments, findDocumentRefs };
+}
+
+/** `queries` FindDocuments on the patient, one at a time; counts the objects of the answer. */
+async function findDocumentsPhase(
+  consult: FhirClient,
+  context: PhaseContext,
+  nir: string,
+  returnType: 'LeafClass' | 'ObjectRef',
+  queries: number,
+): Promise<PhaseResult & { readonly documentsPerAnswer: number }> {
+  const object = returnType === 'LeafClass' ? /<rim:ExtrinsicObject /g : /<rim:ObjectRef /g;
   let documentsPerAnswer = 0;
   const found = await timedPhase(
     context,
-    { label: 'iti18', total: queries, concurrency: 1 },
+    {
+      label: returnType === 'LeafClass' ? 'iti18' : 'iti18-objectref',
+      total: queries,
+      concurrency: 1,
+    },
     async (index) => {
-      const request = findDocuments(nir, 'LeafClass');
+      const request = findDocuments(nir, returnType);
       const response = await consult.send('POST', '/xds/registry', request.body, {
         'content-type': request.contentType,
       });
-      documentsPerAnswer = (response.text.match(/ExtrinsicObject /g) ?? []).length;
+      documentsPerAnswer = (response.text.match(object) ?? []).length;
       if (response.status !== 200 || !response.text.includes(SUCCESS)) {
-        context.errors.record(`ITI-18 #${index}: HTTP ${response.status}`, response.text);
+        context.errors.record(
+          `ITI-18 ${returnType} #${index}: HTTP ${response.status}`,
+          response.text,
+        );
       }
       return response;
     },
   );
-  return {
-    ingest: { ...ingest, documents },
-    findDocuments: { ...found, documentsPerAnswer },
-  };
+  return { ...found, documentsPerAnswer };
 }
 
 async function checked(
