@@ -169,6 +169,41 @@ export function documentSearchSql(
   visibility: Visibility,
   page: PageRequest,
 ): Sql {
+  return paged(
+    documentConditions(patientKey, filter, visibility),
+    `SELECT e.entry_uuid, e.version, e.status, e.metadata, count(*) OVER() AS total
+     FROM document_entry e`,
+    DOCUMENT_ORDER,
+    page,
+  );
+}
+
+/**
+ * The same documents as `documentSearchSql` (same conditions, visibility and order), read as
+ * their ids only: what an ObjectRef answer needs, without loading the entries.
+ */
+export function documentRefSearchSql(
+  patientKey: string,
+  filter: DocumentFilter,
+  visibility: Visibility,
+  page: PageRequest,
+): Sql {
+  return paged(
+    documentConditions(patientKey, filter, visibility),
+    `SELECT e.entry_uuid, e.unique_id, count(*) OVER() AS total FROM document_entry e`,
+    DOCUMENT_ORDER,
+    page,
+  );
+}
+
+const DOCUMENT_ORDER = 'e.creation_time DESC, e.entry_uuid';
+
+/** What a document search asks of document_entry `e`: the filter, then what the caller may see. */
+function documentConditions(
+  patientKey: string,
+  filter: DocumentFilter,
+  visibility: Visibility,
+): Conditions {
   const c = new Conditions();
   c.add(`e.patient_key = ${c.param(patientKey)}`);
   if (!filter.allVersions) c.add('e.is_latest');
@@ -220,13 +255,7 @@ export function documentSearchSql(
     c.add(`e.reference_ids && ${c.param(filter.referenceIds)}::text[]`);
   }
   if (visibility !== 'unfiltered') c.add(visibilityClause(c, visibility, 'e'));
-  return paged(
-    c,
-    `SELECT e.entry_uuid, e.version, e.status, e.metadata, count(*) OVER() AS total
-     FROM document_entry e`,
-    'e.creation_time DESC, e.entry_uuid',
-    page,
-  );
+  return c;
 }
 
 export function submissionSetSearchSql(

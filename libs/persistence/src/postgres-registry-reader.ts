@@ -12,10 +12,17 @@ import type {
   SubmissionSet,
   SubmissionSetFilter,
 } from '@passerelle/domain';
-import type { DocumentLocator, Located, RegistryReader, Visibility } from '@passerelle/registry';
+import type {
+  DocumentLocator,
+  DocumentRef,
+  Located,
+  RegistryReader,
+  Visibility,
+} from '@passerelle/registry';
 import { DataSource } from 'typeorm';
 import {
   associationSearchSql,
+  documentRefSearchSql,
   documentSearchSql,
   folderSearchSql,
   submissionSetSearchSql,
@@ -80,6 +87,21 @@ export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
     const { text, params } = documentSearchSql(patientKey, filter, visibility, page);
     const rows: (EntryJson & { total: string })[] = await this.dataSource.query(text, params);
     return { items: rows.map(entryOf), total: totalOf(rows) };
+  }
+
+  async documentRefs(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentRef>> {
+    const { text, params } = documentRefSearchSql(patientKey, filter, visibility, page);
+    const rows: { entry_uuid: string; unique_id: string; total: string }[] =
+      await this.dataSource.query(text, params);
+    return {
+      items: rows.map((row) => ({ entryUuid: row.entry_uuid, uniqueId: row.unique_id })),
+      total: totalOf(rows),
+    };
   }
 
   async submissionSets(

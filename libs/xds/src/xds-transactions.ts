@@ -13,6 +13,7 @@ import {
 } from '@passerelle/registry';
 import {
   adhocQueryResponse,
+  adhocQueryResponseChunks,
   extraMetadataWarnings,
   registryErrorsFrom,
   registryResponse,
@@ -26,6 +27,7 @@ import { readRetrieveRequest } from './iti-43-retrieve-document-set/retrieve-req
 import { retrieveResponse } from './iti-43-retrieve-document-set/retrieve-response';
 import { readUpdateRequest } from './iti-57-update-document-set/update-request';
 import type { MimePart } from './transport/mime';
+import type { XmlChunks } from './transport/soap-response';
 import { SoapRequest, bodyElement } from './transport/soap-request-body';
 import { SoapFaultError } from './transport/transport-errors';
 import { NS } from './xml/xml-element';
@@ -37,7 +39,8 @@ export type XdsTransactionName = 'ITI-41' | 'ITI-42' | 'ITI-18' | 'ITI-43' | 'IT
 
 /** What a transaction answers in the SOAP Body, and the HTTP status it stands for in the audit. */
 export interface TransactionResult {
-  readonly body: string;
+  /** Whole, or (an ITI-18 answer) chunks written to the socket as they are serialised. */
+  readonly body: string | XmlChunks;
   readonly attachments: readonly MimePart[];
   /** The HTTP status the outcome stands for in the audit trail (a Failure answers 200). */
   readonly auditStatus: number;
@@ -72,7 +75,11 @@ export interface XdsTransaction {
   failure(error: DomainError): TransactionResult;
 }
 
-const success = (body: string): TransactionResult => ({ body, attachments: [], auditStatus: 200 });
+const success = (body: string | XmlChunks): TransactionResult => ({
+  body,
+  attachments: [],
+  auditStatus: 200,
+});
 
 /**
  * A submission's Success, with a warning for each piece of extra metadata not kept and for each
@@ -147,8 +154,8 @@ export const XDS_TRANSACTIONS: readonly XdsTransaction[] = [
       query: readAdhocQueryRequest(bodyElement(request, NS.query, 'AdhocQueryRequest')),
       maxResults: options.maxQueryResults,
     }),
-    write: (result, { query }) =>
-      success(adhocQueryResponse('Success', queryResponseObjects(query.returnType, result), [])),
+    // Everything is read before the answer starts; only its serialisation is streamed.
+    write: (result) => success(adhocQueryResponseChunks('Success', queryResponseObjects(result))),
     failure: (error) => ({
       body: adhocQueryResponse('Failure', [], registryErrorsFrom(error)),
       attachments: [],

@@ -1,4 +1,5 @@
-import { All, Controller, Req, Res } from '@nestjs/common';
+import { All, Controller, Logger, Req, Res } from '@nestjs/common';
+import { once } from 'node:events';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { XdsAnswer, XdsService } from './xds.service';
@@ -11,22 +12,45 @@ export class XdsController {
 
   @All('registry')
   async registry(@Req() request: Request, @Res() response: Response): Promise<void> {
-    send(response, await this.xds.handle('registry', request));
+    await send(response, await this.xds.handle('registry', request));
   }
 
   @All('repository')
   async repository(@Req() request: Request, @Res() response: Response): Promise<void> {
-    send(response, await this.xds.handle('repository', request));
+    await send(response, await this.xds.handle('repository', request));
   }
 }
 
-function send(response: Response, answer: XdsAnswer): void {
+const logger = new Logger('XDS');
+
+/**
+ * Writes the answer; one in chunks goes out chunked, each chunk serialised when the socket has
+ * taken the one before. The status is sent with the first chunk: a failure past it cannot turn
+ * into a fault, so the connection is reset and the caller gets a truncated, unusable answer.
+ */
+async function send(response: Response, answer: XdsAnswer): Promise<void> {
   response.status(answer.status).set('Content-Type', answer.contentType);
   if (answer.status === 405) response.set('Allow', 'POST');
   if (typeof answer.body === 'string') {
     response.end(answer.body);
     return;
   }
-  for (const chunk of answer.body) response.write(chunk);
-  response.end();
+  try {
+    for (const chunk of answer.body) {
+      if (response.destroyed) return;
+      if (!response.write(chunk)) await drainedOrClosed(response);
+    }
+    response.end();
+  } catch (error) {
+    logger.error(`An answer failed after it started: ${(error as Error)?.stack ?? String(error)}`);
+    response.destroy();
+  }
+}
+
+/** Waits until the socket takes more, or the caller has gone. */
+async function drainedOrClosed(response: Response): Promise<void> {
+  const done = new AbortController();
+  const { signal } = done;
+  await Promise.race([once(response, 'drain', { signal }), once(response, 'close', { signal })]);
+  done.abort();
 }

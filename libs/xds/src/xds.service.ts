@@ -13,7 +13,13 @@ import { decodeXml, parseXml } from './xml/xml-parser';
 import { NS, childOf } from './xml/xml-element';
 import { readSoapRequest } from './transport/mime';
 import { SoapEnvelope, readEnvelope } from './transport/soap-request';
-import { mtomResponse, soapEnvelope, soapFault } from './transport/soap-response';
+import {
+  mtomResponse,
+  mtomResponseChunks,
+  soapEnvelope,
+  soapEnvelopeChunks,
+  soapFault,
+} from './transport/soap-response';
 import { SoapFaultError, TransportRejected, XmlRejected } from './transport/transport-errors';
 import type { SoapRequest } from './transport/soap-request-body';
 import { TransactionResult, XdsEndpoint, XdsTransaction, transactionFor } from './xds-transactions';
@@ -24,7 +30,8 @@ import { unavailableError } from './xds-unavailable';
 export interface XdsAnswer {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string | readonly Buffer[];
+  /** Whole, or chunks serialised as they are written (after the audit, see `audited`). */
+  readonly body: string | Iterable<string | Buffer>;
 }
 
 const SOAP_XML = 'application/soap+xml; charset=utf-8';
@@ -152,14 +159,16 @@ function packaged(
   result: TransactionResult,
   relatesTo: string | undefined,
 ): XdsAnswer {
-  const envelope = soapEnvelope({
-    action: transaction.responseAction,
-    relatesTo,
-    body: result.body,
-  });
-  if (!soap.mtom && result.attachments.length === 0) {
-    return { status: 200, contentType: SOAP_XML, body: envelope };
+  const message = { action: transaction.responseAction, relatesTo };
+  const mtom = soap.mtom || result.attachments.length > 0;
+  if (typeof result.body !== 'string') {
+    const envelope = soapEnvelopeChunks({ ...message, body: result.body });
+    if (!mtom) return { status: 200, contentType: SOAP_XML, body: envelope };
+    const { contentType, body } = mtomResponseChunks(envelope, [...result.attachments]);
+    return { status: 200, contentType, body };
   }
+  const envelope = soapEnvelope({ ...message, body: result.body });
+  if (!mtom) return { status: 200, contentType: SOAP_XML, body: envelope };
   const { contentType, body } = mtomResponse(envelope, [...result.attachments]);
   return { status: 200, contentType, body };
 }

@@ -6,7 +6,13 @@ const command = (query: StoredQuery): StoredQueryCommand => ({ query, maxResults
 const getDocuments = (uuid: string) =>
   command({ name: 'GetDocuments', returnType: 'LeafClass', ids: { uuids: [uuid] } });
 
-const NOTHING = { documents: [], submissionSets: [], folders: [], associations: [] };
+const NOTHING = {
+  returnType: 'LeafClass',
+  documents: [],
+  submissionSets: [],
+  folders: [],
+  associations: [],
+};
 
 describe('RegistryStoredQuery (ITI-18)', () => {
   /** Another patient's record, and a médecin who treats his own patient but not this one. */
@@ -84,5 +90,32 @@ describe('RegistryStoredQuery (ITI-18)', () => {
       reason: 'NO_AUTHORISATION',
       patientKey: other.key,
     });
+  });
+
+  it('answers FindDocuments as ObjectRef with the ids of the documents LeafClass returns, audited alike', async () => {
+    const { passerelle, own, caller } = await setUp();
+    await passerelle.givenDocument(caller, own);
+    const find = (returnType: 'LeafClass' | 'ObjectRef') =>
+      passerelle.registryStoredQuery.execute(
+        caller,
+        command({
+          name: 'FindDocuments',
+          returnType,
+          patientKey: own.key,
+          filter: { statuses: ['Approved'] },
+        }),
+      );
+    const leafClass = await find('LeafClass');
+    const objectRef = await find('ObjectRef');
+    const entries = succeeded(leafClass).documents;
+    expect(entries).toHaveLength(2);
+    expect(succeeded(objectRef)).toEqual({
+      returnType: 'ObjectRef',
+      documents: entries.map(({ entryUuid, uniqueId }) => ({ entryUuid, uniqueId })),
+      submissionSets: [],
+      folders: [],
+      associations: [],
+    });
+    expect(objectRef.audit.documents).toEqual(leafClass.audit.documents);
   });
 });

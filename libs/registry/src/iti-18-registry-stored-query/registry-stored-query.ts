@@ -3,10 +3,15 @@ import { AccessControl } from '@passerelle/access-control';
 import { AuditContext, Outcome, UseCase, audited } from '@passerelle/audit';
 import { DomainError, Principal } from '@passerelle/domain';
 import { DOCUMENT_LOCATOR, DocumentLocator, REGISTRY_READER, RegistryReader } from '../ports';
-import type { StoredQuery, StoredQueryCommand, StoredQueryResult } from './stored-query';
+import type {
+  StoredQuery,
+  StoredQueryCommand,
+  StoredQueryObjects,
+  StoredQueryResult,
+} from './stored-query';
 import { StoredQueryRun } from './stored-query-run';
 
-const NOTHING: StoredQueryResult = {
+const NOTHING: StoredQueryObjects = {
   documents: [],
   submissionSets: [],
   folders: [],
@@ -34,7 +39,7 @@ export class RegistryStoredQuery implements UseCase<StoredQueryCommand, StoredQu
         'patientKey' in query
           ? await this.access.authorize(audit, actor, 'document.consult', query.patientKey)
           : await this.authorizeNamed(audit, actor, query);
-      if (!access) return NOTHING;
+      if (!access) return { ...NOTHING, returnType: query.returnType };
       audit.patientKey = access.patientKey;
       const run = new StoredQueryRun(this.reader, access.patientKey, access.visibility, maxResults);
       const result = await run.run(query);

@@ -8,9 +8,14 @@ import type {
   SubmissionSet,
 } from '@passerelle/domain';
 import type { RegistryReader, Visibility } from '../ports';
-import type { DocumentFilters, StoredQuery, StoredQueryResult } from './stored-query';
+import type {
+  DocumentFilters,
+  StoredQuery,
+  StoredQueryObjects,
+  StoredQueryResult,
+} from './stored-query';
 
-const EMPTY: StoredQueryResult = {
+const EMPTY: StoredQueryObjects = {
   documents: [],
   submissionSets: [],
   folders: [],
@@ -34,7 +39,27 @@ export class StoredQueryRun {
     this.page = { limit: maxResults + 1, offset: 0 };
   }
 
-  run(query: StoredQuery): Promise<StoredQueryResult> {
+  /**
+   * FindDocuments answered as ObjectRefs reads the ids of the documents only (same filter, same
+   * visibility); every other query reads whole objects.
+   */
+  async run(query: StoredQuery): Promise<StoredQueryResult> {
+    if (query.name === 'FindDocuments' && query.returnType === 'ObjectRef') {
+      const page = await this.reader.documentRefs(
+        this.patientKey,
+        query.filter,
+        this.visibility,
+        this.page,
+      );
+      return { ...EMPTY, returnType: 'ObjectRef', documents: page.items };
+    }
+    const objects = await this.objects(query);
+    return query.returnType === 'LeafClass'
+      ? { ...objects, returnType: 'LeafClass' }
+      : { ...objects, returnType: 'ObjectRef' };
+  }
+
+  private objects(query: StoredQuery): Promise<StoredQueryObjects> {
     switch (query.name) {
       case 'FindDocuments':
         return this.documentsOnly(query.filter);
@@ -68,7 +93,7 @@ export class StoredQueryRun {
     }
   }
 
-  private async documentsOnly(filter: DocumentFilter): Promise<StoredQueryResult> {
+  private async documentsOnly(filter: DocumentFilter): Promise<StoredQueryObjects> {
     return { ...EMPTY, documents: await this.documents(filter) };
   }
 
@@ -99,7 +124,7 @@ export class StoredQueryRun {
   }
 
   /** The associations among the returned objects, and those to or from them. */
-  private async withAssociations(found: Promise<StoredQueryResult>): Promise<StoredQueryResult> {
+  private async withAssociations(found: Promise<StoredQueryObjects>): Promise<StoredQueryObjects> {
     const result = await found;
     const uuids = [
       ...result.documents.map((d) => d.entryUuid),
@@ -113,7 +138,7 @@ export class StoredQueryRun {
     documents: DocumentFilters,
     submissionSetStatuses: readonly AvailabilityStatus[],
     folderStatuses: readonly AvailabilityStatus[],
-  ): Promise<StoredQueryResult> {
+  ): Promise<StoredQueryObjects> {
     const [entries, submissionSets, folders] = await Promise.all([
       this.documents(documents),
       this.submissionSets({ statuses: submissionSetStatuses }),
@@ -124,7 +149,7 @@ export class StoredQueryRun {
     return { documents: entries, submissionSets, folders, associations };
   }
 
-  private async submissionSetsOf(memberUuids: readonly string[]): Promise<StoredQueryResult> {
+  private async submissionSetsOf(memberUuids: readonly string[]): Promise<StoredQueryObjects> {
     const memberships = await this.associations({ targets: memberUuids, types: ['HasMember'] });
     const setUuids = memberships.map((a) => a.sourceUuid);
     const submissionSets = setUuids.length
@@ -142,7 +167,7 @@ export class StoredQueryRun {
     kind: 'submissionSet' | 'folder',
     ids: ObjectIds,
     documentFilters: DocumentFilters,
-  ): Promise<StoredQueryResult> {
+  ): Promise<StoredQueryObjects> {
     const lists =
       kind === 'submissionSet' ? await this.submissionSets({ ids }) : await this.folders({ ids });
     const list = lists[0];
@@ -174,7 +199,7 @@ export class StoredQueryRun {
     };
   }
 
-  private async foldersForDocument(ids: ObjectIds): Promise<StoredQueryResult> {
+  private async foldersForDocument(ids: ObjectIds): Promise<StoredQueryObjects> {
     const [document] = await this.documents({ ids, allVersions: true });
     if (!document) return EMPTY;
     const memberships = await this.associations({
@@ -189,7 +214,7 @@ export class StoredQueryRun {
   private async relatedDocuments(
     ids: ObjectIds,
     types: readonly AssociationType[],
-  ): Promise<StoredQueryResult> {
+  ): Promise<StoredQueryObjects> {
     const [document] = await this.documents({ ids, allVersions: true });
     if (!document) return EMPTY;
     const links = await this.associations({ touching: [document.entryUuid], types });

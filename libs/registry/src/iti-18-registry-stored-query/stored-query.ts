@@ -10,6 +10,7 @@ import type {
   SubmissionSet,
   TimeRange,
 } from '@passerelle/domain';
+import type { DocumentRef } from '../ports';
 
 export type ReturnType = 'LeafClass' | 'ObjectRef';
 
@@ -64,12 +65,21 @@ export type StoredQuery = { readonly returnType: ReturnType } & (
     }
 );
 
-export interface StoredQueryResult {
-  readonly documents: readonly DocumentEntry[];
+/** The objects a stored query found, its documents whole or (`DocumentRef`) as ids only. */
+export interface StoredQueryObjects<Document extends DocumentRef = DocumentEntry> {
+  readonly documents: readonly Document[];
   readonly submissionSets: readonly SubmissionSet[];
   readonly folders: readonly Folder[];
   readonly associations: readonly Association[];
 }
+
+/**
+ * A LeafClass answer holds whole objects; an ObjectRef one only needs ids, so its documents may
+ * be read as ids only (FindDocuments is).
+ */
+export type StoredQueryResult =
+  | ({ readonly returnType: 'LeafClass' } & StoredQueryObjects)
+  | ({ readonly returnType: 'ObjectRef' } & StoredQueryObjects<DocumentRef>);
 
 /** An ITI-18 request: the stored query, and the most objects an answer may hold. */
 export interface StoredQueryCommand {

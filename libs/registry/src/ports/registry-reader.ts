@@ -26,6 +26,9 @@ export type Visibility = VisibilityFilter | 'unfiltered';
  * Reads of one patient's record, in the one query vocabulary of `@passerelle/domain`; every
  * method names the record and what the caller may see, so hidden objects are not even counted.
  */
+/** A document as an ObjectRef answer names it: its id, and its uniqueId for the audit. */
+export type DocumentRef = Pick<DocumentEntry, 'entryUuid' | 'uniqueId'>;
+
 export interface RegistryReader {
   documents(
     patientKey: string,
@@ -33,6 +36,13 @@ export interface RegistryReader {
     visibility: Visibility,
     page: PageRequest,
   ): Promise<Page<DocumentEntry>>;
+  /** The documents `documents` returns (same filter, visibility and order), as ids only. */
+  documentRefs(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentRef>>;
   submissionSets(
     patientKey: string,
     filter: SubmissionSetFilter,

@@ -21,6 +21,7 @@ import {
   DocumentAlreadyRegistered,
   DocumentLocator,
   DocumentLocatorEntry,
+  DocumentRef,
   DocumentUpdate,
   Located,
   RegistryReader,
@@ -140,6 +141,16 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
           a.entryUuid.localeCompare(b.entryUuid),
       );
     return Promise.resolve(paged(found, page));
+  }
+
+  async documentRefs(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentRef>> {
+    const { items, total } = await this.documents(patientKey, filter, visibility, page);
+    return { items: items.map(({ entryUuid, uniqueId }) => ({ entryUuid, uniqueId })), total };
   }
 
   submissionSets(

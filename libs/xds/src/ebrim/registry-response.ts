@@ -1,7 +1,7 @@
 import { DomainError, ERROR_CATALOGUE, ErrorDetail, excerpt } from '@passerelle/domain';
 import type { UnsavedMetadata } from '@passerelle/registry';
 import { NS } from '../xml/xml-element';
-import { element } from '../xml/xml-writer';
+import { element, startTag } from '../xml/xml-writer';
 import { ERROR_SEVERITY, RESPONSE_STATUS } from './vocabulary';
 
 export type ResponseStatus = keyof typeof RESPONSE_STATUS;
@@ -96,4 +96,29 @@ export function adhocQueryResponse(
     },
     [registryErrorList(errors), element('rim:RegistryObjectList', {}, [...objects])],
   );
+}
+
+/**
+ * The same AdhocQueryResponse written as it goes: its objects are chunks of XML, each object
+ * whole in one chunk (the caller batches them).
+ */
+export function* adhocQueryResponseChunks(
+  status: ResponseStatus,
+  objects: Iterable<string>,
+): Generator<string> {
+  const open = startTag('query:AdhocQueryResponse', {
+    'xmlns:query': NS.query,
+    'xmlns:rs': NS.rs,
+    'xmlns:rim': NS.rim,
+    status: RESPONSE_STATUS[status],
+  });
+  let empty = true;
+  for (const chunk of objects) {
+    if (empty) yield `${open}<rim:RegistryObjectList>`;
+    empty = false;
+    yield chunk;
+  }
+  yield empty
+    ? adhocQueryResponse(status, [], [])
+    : '</rim:RegistryObjectList></query:AdhocQueryResponse>';
 }

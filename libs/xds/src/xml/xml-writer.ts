@@ -26,10 +26,27 @@ export function element(
   attributes: Readonly<Record<string, string | undefined>>,
   content: string | readonly string[] = '',
 ): string {
-  let open = `<${qualifiedName}`;
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value !== undefined) open += ` ${name}="${escapeAttribute(value)}"`;
-  }
+  const open = openTag(qualifiedName, attributes);
   const inner = typeof content === 'string' ? content : content.join('');
   return inner === '' ? `${open}/>` : `${open}>${inner}</${qualifiedName}>`;
+}
+
+/** The start tag of `element` (`<name attributes>`), for content written after it. */
+export function startTag(
+  qualifiedName: string,
+  attributes: Readonly<Record<string, string | undefined>>,
+): string {
+  return `${openTag(qualifiedName, attributes)}>`;
+}
+
+function openTag(
+  qualifiedName: string,
+  attributes: Readonly<Record<string, string | undefined>>,
+): string {
+  let open = `<${qualifiedName}`;
+  for (const name in attributes) {
+    const value = attributes[name];
+    if (value !== undefined) open += ` ${name}="${escapeAttribute(value)}"`;
+  }
+  return open;
 }
