@@ -1114,6 +1114,54 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
       expect(errorCodesOf(answer.body)).toEqual(['XDSMissingDocument']);
     });
 
+    it('streams FindDocuments over 1,000 visible documents (chunked) and answers ObjectRef with exactly their ids, masked ones left out of both', async () => {
+      const patient = await patientWithRecord();
+      const visibleIds = new Set<string>();
+      const maskedIds = new Set<string>();
+      for (let bundle = 0; bundle < 10; bundle++) {
+        const documents = Array.from({ length: 105 }, (_, index) => {
+          const uniqueId = freshOid();
+          const masked = index < 5;
+          (masked ? maskedIds : visibleIds).add(uniqueId);
+          return {
+            content: Buffer.from(`${bundle}-${index}`),
+            uniqueId,
+            authorId: '810000000025',
+            ...(masked ? { securityLabels: ['N', 'MASQUE_PS'] } : {}),
+          };
+        });
+        await gateway
+          .fhir('hopital-org')
+          .transaction({ body: provideBundle(patient.token, documents) });
+      }
+      const query = (returnType: 'LeafClass' | 'ObjectRef') =>
+        postSoap(
+          gateway,
+          'registry',
+          findDocumentsQuery(patient.cx, returnType),
+          'medecin-generaliste',
+        );
+      const leafClass = await query('LeafClass');
+      expectSuccess(leafClass);
+      expect(leafClass.transferEncoding).toBe('chunked');
+      const entries = documentsOf(leafClass.body);
+      expect(entries).toHaveLength(1000);
+      const uniqueIds = entries.map((entry) => externalIdentifier(entry, DOCUMENT_UNIQUE_ID));
+      expect(new Set(uniqueIds)).toEqual(visibleIds);
+      expect(uniqueIds.filter((id) => maskedIds.has(id!))).toEqual([]);
+      for (const entry of entries) {
+        expect(childrenOf(entry, NS.rim, 'Classification').length).toBeGreaterThanOrEqual(6);
+        expect(childrenOf(entry, NS.rim, 'ExternalIdentifier')).toHaveLength(2);
+      }
+
+      const objectRef = await query('ObjectRef');
+      expectSuccess(objectRef);
+      expect(objectRefsOf(objectRef.body).map((ref) => ref.attributes.id)).toEqual(
+        entries.map((entry) => entry.attributes.id),
+      );
+      expect(documentsOf(objectRef.body)).toHaveLength(0);
+    }, 180_000);
+
     it('returns ObjectRefs when asked', async () => {
       const patient = await patientWithRecord();
       await gateway

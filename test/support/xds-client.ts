@@ -15,6 +15,8 @@ import type { TestGateway } from './test-gateway';
 export interface SoapAnswer {
   readonly status: number;
   readonly contentType: string;
+  /** `chunked` when the answer was streamed. */
+  readonly transferEncoding: string | undefined;
   readonly raw: Buffer;
   /** The first element of soap:Body. */
   readonly body: XmlElement;
@@ -46,6 +48,7 @@ export async function postSoap(
   return {
     status: response.statusCode,
     contentType,
+    transferEncoding: response.headers['transfer-encoding']?.toString(),
     raw,
     body,
     header: childOf(envelope, NS.soap12, 'Header'),
