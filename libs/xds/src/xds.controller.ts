@@ -1,5 +1,4 @@
 import { All, Controller, Logger, Req, Res } from '@nestjs/common';
-import { once } from 'node:events';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { XdsAnswer, XdsService } from './xds.service';
@@ -48,9 +47,14 @@ async function send(response: Response, answer: XdsAnswer): Promise<void> {
 }
 
 /** Waits until the socket takes more, or the caller has gone. */
-async function drainedOrClosed(response: Response): Promise<void> {
-  const done = new AbortController();
-  const { signal } = done;
-  await Promise.race([once(response, 'drain', { signal }), once(response, 'close', { signal })]);
-  done.abort();
+function drainedOrClosed(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }

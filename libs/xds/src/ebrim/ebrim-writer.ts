@@ -11,7 +11,7 @@ import {
   hl7BirthDateOf,
   hl7SexOf,
 } from '@passerelle/domain';
-import { element, escapeText } from '../xml/xml-writer';
+import { element, escapeAttribute, escapeText } from '../xml/xml-writer';
 import { formatDtm, formatXcn, formatXon, formatXtn } from './hl7v2';
 import {
   CLASSIFICATION_NODE,
@@ -184,16 +184,17 @@ export function association(link: Association): string {
   );
 }
 
+/**
+ * The helpers below write what `element` would, as one string each: they run for every object
+ * of a query answer (a thousand entries is tens of thousands of elements).
+ */
 function slot(name: string, ...values: string[]): string {
-  return element(
-    'rim:Slot',
-    { name },
-    element(
-      'rim:ValueList',
-      {},
-      values.map((v) => element('rim:Value', {}, escapeText(v))),
-    ),
-  );
+  let list = '';
+  for (const value of values) {
+    list += value === '' ? '<rim:Value/>' : `<rim:Value>${escapeText(value)}</rim:Value>`;
+  }
+  const valueList = list === '' ? '<rim:ValueList/>' : `<rim:ValueList>${list}</rim:ValueList>`;
+  return `<rim:Slot name="${escapeAttribute(name)}">${valueList}</rim:Slot>`;
 }
 
 function optionalTime(name: string, time: Date | undefined): string[] {
@@ -203,7 +204,7 @@ function optionalTime(name: string, time: Date | undefined): string[] {
 function localized(wrapper: string, text: string | undefined): string {
   return text === undefined
     ? ''
-    : element(wrapper, {}, element('rim:LocalizedString', { value: text }));
+    : `<${wrapper}><rim:LocalizedString value="${escapeAttribute(text)}"/></${wrapper}>`;
 }
 
 function nameAndDescription(title: string | undefined, comments: string | undefined): string {
@@ -227,17 +228,15 @@ function sourcePatientInfo(entry: DocumentEntry): string[] {
   return values.length > 0 ? [slot('sourcePatientInfo', ...values)] : [];
 }
 
+const CLASSIFICATION_TYPE = escapeAttribute(OBJECT_TYPE.classification);
+const EXTERNAL_IDENTIFIER_TYPE = escapeAttribute(OBJECT_TYPE.externalIdentifier);
+
 function coded(scheme: string, objectId: string, code: Coded): string {
-  return element(
-    'rim:Classification',
-    {
-      id: `urn:uuid:${randomUUID()}`,
-      classificationScheme: scheme,
-      classifiedObject: objectId,
-      nodeRepresentation: code.code,
-      objectType: OBJECT_TYPE.classification,
-    },
-    [slot('codingScheme', code.codeSystem), localized('rim:Name', code.display)],
+  return (
+    `<rim:Classification id="urn:uuid:${randomUUID()}" classificationScheme="${escapeAttribute(scheme)}" ` +
+    `classifiedObject="${escapeAttribute(objectId)}" nodeRepresentation="${escapeAttribute(code.code)}" ` +
+    `objectType="${CLASSIFICATION_TYPE}">${slot('codingScheme', code.codeSystem)}` +
+    `${localized('rim:Name', code.display)}</rim:Classification>`
   );
 }
 
@@ -278,15 +277,9 @@ function authorClassification(author: Author, objectId: string, scheme: string):
 }
 
 function externalIdentifier(scheme: string, objectId: string, value: string, name: string): string {
-  return element(
-    'rim:ExternalIdentifier',
-    {
-      id: `urn:uuid:${randomUUID()}`,
-      registryObject: objectId,
-      identificationScheme: scheme,
-      value,
-      objectType: OBJECT_TYPE.externalIdentifier,
-    },
-    element('rim:Name', {}, element('rim:LocalizedString', { value: name })),
+  return (
+    `<rim:ExternalIdentifier id="urn:uuid:${randomUUID()}" registryObject="${escapeAttribute(objectId)}" ` +
+    `identificationScheme="${escapeAttribute(scheme)}" value="${escapeAttribute(value)}" ` +
+    `objectType="${EXTERNAL_IDENTIFIER_TYPE}">${localized('rim:Name', name)}</rim:ExternalIdentifier>`
   );
 }

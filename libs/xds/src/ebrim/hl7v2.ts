@@ -103,5 +103,15 @@ export function parseDtm(value: string): Date | undefined {
 
 /** Date → DTM at second precision, UTC. */
 export function formatDtm(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const iso = date.toISOString();
+  // YYYY-MM-DDThh:mm:ss… (a year past 9999 is written ±YYYYYY-…: the general rule then)
+  if (iso.length !== 24) return iso.replace(/[-:T]/g, '').slice(0, 14);
+  return (
+    iso.slice(0, 4) +
+    iso.slice(5, 7) +
+    iso.slice(8, 10) +
+    iso.slice(11, 13) +
+    iso.slice(14, 16) +
+    iso.slice(17, 19)
+  );
 }
