@@ -7,7 +7,7 @@ import { createBenchDatabase, redactedUrl } from './bench-database';
 import { Cleanup } from './cleanup';
 import { identityFrom } from './fhir-client';
 import { GatewayProcess } from './gateway-process';
-import { MemoryReport, MemorySampler } from './memory-sampler';
+import { MemoryReport, MemorySampler, MemoryWindow, UNSAMPLED } from './memory-sampler';
 import { BenchOptions } from './options';
 import { processCpuSeconds } from './process-cpu';
 
@@ -27,6 +27,8 @@ export interface BenchServer {
   readonly outboxDir?: string;
   /** CPU seconds used so far by the gateway; null when it is not our child. */
   cpuSeconds(): number | null;
+  /** Starts tracking the gateway's peak memory over a phase. */
+  memoryWindow(): MemoryWindow;
   /** Stops sampling the gateway's memory; nulls when it is not our child. */
   stopSampling(): MemoryReport;
 }
@@ -40,7 +42,8 @@ export async function prepareServer(options: BenchOptions, cleanup: Cleanup): Pr
       database: '(target)',
       outboxDir: options.outbox,
       cpuSeconds: () => null,
-      stopSampling: () => ({ peakRssMB: null, finalRssMB: null }),
+      memoryWindow: () => UNSAMPLED,
+      stopSampling: () => ({ startRssMB: null, peakRssMB: null, finalRssMB: null }),
     };
   }
   return spawnGateway(options, cleanup);
@@ -75,6 +78,7 @@ async function spawnGateway(options: BenchOptions, cleanup: Cleanup): Promise<Be
     kekFile,
     outboxDir,
     cpuSeconds: () => processCpuSeconds(gateway.pid),
+    memoryWindow: () => sampler.window(),
     stopSampling: () => sampler.stop(),
   };
 }

@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly mllpPort?: number;
   /** The patient's channel phases (login to token, a patient's document list); on by default. */
   readonly patientChannel: boolean;
+  /** --ingest-only: records and ITI-65 only, every other phase skipped. */
+  readonly ingestOnly: boolean;
   readonly patientLogins: number;
   readonly patientDocuments: number;
   readonly patientListQueries: number;
@@ -42,7 +44,10 @@ export const USAGE = `Usage: node dist/apps/gateway/bench/run.js [options]
 Benchmarks the doors: opens patient records, pushes ITI-65 bundles, runs ITI-67 searches and
 ITI-68 reads (MHD); pushes ITI-41 MTOM submissions into one patient's record and times ITI-18
 FindDocuments on it (XDS.b); sends MDM^T02 messages over MLLP/TLS (HL7v2); logs patients in through the patient's channel and lists one
-patient's documents with his token. Progress goes to stderr, one JSON result object to stdout.
+patient's documents with his token. Progress goes to stderr, one JSON result object to stdout;
+the spawned gateway's resident memory (from /proc/<pid>/status) is reported once listening
+(server.startRssMB), at its highest during the concurrent ITI-65 load (iti65.serverPeakRssMB)
+and over the whole run (server.peakRssMB, VmHWM).
 
   --patients N            patient records to open (default 200)
   --documents M           documents pushed in total (default 2000)
@@ -87,6 +92,9 @@ patient's documents with his token. Progress goes to stderr, one JSON result obj
   --outbox DIR            with --target: where the target's NOTIFY_CHANNEL=file:<dir> writes
                           (the patient's codes); without it the patient's channel is skipped
   --no-patient-channel    skip the patient's channel phases
+  --ingest-only           records and ITI-65 only: searches, reads, XDS, HL7v2, the patient's
+                          channel, the access decision and the bulk import all skipped
+                          (e.g. --ingest-only --concurrency 32 for the memory under ingest)
   --compare-floor         instead: the gateway against the floor (bench/neutral), alternately,
                           with the neutral load generator (--compare-floor --help for its options)
   --help                  show this help
@@ -101,6 +109,7 @@ const FLAGS = {
   searches: { type: 'string' },
   reads: { type: 'string' },
   'serial-bundles': { type: 'string' },
+  'ingest-only': { type: 'boolean' },
   authorisations: { type: 'string' },
   'import-entries': { type: 'string' },
   'database-url': { type: 'string' },
@@ -128,14 +137,19 @@ export class UsageError extends Error {}
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
   const { values } = parseFlags(argv);
   if (values.help) return undefined;
+  const ingestOnly = values['ingest-only'] ?? false;
+  const phase = (raw: string | undefined, name: string, fallback: number, min = 0) => {
+    if (ingestOnly && raw !== undefined) throw new UsageError(`--${name} skipped by --ingest-only`);
+    return ingestOnly ? 0 : integer(raw, name, fallback, min);
+  };
   const options: BenchOptions = {
     patients: integer(values.patients, 'patients', 200, 1),
     documents: integer(values.documents, 'documents', 2000, 1),
     docsPerBundle: integer(values['docs-per-bundle'], 'docs-per-bundle', 1, 1, 10),
     concurrency: integer(values.concurrency, 'concurrency', 8, 1, 1024),
     docSize: integer(values['doc-size'], 'doc-size', 51200, 1),
-    searches: integer(values.searches, 'searches', 500, 0),
-    reads: integer(values.reads, 'reads', 500, 0),
+    searches: phase(values.searches, 'searches', 500),
+    reads: phase(values.reads, 'reads', 500),
     serialBundles: optionalInteger(values['serial-bundles'], 'serial-bundles'),
     databaseUrl: values['database-url'],
     adminDatabaseUrl: values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -145,12 +159,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     timeoutMs: integer(values['timeout-ms'], 'timeout-ms', 30_000, 100),
     cpuProfDir: values['cpu-prof'],
     authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
-    importEntries: integer(values['import-entries'], 'import-entries', 20_000, 0),
-    xdsDocuments: integer(values['xds-documents'], 'xds-documents', 1000, 0),
-    xdsQueries: integer(values['xds-queries'], 'xds-queries', 100, 0),
-    hl7Messages: integer(values['hl7-messages'], 'hl7-messages', 1000, 0),
+    importEntries: phase(values['import-entries'], 'import-entries', 20_000),
+    xdsDocuments: phase(values['xds-documents'], 'xds-documents', 1000),
+    xdsQueries: phase(values['xds-queries'], 'xds-queries', 100),
+    hl7Messages: phase(values['hl7-messages'], 'hl7-messages', 1000),
     mllpPort: optionalInteger(values['mllp-port'], 'mllp-port'),
-    patientChannel: !values['no-patient-channel'],
+    patientChannel: !ingestOnly && !values['no-patient-channel'],
+    ingestOnly,
     patientLogins: integer(values['patient-logins'], 'patient-logins', 20, 1, 1000),
     patientDocuments: integer(values['patient-documents'], 'patient-documents', 1000, 1),
     patientListQueries: integer(values['patient-list-queries'], 'patient-list-queries', 100, 0),

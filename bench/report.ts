@@ -10,6 +10,8 @@ import type { XdsResults } from './xds-phase';
 
 export interface LoadResult extends PhaseResult {
   readonly documents: number;
+  /** The gateway's highest resident size during the load; null when not sampled. */
+  readonly serverPeakRssMB?: number | null;
 }
 
 export interface BenchResults {
@@ -49,6 +51,7 @@ export function buildReport(results: BenchResults) {
       documentsPerSecond: perSecond(concurrentLoad.documents, concurrentLoad.seconds),
       latencyMs: concurrentLoad.latency.summary(),
       cpu: cpuOf(concurrentLoad),
+      serverPeakRssMB: concurrentLoad.serverPeakRssMB ?? null,
       concurrency1: {
         bundles: serialLoad.requests,
         documents: serialLoad.documents,

@@ -103,12 +103,12 @@ async function runPhases(
   // First: the patient's codes go through the notification outbox, which the loads below fill
   // (one notice per submission) far faster than it drains, and a code waits behind them.
   const patientChannel = await runPatientChannel(server, push, consult, context, options, cleanup);
-  const load = await runLoad(push, consult, context, serialBundles);
+  const load = await runLoad(push, consult, context, serialBundles, server);
   const queries = await runQueries(consult, context, options);
   const xds = await runXdsPhases(push, consult, context, options.xdsDocuments, options.xdsQueries);
   const hl7v2 = await runHl7v2(server, consult, context, options);
   const policy =
-    server.databaseUrl && server.kekFile
+    server.databaseUrl && server.kekFile && !options.ingestOnly
       ? await measurePolicyDecisions(
           { databaseUrl: server.databaseUrl, kekFile: server.kekFile },
           options.authorisations,
@@ -199,16 +199,19 @@ async function runLoad(
   consult: FhirClient,
   context: PhaseContext,
   serialBundles: number,
+  server: BenchServer,
 ) {
   const { plan } = context;
   const concurrentEnd = plan.bundles - serialBundles;
   const records = await openRecords(consult, context);
+  const memory = server.memoryWindow();
   const concurrentLoad = await pushBundles(push, context, {
     from: 0,
     to: concurrentEnd,
     concurrency: context.concurrency,
     label: 'iti65',
   });
+  const serverPeakRssMB = memory.close();
   const serialLoad = await pushBundles(push, context, {
     from: concurrentEnd,
     to: plan.bundles,
@@ -217,7 +220,11 @@ async function runLoad(
   });
   return {
     records,
-    concurrentLoad: { ...concurrentLoad, documents: plan.documentsIn(0, concurrentEnd) },
+    concurrentLoad: {
+      ...concurrentLoad,
+      documents: plan.documentsIn(0, concurrentEnd),
+      serverPeakRssMB,
+    },
     serialLoad: { ...serialLoad, documents: plan.documentsIn(concurrentEnd, plan.bundles) },
   };
 }
