@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, loadConfig } from '@passerelle/platform';
+import { setFlagsFromString } from 'node:v8';
 import { startGateway } from './gateway';
 import { builtPortalDirectory } from './portal';
 
 /** The start-up banner is printed whatever LOG_LEVEL says: it is how an operator finds things. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  boundHeapGrowth(config.heapGrowingPercent);
   const gateway = await startGateway(config);
   const lines = [
     `Passerelle: HTTPS (mutual TLS) on port ${gateway.port} — FHIR at https://localhost:${gateway.port}/fhir`,
@@ -28,6 +30,14 @@ async function main(): Promise<void> {
     `Notifications: ${deliveryOf(config)}`,
   ];
   console.info(lines.join('\n'));
+}
+
+/**
+ * V8 reads this factor at every full collection, so it applies from here on: the process's own,
+ * hence set by the entry point, not by `startGateway` (which tests run in their own process).
+ */
+function boundHeapGrowth(percent: number): void {
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
 function deliveryOf({ notifications: { channel } }: AppConfig): string {
