@@ -76,6 +76,13 @@ describe('configuration of the HTTP limits and the public origin', () => {
     });
   });
 
+  it('bounds the heap growth to 20 % by default, 0 leaving it to V8, and refuses other values', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(20);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '301' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(ConfigError);
+  });
+
   it('refuses a headers timeout longer than the request timeout', () => {
     expect(() =>
       loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' }),
