@@ -87,7 +87,7 @@ describe('The FHIR door serves what its CapabilityStatement declares, and nothin
       _id: type === 'Patient' ? record.resourceId : UNKNOWN_ID,
       code: 'submissionset',
       'source.identifier': 'urn:oid:1.2.3',
-      designationType: 'urn:oid:1.2.250.1.213.1.1.4.12|04',
+      designationType: 'urn:oid:1.2.250.1.213.2.2|04',
       authorOrg: 'Organization/1750000000',
       name: 'MARTIN',
       qualification: 'urn:oid:1.2.250.1.71.1.2.7|10',

@@ -38,6 +38,12 @@ const NATIONAL_SYSTEMS = new Set([
   '1.2.250.1.71.4.2.4',
   '1.2.250.1.213.1.1.4.6',
   '1.2.250.1.213.1.1.4.9',
+  '1.2.250.1.213.1.1.4.2.282',
+  '1.3.6.1.4.1.19376.1.2.3',
+  '1.2.840.10008.2.6.1',
+  'URN',
+  '1.2.250.1.213.2.2',
+  '1.2.250.1.213.1.6.1.128',
 ]);
 
 /**
@@ -60,7 +66,19 @@ const NATIONAL_CODES: Readonly<
     '2.16.840.1.113883.6.1',
     'CR de consultation',
   ],
-  // confidentialityCode: JDV_J08 (HL7 Confidentiality N, R, V)
+  // formatCode: JDV_J60 plus mimeTypeSufficient (TRE_A11), the gateway's code for a non-CDA document
+  'urn:uuid:a09d5840-386c-46f2-b5ad-9c3699a4309d': () => [
+    'urn:ihe:iti:xds:2017:mimeTypeSufficient',
+    '1.3.6.1.4.1.19376.1.2.3',
+    'mimeType Sufficient',
+  ],
+  // SubmissionSet contentTypeCode: JDV_J59 (TRE_R209)
+  'urn:uuid:aa543740-bdda-424e-8c96-df4873be8500': () => [
+    '07',
+    '1.2.250.1.213.2.2',
+    'Consultations soins externes',
+  ],
+  // confidentialityCode: JDV_J58 (HL7 Confidentiality N, R, V)
   'urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f': (code) =>
     ['R', 'V'].includes(code)
       ? [code, '2.16.840.1.113883.5.25', code === 'R' ? 'Restreint' : 'Très restreint']
