@@ -81,7 +81,7 @@ describe('The FHIR door serves what its CapabilityStatement declares, and nothin
       facility: 'urn:oid:1.2.250.1.71.4.2.4|SA01',
       event: 'urn:oid:1.2.250.1.213.2.5|X',
       'security-label': 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality|N',
-      format: 'urn:oid:1.2.250.1.213.1.1.4.2.282|urn:ihe:iti:xds-sd:text:2008',
+      format: 'urn:oid:1.3.6.1.4.1.19376.1.2.3|urn:ihe:iti:xds-sd:text:2008',
       related: 'urn:oid:1.2.3',
       identifier: type === 'Patient' ? record.token : 'urn:oid:1.2.3.4',
       _id: type === 'Patient' ? record.resourceId : UNKNOWN_ID,

@@ -300,7 +300,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     expect(misplaced.status).toBe(422);
     expect(misplaced.data.issue.map((i) => i.diagnostics)).toEqual([
       expect.stringMatching(
-        /^DocumentEntry\.confidentialityCode "N" \(code system https:\/\/mos\.esante\.gouv\.fr\/NOS\/TRE_A07-StatusVisibiliteDocument\/.*\) is in the value set JDV_J08-XdsConfidentialityCode-CISIS version 20200424120000 under code system 2\.16\.840\.1\.113883\.5\.25, not https:/,
+        /^DocumentEntry\.confidentialityCode "N" \(code system https:\/\/mos\.esante\.gouv\.fr\/NOS\/TRE_A07-StatusVisibiliteDocument\/.*\) is in the value set JDV_J58-ConfidentialityCode-DMP version 20200424120000 under code system 2\.16\.840\.1\.113883\.5\.25, not https:/,
       ),
     ]);
     replacement.securityLabel = [

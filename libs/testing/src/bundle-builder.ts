@@ -229,7 +229,7 @@ function documentReference(
             : {}),
         },
         format: spec.format ?? {
-          system: 'urn:oid:1.2.250.1.213.1.1.4.2.282',
+          system: 'urn:oid:1.3.6.1.4.1.19376.1.2.3',
           code: 'urn:ihe:iti:xds-sd:text:2008',
         },
       },
