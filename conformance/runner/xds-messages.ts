@@ -28,7 +28,11 @@ const REFERENCE_ATTRIBUTES = [
   'targetObject',
 ];
 
-/** The code systems of the national value sets (fixtures/terminology/value-sets.json). */
+/**
+ * The code systems of the national value sets (fixtures/terminology/value-sets.json), but IHE's
+ * format code system (1.3.6.1.4.1.19376.1.2.3): the templates' codes in it are the Connectathon's
+ * (`urn:ihe:rad:TEXT`), not JDV_J60's.
+ */
 const NATIONAL_SYSTEMS = new Set([
   '1.2.250.1.213.1.1.4.1',
   '2.16.840.1.113883.6.1',
@@ -39,7 +43,6 @@ const NATIONAL_SYSTEMS = new Set([
   '1.2.250.1.213.1.1.4.6',
   '1.2.250.1.213.1.1.4.9',
   '1.2.250.1.213.1.1.4.2.282',
-  '1.3.6.1.4.1.19376.1.2.3',
   '1.2.840.10008.2.6.1',
   'URN',
   '1.2.250.1.213.2.2',
