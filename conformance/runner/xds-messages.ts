@@ -78,12 +78,16 @@ const NATIONAL_CODES: Readonly<
     '2.16.840.1.113883.6.1',
     'CR de consultation',
   ],
-  // formatCode: JDV_J60 plus mimeTypeSufficient (TRE_A11), the gateway's code for a non-CDA document
-  [FORMAT_CODE_SCHEME]: () => [
-    'urn:ihe:iti:xds:2017:mimeTypeSufficient',
-    '1.3.6.1.4.1.19376.1.2.3',
-    'mimeType Sufficient',
-  ],
+  // formatCode: JDV_J60 — IHE's Antepartum Summary its French counterpart (TRE_A06), any other
+  // the mimeTypeSufficient (TRE_A11) the gateway gives a non-CDA document
+  [FORMAT_CODE_SCHEME]: (code) =>
+    code === 'urn:ihe:pcc:aps:2007'
+      ? ['urn:asip:ci-sis:obp-sap:2023', '1.2.250.1.213.1.1.4.2.282', 'Synthèse antepartum']
+      : [
+          'urn:ihe:iti:xds:2017:mimeTypeSufficient',
+          '1.3.6.1.4.1.19376.1.2.3',
+          'mimeType Sufficient',
+        ],
   // SubmissionSet contentTypeCode: JDV_J59 (TRE_R209)
   [CONTENT_TYPE_SCHEME]: () => ['07', '1.2.250.1.213.2.2', 'Consultations soins externes'],
   // confidentialityCode: JDV_J58 (HL7 Confidentiality N, R, V)
