@@ -107,7 +107,11 @@ function submissionSetEntry(
           url: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType',
           valueCodeableConcept: {
             coding: [
-              { system: 'urn:oid:1.2.250.1.213.2.2', code: '04', display: 'Hospitalisation de jour' },
+              {
+                system: 'urn:oid:1.2.250.1.213.2.2',
+                code: '04',
+                display: 'Hospitalisation de jour',
+              },
             ],
           },
         },
