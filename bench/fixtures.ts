@@ -107,7 +107,11 @@ function submissionSetEntry(
           url: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType',
           valueCodeableConcept: {
             coding: [
-              { system: 'urn:oid:1.2.250.1.213.1.1.4.12', code: '04', display: 'Hospitalisation' },
+              {
+                system: 'urn:oid:1.2.250.1.213.2.2',
+                code: '04',
+                display: 'Hospitalisation de jour',
+              },
             ],
           },
         },
@@ -165,7 +169,7 @@ function documentReferenceEntry(
             creation: now,
           },
           format: {
-            system: 'urn:oid:1.2.250.1.213.1.1.4.2.282',
+            system: 'urn:oid:1.3.6.1.4.1.19376.1.2.3',
             code: 'urn:ihe:iti:xds-sd:pdf:2008',
           },
         },

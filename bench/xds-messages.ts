@@ -111,7 +111,7 @@ export function provideAndRegisterMtom(
     '<rim:RegistryPackage id="SubmissionSet01">' +
     slot('submissionTime', now) +
     authorClassification(SCHEME.submissionSetAuthor, 'SubmissionSet01') +
-    classification(SCHEME.contentType, 'SubmissionSet01', '04', '1.2.250.1.213.1.1.4.12') +
+    classification(SCHEME.contentType, 'SubmissionSet01', '04', '1.2.250.1.213.2.2') +
     externalIdentifier(
       SCHEME.setUniqueId,
       'SubmissionSet01',

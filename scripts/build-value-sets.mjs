@@ -25,10 +25,31 @@ const VALUE_SETS = [
     origin: 'ansforge/TestContenuCDA-3-0 jeuxDeValeurs/JDV_J07_XdsTypeCode_CISIS.xml @ 7cd489b3',
   },
   {
-    attribute: 'confidentialityCode',
-    file: 'JDV_J08_XdsConfidentialityCode_CISIS.xml',
+    attribute: 'formatCode',
+    file: 'JDV_J60_FormatCode_DMP.json',
     origin:
-      'ansforge/TestContenuCDA-3-0 jeuxDeValeurs/JDV_J08_XdsConfidentialityCode_CISIS.xml @ 7cd489b3',
+      'ansforge/IG-terminologie-de-sante, Terminologies de Santé v1.12.0, ValueSet JDV-J60-FormatCode-DMP',
+    additions: [
+      {
+        codeSystem: '1.3.6.1.4.1.19376.1.2.3',
+        code: 'urn:ihe:iti:xds:2017:mimeTypeSufficient',
+        display: 'mimeType Sufficient',
+        reason:
+          'IHE ITI formatCode of a document whose mimeType says enough (non-CDA documents): used by the ANS PDSm for DMP examples (ansforge/IG-FHIR-PDSM4DMP-EEDS @ 94d8b1d1) and by fixtures/terminology/cda-format-codes.json, absent from JDV_J60',
+      },
+    ],
+  },
+  {
+    attribute: 'contentTypeCode',
+    file: 'JDV_J59_ContentTypeCode_DMP.xml',
+    origin:
+      'fliot/interop-outil-cda-testcontenucda3.0-outil-validation-documents-cda (fork of the ANS CDA validation tool) jeuxDeValeurs/JDV_J59_ContentTypeCode_DMP.xml @ 542007d2',
+  },
+  {
+    attribute: 'confidentialityCode',
+    file: 'JDV_J58_ConfidentialityCode_DMP.json',
+    origin:
+      'ansforge/IG-terminologie-de-sante, Terminologies de Santé v1.10.0, ValueSet JDV-J58-ConfidentialityCode-DMP',
   },
   {
     attribute: 'healthcareFacilityTypeCode',
@@ -54,6 +75,16 @@ const VALUE_SETS = [
 const OID_BY_SYSTEM = {
   'https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument':
     '1.2.250.1.213.1.1.4.1',
+  'https://mos.esante.gouv.fr/NOS/TRE_A06-FormatCodeComplementaire/FHIR/TRE-A06-FormatCodeComplementaire':
+    '1.2.250.1.213.1.1.4.2.282',
+  'https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/TRE-A07-StatutVisibiliteDocument':
+    '1.2.250.1.213.1.1.4.13',
+  'https://mos.esante.gouv.fr/NOS/TRE_A08-HL7Confidentiality/FHIR/TRE-A08-HL7Confidentiality':
+    '2.16.840.1.113883.5.25',
+  'https://mos.esante.gouv.fr/NOS/TRE_A09-DICOMuidRegistry/FHIR/TRE-A09-DICOMuidRegistry':
+    '1.2.840.10008.2.6.1',
+  'https://mos.esante.gouv.fr/NOS/TRE_A11-IheFormatCode/FHIR/TRE-A11-IheFormatCode':
+    '1.3.6.1.4.1.19376.1.2.3',
   // TRE_A10-NomenclatureURN: its codes are URNs, and its "OID" is the word URN (CI-SIS).
   'https://mos.esante.gouv.fr/NOS/TRE_A10-NomenclatureURN/FHIR/TRE-A10-NomenclatureURN': 'URN',
 };
@@ -92,14 +123,31 @@ function fromFhir(text) {
   };
 }
 
-function read(directory, { attribute, file, origin }) {
+/**
+ * A value set as published, plus the documented additions (fixtures/SOURCES.md): codes the
+ * gateway accepts beyond it, each with its reason, kept apart in the output so that the
+ * difference stays visible.
+ */
+function read(directory, { attribute, file, origin, additions = [] }) {
   const text = readFileSync(join(directory, file), 'utf8');
   const { id, oid, version, concepts } = file.endsWith('.xml') ? fromSvs(text) : fromFhir(text);
+  for (const added of additions) {
+    if (
+      concepts.some(
+        ({ codeSystem, code }) => codeSystem === added.codeSystem && code === added.code,
+      )
+    ) {
+      throw new Error(
+        `${id}: ${added.code} is published in ${added.codeSystem}, it is no addition`,
+      );
+    }
+  }
   const codes = {};
-  for (const { codeSystem, code, display } of concepts) {
+  for (const { codeSystem, code, display } of [...concepts, ...additions]) {
     codes[codeSystem] = { ...codes[codeSystem], [code]: display };
   }
-  return [attribute, { id, oid, version, source: origin, codes }];
+  const entry = { id, oid, version, source: origin, codes };
+  return [attribute, additions.length > 0 ? { ...entry, additions } : entry];
 }
 
 const directory = process.argv[2];

@@ -187,6 +187,14 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     };
   }
 
+  /** A SubmissionSet contentTypeCode of JDV_J59 (TRE_R209 07), for examples coded otherwise. */
+  function nationalContentType(list: List): void {
+    const designation = list.extension!.find((e) => e.url.endsWith('/ihe-designationType'))!;
+    designation.valueCodeableConcept = {
+      coding: [{ system: 'urn:oid:1.2.250.1.213.2.2', code: '07' }],
+    };
+  }
+
   it('accepts the ANS PDSm-for-DMP ITI-65 example once its SNOMED CT context codes are national', async () => {
     const patient = freshPatient();
     await openRecord(patient.token);
@@ -200,12 +208,16 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     (bundle.entry![0].resource as List).identifier = [
       { use: 'usual', system: 'urn:ietf:rfc:3986', value: `urn:oid:${freshOid()}` },
     ];
-    // Its facility type and practice setting are the IHE examples' SNOMED CT codes, outside the
-    // national value sets the DMP requires.
+    // Its contentTypeCode (designationType) is a TRE_A03 class, its facility type and practice
+    // setting the IHE examples' SNOMED CT codes: outside the value sets the DMP requires.
     const outside = await failure(push(bundle));
     expect(outside.status).toBe(422);
     expect(xdsCode(outside.data)).toBe('XDSRegistryMetadataError');
     expect(outside.data.issue.map((i) => [i.code, i.diagnostics])).toEqual([
+      [
+        'code-invalid',
+        'SubmissionSet.contentTypeCode "11" (code system 1.2.250.1.213.1.1.4.1) is in the value set JDV_J59-ContentTypeCode-DMP version 20240927120000 under code system 1.2.250.1.213.1.6.1.128, 1.2.250.1.213.2.2, not 1.2.250.1.213.1.1.4.1',
+      ],
       [
         'code-invalid',
         'DocumentEntry.healthcareFacilityTypeCode "22232009" (code system 2.16.840.1.113883.6.96) is not in the value set JDV_J02-XdsHealthcareFacilityTypeCode-CISIS version 20241213120000',
@@ -217,6 +229,7 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     ]);
     expect((await documentsOf(patient.token)).total).toBe(0);
 
+    nationalContentType(bundle.entry![0].resource as List);
     nationalContext(bundle.entry![1].resource as DocumentReference);
     const response = (await push(bundle)) as Bundle;
     expect(response.entry).toHaveLength(3);
@@ -255,11 +268,13 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
     const outside = await failure(push(bundle));
     expect(outside.status).toBe(422);
     expect(outside.data.issue.map((i) => i.diagnostics)).toEqual([
+      expect.stringMatching(/^SubmissionSet\.contentTypeCode "225728007" .* JDV_J59/),
       expect.stringMatching(/^DocumentEntry\.classCode "11369-6" .* not in the value set JDV_J57/),
       expect.stringMatching(/^DocumentEntry\.healthcareFacilityTypeCode "82242000" .* JDV_J02/),
       expect.stringMatching(/^DocumentEntry\.practiceSettingCode "408467006" .* JDV_J04/),
     ]);
     reference.category = [{ coding: [{ system: 'urn:oid:1.2.250.1.213.1.1.4.1', code: '10' }] }];
+    nationalContentType(bundle.entry![0].resource as List);
     nationalContext(reference);
     await push(bundle);
     const found = await documentsOf(patient.token);
@@ -295,14 +310,18 @@ describe('MHD door over mutual TLS on PostgreSQL', () => {
 
     const replacement = bundle.entry![1].resource as DocumentReference;
     delete replacement.content[0].attachment.hash;
-    // Its securityLabel is N in TRE_A07, whose codes are the DMP's restrictions: N is HL7's.
+    // Its contentTypeCode (designationType) is the facility type SA01 of TRE_R02, not among the
+    // TRE_R02 codes of JDV_J59; its securityLabel is N in TRE_A07, whose codes are the DMP's
+    // restrictions: N is HL7's.
     const misplaced = await failure(push(bundle));
     expect(misplaced.status).toBe(422);
     expect(misplaced.data.issue.map((i) => i.diagnostics)).toEqual([
+      'SubmissionSet.contentTypeCode "SA01" (code system 1.2.250.1.71.4.2.4) is not in the value set JDV_J59-ContentTypeCode-DMP version 20240927120000',
       expect.stringMatching(
-        /^DocumentEntry\.confidentialityCode "N" \(code system https:\/\/mos\.esante\.gouv\.fr\/NOS\/TRE_A07-StatusVisibiliteDocument\/.*\) is in the value set JDV_J08-XdsConfidentialityCode-CISIS version 20200424120000 under code system 2\.16\.840\.1\.113883\.5\.25, not https:/,
+        /^DocumentEntry\.confidentialityCode "N" \(code system https:\/\/mos\.esante\.gouv\.fr\/NOS\/TRE_A07-StatusVisibiliteDocument\/.*\) is in the value set JDV_J58-ConfidentialityCode-DMP version 20200424120000 under code system 2\.16\.840\.1\.113883\.5\.25, not https:/,
       ),
     ]);
+    nationalContentType(bundle.entry![0].resource as List);
     replacement.securityLabel = [
       {
         coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'N' }],

@@ -110,7 +110,7 @@ describe('national codes of an instantiated template', () => {
     expect(codes(xml)).toEqual([
       'e362475b143a 10@1.2.250.1.213.1.1.4.1',
       'f2705394840f V@2.16.840.1.113883.5.25',
-      '9c3699a4309d urn:ihe:rad:TEXT@1.3.6.1.4.1.19376.1.2.3',
+      '9c3699a4309d urn:ihe:iti:xds:2017:mimeTypeSufficient@1.3.6.1.4.1.19376.1.2.3',
       'ed0b0bdb91e1 SA01@1.2.250.1.71.4.2.4',
       'ae952c785ead ETABLISSEMENT@1.2.250.1.213.1.1.4.9',
       'c59651d33983 11369-6@2.16.840.1.113883.6.1',
@@ -123,6 +123,23 @@ describe('national codes of an instantiated template', () => {
       '<rim:Slot name="codingScheme"><rim:ValueList><rim:Value>1.2.250.1.213.1.1.4.13</rim:Value></rim:ValueList></rim:Slot>' +
       '</rim:Classification>';
     expect(nationalCodes(xml)).toBe(xml);
+  });
+
+  it('gives a contentTypeCode outside the systems of JDV_J59 a TRE_R209 one, keeping those inside', () => {
+    const contentType = (scheme: string, code: string, system: string) =>
+      `<rim:Classification classificationScheme="${scheme}" nodeRepresentation="${code}">` +
+      `<rim:Slot name="codingScheme"><rim:ValueList><rim:Value>${system}</rim:Value></rim:ValueList></rim:Slot>` +
+      '</rim:Classification>';
+    const scheme = 'urn:uuid:aa543740-bdda-424e-8c96-df4873be8500';
+    expect(nationalCodes(contentType(scheme, '34133-9', '2.16.840.1.113883.6.1'))).toBe(
+      contentType(scheme, '07', '1.2.250.1.213.2.2'),
+    );
+    const spaced = 'urn:uuid:aa543740-bdda-424e-8c96- df4873be8500';
+    expect(nationalCodes(contentType(spaced, 'History', 'Connect-a-thon contentTypeCodes'))).toBe(
+      contentType(spaced, '07', '1.2.250.1.213.2.2'),
+    );
+    const national = contentType(scheme, '04', '1.2.250.1.213.2.2');
+    expect(nationalCodes(national)).toBe(national);
   });
 
   it('writes the national labels in ASCII, so that a latin1 capture stays UTF-8', () => {

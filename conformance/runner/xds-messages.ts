@@ -40,6 +40,24 @@ const NATIONAL_SYSTEMS = new Set([
   '1.2.250.1.213.1.1.4.9',
 ]);
 
+const FORMAT_CODE_SCHEME = 'urn:uuid:a09d5840-386c-46f2-b5ad-9c3699a4309d';
+const CONTENT_TYPE_SCHEME = 'urn:uuid:aa543740-bdda-424e-8c96-df4873be8500';
+
+/**
+ * Where an attribute's value set has its own code systems, those alone are national for it:
+ * JDV_J60's French ones (IHE's own 1.3.6.1.4.1.19376.1.2.3 holds the templates' Connectathon
+ * codes, `urn:ihe:rad:TEXT`), JDV_J59's (a LOINC contentTypeCode is no TRE_R209 one).
+ */
+const NATIONAL_SYSTEMS_BY_SCHEME: Readonly<Record<string, ReadonlySet<string>>> = {
+  [FORMAT_CODE_SCHEME]: new Set(['1.2.250.1.213.1.1.4.2.282', '1.2.840.10008.2.6.1', 'URN']),
+  [CONTENT_TYPE_SCHEME]: new Set([
+    '1.2.250.1.213.1.1.4.6',
+    '1.2.250.1.213.1.6.1.128',
+    '1.2.250.1.213.2.2',
+    '1.2.250.1.71.4.2.4',
+  ]),
+};
+
 /**
  * The codes of the French affinity domain (ANS value sets) given to a template's
  * classifications coded in another domain's code system, by XDS classification scheme: the NIST
@@ -60,7 +78,19 @@ const NATIONAL_CODES: Readonly<
     '2.16.840.1.113883.6.1',
     'CR de consultation',
   ],
-  // confidentialityCode: JDV_J08 (HL7 Confidentiality N, R, V)
+  // formatCode: JDV_J60 — IHE's Antepartum Summary its French counterpart (TRE_A06), any other
+  // the mimeTypeSufficient (TRE_A11) the gateway gives a non-CDA document
+  [FORMAT_CODE_SCHEME]: (code) =>
+    code === 'urn:ihe:pcc:aps:2007'
+      ? ['urn:asip:ci-sis:obp-sap:2023', '1.2.250.1.213.1.1.4.2.282', 'Synthèse antepartum']
+      : [
+          'urn:ihe:iti:xds:2017:mimeTypeSufficient',
+          '1.3.6.1.4.1.19376.1.2.3',
+          'mimeType Sufficient',
+        ],
+  // SubmissionSet contentTypeCode: JDV_J59 (TRE_R209)
+  [CONTENT_TYPE_SCHEME]: () => ['07', '1.2.250.1.213.2.2', 'Consultations soins externes'],
+  // confidentialityCode: JDV_J58 (HL7 Confidentiality N, R, V)
   'urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f': (code) =>
     ['R', 'V'].includes(code)
       ? [code, '2.16.840.1.113883.5.25', code === 'R' ? 'Restreint' : 'Très restreint']
@@ -145,13 +175,15 @@ export function nationalCodes(xml: string): string {
   return xml.replace(
     /<((?:\w+:)?)Classification\b[^>]*(?<!\/)>[\s\S]*?<\/\1Classification>/g,
     (classification) => {
-      const scheme = /classificationScheme="([^"]+)"/.exec(classification)?.[1];
+      // Read as the gateway reads it (the IPF sample has spaces inside scheme UUIDs).
+      const scheme = /classificationScheme="([^"]+)"/.exec(classification)?.[1]?.replace(/\s/g, '');
       const national = scheme && NATIONAL_CODES[scheme];
       if (!national) return classification;
       const code = /nodeRepresentation="([^"]*)"/.exec(classification)?.[1] ?? '';
       const codingScheme = /<(?:\w+:)?Value>([^<]*)<\/(?:\w+:)?Value>/.exec(classification)?.[1];
       const [nationalCode, nationalSystem, display] = national(code);
-      if (codingScheme && NATIONAL_SYSTEMS.has(codingScheme)) return classification;
+      const systems = NATIONAL_SYSTEMS_BY_SCHEME[scheme] ?? NATIONAL_SYSTEMS;
+      if (codingScheme && systems.has(codingScheme)) return classification;
       return classification
         .replace(/nodeRepresentation="[^"]*"/, `nodeRepresentation="${nationalCode}"`)
         .replace(/(<(?:\w+:)?Value>)[^<]*(<\/(?:\w+:)?Value>)/, `$1${nationalSystem}$2`)

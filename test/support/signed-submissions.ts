@@ -65,7 +65,7 @@ export function provideFiles(patient: XdsPatient, files: readonly SubmittedFile[
     patientKey: patient.cx,
     sourceId: '1.2.250.1.999.2',
     submissionTime: new Date(),
-    contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.1.1.4.12' },
+    contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.2.2' },
     authors: [AUTHOR],
     intendedRecipients: [],
     status: 'Approved',

@@ -58,7 +58,7 @@ export function provideBundle(
         url: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType',
         valueCodeableConcept: {
           coding: [
-            { system: 'urn:oid:1.2.250.1.213.1.1.4.12', code: '04', display: 'Hospitalisation' },
+            { system: 'urn:oid:1.2.250.1.213.2.2', code: '04', display: 'Hospitalisation de jour' },
           ],
         },
       },
@@ -151,7 +151,7 @@ export function simplifiedPublishDocument(
         url: 'https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType',
         valueCodeableConcept: {
           coding: [
-            { system: 'urn:oid:1.2.250.1.213.1.1.4.12', code: '04', display: 'Hospitalisation' },
+            { system: 'urn:oid:1.2.250.1.213.2.2', code: '04', display: 'Hospitalisation de jour' },
           ],
         },
       },
@@ -229,7 +229,7 @@ function documentReference(
             : {}),
         },
         format: spec.format ?? {
-          system: 'urn:oid:1.2.250.1.213.1.1.4.2.282',
+          system: 'urn:oid:1.3.6.1.4.1.19376.1.2.3',
           code: 'urn:ihe:iti:xds-sd:text:2008',
         },
       },

@@ -8,7 +8,7 @@ import { syntheticImportLines, syntheticPatient } from './synthetic-import';
 
 const SETTINGS = {
   sourceId: '1.2.250.1.999.7',
-  contentTypeCode: { code: '07', codeSystem: '1.2.250.1.213.1.1.4.12' },
+  contentTypeCode: { code: '07', codeSystem: '1.2.250.1.213.2.2' },
 };
 
 type Json = Record<string, unknown> & { content: { attachment: Record<string, unknown> }[] };

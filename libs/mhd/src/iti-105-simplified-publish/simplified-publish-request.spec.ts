@@ -29,7 +29,7 @@ describe('ITI-105 DocumentReference → submission draft', () => {
       sourceId: SOURCE,
       patientId: document.patientId,
       authors: document.authors,
-      contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.1.1.4.12' },
+      contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.2.2' },
       intendedRecipients: [],
     });
     expect(draft.submissionSet.uniqueId).toMatch(/^2\.25\.\d+$/);

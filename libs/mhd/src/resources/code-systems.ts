@@ -25,13 +25,22 @@ const URI_TO_OID: Record<string, string> = {
     '2.16.840.1.113883.5.25',
 };
 
+/**
+ * Other URIs read for the same code systems (never written): the ANS's canonical URI of
+ * TRE_A11-IheFormatCode, which its PDSm examples give the IHE format codes of JDV_J60.
+ */
+const URI_ALIASES: Record<string, string> = {
+  'https://mos.esante.gouv.fr/NOS/TRE_A11-IheFormatCode/FHIR/TRE-A11-IheFormatCode':
+    '1.3.6.1.4.1.19376.1.2.3',
+};
+
 const OID_TO_URI: Record<string, string> = Object.fromEntries(
   Object.entries(URI_TO_OID).map(([uri, oid]) => [oid, uri]),
 );
 
 export function systemToCodeSystem(system: string): string {
   if (system.startsWith('urn:oid:')) return system.slice('urn:oid:'.length);
-  return URI_TO_OID[system] ?? system;
+  return URI_TO_OID[system] ?? URI_ALIASES[system] ?? system;
 }
 
 export function codeSystemToSystem(codeSystem: string): string {

@@ -8,6 +8,7 @@ const coded = (code: string, codeSystem: string) => ({ code, codeSystem });
 const LOINC = '2.16.840.1.113883.6.1';
 const HL7_CONFIDENTIALITY = '2.16.840.1.113883.5.25';
 const RESTRICTIONS = '1.2.250.1.213.1.1.4.13';
+const IHE_FORMAT = '1.3.6.1.4.1.19376.1.2.3';
 const author = { institutions: [{ name: 'CH Test' }], roles: [], specialties: [], telecom: [] };
 
 function document(overrides: Partial<DocumentEntryDraft> = {}): DocumentEntryDraft {
@@ -17,7 +18,7 @@ function document(overrides: Partial<DocumentEntryDraft> = {}): DocumentEntryDra
     patientId: patient,
     classCode: coded('11', '1.2.250.1.213.1.1.4.1'),
     typeCode: coded('11488-4', LOINC),
-    formatCode: coded('urn:ihe:iti:xds-sd:text:2008', '1.3.6.1.4.1.19376.1.2.3'),
+    formatCode: coded('urn:ihe:iti:xds-sd:text:2008', IHE_FORMAT),
     confidentialityCodes: [coded('N', HL7_CONFIDENTIALITY)],
     eventCodes: [],
     healthcareFacilityTypeCode: coded('SA01', '1.2.250.1.71.4.2.4'),
@@ -43,7 +44,7 @@ function submission(
       patientId: patient,
       sourceId: '1.2.250.1.999.2',
       submissionTime: new Date(),
-      contentTypeCode: coded('04', '1.2.250.1.213.1.1.4.12'),
+      contentTypeCode: coded('04', '1.2.250.1.213.2.2'),
       authors: [author],
       intendedRecipients: [],
     },
@@ -233,7 +234,13 @@ describe('validateSubmission: codes against the national value sets (VALUE_SET_P
       'confidentialityCode',
       { confidentialityCodes: [coded('U', HL7_CONFIDENTIALITY)] },
       { confidentialityCodes: [coded('N', RESTRICTIONS)] },
-      'JDV_J08-XdsConfidentialityCode-CISIS version 20200424120000',
+      'JDV_J58-ConfidentialityCode-DMP version 20200424120000',
+    ],
+    [
+      'formatCode',
+      { formatCode: coded('urn:ihe:pat:apsr:breast:2010', IHE_FORMAT) },
+      { formatCode: coded('urn:ihe:iti:xds-sd:pdf:2008', '1.2.250.1.213.1.1.4.2.282') },
+      'JDV_J60-FormatCode-DMP version 20240927120000',
     ],
   ];
 
@@ -244,6 +251,9 @@ describe('validateSubmission: codes against the national value sets (VALUE_SET_P
     { healthcareFacilityTypeCode: coded('SA07', '1.2.250.1.71.4.2.4') },
     { practiceSettingCode: coded('AMBULATOIRE', '1.2.250.1.213.1.1.4.9') },
     { confidentialityCodes: [coded('N', HL7_CONFIDENTIALITY), coded('MASQUE_PS', RESTRICTIONS)] },
+    { formatCode: coded('urn:asip:ci-sis:ldl-ses:2017', '1.2.250.1.213.1.1.4.2.282') },
+    { formatCode: coded('1.2.840.10008.5.1.4.1.1.88.59', '1.2.840.10008.2.6.1') },
+    { formatCode: coded('urn:ihe:iti:xds:2017:mimeTypeSufficient', IHE_FORMAT) },
   ])('accepts codes of their value sets: %j', (codes) => {
     expect(problemsOf(submission([document(codes)]))).toEqual([]);
   });
@@ -269,6 +279,24 @@ describe('validateSubmission: codes against the national value sets (VALUE_SET_P
       expect(problem).toMatch(new RegExp(`, not ${given.codeSystem.replace(/\./g, '\\.')}$`));
     },
   );
+
+  it('checks the SubmissionSet contentTypeCode against JDV_J59-ContentTypeCode-DMP', () => {
+    const withContentType = (code: string, codeSystem: string) =>
+      submission([document()], {
+        submissionSet: {
+          ...submission([]).submissionSet,
+          contentTypeCode: coded(code, codeSystem),
+        },
+      });
+    expect(problemsOf(withContentType('SA07', '1.2.250.1.71.4.2.4'))).toEqual([]);
+    expect(problemsOf(withContentType('EXP_PATIENT', '1.2.250.1.213.1.1.4.6'))).toEqual([]);
+    expect(problemsOf(withContentType('98', '1.2.250.1.213.2.2'))).toEqual([
+      'CODE_NOT_IN_VALUE_SET: SubmissionSet.contentTypeCode "98" (code system 1.2.250.1.213.2.2) is not in the value set JDV_J59-ContentTypeCode-DMP version 20240927120000',
+    ]);
+    expect(problemsOf(withContentType('04', '1.2.250.1.213.1.1.4.12'))).toEqual([
+      'CODE_NOT_IN_VALUE_SET: SubmissionSet.contentTypeCode "04" (code system 1.2.250.1.213.1.1.4.12) is in the value set JDV_J59-ContentTypeCode-DMP version 20240927120000 under code system 1.2.250.1.213.2.2, not 1.2.250.1.213.1.1.4.12',
+    ]);
+  });
 
   it('checks the authors’ specialties of the documents and of the submission set (JDV_J01)', () => {
     const specialist = (code: string, codeSystem: string) => ({

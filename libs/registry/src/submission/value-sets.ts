@@ -49,6 +49,14 @@ export function valueSetProblems(draft: SubmissionDraft): ErrorDetail[] {
       check(`${owner}.author`, 'authorSpecialty', specialty, ref);
     }
   };
+  if (draft.submissionSet.contentTypeCode) {
+    check(
+      'SubmissionSet',
+      'contentTypeCode',
+      draft.submissionSet.contentTypeCode,
+      draft.submissionSet.ref,
+    );
+  }
   checkAuthors('SubmissionSet', draft.submissionSet.authors, draft.submissionSet.ref);
   return [...problems, ...draft.documents.flatMap(documentValueSetProblems)];
 }
@@ -81,6 +89,7 @@ function documentCodes(document: DocumentEntryDraft): [ValueSetAttribute, Coded]
   const single: [ValueSetAttribute, Coded | undefined][] = [
     ['classCode', document.classCode],
     ['typeCode', document.typeCode],
+    ['formatCode', document.formatCode],
     ['healthcareFacilityTypeCode', document.healthcareFacilityTypeCode],
     ['practiceSettingCode', document.practiceSettingCode],
   ];

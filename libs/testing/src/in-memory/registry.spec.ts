@@ -180,7 +180,7 @@ function submissionSet() {
     patientKey: '',
     sourceId: '1.2.3',
     submissionTime: new Date(),
-    contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.1.1.4.12' },
+    contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.2.2' },
     authors: [],
     intendedRecipients: [],
     status: 'Approved' as const,

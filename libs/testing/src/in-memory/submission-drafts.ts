@@ -76,7 +76,7 @@ export function submissionDraft(
       patientId: patient,
       sourceId: '1.2.250.1.999.2',
       submissionTime: new Date(),
-      contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.1.1.4.12' },
+      contentTypeCode: { code: '04', codeSystem: '1.2.250.1.213.2.2' },
       authors: [AUTHOR],
       intendedRecipients: [],
     },
