@@ -6,6 +6,7 @@ import {
   BatchRegistration,
   BatchSubmission,
   SubmissionDraft,
+  StagedBatch,
   SubmissionRegistrar,
   submissionPatientKey,
 } from '@passerelle/registry';
@@ -79,7 +80,7 @@ export class BulkImport {
         }
       }
     } else {
-      await Promise.all(pending.map(({ commit }) => commit()));
+      await this.registrar.commitTogether(pending.map(({ staged }) => staged));
     }
     return batch.lines.map(({ line }) => results.get(line)!);
   }
@@ -91,7 +92,7 @@ export class BulkImport {
     decision: Decision,
     lines: readonly ImportLine[],
     results: Map<number, ImportedLine>,
-  ): Promise<{ lines: ImportLine[]; commit: () => Promise<void> } | undefined> {
+  ): Promise<{ lines: ImportLine[]; staged: StagedBatch } | undefined> {
     const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
     for (const line of lines) {
       const audit = decidedAs(decision.audit, actor);
@@ -111,7 +112,7 @@ export class BulkImport {
     for (const [index, { line, submission }] of accepted.entries()) {
       results.set(line.line, await this.lineOutcome(line, submission.audit, staged.results[index]));
     }
-    return { lines: accepted.map((a) => a.line), commit: staged.commit };
+    return { lines: accepted.map((a) => a.line), staged };
   }
 
   /**

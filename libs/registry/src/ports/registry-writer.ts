@@ -95,6 +95,11 @@ export interface RegistryWriter {
   /** Writes everything staged in one statement; {@link DocumentAlreadyRegistered} on a uniqueId conflict. */
   commit(unit: WriteUnit): Promise<void>;
   /**
+   * Writes the units (of different records) in one transaction, all or none: what `commit`
+   * writes for each, whole batches of rows at once. A failure says nothing of which unit.
+   */
+  commitAll(units: readonly WriteUnit[]): Promise<void>;
+  /**
    * Applies every change in one transaction, each against its `expectedVersion` (a concurrent
    * change fails the whole set); returns the new latest entries in the same order.
    */

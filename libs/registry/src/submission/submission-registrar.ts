@@ -109,6 +109,11 @@ export interface RegisteredSubmission {
 @Injectable()
 export class SubmissionRegistrar {
   private readonly logger = new Logger(SubmissionRegistrar.name);
+  /** Each staged batch's unit and the audits it commits, for {@link commitTogether}. */
+  private readonly stagedUnits = new WeakMap<
+    StagedBatch,
+    { unit: WriteUnit; audits: readonly AuditContext[] }
+  >();
 
   constructor(
     @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
@@ -250,7 +255,7 @@ export class SubmissionRegistrar {
       staged.push(audit);
       results[index] = { status: 'registered', registered };
     });
-    return {
+    const batch: StagedBatch = {
       results,
       commit: async () => {
         if (staged.length === 0) return;
@@ -258,6 +263,32 @@ export class SubmissionRegistrar {
         staged.forEach((audit) => this.auditTrail.committed(audit));
       },
     };
+    this.stagedUnits.set(batch, { unit, audits: staged });
+    return batch;
+  }
+
+  /**
+   * Commits batches of several records (a bulk import's batch) in one transaction — the same
+   * rows, bytes, audit records and notifications as each batch's `commit` — and when that
+   * fails, each batch by itself, so that a record's failure is its own as it is with `commit`.
+   */
+  async commitTogether(batches: readonly StagedBatch[]): Promise<void> {
+    const parts = batches.flatMap((batch) => {
+      const part = this.stagedUnits.get(batch);
+      return part && part.audits.length > 0 ? [part] : [];
+    });
+    if (parts.length < 2) {
+      await Promise.all(batches.map((batch) => batch.commit()));
+      return;
+    }
+    try {
+      await this.writer.commitAll(parts.map((part) => part.unit));
+    } catch (error) {
+      this.logger.debug(`batch of ${parts.length} records written one by one: ${String(error)}`);
+      await Promise.all(batches.map((batch) => batch.commit()));
+      return;
+    }
+    parts.forEach((part) => part.audits.forEach((audit) => this.auditTrail.committed(audit)));
   }
 
   /** The rows of a validated submission without associations, staged into `unit`. */
