@@ -47,6 +47,7 @@ export function copyLine(row: readonly unknown[]): string {
 
 /** A value as COPY's text format reads it: the text PostgreSQL would parse, escaped. */
 export function copyField(value: unknown): string {
+  if (typeof value === 'string') return escapeCopyText(value);
   if (value === null || value === undefined) return '\\N';
   // The backslash of bytea's hex format is itself escaped in COPY text.
   if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
@@ -81,8 +82,11 @@ const COPY_ESCAPES: Readonly<Record<string, string>> = {
   '\t': '\\t',
 };
 
-const NEEDS_ESCAPE = /[\\\n\r\t]/g;
+const NEEDS_ESCAPE = /[\\\n\r\t]/;
+const ESCAPED = /[\\\n\r\t]/g;
 
+/** Most values need no escape: tested first, replaced only when they do. */
 function escapeCopyText(text: string): string {
-  return text.replace(NEEDS_ESCAPE, (character) => COPY_ESCAPES[character]);
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text.replace(ESCAPED, (character) => COPY_ESCAPES[character]);
 }

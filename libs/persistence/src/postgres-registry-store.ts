@@ -238,9 +238,13 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
       { table: string; columns: readonly string[]; rows: (readonly unknown[])[] }
     >();
     const contents = new InsertStatement(this.dataSource);
+    const dataKeys = await this.dataKeys.forWritingAll(
+      this.dataSource,
+      units.filter((unit) => unit.contents.length > 0).map((unit) => unit.patientKey),
+    );
     for (const unit of units) {
       if (unit.contents.length > 0) {
-        const dataKey = await this.dataKeys.forWriting(this.dataSource, unit.patientKey);
+        const dataKey = dataKeys.get(unit.patientKey);
         if (!dataKey) throw GUARD_FAILURES.UNKNOWN_PATIENT(unit.patientKey);
         contents.add(
           DocumentContentRow,

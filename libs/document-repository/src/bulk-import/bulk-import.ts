@@ -123,7 +123,7 @@ export class BulkImport {
     actor: Principal,
     lines: readonly ImportLine[],
   ): Promise<{
-    decided: Map<string, { decision: Decision; lines: ImportLine[] }>;
+    decided: Map<string, Decided>;
     unplaced: { line: ImportLine; error: unknown }[];
   }> {
     const byPatient = new Map<string, ImportLine[]>();
@@ -136,17 +136,19 @@ export class BulkImport {
         unplaced.push({ line, error });
       }
     }
-    const decided = new Map<string, { decision: Decision; lines: ImportLine[] }>();
-    for (const [patientKey, patientLines] of byPatient) {
-      const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
-      try {
-        const access = await this.access.authorize(audit, actor, 'document.provide', patientKey);
-        decided.set(patientKey, { decision: { audit, access }, lines: patientLines });
-      } catch (error) {
-        decided.set(patientKey, { decision: { audit, error }, lines: patientLines });
-      }
-    }
-    return { decided, unplaced };
+    // Each record's decision is its own: asked side by side.
+    const decisions = await Promise.all(
+      [...byPatient].map(async ([patientKey, patientLines]): Promise<[string, Decided]> => {
+        const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
+        try {
+          const access = await this.access.authorize(audit, actor, 'document.provide', patientKey);
+          return [patientKey, { decision: { audit, access }, lines: patientLines }];
+        } catch (error) {
+          return [patientKey, { decision: { audit, error }, lines: patientLines }];
+        }
+      }),
+    );
+    return { decided: new Map(decisions), unplaced };
   }
 
   /** The line's bytes received as ITI-65 receives them: digested, supplied hash and size checked. */
@@ -196,6 +198,11 @@ export class BulkImport {
 type Decision =
   | { readonly audit: AuditContext; readonly access: Access; readonly error?: undefined }
   | { readonly audit: AuditContext; readonly access?: undefined; readonly error: unknown };
+
+interface Decided {
+  readonly decision: Decision;
+  readonly lines: ImportLine[];
+}
 
 /** A line's own audit facts, with the decision made for its patient. */
 function decidedAs(decided: AuditContext, actor: Principal): AuditContext {
