@@ -10,8 +10,10 @@ import {
   WriteUnit,
 } from '@passerelle/domain';
 import type {
+  DocumentLocatorEntry,
   DocumentUpdate,
   MetadataChange,
+  RecordsContext,
   RegistryWriter,
   SubmissionContext,
 } from '@passerelle/registry';
@@ -281,13 +283,26 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     return {
       record: row.record ? patientRecordFromJson(row.record) : undefined,
       submissionSetExists: row.submission_set_exists,
-      locators: (row.locators ?? []).map((locator) => ({
-        uniqueId: locator.unique_id,
-        patientKey: locator.patient_key,
-        logicalId: locator.logical_id,
-        hashSha1: locator.hash_sha1,
-        size: Number(locator.size),
-      })),
+      locators: (row.locators ?? []).map(locatorFromJson),
+    };
+  }
+
+  async recordsContext(
+    patientKeys: readonly string[],
+    documentUniqueIds: readonly string[],
+  ): Promise<RecordsContext> {
+    const [row]: { records: PatientRecordJson[] | null; locators: LocatorJson[] | null }[] =
+      await this.dataSource.query(
+        `SELECT
+           (SELECT json_agg(r) FROM patient_record r WHERE r.patient_key = ANY($1)) AS records,
+           (SELECT json_agg(l) FROM document_locator l WHERE l.unique_id = ANY($2)) AS locators`,
+        [patientKeys, documentUniqueIds],
+      );
+    return {
+      records: new Map(
+        (row.records ?? []).map((record) => [record.patient_key, patientRecordFromJson(record)]),
+      ),
+      locators: (row.locators ?? []).map(locatorFromJson),
     };
   }
 
@@ -378,6 +393,16 @@ interface StoredContentRow {
   size: string;
   wrapped_key: Buffer | null;
   kek_id: string | null;
+}
+
+function locatorFromJson(locator: LocatorJson): DocumentLocatorEntry {
+  return {
+    uniqueId: locator.unique_id,
+    patientKey: locator.patient_key,
+    logicalId: locator.logical_id,
+    hashSha1: locator.hash_sha1,
+    size: Number(locator.size),
+  };
 }
 
 interface PatientRecordJson {

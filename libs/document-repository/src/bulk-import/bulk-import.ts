@@ -60,14 +60,8 @@ export class BulkImport {
       const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
       results.set(line.line, await this.refused(line, audit, error));
     }
-    // Records are units of their own: staged, then committed, side by side.
-    const pending = (
-      await Promise.all(
-        [...decided].map(([patientKey, { decision, lines }]) =>
-          this.stageRecord(actor, patientKey, decision, lines, results),
-        ),
-      )
-    ).flatMap((staged) => staged ?? []);
+    // Records are units of their own, staged together, then committed.
+    const pending = await this.stageRecords(actor, decided, results);
     const refused =
       batch.refusedElsewhere === true ||
       [...results.values()].some((result) => result.status === 'refused');
@@ -85,34 +79,46 @@ export class BulkImport {
     return batch.lines.map(({ line }) => results.get(line)!);
   }
 
-  /** One record's lines of the batch: received, validated and staged, ready to commit. */
-  private async stageRecord(
+  /** Each record's lines of the batch: received, validated and staged, ready to commit. */
+  private async stageRecords(
     actor: Principal,
-    patientKey: string,
-    decision: Decision,
-    lines: readonly ImportLine[],
+    decided: ReadonlyMap<string, Decided>,
     results: Map<number, ImportedLine>,
-  ): Promise<{ lines: ImportLine[]; staged: StagedBatch } | undefined> {
-    const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
-    for (const line of lines) {
-      const audit = decidedAs(decision.audit, actor);
-      try {
-        if (!decision.access) throw decision.error;
-        accepted.push({ line, submission: this.received(audit, decision.access, line) });
-      } catch (error) {
-        results.set(line.line, await this.refused(line, audit, error));
+  ): Promise<{ lines: ImportLine[]; staged: StagedBatch }[]> {
+    const records: {
+      patientKey: string;
+      accepted: { line: ImportLine; submission: BatchSubmission }[];
+    }[] = [];
+    for (const [patientKey, { decision, lines }] of decided) {
+      const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
+      for (const line of lines) {
+        const audit = decidedAs(decision.audit, actor);
+        try {
+          if (!decision.access) throw decision.error;
+          accepted.push({ line, submission: this.received(audit, decision.access, line) });
+        } catch (error) {
+          results.set(line.line, await this.refused(line, audit, error));
+        }
       }
+      if (accepted.length > 0) records.push({ patientKey, accepted });
     }
-    if (accepted.length === 0) return undefined;
-    const staged = await this.registrar.stageBatch(
-      patientKey,
-      accepted.map((a) => a.submission),
+    if (records.length === 0) return [];
+    const staged = await this.registrar.stageBatches(
+      records.map(({ patientKey, accepted }) => ({
+        patientKey,
+        items: accepted.map((a) => a.submission),
+      })),
       submitterOf(actor),
     );
-    for (const [index, { line, submission }] of accepted.entries()) {
-      results.set(line.line, await this.lineOutcome(line, submission.audit, staged.results[index]));
+    const pending: { lines: ImportLine[]; staged: StagedBatch }[] = [];
+    for (const [index, { accepted }] of records.entries()) {
+      for (const [position, { line, submission }] of accepted.entries()) {
+        const outcome = staged[index].results[position];
+        results.set(line.line, await this.lineOutcome(line, submission.audit, outcome));
+      }
+      pending.push({ lines: accepted.map((a) => a.line), staged: staged[index] });
     }
-    return { lines: accepted.map((a) => a.line), staged };
+    return pending;
   }
 
   /**

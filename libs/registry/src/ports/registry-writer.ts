@@ -26,6 +26,14 @@ export interface SubmissionContext {
   readonly locators: readonly DocumentLocatorEntry[];
 }
 
+/** What registering submissions to several records (a bulk import's batch) must know first. */
+export interface RecordsContext {
+  /** The records that exist, by patient key. */
+  readonly records: ReadonlyMap<string, PatientRecord>;
+  /** Registered documents with one of the uniqueIds asked, whichever their record. */
+  readonly locators: readonly DocumentLocatorEntry[];
+}
+
 /**
  * Metadata an update (ITI-57 new version) may replace; identity, hash and patient stay, and so
  * do size, repository and mime type of a document whose content this repository holds.
@@ -89,6 +97,11 @@ export interface RegistryWriter {
     submissionSetUniqueId: string,
     documentUniqueIds: readonly string[],
   ): Promise<SubmissionContext>;
+  /** {@link submissionContext} of several records at once, in one round trip. */
+  recordsContext(
+    patientKeys: readonly string[],
+    documentUniqueIds: readonly string[],
+  ): Promise<RecordsContext>;
   begin(patientKey: string): WriteUnit;
   /** Stages the submission's rows; at commit the record must be open and replaced entries current. */
   stageSubmission(unit: WriteUnit, submission: Submission): void;

@@ -24,6 +24,7 @@ import {
   REGISTRY_WRITER,
   RegistryReader,
   RegistryWriter,
+  SubmissionContext,
 } from '../ports';
 import { assertRecordOpen } from './record-open';
 import { recordSubmission } from './submission-audit';
@@ -182,35 +183,71 @@ export class SubmissionRegistrar {
   }
 
   /**
-   * Registers submissions to one record as one unit, each with its own audit record and
-   * notification (a bulk import's batch for a patient, access decided by the caller): each is
-   * validated as {@link register} validates it; a document whose uniqueId is already registered
-   * with the same content is left as it is, with other content refused as XDSNonIdenticalHash.
-   * What is refused is not staged; the others are staged in one unit, which `commit` stores
-   * whole (rows, bytes, audit records, notifications) or not at all.
+   * Registers submissions to several records, each record's as one unit, each submission with
+   * its own audit record and notification (a bulk import's batch, access decided by the
+   * caller): each is validated as {@link register} validates it; a document whose uniqueId is
+   * already registered with the same content is left as it is, with other content refused as
+   * XDSNonIdenticalHash. What is refused is not staged; each record's others are staged in one
+   * unit, which `commit` (or {@link commitTogether}) stores whole — rows, bytes, audit records,
+   * notifications — or not at all. The records and documents already there are asked once.
    */
-  async stageBatch(
-    patientKey: string,
-    items: readonly BatchSubmission[],
+  async stageBatches(
+    records: readonly { readonly patientKey: string; readonly items: readonly BatchSubmission[] }[],
     submitter: Submitter,
-  ): Promise<StagedBatch> {
-    const results = new Array<BatchRegistration>(items.length);
-    const validated = items.map((item, index) => {
-      try {
-        const valid = validateSubmission(item.draft, { registerOnly: false }, this.valueSetPolicy);
-        this.recordOutsideValueSets(valid, item.audit);
-        return valid;
-      } catch (error) {
-        results[index] = refusal(error);
-        return undefined;
-      }
+  ): Promise<StagedBatch[]> {
+    const checked = records.map(({ patientKey, items }) => {
+      const results = new Array<BatchRegistration>(items.length);
+      const validated = items.map((item, index) => {
+        try {
+          const valid = validateSubmission(
+            item.draft,
+            { registerOnly: false },
+            this.valueSetPolicy,
+          );
+          this.recordOutsideValueSets(valid, item.audit);
+          return valid;
+        } catch (error) {
+          results[index] = refusal(error);
+          return undefined;
+        }
+      });
+      const uniqueIds = validated.flatMap((valid) => valid?.documents.map((d) => d.uniqueId) ?? []);
+      return { patientKey, items, results, validated, uniqueIds };
     });
-    // Each line's SubmissionSet uniqueId is fresh: only the record and the documents are asked.
-    const context = await this.writer.submissionContext(
-      patientKey,
-      '',
-      validated.flatMap((valid) => valid?.documents.map((d) => d.uniqueId) ?? []),
+    // Each line's SubmissionSet uniqueId is fresh: only the records and the documents are asked.
+    const context = await this.writer.recordsContext(
+      checked.map((record) => record.patientKey),
+      checked.flatMap((record) => record.uniqueIds),
     );
+    const locators = new Map(context.locators.map((locator) => [locator.uniqueId, locator]));
+    return checked.map(({ patientKey, items, results, validated, uniqueIds }) =>
+      this.stageRecord(
+        patientKey,
+        { items, results, validated },
+        {
+          record: context.records.get(patientKey),
+          locators: uniqueIds.flatMap((uniqueId) => locators.get(uniqueId) ?? []),
+        },
+        submitter,
+      ),
+    );
+  }
+
+  /** One record's submissions of {@link stageBatches}, validated, staged against its context. */
+  private stageRecord(
+    patientKey: string,
+    {
+      items,
+      results,
+      validated,
+    }: {
+      items: readonly BatchSubmission[];
+      results: BatchRegistration[];
+      validated: readonly (ValidatedDraft | undefined)[];
+    },
+    context: Pick<SubmissionContext, 'record' | 'locators'>,
+    submitter: Submitter,
+  ): StagedBatch {
     const seen = new Map<string, DocumentLocatorEntry>(
       context.locators.map((locator) => [locator.uniqueId, locator]),
     );

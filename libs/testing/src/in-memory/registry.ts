@@ -9,6 +9,7 @@ import {
   ObjectIds,
   Page,
   PageRequest,
+  PatientRecord,
   Submission,
   SubmissionSet,
   SubmissionSetFilter,
@@ -24,6 +25,7 @@ import {
   DocumentRef,
   DocumentUpdate,
   Located,
+  RecordsContext,
   RegistryReader,
   RegistryWriter,
   SubmissionContext,
@@ -243,6 +245,21 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
       submissionSetExists: this.submissionSetRows.some(
         (s) => s.patientKey === patientKey && s.uniqueId === submissionSetUniqueId,
       ),
+      locators: documentUniqueIds.flatMap((uniqueId) => this.locators.get(uniqueId) ?? []),
+    });
+  }
+
+  recordsContext(
+    patientKeys: readonly string[],
+    documentUniqueIds: readonly string[],
+  ): Promise<RecordsContext> {
+    const records = new Map<string, PatientRecord>();
+    for (const patientKey of patientKeys) {
+      const record = this.records.get(patientKey);
+      if (record) records.set(patientKey, record);
+    }
+    return Promise.resolve({
+      records,
       locators: documentUniqueIds.flatMap((uniqueId) => this.locators.get(uniqueId) ?? []),
     });
   }
