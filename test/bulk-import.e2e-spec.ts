@@ -220,7 +220,7 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
         return line;
       }),
     );
-    const { status, report } = runImport(writeFile('tricky.ndjson', lines));
+    const { status, report } = await runImport(writeFile('tricky.ndjson', lines));
     expect(status).toBe(0);
     expect(report).toMatchObject({ imported: lines.length, refused: [] });
 
