@@ -42,6 +42,10 @@ function attachmentOf(line: Line): Record<string, unknown> {
   return (line as unknown as DocumentReference).content[0].attachment as Record<string, unknown>;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function uniqueIdOf(line: Line): string {
   return (line as unknown as DocumentReference).masterIdentifier!.value!.slice('urn:oid:'.length);
 }
@@ -188,6 +192,70 @@ describe('passerelle import: an NDJSON file fed as one structure, as ITI-65 (Pos
     expect(again.status).toBe(0);
     expect(again.report).toMatchObject({ imported: 0, unchanged: lines.length + 1, refused: [] });
     expect(await documentsOf(patients[1])).toHaveLength(DOCUMENTS_PER_PATIENT);
+  });
+
+  it('writes a batch of several records as one transaction (COPY), tricky text values and any bytes read back identical by ITI-67 and ITI-68', async () => {
+    const patients = [await openRecord(), await openRecord()];
+    const tricky =
+      'Tab\there, line\nbreak\r\n "quotes" \'single\' back\\slash \\N \\x41 {a,b} NULL é日本🙂';
+    const bytes = Buffer.from(Array.from({ length: 1024 }, (_, index) => index % 256));
+    const lines = patients.flatMap((patient) =>
+      [0, 1].map((index) => {
+        const line = lineFor(patient);
+        const attachment = attachmentOf(line);
+        attachment.title = `${tricky} ${index}`;
+        attachment.data = bytes.toString('base64');
+        attachment.hash = createHash('sha1').update(bytes).digest('base64');
+        attachment.size = bytes.length;
+        const reference = line as unknown as DocumentReference;
+        reference.masterIdentifier = {
+          system: 'urn:ietf:rfc:3986',
+          value: `urn:oid:${freshOid()}`,
+        };
+        reference.description = tricky;
+        reference.contained![0] = {
+          ...reference.contained![0],
+          name: [{ family: `O'Brien\t"${tricky}"`, given: ['Zoé\\ A\tB {x,"y"}'] }],
+        } as never;
+        return line;
+      }),
+    );
+    const { status, report } = await runImport(writeFile('tricky.ndjson', lines));
+    expect(status).toBe(0);
+    expect(report).toMatchObject({ imported: lines.length, refused: [] });
+
+    for (const patient of patients) {
+      const found = await documentsOf(patient);
+      expect(found).toHaveLength(2);
+      for (const document of found) {
+        expect(document.description).toBe(tricky);
+        expect(document.content[0].attachment.title).toMatch(
+          new RegExp(`^${escapeRegExp(tricky)} [01]$`),
+        );
+        const author = (document.contained ?? []).find((r) => r.resourceType === 'Practitioner');
+        expect(author).toMatchObject({
+          name: [{ family: `O'Brien\t"${tricky}"`, given: ['Zoé\\ A\tB {x,"y"}'] }],
+        });
+        expect(await download(document.content[0].attachment.url!)).toEqual(bytes);
+      }
+    }
+    const database = await openTestDatabase();
+    try {
+      const keys = patients.map((p) => `${p.nir}^^^&${p.oid}&ISO`);
+      const transactions: { count: string }[] = await database.dataSource.query(
+        `SELECT count(DISTINCT xmin::text) FROM document_entry WHERE patient_key = ANY($1)`,
+        [keys],
+      );
+      expect(Number(transactions[0].count)).toBe(1);
+      const audits: { reason: string | null }[] = await database.dataSource.query(
+        `SELECT reason FROM audit_event WHERE transaction = 'BULK-IMPORT' AND patient_key = ANY($1)`,
+        [keys],
+      );
+      expect(audits).toHaveLength(lines.length);
+      expect(audits.every((a) => a.reason === null)).toBe(true);
+    } finally {
+      await database.close();
+    }
   });
 
   it('refuses, line by line, a closed record, an unknown patient, a code outside the value sets, a wrong hash and a uniqueId registered with other content', async () => {

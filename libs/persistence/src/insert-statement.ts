@@ -20,7 +20,7 @@ export interface Statement {
 /** PostgreSQL's limit on the bind parameters of one statement (a 16-bit count). */
 export const MAX_BIND_PARAMETERS = 65_535;
 
-interface RowsInsert {
+export interface RowsInsert {
   readonly table: string;
   readonly columns: readonly string[];
   readonly rows: (readonly unknown[])[];
@@ -61,6 +61,16 @@ export class InsertStatement {
       });
     }
     return this;
+  }
+
+  /** The rows added, one entry a table, in the order tables were first added. */
+  get tables(): readonly RowsInsert[] {
+    return this.inserts;
+  }
+
+  /** Whether CTE groups were added besides rows. */
+  get hasGroups(): boolean {
+    return this.groups.length > 0;
   }
 
   /** CTEs written together, in this order, after the rows. */

@@ -12,7 +12,8 @@ import type { Page, WriteUnit } from '@passerelle/domain';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Queryable } from './encryption/patient-data-keys';
-import { InsertStatement, NamedCte } from './insert-statement';
+import type { TableRows } from './copy-rows';
+import { InsertStatement, NamedCte, Param, Statement, statementOf } from './insert-statement';
 import { postgresUnit } from './postgres-write-unit';
 
 interface AuditRow {
@@ -117,18 +118,68 @@ export function auditsCtes(entries: readonly AuditEntry[]): NamedCte[] {
                 outcome text, reason text, emergency boolean, subject_id text, principal jsonb,
                 documents jsonb, http_status int, request_id text)`,
     },
-    {
-      name: 'notified_all',
-      sql: (p) =>
-        `INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
+    { name: 'notified_all', sql: (p) => notifiedSql(p, notifications) },
+  ];
+}
+
+/** The notifications owed, but those of a kind the patient turned off (never an emergency's). */
+function notifiedSql(p: Param, notifications: readonly ReturnType<typeof notificationRow>[]) {
+  return `INSERT INTO notification_outbox (patient_key, id, kind, payload, created_at, next_attempt_at)
          SELECT n.patient_key, n.id, n.kind, n.payload, n.created_at, n.created_at
          FROM jsonb_to_recordset(${p(JSON.stringify(notifications))}::jsonb)
            AS n(patient_key text, id text, kind text, payload jsonb, created_at timestamptz)
          LEFT JOIN patient_record r ON r.patient_key = n.patient_key
          WHERE n.kind = 'emergency-access'
-            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)`,
-    },
-  ];
+            OR COALESCE((r.notification_preferences ->> n.kind)::boolean, true)`;
+}
+
+const AUDIT_EVENT_COLUMNS = [
+  'patient_key',
+  'id',
+  'recorded_at',
+  'transaction',
+  'action',
+  'outcome',
+  'reason',
+  'emergency',
+  'subject_id',
+  'principal',
+  'documents',
+  'http_status',
+  'request_id',
+];
+
+/**
+ * The audit records of units written together (a bulk import's batch), as rows for COPY, and
+ * the statement queuing their notifications: what {@link auditsCtes} writes for them.
+ */
+export function auditWrites(entries: readonly AuditEntry[]): {
+  rows: TableRows;
+  notified: Statement;
+} {
+  if (entries.some((entry) => entry.firstAccess)) {
+    throw new Error('Audit records written together cannot note a first access');
+  }
+  const rows = entries.map(({ record }) => [
+    record.patientKey ?? '',
+    record.id,
+    record.recordedAt,
+    record.transaction,
+    record.action,
+    record.outcome,
+    record.reason ?? null,
+    record.emergency,
+    record.principal?.subjectId ?? null,
+    record.principal ?? null,
+    record.documents,
+    record.httpStatus,
+    record.requestId ?? null,
+  ]);
+  const notifications = entries.flatMap((entry) => entry.notifications.map(notificationRow));
+  return {
+    rows: { table: 'audit_event', columns: AUDIT_EVENT_COLUMNS, rows },
+    notified: statementOf((p) => notifiedSql(p, notifications)),
+  };
 }
 
 /** The professional's first access to the record, and the patient's notice of it. */

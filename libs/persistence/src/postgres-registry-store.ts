@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   DocumentContent,
   DocumentEntry,
@@ -10,8 +10,10 @@ import {
   WriteUnit,
 } from '@passerelle/domain';
 import type {
+  DocumentLocatorEntry,
   DocumentUpdate,
   MetadataChange,
+  RecordsContext,
   RegistryWriter,
   SubmissionContext,
 } from '@passerelle/registry';
@@ -22,9 +24,12 @@ import type { ContactDetails, PatientRecordStore } from '@passerelle/record-mana
 import { DataSource, EntityManager } from 'typeorm';
 import { openContent, sealContent } from './encryption/content-cipher';
 import { PATIENT_DATA_KEY_TABLE, PatientDataKeys } from './encryption/patient-data-keys';
-import { statementOf } from './insert-statement';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { TableRows, copyRows } from './copy-rows';
+import { InsertStatement, statementOf } from './insert-statement';
 import { PoolStatement, runOnPool } from './pg-pool';
-import { auditCtes, auditsCtes } from './postgres-audit-store';
+import { auditCtes, auditWrites, auditsCtes } from './postgres-audit-store';
 import { PostgresWriteUnit, postgresUnit } from './postgres-write-unit';
 import {
   AssociationRow,
@@ -49,6 +54,17 @@ const UNIQUE_VIOLATION = '23505';
 const RAISED_BY_GUARD = 'P0001';
 
 /**
+ * Whether {@link PostgresRegistryStore.commitAll} may send rows with COPY FROM STDIN: a
+ * PostgreSQL server, not embedded PGlite (whose socket server speaks no COPY sub-protocol).
+ */
+export const BULK_COPY = Symbol('BULK_COPY');
+
+/** The submission guard of several records at once (a bulk import's batch), one statement. */
+const GUARD_ALL = `SELECT bool_and(passerelle_guard_submission(g.k,
+    ARRAY(SELECT jsonb_array_elements_text(g.r)), ARRAY(SELECT jsonb_array_elements_text(g.s))))
+  FROM jsonb_to_recordset($1::jsonb) AS g(k text, r jsonb, s jsonb)`;
+
+/**
  * The registry's writes, the repository's content and the record store on PostgreSQL (or
  * PGlite). Content is stored encrypted with the patient's data key and decrypted when read.
  */
@@ -57,6 +73,7 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
   constructor(
     private readonly dataSource: DataSource,
     private readonly dataKeys: PatientDataKeys,
+    @Optional() @Inject(BULK_COPY) private readonly bulkCopy?: boolean,
   ) {}
 
   async find(patientKey: string): Promise<PatientRecord | undefined> {
@@ -179,6 +196,72 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     }
   }
 
+  /**
+   * Units of several records in one transaction, all or none: the guard of each record in one
+   * statement, then each table's rows of every unit with one COPY (bytes as bytea hex), the
+   * audit records too, and their notifications in one statement. Without COPY (embedded
+   * PGlite), or with writes other than rows (a folder update), each unit commits by itself.
+   */
+  async commitAll(units: readonly WriteUnit[]): Promise<void> {
+    const staged = units.map(postgresUnit);
+    if (!this.bulkCopy || staged.length === 1 || staged.some((unit) => unit.insert.hasGroups)) {
+      await Promise.all(staged.map((unit) => this.commit(unit)));
+      return;
+    }
+    const tables = await this.tablesOf(staged);
+    const audits = auditWrites(staged.flatMap((unit) => unit.audits));
+    const guards = JSON.stringify(
+      staged.map((unit) => ({
+        k: unit.patientKey,
+        r: unit.replacedEntryUuids,
+        s: unit.senderEntryUuids,
+      })),
+    );
+    const client = await ((this.dataSource.driver as PostgresDriver).master as Pool).connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(GUARD_ALL, [guards]);
+      for (const table of tables) await copyRows(client, table);
+      await copyRows(client, audits.rows);
+      await client.query(audits.notified.sql, [...audits.notified.params]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Every unit's rows, table by table, and their contents sealed with each patient's key. */
+  private async tablesOf(units: readonly PostgresWriteUnit[]): Promise<TableRows[]> {
+    const tables = new Map<
+      string,
+      { table: string; columns: readonly string[]; rows: (readonly unknown[])[] }
+    >();
+    const contents = new InsertStatement(this.dataSource);
+    const dataKeys = await this.dataKeys.forWritingAll(
+      this.dataSource,
+      units.filter((unit) => unit.contents.length > 0).map((unit) => unit.patientKey),
+    );
+    for (const unit of units) {
+      if (unit.contents.length > 0) {
+        const dataKey = dataKeys.get(unit.patientKey);
+        if (!dataKey) throw GUARD_FAILURES.UNKNOWN_PATIENT(unit.patientKey);
+        contents.add(
+          DocumentContentRow,
+          unit.contents.map((content) => contentToRow(content, dataKey)),
+        );
+      }
+      for (const { table, columns, rows } of unit.insert.tables) {
+        const same = tables.get(table);
+        if (same) same.rows.push(...rows);
+        else tables.set(table, { table, columns, rows: [...rows] });
+      }
+    }
+    return [...tables.values(), ...contents.tables];
+  }
+
   /** What registering a submission must know first, in one round trip. */
   async submissionContext(
     patientKey: string,
@@ -200,13 +283,26 @@ export class PostgresRegistryStore implements RegistryWriter, PatientRecordStore
     return {
       record: row.record ? patientRecordFromJson(row.record) : undefined,
       submissionSetExists: row.submission_set_exists,
-      locators: (row.locators ?? []).map((locator) => ({
-        uniqueId: locator.unique_id,
-        patientKey: locator.patient_key,
-        logicalId: locator.logical_id,
-        hashSha1: locator.hash_sha1,
-        size: Number(locator.size),
-      })),
+      locators: (row.locators ?? []).map(locatorFromJson),
+    };
+  }
+
+  async recordsContext(
+    patientKeys: readonly string[],
+    documentUniqueIds: readonly string[],
+  ): Promise<RecordsContext> {
+    const [row]: { records: PatientRecordJson[] | null; locators: LocatorJson[] | null }[] =
+      await this.dataSource.query(
+        `SELECT
+           (SELECT json_agg(r) FROM patient_record r WHERE r.patient_key = ANY($1)) AS records,
+           (SELECT json_agg(l) FROM document_locator l WHERE l.unique_id = ANY($2)) AS locators`,
+        [patientKeys, documentUniqueIds],
+      );
+    return {
+      records: new Map(
+        (row.records ?? []).map((record) => [record.patient_key, patientRecordFromJson(record)]),
+      ),
+      locators: (row.locators ?? []).map(locatorFromJson),
     };
   }
 
@@ -297,6 +393,16 @@ interface StoredContentRow {
   size: string;
   wrapped_key: Buffer | null;
   kek_id: string | null;
+}
+
+function locatorFromJson(locator: LocatorJson): DocumentLocatorEntry {
+  return {
+    uniqueId: locator.unique_id,
+    patientKey: locator.patient_key,
+    logicalId: locator.logical_id,
+    hashSha1: locator.hash_sha1,
+    size: Number(locator.size),
+  };
 }
 
 interface PatientRecordJson {

@@ -32,7 +32,7 @@ export async function openBulkImport(
     config.databaseUrl ? IMPORT_CONNECTIONS : 1,
   );
   const { dataSource, dataKeys } = database;
-  const store = new PostgresRegistryStore(dataSource, dataKeys);
+  const store = new PostgresRegistryStore(dataSource, dataKeys, !database.embedded);
   const reader = new PostgresRegistryReader(dataSource);
   const auditTrail = new AuditTrail(new PostgresAuditStore(dataSource));
   const access = new AccessControl(

@@ -6,6 +6,7 @@ import {
   BatchRegistration,
   BatchSubmission,
   SubmissionDraft,
+  StagedBatch,
   SubmissionRegistrar,
   submissionPatientKey,
 } from '@passerelle/registry';
@@ -59,14 +60,8 @@ export class BulkImport {
       const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
       results.set(line.line, await this.refused(line, audit, error));
     }
-    // Records are units of their own: staged, then committed, side by side.
-    const pending = (
-      await Promise.all(
-        [...decided].map(([patientKey, { decision, lines }]) =>
-          this.stageRecord(actor, patientKey, decision, lines, results),
-        ),
-      )
-    ).flatMap((staged) => staged ?? []);
+    // Records are units of their own, staged together, then committed.
+    const pending = await this.stageRecords(actor, decided, results);
     const refused =
       batch.refusedElsewhere === true ||
       [...results.values()].some((result) => result.status === 'refused');
@@ -79,39 +74,51 @@ export class BulkImport {
         }
       }
     } else {
-      await Promise.all(pending.map(({ commit }) => commit()));
+      await this.registrar.commitTogether(pending.map(({ staged }) => staged));
     }
     return batch.lines.map(({ line }) => results.get(line)!);
   }
 
-  /** One record's lines of the batch: received, validated and staged, ready to commit. */
-  private async stageRecord(
+  /** Each record's lines of the batch: received, validated and staged, ready to commit. */
+  private async stageRecords(
     actor: Principal,
-    patientKey: string,
-    decision: Decision,
-    lines: readonly ImportLine[],
+    decided: ReadonlyMap<string, Decided>,
     results: Map<number, ImportedLine>,
-  ): Promise<{ lines: ImportLine[]; commit: () => Promise<void> } | undefined> {
-    const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
-    for (const line of lines) {
-      const audit = decidedAs(decision.audit, actor);
-      try {
-        if (!decision.access) throw decision.error;
-        accepted.push({ line, submission: this.received(audit, decision.access, line) });
-      } catch (error) {
-        results.set(line.line, await this.refused(line, audit, error));
+  ): Promise<{ lines: ImportLine[]; staged: StagedBatch }[]> {
+    const records: {
+      patientKey: string;
+      accepted: { line: ImportLine; submission: BatchSubmission }[];
+    }[] = [];
+    for (const [patientKey, { decision, lines }] of decided) {
+      const accepted: { line: ImportLine; submission: BatchSubmission }[] = [];
+      for (const line of lines) {
+        const audit = decidedAs(decision.audit, actor);
+        try {
+          if (!decision.access) throw decision.error;
+          accepted.push({ line, submission: this.received(audit, decision.access, line) });
+        } catch (error) {
+          results.set(line.line, await this.refused(line, audit, error));
+        }
       }
+      if (accepted.length > 0) records.push({ patientKey, accepted });
     }
-    if (accepted.length === 0) return undefined;
-    const staged = await this.registrar.stageBatch(
-      patientKey,
-      accepted.map((a) => a.submission),
+    if (records.length === 0) return [];
+    const staged = await this.registrar.stageBatches(
+      records.map(({ patientKey, accepted }) => ({
+        patientKey,
+        items: accepted.map((a) => a.submission),
+      })),
       submitterOf(actor),
     );
-    for (const [index, { line, submission }] of accepted.entries()) {
-      results.set(line.line, await this.lineOutcome(line, submission.audit, staged.results[index]));
+    const pending: { lines: ImportLine[]; staged: StagedBatch }[] = [];
+    for (const [index, { accepted }] of records.entries()) {
+      for (const [position, { line, submission }] of accepted.entries()) {
+        const outcome = staged[index].results[position];
+        results.set(line.line, await this.lineOutcome(line, submission.audit, outcome));
+      }
+      pending.push({ lines: accepted.map((a) => a.line), staged: staged[index] });
     }
-    return { lines: accepted.map((a) => a.line), commit: staged.commit };
+    return pending;
   }
 
   /**
@@ -122,7 +129,7 @@ export class BulkImport {
     actor: Principal,
     lines: readonly ImportLine[],
   ): Promise<{
-    decided: Map<string, { decision: Decision; lines: ImportLine[] }>;
+    decided: Map<string, Decided>;
     unplaced: { line: ImportLine; error: unknown }[];
   }> {
     const byPatient = new Map<string, ImportLine[]>();
@@ -135,17 +142,19 @@ export class BulkImport {
         unplaced.push({ line, error });
       }
     }
-    const decided = new Map<string, { decision: Decision; lines: ImportLine[] }>();
-    for (const [patientKey, patientLines] of byPatient) {
-      const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
-      try {
-        const access = await this.access.authorize(audit, actor, 'document.provide', patientKey);
-        decided.set(patientKey, { decision: { audit, access }, lines: patientLines });
-      } catch (error) {
-        decided.set(patientKey, { decision: { audit, error }, lines: patientLines });
-      }
-    }
-    return { decided, unplaced };
+    // Each record's decision is its own: asked side by side.
+    const decisions = await Promise.all(
+      [...byPatient].map(async ([patientKey, patientLines]): Promise<[string, Decided]> => {
+        const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
+        try {
+          const access = await this.access.authorize(audit, actor, 'document.provide', patientKey);
+          return [patientKey, { decision: { audit, access }, lines: patientLines }];
+        } catch (error) {
+          return [patientKey, { decision: { audit, error }, lines: patientLines }];
+        }
+      }),
+    );
+    return { decided: new Map(decisions), unplaced };
   }
 
   /** The line's bytes received as ITI-65 receives them: digested, supplied hash and size checked. */
@@ -195,6 +204,11 @@ export class BulkImport {
 type Decision =
   | { readonly audit: AuditContext; readonly access: Access; readonly error?: undefined }
   | { readonly audit: AuditContext; readonly access?: undefined; readonly error: unknown };
+
+interface Decided {
+  readonly decision: Decision;
+  readonly lines: ImportLine[];
+}
 
 /** A line's own audit facts, with the decision made for its patient. */
 function decidedAs(decided: AuditContext, actor: Principal): AuditContext {

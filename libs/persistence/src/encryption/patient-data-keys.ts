@@ -111,6 +111,58 @@ export class PatientDataKeys {
   }
 
   /**
+   * {@link forWriting} for several records at once (a bulk import's batch): the stored keys in
+   * one statement, the missing ones created in one more; a record without a key in the answer
+   * has no record (or it was purged).
+   */
+  async forWritingAll(db: Queryable, patientKeys: readonly string[]): Promise<Map<string, Buffer>> {
+    const keys = new Map<string, Buffer>();
+    const unknown = patientKeys.filter((patientKey) => {
+      const cached = this.cache.get(patientKey);
+      if (cached) keys.set(patientKey, cached);
+      return !cached;
+    });
+    if (unknown.length === 0) return keys;
+    const stored = await storedKeys(db, unknown);
+    for (const row of stored) {
+      keys.set(row.patient_key, await this.unwrapped(row.patient_key, wrappedOf(row)));
+    }
+    const missing = unknown.filter((patientKey) => !keys.has(patientKey));
+    if (missing.length === 0) return keys;
+    const created = new Map<string, { key: Buffer; wrapped: WrappedKey }>();
+    for (const patientKey of missing) {
+      const key = randomBytes(32);
+      created.set(patientKey, { key, wrapped: await this.kek.wrap(key, patientKey) });
+    }
+    const inserted = (await db.query(
+      `INSERT INTO ${PATIENT_DATA_KEY_TABLE} (patient_key, wrapped_key, kek_id)
+       SELECT n.patient_key, n.wrapped_key, n.kek_id
+         FROM unnest($1::text[], $2::bytea[], $3::text[]) AS n(patient_key, wrapped_key, kek_id)
+        WHERE EXISTS (SELECT 1 FROM patient_record r
+                       WHERE r.patient_key = n.patient_key AND r.status <> 'purged')
+       ON CONFLICT (patient_key) DO NOTHING
+       RETURNING patient_key`,
+      [
+        missing,
+        missing.map((patientKey) => created.get(patientKey)!.wrapped.wrapped),
+        missing.map((patientKey) => created.get(patientKey)!.wrapped.keyId),
+      ],
+    )) as { patient_key: string }[];
+    for (const { patient_key: patientKey } of inserted) {
+      const { key } = created.get(patientKey)!;
+      this.cache.set(patientKey, key);
+      keys.set(patientKey, key);
+    }
+    // Another node created some first, or there is no record.
+    const others = missing.filter((patientKey) => !keys.has(patientKey));
+    if (others.length === 0) return keys;
+    for (const row of await storedKeys(db, others)) {
+      keys.set(row.patient_key, await this.unwrapped(row.patient_key, wrappedOf(row)));
+    }
+    return keys;
+  }
+
+  /**
    * The key from its wrapped form, read with the content in the same statement; `undefined` once
    * destroyed, even where another node's purge destroyed it while this one had it in its cache.
    */
@@ -194,6 +246,14 @@ async function storedKey(db: Queryable, patientKey: string): Promise<WrappedKey 
     [patientKey],
   )) as DataKeyRow[];
   return row ? wrappedOf(row) : undefined;
+}
+
+function storedKeys(db: Queryable, patientKeys: readonly string[]): Promise<DataKeyRow[]> {
+  return db.query(
+    `SELECT patient_key, wrapped_key, kek_id FROM ${PATIENT_DATA_KEY_TABLE}
+      WHERE patient_key = ANY($1::text[])`,
+    [patientKeys],
+  ) as Promise<DataKeyRow[]>;
 }
 
 function wrappedOf(row: DataKeyRow): WrappedKey {

@@ -26,6 +26,14 @@ export interface SubmissionContext {
   readonly locators: readonly DocumentLocatorEntry[];
 }
 
+/** What registering submissions to several records (a bulk import's batch) must know first. */
+export interface RecordsContext {
+  /** The records that exist, by patient key. */
+  readonly records: ReadonlyMap<string, PatientRecord>;
+  /** Registered documents with one of the uniqueIds asked, whichever their record. */
+  readonly locators: readonly DocumentLocatorEntry[];
+}
+
 /**
  * Metadata an update (ITI-57 new version) may replace; identity, hash and patient stay, and so
  * do size, repository and mime type of a document whose content this repository holds.
@@ -89,11 +97,21 @@ export interface RegistryWriter {
     submissionSetUniqueId: string,
     documentUniqueIds: readonly string[],
   ): Promise<SubmissionContext>;
+  /** {@link submissionContext} of several records at once, in one round trip. */
+  recordsContext(
+    patientKeys: readonly string[],
+    documentUniqueIds: readonly string[],
+  ): Promise<RecordsContext>;
   begin(patientKey: string): WriteUnit;
   /** Stages the submission's rows; at commit the record must be open and replaced entries current. */
   stageSubmission(unit: WriteUnit, submission: Submission): void;
   /** Writes everything staged in one statement; {@link DocumentAlreadyRegistered} on a uniqueId conflict. */
   commit(unit: WriteUnit): Promise<void>;
+  /**
+   * Writes the units (of different records) in one transaction, all or none: what `commit`
+   * writes for each, whole batches of rows at once. A failure says nothing of which unit.
+   */
+  commitAll(units: readonly WriteUnit[]): Promise<void>;
   /**
    * Applies every change in one transaction, each against its `expectedVersion` (a concurrent
    * change fails the whole set); returns the new latest entries in the same order.

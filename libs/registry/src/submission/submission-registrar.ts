@@ -24,6 +24,7 @@ import {
   REGISTRY_WRITER,
   RegistryReader,
   RegistryWriter,
+  SubmissionContext,
 } from '../ports';
 import { assertRecordOpen } from './record-open';
 import { recordSubmission } from './submission-audit';
@@ -109,6 +110,11 @@ export interface RegisteredSubmission {
 @Injectable()
 export class SubmissionRegistrar {
   private readonly logger = new Logger(SubmissionRegistrar.name);
+  /** Each staged batch's unit and the audits it commits, for {@link commitTogether}. */
+  private readonly stagedUnits = new WeakMap<
+    StagedBatch,
+    { unit: WriteUnit; audits: readonly AuditContext[] }
+  >();
 
   constructor(
     @Inject(REGISTRY_WRITER) private readonly writer: RegistryWriter,
@@ -177,35 +183,71 @@ export class SubmissionRegistrar {
   }
 
   /**
-   * Registers submissions to one record as one unit, each with its own audit record and
-   * notification (a bulk import's batch for a patient, access decided by the caller): each is
-   * validated as {@link register} validates it; a document whose uniqueId is already registered
-   * with the same content is left as it is, with other content refused as XDSNonIdenticalHash.
-   * What is refused is not staged; the others are staged in one unit, which `commit` stores
-   * whole (rows, bytes, audit records, notifications) or not at all.
+   * Registers submissions to several records, each record's as one unit, each submission with
+   * its own audit record and notification (a bulk import's batch, access decided by the
+   * caller): each is validated as {@link register} validates it; a document whose uniqueId is
+   * already registered with the same content is left as it is, with other content refused as
+   * XDSNonIdenticalHash. What is refused is not staged; each record's others are staged in one
+   * unit, which `commit` (or {@link commitTogether}) stores whole — rows, bytes, audit records,
+   * notifications — or not at all. The records and documents already there are asked once.
    */
-  async stageBatch(
-    patientKey: string,
-    items: readonly BatchSubmission[],
+  async stageBatches(
+    records: readonly { readonly patientKey: string; readonly items: readonly BatchSubmission[] }[],
     submitter: Submitter,
-  ): Promise<StagedBatch> {
-    const results = new Array<BatchRegistration>(items.length);
-    const validated = items.map((item, index) => {
-      try {
-        const valid = validateSubmission(item.draft, { registerOnly: false }, this.valueSetPolicy);
-        this.recordOutsideValueSets(valid, item.audit);
-        return valid;
-      } catch (error) {
-        results[index] = refusal(error);
-        return undefined;
-      }
+  ): Promise<StagedBatch[]> {
+    const checked = records.map(({ patientKey, items }) => {
+      const results = new Array<BatchRegistration>(items.length);
+      const validated = items.map((item, index) => {
+        try {
+          const valid = validateSubmission(
+            item.draft,
+            { registerOnly: false },
+            this.valueSetPolicy,
+          );
+          this.recordOutsideValueSets(valid, item.audit);
+          return valid;
+        } catch (error) {
+          results[index] = refusal(error);
+          return undefined;
+        }
+      });
+      const uniqueIds = validated.flatMap((valid) => valid?.documents.map((d) => d.uniqueId) ?? []);
+      return { patientKey, items, results, validated, uniqueIds };
     });
-    // Each line's SubmissionSet uniqueId is fresh: only the record and the documents are asked.
-    const context = await this.writer.submissionContext(
-      patientKey,
-      '',
-      validated.flatMap((valid) => valid?.documents.map((d) => d.uniqueId) ?? []),
+    // Each line's SubmissionSet uniqueId is fresh: only the records and the documents are asked.
+    const context = await this.writer.recordsContext(
+      checked.map((record) => record.patientKey),
+      checked.flatMap((record) => record.uniqueIds),
     );
+    const locators = new Map(context.locators.map((locator) => [locator.uniqueId, locator]));
+    return checked.map(({ patientKey, items, results, validated, uniqueIds }) =>
+      this.stageRecord(
+        patientKey,
+        { items, results, validated },
+        {
+          record: context.records.get(patientKey),
+          locators: uniqueIds.flatMap((uniqueId) => locators.get(uniqueId) ?? []),
+        },
+        submitter,
+      ),
+    );
+  }
+
+  /** One record's submissions of {@link stageBatches}, validated, staged against its context. */
+  private stageRecord(
+    patientKey: string,
+    {
+      items,
+      results,
+      validated,
+    }: {
+      items: readonly BatchSubmission[];
+      results: BatchRegistration[];
+      validated: readonly (ValidatedDraft | undefined)[];
+    },
+    context: Pick<SubmissionContext, 'record' | 'locators'>,
+    submitter: Submitter,
+  ): StagedBatch {
     const seen = new Map<string, DocumentLocatorEntry>(
       context.locators.map((locator) => [locator.uniqueId, locator]),
     );
@@ -250,7 +292,7 @@ export class SubmissionRegistrar {
       staged.push(audit);
       results[index] = { status: 'registered', registered };
     });
-    return {
+    const batch: StagedBatch = {
       results,
       commit: async () => {
         if (staged.length === 0) return;
@@ -258,6 +300,32 @@ export class SubmissionRegistrar {
         staged.forEach((audit) => this.auditTrail.committed(audit));
       },
     };
+    this.stagedUnits.set(batch, { unit, audits: staged });
+    return batch;
+  }
+
+  /**
+   * Commits batches of several records (a bulk import's batch) in one transaction — the same
+   * rows, bytes, audit records and notifications as each batch's `commit` — and when that
+   * fails, each batch by itself, so that a record's failure is its own as it is with `commit`.
+   */
+  async commitTogether(batches: readonly StagedBatch[]): Promise<void> {
+    const parts = batches.flatMap((batch) => {
+      const part = this.stagedUnits.get(batch);
+      return part && part.audits.length > 0 ? [part] : [];
+    });
+    if (parts.length < 2) {
+      await Promise.all(batches.map((batch) => batch.commit()));
+      return;
+    }
+    try {
+      await this.writer.commitAll(parts.map((part) => part.unit));
+    } catch (error) {
+      this.logger.debug(`batch of ${parts.length} records written one by one: ${String(error)}`);
+      await Promise.all(batches.map((batch) => batch.commit()));
+      return;
+    }
+    parts.forEach((part) => part.audits.forEach((audit) => this.auditTrail.committed(audit)));
   }
 
   /** The rows of a validated submission without associations, staged into `unit`. */

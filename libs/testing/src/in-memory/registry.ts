@@ -9,6 +9,7 @@ import {
   ObjectIds,
   Page,
   PageRequest,
+  PatientRecord,
   Submission,
   SubmissionSet,
   SubmissionSetFilter,
@@ -24,6 +25,7 @@ import {
   DocumentRef,
   DocumentUpdate,
   Located,
+  RecordsContext,
   RegistryReader,
   RegistryWriter,
   SubmissionContext,
@@ -247,6 +249,21 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
     });
   }
 
+  recordsContext(
+    patientKeys: readonly string[],
+    documentUniqueIds: readonly string[],
+  ): Promise<RecordsContext> {
+    const records = new Map<string, PatientRecord>();
+    for (const patientKey of patientKeys) {
+      const record = this.records.get(patientKey);
+      if (record) records.set(patientKey, record);
+    }
+    return Promise.resolve({
+      records,
+      locators: documentUniqueIds.flatMap((uniqueId) => this.locators.get(uniqueId) ?? []),
+    });
+  }
+
   begin(patientKey: string): WriteUnit {
     return new InMemoryWriteUnit(patientKey);
   }
@@ -269,7 +286,40 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
     });
   }
 
+  /** Every unit written, or none (the state restored); their bytes and audits once all are. */
+  commitAll(units: readonly WriteUnit[]): Promise<void> {
+    return new Promise((resolve) => {
+      const staged = units.map(inMemoryUnit);
+      const saved = {
+        entries: this.entries,
+        submissionSets: this.submissionSetRows.length,
+        folders: [...this.folderRows],
+        associations: this.associationRows.length,
+        locators: new Map(this.locators),
+      };
+      try {
+        staged.forEach((unit) => this.write(unit));
+      } catch (error) {
+        this.entries = saved.entries;
+        this.submissionSetRows.length = saved.submissionSets;
+        this.folderRows.splice(0, this.folderRows.length, ...saved.folders);
+        this.associationRows.length = saved.associations;
+        this.locators.clear();
+        saved.locators.forEach((locator, uniqueId) => this.locators.set(uniqueId, locator));
+        staged.forEach((unit) => (unit.sent = false));
+        throw error;
+      }
+      staged.forEach((unit) => unit.onCommit.forEach((write) => write()));
+      resolve();
+    });
+  }
+
   private guardAndWrite(staged: InMemoryWriteUnit): void {
+    this.write(staged);
+    staged.onCommit.forEach((write) => write());
+  }
+
+  private write(staged: InMemoryWriteUnit): void {
     if (staged.sent) throw new Error('This write unit was already committed');
     staged.sent = true;
     const submission = staged.submission;
@@ -341,7 +391,6 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
     });
     this.folderRows.push(...submission.folders);
     this.associationRows.push(...submission.associations);
-    staged.onCommit.forEach((write) => write());
   }
 
   /** All the changes or none: each against its expected version; a new version when needed. */
