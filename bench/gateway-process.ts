@@ -11,6 +11,8 @@ export interface GatewayLaunch {
   readonly cpuProfDir?: string;
   /** Notifications written there as files (the patient's codes); the inherited channel if absent. */
   readonly outboxDir?: string;
+  /** VALUE_SET_POLICY of the gateway; the gateway's default (strict) if absent. */
+  readonly valueSetPolicy?: 'strict' | 'warn';
 }
 
 /** The gateway started by the bench, as a child process. */
@@ -44,6 +46,7 @@ export class GatewayProcess {
         TRUSTED_CA: '',
         CRL_FILES: '',
         ...(launch.outboxDir ? { NOTIFY_CHANNEL: `file:${launch.outboxDir}` } : {}),
+        ...(launch.valueSetPolicy ? { VALUE_SET_POLICY: launch.valueSetPolicy } : {}),
       },
       // The gateway's own output goes to our stderr: stdout carries only the JSON result.
       stdio: ['ignore', 2, 2],

