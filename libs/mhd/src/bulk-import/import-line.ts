@@ -3,7 +3,7 @@ import { Coded, DomainError, ProblemList, excerpt } from '@passerelle/domain';
 import type { SubmissionDraft } from '@passerelle/registry';
 import { decodeBase64 } from '../resources/base64';
 import { documentDraftFrom } from '../resources/document-reference';
-import { checkedShape } from '../resources/fhir-shape';
+import { ExpectedResource, checkedResource } from '../resources/fhir-shape';
 import { documentReference as documentReferenceShape } from '../resources/resource-shapes';
 
 /** What the import gives each line's SubmissionSet (an ITI-65 bundle carries it in its List). */
@@ -18,6 +18,11 @@ export interface ImportedSubmissionSet {
 export type ContentReader = (relativePath: string) => Buffer;
 
 const LINE_REF = 'DocumentReference';
+const IMPORT_LINE: ExpectedResource = {
+  resourceType: 'DocumentReference',
+  described: 'a DocumentReference',
+  notAResource: 'A line must be a FHIR JSON DocumentReference',
+};
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 /**
@@ -31,17 +36,7 @@ export function importDraftFrom(
   readContent: ContentReader,
   submissionSet: ImportedSubmissionSet,
 ): SubmissionDraft {
-  const resource = value as { resourceType?: unknown } | null;
-  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-    throw new DomainError('MALFORMED_REQUEST', 'A line must be a FHIR JSON DocumentReference');
-  }
-  if (resource.resourceType !== 'DocumentReference') {
-    throw new DomainError(
-      'INVALID_RESOURCE',
-      `Expected a DocumentReference, got resourceType ${excerpt(String(resource.resourceType))}`,
-    );
-  }
-  const shaped = checkedShape(documentReferenceShape, value, LINE_REF);
+  const shaped = checkedResource(documentReferenceShape, value, IMPORT_LINE, LINE_REF);
   const documentReference = shaped as unknown as DocumentReference;
   const problems = new ProblemList();
   if ((documentReference.relatesTo ?? []).length > 0) {

@@ -7,7 +7,7 @@ import { decodeBase64 } from '../resources/base64';
 import { codedFromCoding } from '../resources/code-systems';
 import { containedResource } from '../resources/contained';
 import { documentDraftFrom } from '../resources/document-reference';
-import { checkedShape } from '../resources/fhir-shape';
+import { checkedResource } from '../resources/fhir-shape';
 import { MHD } from '../resources/mhd-constants';
 import { documentReference as documentReferenceShape } from '../resources/resource-shapes';
 
@@ -82,18 +82,17 @@ export function simplifiedPublishDraftFrom(body: unknown, sourceId: string): Sub
 }
 
 function asDocumentReference(body: unknown): DocumentReference {
-  const resource = body as { resourceType?: unknown } | null;
-  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-    throw new DomainError('MALFORMED_REQUEST', 'The request body must be a FHIR resource');
-  }
-  if (resource.resourceType !== 'DocumentReference') {
-    throw new DomainError(
-      'INVALID_RESOURCE',
-      `Expected a DocumentReference, got resourceType ${excerpt(String(resource.resourceType))}`,
-    );
-  }
   // Shaped: every element the translation reads has the kind and format FHIR gives it.
-  return checkedShape(documentReferenceShape, body, REF) as unknown as DocumentReference;
+  return checkedResource(
+    documentReferenceShape,
+    body,
+    {
+      resourceType: 'DocumentReference',
+      described: 'a DocumentReference',
+      notAResource: 'The request body must be a FHIR resource',
+    },
+    REF,
+  ) as unknown as DocumentReference;
 }
 
 function contentTypeOf(resource: DocumentReference): Coded | undefined {

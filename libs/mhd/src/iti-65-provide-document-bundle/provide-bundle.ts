@@ -16,7 +16,7 @@ import type {
 } from '@passerelle/registry';
 import { decodeBase64 } from '../resources/base64';
 import { documentDraftFrom } from '../resources/document-reference';
-import { checkedShape } from '../resources/fhir-shape';
+import { checkedResource } from '../resources/fhir-shape';
 import { bundle as bundleShape } from '../resources/resource-shapes';
 import { folderDraftFrom, listKind, submissionSetDraftFrom } from '../resources/list';
 import {
@@ -191,17 +191,16 @@ class BundleEntries {
 }
 
 function asTransactionBundle(body: unknown): Bundle<FhirResource> {
-  const resource = body as { resourceType?: unknown } | null;
-  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-    throw new DomainError('MALFORMED_REQUEST', 'The request body must be a FHIR JSON resource');
-  }
-  if (resource.resourceType !== 'Bundle') {
-    throw new DomainError(
-      'INVALID_RESOURCE',
-      `Expected a transaction Bundle, got resourceType ${excerpt(String(resource.resourceType))}`,
-    );
-  }
-  const bundle = checkedShape(bundleShape, body, 'Bundle');
+  const bundle = checkedResource(
+    bundleShape,
+    body,
+    {
+      resourceType: 'Bundle',
+      described: 'a transaction Bundle',
+      notAResource: 'The request body must be a FHIR JSON resource',
+    },
+    'Bundle',
+  );
   if (bundle.type !== 'transaction') {
     throw new DomainError(
       'INVALID_RESOURCE',

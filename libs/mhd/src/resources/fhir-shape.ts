@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, ErrorDetail } from '@passerelle/domain';
+import { DomainError, ErrorCode, ErrorDetail, excerpt } from '@passerelle/domain';
 import type { z } from 'zod';
 
 /** At most this many shape problems are reported of one request (the first ones found). */
@@ -36,6 +36,38 @@ const ERROR_CODES: Record<ShapeIssueCode, ErrorCode> = {
   required: 'METADATA_MISSING',
   value: 'METADATA_INVALID',
 };
+
+/** What a request (or an imported line) must be: one resource of a type, said how if not. */
+export interface ExpectedResource {
+  readonly resourceType: string;
+  /** How the expected resource is named in a refusal: `a transaction Bundle`. */
+  readonly described: string;
+  /** The refusal of a value that is no FHIR resource at all. */
+  readonly notAResource: string;
+}
+
+/**
+ * The value as one FHIR resource of the expected type, as `shape` types it: no object is
+ * MALFORMED_REQUEST, another resource type INVALID_RESOURCE, a wrong shape as `checkedShape` says.
+ */
+export function checkedResource<S extends z.ZodType>(
+  shape: S,
+  value: unknown,
+  expected: ExpectedResource,
+  root: string,
+): z.output<S> {
+  const resource = value as { resourceType?: unknown } | null;
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+    throw new DomainError('MALFORMED_REQUEST', expected.notAResource);
+  }
+  if (resource.resourceType !== expected.resourceType) {
+    throw new DomainError(
+      'INVALID_RESOURCE',
+      `Expected ${expected.described}, got resourceType ${excerpt(String(resource.resourceType))}`,
+    );
+  }
+  return checkedShape(shape, value, root);
+}
 
 /** The value as `shape` types it; otherwise a 400 listing every problem, each where it is. */
 export function checkedShape<S extends z.ZodType>(
