@@ -89,6 +89,7 @@ async function startGateway(
     databaseUrl: database.url,
     kekFile,
     valueSetPolicy: 'warn',
+    cpuProfDir: options.cpuProfDir,
   });
   cleanup.add('stop gateway', () => gateway.stop());
   process.once('exit', () => gateway.killNow());

@@ -8,6 +8,8 @@ export interface FloorComparisonOptions extends Omit<LoadSettings, 'pkiDir'> {
   readonly adminDatabaseUrl: string;
   /** Where each run's mhd-load JSON is kept; a temporary directory, removed, otherwise. */
   readonly resultsDir?: string;
+  /** The gateway run with --cpu-prof, its profile written there at the end. */
+  readonly cpuProfDir?: string;
 }
 
 export const FLOOR_USAGE = `Usage: npm run bench:floor -- [options]
@@ -34,6 +36,7 @@ per operation for each, with every round's figures. Both databases are dropped a
   --admin-database-url U  where the databases are created
                           (default postgres://postgres@127.0.0.1:5432/postgres)
   --results-dir DIR       keep each run's mhd-load JSON there
+  --cpu-prof DIR          run the gateway with node --cpu-prof, its profile written to DIR
   --help                  show this help
 `;
 
@@ -48,6 +51,7 @@ const FLAGS = {
   'doc-size': { type: 'string' },
   'admin-database-url': { type: 'string' },
   'results-dir': { type: 'string' },
+  'cpu-prof': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -65,6 +69,7 @@ export function parseFloorOptions(argv: readonly string[]): FloorComparisonOptio
     docSize: integer(values['doc-size'], 'doc-size', 51200, 1, 64 * 1024 * 1024),
     adminDatabaseUrl: values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     resultsDir: values['results-dir'],
+    cpuProfDir: values['cpu-prof'],
   };
 }
 

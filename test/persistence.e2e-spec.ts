@@ -215,3 +215,46 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
     expect(await countOf('document_entry', patient.key)).toBe(1);
   });
 });
+
+describe('the pool prepares the statements that recur, on every connection', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(1);
+  });
+
+  afterAll(() => database.close());
+
+  async function prepared(): Promise<string[]> {
+    const rows: { statement: string }[] = await database.dataSource.query(
+      'SELECT statement FROM pg_prepared_statements WHERE NOT from_sql',
+    );
+    return rows.map((row) => row.statement);
+  }
+
+  it('names a parameterised statement from its second use, and answers as before', async () => {
+    const text = `SELECT $1::int + 1 AS n /* recurring ${newEntryUuid()} */`;
+    const answers = [];
+    for (const value of [1, 2, 3]) answers.push(await database.dataSource.query(text, [value]));
+    expect(answers).toEqual([[{ n: 2 }], [{ n: 3 }], [{ n: 4 }]]);
+    expect((await prepared()).filter((statement) => statement === text)).toHaveLength(1);
+  });
+
+  it('leaves a one-off, and a statement without parameters, unnamed', async () => {
+    const once = `SELECT $1::int AS n /* once ${newEntryUuid()} */`;
+    await database.dataSource.query(once, [1]);
+    const plain = `SELECT 1 AS n /* plain ${newEntryUuid()} */`;
+    await database.dataSource.query(plain);
+    await database.dataSource.query(plain);
+    const statements = await prepared();
+    expect(statements).not.toContain(once);
+    expect(statements).not.toContain(plain);
+  });
+
+  it('keeps a failing prepared statement from poisoning the connection', async () => {
+    const text = `SELECT 1 / $1::int AS n /* division ${newEntryUuid()} */`;
+    await database.dataSource.query(text, [1]);
+    await expect(database.dataSource.query(text, [0])).rejects.toThrow(/division by zero/);
+    await expect(database.dataSource.query(text, [2])).resolves.toEqual([{ n: 0 }]);
+  });
+});

@@ -11,6 +11,7 @@ import type { KeyEncryptionService } from './encryption/key-encryption-service';
 import { PatientDataKeys } from './encryption/patient-data-keys';
 import { migrations } from './migrations';
 import { surviveServerEndedConnections } from './server-ended-connections';
+import { PreparingClient } from './prepared-statements';
 import { privateSocketDirectory } from './socket-directory';
 
 export interface DatabaseOptions {
@@ -134,7 +135,12 @@ function dataSourceFor(url: string, poolSize: number, dataKeys: PatientDataKeys)
     synchronize: false,
     // A database out of reach fails a request within seconds (a retryable 503), instead of
     // holding it; the pool opens new connections as it comes back.
-    extra: { max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      Client: PreparingClient,
+    },
   });
 }
 
