@@ -57,13 +57,17 @@ export class PreparingClient extends Client {}
 // Client.query has a dozen overloads; this one replacement serves them all.
 Object.assign(PreparingClient.prototype, { query: preparingQuery });
 
+const clientQuery = Reflect.get(Client.prototype, 'query') as (
+  this: Client,
+  ...args: unknown[]
+) => unknown;
+
 function preparingQuery(this: Client, ...args: unknown[]): unknown {
-  const query = Client.prototype.query as (...a: unknown[]) => unknown;
   const [config, values] = args;
   const named = namedQuery(config, values);
-  if (!named) return query.apply(this, args);
+  if (!named) return clientQuery.apply(this, args);
   // The values are in the named config now; a callback given in their place stays.
-  return query.call(this, named, ...args.slice(Array.isArray(values) ? 2 : 1));
+  return clientQuery.call(this, named, ...args.slice(Array.isArray(values) ? 2 : 1));
 }
 
 function namedQuery(config: unknown, values: unknown): QueryConfig | undefined {
