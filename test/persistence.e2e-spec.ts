@@ -5,7 +5,7 @@ import {
   Submission,
   newEntryUuid,
 } from '@passerelle/domain';
-import { Database, PostgresRegistryStore } from '@passerelle/persistence';
+import { Database, PostgresAccessStateStore, PostgresRegistryStore } from '@passerelle/persistence';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import { freshOid, freshPatient } from '@passerelle/testing';
 import { openTestDatabase } from './support/test-database';
@@ -256,5 +256,71 @@ describe('the pool prepares the statements that recur, on every connection', () 
     await database.dataSource.query(text, [1]);
     await expect(database.dataSource.query(text, [0])).rejects.toThrow(/division by zero/);
     await expect(database.dataSource.query(text, [2])).resolves.toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the access states of several records, read in one query', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(2);
+  });
+
+  afterAll(() => database.close());
+
+  it('are, in order, what each record read alone says', async () => {
+    const registry = new PostgresRegistryStore(database.dataSource, database.dataKeys);
+    const states = new PostgresAccessStateStore(database.dataSource);
+    const [open, authorised, blocked, forbidden] = [0, 1, 2, 3].map(() => {
+      const { system, nir } = freshPatient();
+      return PatientId.fromFhirIdentifier(system, nir).key;
+    });
+    for (const patientKey of [open, authorised, blocked, forbidden]) {
+      await registry.openIfAbsent({
+        patientKey,
+        insValue: patientKey,
+        insOid: '1.2.250.1.213.1.4.8',
+        status: 'open',
+        openedAt: new Date(),
+        openedBy: 'test',
+      });
+    }
+    const subjectId = '810000000017';
+    const structure = '1750000042';
+    const declare = (patientKey: string, subject: string, state: 'valid' | 'forbidden') =>
+      states.declareAuthorisation({
+        patientKey,
+        subjectId: subject,
+        subjectKind: subject === structure ? 'STRUCTURE' : 'PS',
+        state,
+        expressConsent: true,
+        declaredBy: 'test',
+      });
+    await declare(authorised, structure, 'valid');
+    await declare(forbidden, subjectId, 'forbidden');
+    await states.setBlocked({
+      patientKey: blocked,
+      subjectId: structure,
+      subjectKind: 'STRUCTURE',
+      blocked: true,
+      declaredBy: 'test',
+    });
+    const unknown = 'no-such-record';
+    const keys = [authorised, unknown, open, blocked, forbidden, authorised];
+    for (const structures of [
+      { actingFor: [structure], confirmed: [structure] },
+      { actingFor: [structure], confirmed: [] },
+      { actingFor: [], confirmed: [] },
+    ]) {
+      const alone = [];
+      for (const key of keys) alone.push(await states.load(key, subjectId, structures));
+      expect(await states.loadEach(keys, subjectId, structures)).toEqual(alone);
+    }
+    expect(await states.loadEach([], subjectId, { actingFor: [], confirmed: [] })).toEqual([]);
+    const [first] = await states.loadEach([authorised], subjectId, {
+      actingFor: [structure],
+      confirmed: [structure],
+    });
+    expect(first.authorisation).toBe('valid');
   });
 });

@@ -136,7 +136,40 @@ export class AccessControl {
   ): Promise<Access> {
     audit.patientKey = patientKey;
     assertBoundToRecord(audit, principal, patientKey);
-    const access = await this.decide(principal, action, patientKey);
+    return this.granted(audit, principal, action, await this.decide(principal, action, patientKey));
+  }
+
+  /**
+   * {@link authorize} for the records of several requests of one principal (a bulk import's
+   * batch), their access states read together: each decision, refusal and audit note is the
+   * one `authorize` makes, the refusal returned in place of the access.
+   */
+  async authorizeEach(
+    principal: Principal,
+    action: PatientAction,
+    requests: readonly { readonly audit: AuditContext; readonly patientKey: string }[],
+  ): Promise<({ access: Access } | { error: unknown })[]> {
+    const actor = await this.actorOf(principal);
+    const patientKeys = requests.map((request) => request.patientKey);
+    const states = await this.store.loadEach(patientKeys, actor.idNat, structuresOf(actor));
+    return requests.map(({ audit, patientKey }, index) => {
+      try {
+        audit.patientKey = patientKey;
+        assertBoundToRecord(audit, principal, patientKey);
+        const access = this.accessOf(actor, states[index], action, patientKey);
+        return { access: this.granted(audit, principal, action, access) };
+      } catch (error) {
+        return { error };
+      }
+    });
+  }
+
+  private granted(
+    audit: AuditContext,
+    principal: Principal,
+    action: PatientAction,
+    access: Access,
+  ): Access {
     if (!access.decision.allowed) {
       audit.denied(access.decision.reason);
       throw denial(access.decision.reason);

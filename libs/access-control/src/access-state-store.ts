@@ -16,6 +16,13 @@ export interface AccessStateStore {
     subjectId: string,
     structures: ActorStructures,
   ): Promise<PatientAccessState>;
+
+  /** {@link load} for several records at once (one read), in the order of `patientKeys`. */
+  loadEach(
+    patientKeys: readonly string[],
+    subjectId: string,
+    structures: ActorStructures,
+  ): Promise<PatientAccessState[]>;
 }
 
 /** The structures an actor acts for, and those of them that grant (DESIGN §4). */

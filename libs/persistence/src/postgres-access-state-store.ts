@@ -121,6 +121,20 @@ export class PostgresAccessStateStore
     return accessStateOf(row);
   }
 
+  async loadEach(
+    patientKeys: readonly string[],
+    subjectId: string,
+    structures: ActorStructures,
+  ): Promise<PatientAccessState[]> {
+    const rows: StateRow[] = await this.dataSource.query(
+      `SELECT s.* FROM unnest($1::text[]) WITH ORDINALITY AS k(patient_key, position)
+       CROSS JOIN LATERAL (${accessStateSql('k.patient_key')}) AS s
+       ORDER BY k.position`,
+      [patientKeys, subjectId, structures.actingFor, structures.confirmed],
+    );
+    return rows.map(accessStateOf);
+  }
+
   async list(patientKey: string): Promise<AccessDecisions> {
     const rows: DecisionRow[] = await this.dataSource.query(
       `SELECT 'authorisation' AS kind, subject_id, subject_kind, state,

@@ -122,7 +122,8 @@ export class BulkImport {
   }
 
   /**
-   * The access decision for each patient of the batch: the structure's, made once a record. A
+   * The access decision for each patient of the batch: the structure's, made once a record (the
+   * records' states read in one query). A
    * line that names no patient is refused by its validation, as ITI-65 would refuse it.
    */
   private async decide(
@@ -137,23 +138,23 @@ export class BulkImport {
     for (const line of lines) {
       try {
         const key = submissionPatientKey(line.draft);
-        byPatient.set(key, [...(byPatient.get(key) ?? []), line]);
+        const patientLines = byPatient.get(key);
+        if (patientLines) patientLines.push(line);
+        else byPatient.set(key, [line]);
       } catch (error) {
         unplaced.push({ line, error });
       }
     }
-    // Each record's decision is its own: asked side by side.
-    const decisions = await Promise.all(
-      [...byPatient].map(async ([patientKey, patientLines]): Promise<[string, Decided]> => {
-        const audit = new AuditContext(LABEL.transaction, LABEL.action, actor);
-        try {
-          const access = await this.access.authorize(audit, actor, 'document.provide', patientKey);
-          return [patientKey, { decision: { audit, access }, lines: patientLines }];
-        } catch (error) {
-          return [patientKey, { decision: { audit, error }, lines: patientLines }];
-        }
-      }),
-    );
+    // The records' access states are read together; each decision is still its own.
+    const requests = [...byPatient.keys()].map((patientKey) => ({
+      patientKey,
+      audit: new AuditContext(LABEL.transaction, LABEL.action, actor),
+    }));
+    const outcomes = await this.access.authorizeEach(actor, 'document.provide', requests);
+    const decisions = requests.map(({ patientKey, audit }, index): [string, Decided] => [
+      patientKey,
+      { decision: { audit, ...outcomes[index] }, lines: byPatient.get(patientKey)! },
+    ]);
     return { decided: new Map(decisions), unplaced };
   }
 

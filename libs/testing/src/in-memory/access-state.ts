@@ -50,6 +50,14 @@ export class InMemoryAccessState
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  loadEach(
+    patientKeys: readonly string[],
+    subjectId: string,
+    structures: ActorStructures,
+  ): Promise<PatientAccessState[]> {
+    return Promise.all(patientKeys.map((key) => this.load(key, subjectId, structures)));
+  }
+
   load(
     patientKey: string,
     subjectId: string,
