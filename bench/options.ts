@@ -21,6 +21,10 @@ export interface BenchOptions {
   readonly authorisations: number;
   /** Lines of the bulk import measured in process (`passerelle import`); 0 skips it. */
   readonly importEntries: number;
+  /** The records those lines are spread over, opened through the gateway first. */
+  readonly importPatients: number;
+  /** ITI-67 searches on the imported records, at concurrency 1 and then at --concurrency. */
+  readonly importSearches: number;
   /** ITI-41 (MTOM) submissions into one patient's record, then ITI-18 FindDocuments on it. */
   readonly xdsDocuments: number;
   readonly xdsQueries: number;
@@ -71,8 +75,12 @@ and over the whole run (server.peakRssMB, VmHWM).
   --authorisations N      authorisations on the record when measuring the access decision
                           (default 10000; not with --target)
   --import-entries N      lines of a synthetic NDJSON file bulk imported (passerelle import)
-                          in process, 1 KB documents over 3 records (default 20000; 0 skips;
-                          not with --target)
+                          in process, 1 KB documents over --import-patients records (default
+                          20000; 0 skips; not with --target)
+  --import-patients P     records the imported lines are spread over, one line each in turn,
+                          opened through the gateway at --concurrency before (default 3)
+  --import-searches S     then S ITI-67 searches by patient over the imported records at
+                          concurrency 1 (p50/p99), and S at --concurrency (default 0)
   --xds-documents N       ITI-41 MTOM submissions (one --doc-size document each) into one
                           patient's record (default 1000)
   --xds-queries Q         ITI-18 FindDocuments on that patient, one at a time: Q answered as
@@ -112,6 +120,8 @@ const FLAGS = {
   'ingest-only': { type: 'boolean' },
   authorisations: { type: 'string' },
   'import-entries': { type: 'string' },
+  'import-patients': { type: 'string' },
+  'import-searches': { type: 'string' },
   'database-url': { type: 'string' },
   'admin-database-url': { type: 'string' },
   keep: { type: 'boolean' },
@@ -160,6 +170,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     cpuProfDir: values['cpu-prof'],
     authorisations: integer(values.authorisations, 'authorisations', 10_000, 1, 10_000_000),
     importEntries: phase(values['import-entries'], 'import-entries', 20_000),
+    importPatients: integer(values['import-patients'], 'import-patients', 3, 1, 999_999),
+    importSearches: phase(values['import-searches'], 'import-searches', 0),
     xdsDocuments: phase(values['xds-documents'], 'xds-documents', 1000),
     xdsQueries: phase(values['xds-queries'], 'xds-queries', 100),
     hl7Messages: phase(values['hl7-messages'], 'hl7-messages', 1000),

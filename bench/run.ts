@@ -121,7 +121,11 @@ async function runPhases(
           { databaseUrl: server.databaseUrl, kekFile: server.kekFile, pkiDir: server.pkiDir },
           consult,
           context,
-          options.importEntries,
+          {
+            entries: options.importEntries,
+            patients: options.importPatients,
+            searches: options.importSearches,
+          },
         )
       : null;
   return {
