@@ -2,9 +2,9 @@ import { RequestFacts, withRequest } from '@passerelle/audit';
 import type { LogLevel } from '@passerelle/platform';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import pino, { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 const PINO_LEVELS: Record<LogLevel, pino.Level> = {
   error: 'error',
@@ -49,27 +49,31 @@ export function requestIdentity(request: Request, response: Response, next: Next
 /**
  * One line per request: method, path (never the query, which may name a patient), route,
  * status, duration, principal and patient key as the audit trail knew them. No header, no body.
+ * Written when the answer is sent, or when the connection closes before (aborted): an error.
+ * Nothing is prepared for a request whose line the level leaves out.
  */
 export function requestLog(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (request: LoggedRequest) => request.id ?? randomUUID(),
-    serializers: {
-      req: (request: { id: string; method: string; url: string }) => ({
-        id: request.id,
-        method: request.method,
-        path: request.url.split('?')[0],
-      }),
-      res: (response: { statusCode: number }) => ({ status: response.statusCode }),
-    },
-    customProps: (request: LoggedRequest) => ({
-      route: request.routePattern ?? request.route?.path,
-      principal: request.facts?.principal,
-      patient: request.facts?.patientKey,
-    }),
-    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-  });
+  return (request: LoggedRequest, response: ServerResponse, next: () => void): void => {
+    const started = performance.now();
+    const write = () => {
+      const level = levelOf(response);
+      if (!logger.isLevelEnabled(level)) return;
+      const fields = {
+        req: { id: request.id, method: request.method, path: request.url?.split('?')[0] },
+        res: { status: response.statusCode },
+        responseTime: Math.round(performance.now() - started),
+        route: request.routePattern ?? request.route?.path,
+        principal: request.facts?.principal,
+        patient: request.facts?.patientKey,
+      };
+      logger[level](fields, response.writableFinished ? 'request completed' : 'request aborted');
+    };
+    response.once('close', write);
+    next();
+  };
+}
+
+function levelOf(response: ServerResponse): pino.Level {
+  if (!response.writableFinished || response.statusCode >= 500) return 'error';
+  return response.statusCode >= 400 ? 'warn' : 'info';
 }
