@@ -258,4 +258,20 @@ describe('The MHD door as FHIR R4 and MHD say: XML, search handling, profiles', 
     const old = await bed.call('medecin-generaliste', 'GET', `/DocumentReference/${originalId}`);
     expect(old.body.relatesTo).toBeUndefined();
   });
+
+  it('leaves out of relatesTo, in searches, a document the caller may not see', async () => {
+    const record = await bed.newRecord();
+    const hidden = await bed.provide(record, [
+      { title: 'masqué', authorId: '810000000025', securityLabels: ['N', 'MASQUE_PS'] },
+    ]);
+    const [hiddenId] = hidden.documentIds;
+    const replacement = await bed.provide(record, [{ title: 'CR', replaces: hiddenId }]);
+    const found = await bed.search('medecin-generaliste', record);
+    const resources = found.body.entry!.map(
+      (entry) => entry.resource as unknown as { id: string; relatesTo?: unknown },
+    );
+    expect(resources).toHaveLength(1);
+    expect(resources[0].id).toBe(replacement.documentIds[0]);
+    expect(resources[0].relatesTo).toBeUndefined();
+  });
 });

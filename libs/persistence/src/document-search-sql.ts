@@ -1,4 +1,4 @@
-import { codeKey } from '@passerelle/domain';
+import { RELATIONSHIP_TYPES, codeKey } from '@passerelle/domain';
 import type {
   AssociationFilter,
   CodeFilter,
@@ -176,6 +176,43 @@ export function documentSearchSql(
     DOCUMENT_ORDER,
     page,
   );
+}
+
+/**
+ * `documentSearchSql`'s page, each entry with its relationship associations to documents
+ * (`relates_to`: type and target logicalId, by association id), both ends visible to the caller
+ * — what two more reads gave: the associations from the page, then their targets.
+ */
+export function documentWithRelationsSearchSql(
+  patientKey: string,
+  filter: DocumentFilter,
+  visibility: Visibility,
+  page: PageRequest,
+): Sql {
+  const c = documentConditions(patientKey, filter, visibility);
+  const types = c.param([...RELATIONSHIP_TYPES]);
+  const shown =
+    visibility === 'unfiltered' ? '' : ` AND ${associationVisibilityClause(c, visibility, 'a')}`;
+  const found = paged(
+    c,
+    `SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata, e.creation_time,
+            count(*) OVER() AS total
+     FROM document_entry e`,
+    DOCUMENT_ORDER,
+    page,
+  );
+  return {
+    text: `SELECT p.entry_uuid, p.version, p.status, p.metadata, p.total,
+              (SELECT json_agg(json_build_object('type', a.type, 'targetLogicalId', t.logical_id)
+                               ORDER BY a.entry_uuid)
+               FROM association a JOIN document_entry t
+                 ON t.patient_key = a.patient_key AND t.entry_uuid = a.target_uuid
+               WHERE a.patient_key = p.patient_key AND a.source_uuid = p.entry_uuid
+                 AND a.type = ANY(${types}::text[])${shown}) AS relates_to
+           FROM (${found.text}) AS p
+           ORDER BY p.creation_time DESC, p.entry_uuid`,
+    params: found.params,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   AssociationFilter,
   DocumentEntry,
   DocumentFilter,
+  DocumentRelation,
   Folder,
   FolderFilter,
   ObjectIds,
@@ -24,6 +25,7 @@ import {
   associationSearchSql,
   documentRefSearchSql,
   documentSearchSql,
+  documentWithRelationsSearchSql,
   folderSearchSql,
   submissionSetSearchSql,
 } from './document-search-sql';
@@ -87,6 +89,24 @@ export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
     const { text, params } = documentSearchSql(patientKey, filter, visibility, page);
     const rows: (EntryJson & { total: string })[] = await this.dataSource.query(text, params);
     return { items: rows.map(entryOf), total: totalOf(rows) };
+  }
+
+  async documentsWithRelations(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentEntry>> {
+    const { text, params } = documentWithRelationsSearchSql(patientKey, filter, visibility, page);
+    const rows: (EntryJson & { total: string; relates_to: DocumentRelation[] | null })[] =
+      await this.dataSource.query(text, params);
+    return {
+      items: rows.map((row) => {
+        const entry = entryOf(row);
+        return row.relates_to ? { ...entry, relatesTo: row.relates_to } : entry;
+      }),
+      total: totalOf(rows),
+    };
   }
 
   async documentRefs(

@@ -11,6 +11,7 @@ export * from './iti-57-update-document-set/metadata-update-plan';
 export * from './iti-57-update-document-set/update-document-set';
 export * from './iti-66-find-document-lists/find-document-lists';
 export * from './iti-66-find-document-lists/list-members';
+export * from './iti-67-find-document-references/document-relations';
 export * from './iti-67-find-document-references/find-document-references';
 export * from './iti-67-find-document-references/read-document-reference';
 export * from './metadata-update/change-document-metadata';

@@ -10,7 +10,8 @@ import type { RegistryReader, Visibility } from '../ports';
  * The entries with the documents they replace, transform, append or sign (MHD relatesTo): the
  * relationship associations from them, then their targets' logicalIds — both read with the
  * caller's visibility, so a relationship to a document the caller may not see is not shown.
- * Two reads for a whole page, none when it is empty.
+ * Two reads for a whole page, none when it is empty: what a reader gives in one
+ * (`documentsWithRelations`) where it can.
  */
 export async function withRelations(
   reader: RegistryReader,

@@ -9,7 +9,6 @@ import type {
   Principal,
 } from '@passerelle/domain';
 import { REGISTRY_READER, RegistryReader } from '../ports';
-import { withRelations } from './document-relations';
 
 export interface FindDocumentReferencesCommand {
   readonly patientKey: string;
@@ -34,10 +33,14 @@ export class FindDocumentReferences implements UseCase<
   ): Promise<Outcome<Page<DocumentEntry>>> {
     return audited({ transaction: 'ITI-67', action: 'document.consult' }, actor, async (audit) => {
       const access = await this.access.authorize(audit, actor, 'document.consult', patientKey);
-      const found = await this.reader.documents(patientKey, filter, access.visibility, page);
+      const found = await this.reader.documentsWithRelations(
+        patientKey,
+        filter,
+        access.visibility,
+        page,
+      );
       audit.documents = found.items.map((entry) => entry.uniqueId);
-      const items = await withRelations(this.reader, patientKey, found.items, access.visibility);
-      return { ...found, items };
+      return found;
     });
   }
 }

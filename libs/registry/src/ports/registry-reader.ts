@@ -36,6 +36,16 @@ export interface RegistryReader {
     visibility: Visibility,
     page: PageRequest,
   ): Promise<Page<DocumentEntry>>;
+  /**
+   * The documents `documents` returns, each with the documents it replaces, transforms, appends
+   * or signs (MHD relatesTo) among those the caller may see: in one read where it can be.
+   */
+  documentsWithRelations(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentEntry>>;
   /** The documents `documents` returns (same filter, visibility and order), as ids only. */
   documentRefs(
     patientKey: string,

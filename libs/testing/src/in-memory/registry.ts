@@ -30,6 +30,7 @@ import {
   RegistryWriter,
   SubmissionContext,
   Visibility,
+  withRelations,
 } from '@passerelle/registry';
 import type { InMemoryPatientRecords } from './patient-records';
 
@@ -143,6 +144,16 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
           a.entryUuid.localeCompare(b.entryUuid),
       );
     return Promise.resolve(paged(found, page));
+  }
+
+  async documentsWithRelations(
+    patientKey: string,
+    filter: DocumentFilter,
+    visibility: Visibility,
+    page: PageRequest,
+  ): Promise<Page<DocumentEntry>> {
+    const found = await this.documents(patientKey, filter, visibility, page);
+    return { ...found, items: await withRelations(this, patientKey, found.items, visibility) };
   }
 
   async documentRefs(
