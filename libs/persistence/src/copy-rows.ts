@@ -51,7 +51,17 @@ export function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   // The backslash of bytea's hex format is itself escaped in COPY text.
   if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  if (isJsonValue(value)) return escapeJson(JSON.stringify(value));
   return escapeCopyText(literalOf(value));
+}
+
+function isJsonValue(value: unknown): value is object {
+  return typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** JSON text holds no raw newline, return or tab (it escapes them): only `\` needs doubling. */
+function escapeJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
 
 /** The text form of a value, as node-postgres sends a bind parameter. */
