@@ -1,5 +1,6 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { Fhir } from 'fhir';
+import type { DocumentReference } from 'fhir/r4';
 import { provideBundle } from '@passerelle/testing';
 import { DmpRecord, DmpTestBed } from './support/dmp-test-bed';
 
@@ -257,6 +258,28 @@ describe('The MHD door as FHIR R4 and MHD say: XML, search handling, profiles', 
     ]);
     const old = await bed.call('medecin-generaliste', 'GET', `/DocumentReference/${originalId}`);
     expect(old.body.relatesTo).toBeUndefined();
+  });
+
+  it('audits a search with the documents of the page it answered, and an empty one with none', async () => {
+    const record = await bed.newRecord();
+    await bed.provide(record, [{ title: 'un' }, { title: 'deux' }]);
+    const page = await bed.search('medecin-generaliste', record, '&_count=1');
+    expect(page.body.total).toBe(2);
+    const shown = (page.body.entry ?? []).map(
+      (entry) => (entry.resource as DocumentReference).masterIdentifier?.value,
+    );
+    expect(shown).toHaveLength(1);
+    const none = await bed.search('medecin-generaliste', record, '&type=http://loinc.org|0-0');
+    expect(none.body.total).toBe(0);
+    const { rows } = await bed.database.query<{ documents: string[]; outcome: string }>(
+      `SELECT documents, outcome FROM audit_event
+        WHERE patient_key = $1 AND transaction = 'ITI-67' ORDER BY recorded_at`,
+      [record.key],
+    );
+    expect(rows).toEqual([
+      { documents: shown.map((value) => value!.replace(/^urn:oid:/, '')), outcome: 'allowed' },
+      { documents: [], outcome: 'allowed' },
+    ]);
   });
 
   it('leaves out of relatesTo, in searches, a document the caller may not see', async () => {

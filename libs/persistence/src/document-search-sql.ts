@@ -10,7 +10,9 @@ import type {
   TimeRange,
   VisibilityFilter,
 } from '@passerelle/domain';
+import type { AuditEntry } from '@passerelle/audit';
 import type { Visibility } from '@passerelle/registry';
+import { auditCtes } from './postgres-audit-store';
 
 /** A parameterised SQL fragment builder: values never enter the SQL text. */
 export class Conditions {
@@ -181,13 +183,16 @@ export function documentSearchSql(
 /**
  * `documentSearchSql`'s page, each entry with its relationship associations to documents
  * (`relates_to`: type and target logicalId, by association id), both ends visible to the caller
- * — what two more reads gave: the associations from the page, then their targets.
+ * — what two more reads gave: the associations from the page, then their targets. With `audit`,
+ * the consultation's audit record (and what it notifies) is written by the same statement,
+ * naming the page's documents.
  */
 export function documentWithRelationsSearchSql(
   patientKey: string,
   filter: DocumentFilter,
   visibility: Visibility,
   page: PageRequest,
+  audit?: AuditEntry,
 ): Sql {
   const c = documentConditions(patientKey, filter, visibility);
   const types = c.param([...RELATIONSHIP_TYPES]);
@@ -195,23 +200,32 @@ export function documentWithRelationsSearchSql(
     visibility === 'unfiltered' ? '' : ` AND ${associationVisibilityClause(c, visibility, 'a')}`;
   const found = paged(
     c,
-    `SELECT e.patient_key, e.entry_uuid, e.version, e.status, e.metadata, e.creation_time,
-            count(*) OVER() AS total
+    `SELECT e.patient_key, e.entry_uuid, e.unique_id, e.version, e.status, e.metadata,
+            e.creation_time, count(*) OVER() AS total
      FROM document_entry e`,
     DOCUMENT_ORDER,
     page,
   );
-  return {
-    text: `SELECT p.entry_uuid, p.version, p.status, p.metadata, p.total,
+  const withRelations = `SELECT p.entry_uuid, p.unique_id, p.version, p.status, p.metadata,
+              p.creation_time, p.total,
               (SELECT json_agg(json_build_object('type', a.type, 'targetLogicalId', t.logical_id)
                                ORDER BY a.entry_uuid)
                FROM association a JOIN document_entry t
                  ON t.patient_key = a.patient_key AND t.entry_uuid = a.target_uuid
                WHERE a.patient_key = p.patient_key AND a.source_uuid = p.entry_uuid
                  AND a.type = ANY(${types}::text[])${shown}) AS relates_to
-           FROM (${found.text}) AS p
-           ORDER BY p.creation_time DESC, p.entry_uuid`,
-    params: found.params,
+           FROM (${found.text}) AS p`;
+  const order = 'ORDER BY creation_time DESC, entry_uuid';
+  if (!audit) return { text: `${withRelations} ${order}`, params: c.params };
+  const param = (value: unknown) => c.param(value === undefined ? null : value);
+  const documents = `(SELECT coalesce(array_agg(f.unique_id ${order}), '{}') FROM found f)`;
+  const audited = auditCtes(audit, 'true', documents).map(
+    (cte) => `${cte.name} AS (${cte.sql(param)})`,
+  );
+  return {
+    text: `WITH found AS MATERIALIZED (${withRelations}), ${audited.join(', ')}
+           SELECT * FROM found ${order}`,
+    params: c.params,
   };
 }
 

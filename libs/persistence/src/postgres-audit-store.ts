@@ -37,11 +37,13 @@ interface AuditRow {
  * off; an emergency access always is) and the first-access check with its notification, as
  * CTEs of one statement; with `when` (an SQL condition on the statement's other CTEs), none of it
  * unless it holds. A record its use case wrote ahead with a read (ITI-68) takes the door's
- * verdict if the request then failed: same id, the outcome and status are replaced.
+ * verdict if the request then failed: same id, the outcome and status are replaced. The
+ * documents named are `documentsSql` when the statement itself finds them (ITI-67).
  */
 export function auditCtes(
   { record, notifications, firstAccess }: AuditEntry,
   when = 'true',
+  documentsSql?: string,
 ): NamedCte[] {
   return [
     {
@@ -55,7 +57,7 @@ export function auditCtes(
                 ${p(record.reason ?? null)}, ${p(record.emergency)}::boolean,
                 ${p(record.principal?.subjectId ?? null)},
                 ${p(record.principal ? JSON.stringify(record.principal) : null)}::jsonb,
-                ${p(record.documents)}::text[], ${p(record.httpStatus)}::int,
+                ${documentsSql ?? `${p(record.documents)}::text[]`}, ${p(record.httpStatus)}::int,
                 ${p(record.requestId ?? null)}
          WHERE ${when}
          ON CONFLICT (patient_key, id) DO UPDATE SET outcome = EXCLUDED.outcome,

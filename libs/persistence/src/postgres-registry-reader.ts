@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditEntry } from '@passerelle/audit';
 import type {
   Association,
   AssociationFilter,
@@ -96,8 +97,15 @@ export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
     filter: DocumentFilter,
     visibility: Visibility,
     page: PageRequest,
+    audit?: AuditEntry,
   ): Promise<Page<DocumentEntry>> {
-    const { text, params } = documentWithRelationsSearchSql(patientKey, filter, visibility, page);
+    const { text, params } = documentWithRelationsSearchSql(
+      patientKey,
+      filter,
+      visibility,
+      page,
+      audit,
+    );
     const rows: (EntryJson & { total: string; relates_to: DocumentRelation[] | null })[] =
       await this.dataSource.query(text, params);
     return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
-import { Outcome, UseCase, audited } from '@passerelle/audit';
+import { AuditTrail, Outcome, UseCase, audited } from '@passerelle/audit';
 import type {
   DocumentEntry,
   DocumentFilter,
@@ -16,7 +16,10 @@ export interface FindDocumentReferencesCommand {
   readonly page: PageRequest;
 }
 
-/** ITI-67 Find Document References: the patient's documents the caller may see, a page of them. */
+/**
+ * ITI-67 Find Document References: the patient's documents the caller may see, a page of them,
+ * read with their relatesTo and the audit of the consultation (two round trips in all).
+ */
 @Injectable()
 export class FindDocumentReferences implements UseCase<
   FindDocumentReferencesCommand,
@@ -25,6 +28,7 @@ export class FindDocumentReferences implements UseCase<
   constructor(
     private readonly access: AccessControl,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   execute(
@@ -38,8 +42,10 @@ export class FindDocumentReferences implements UseCase<
         filter,
         access.visibility,
         page,
+        this.auditTrail.entryOfSuccess(audit),
       );
       audit.documents = found.items.map((entry) => entry.uniqueId);
+      this.auditTrail.committed(audit);
       return found;
     });
   }

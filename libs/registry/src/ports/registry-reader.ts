@@ -1,3 +1,4 @@
+import type { AuditEntry } from '@passerelle/audit';
 import type {
   Association,
   AssociationFilter,
@@ -38,13 +39,15 @@ export interface RegistryReader {
   ): Promise<Page<DocumentEntry>>;
   /**
    * The documents `documents` returns, each with the documents it replaces, transforms, appends
-   * or signs (MHD relatesTo) among those the caller may see: in one read where it can be.
+   * or signs (MHD relatesTo) among those the caller may see: in one read where it can be. The
+   * audit entry, if given, is written with the read, naming the documents returned.
    */
   documentsWithRelations(
     patientKey: string,
     filter: DocumentFilter,
     visibility: Visibility,
     page: PageRequest,
+    audit?: AuditEntry,
   ): Promise<Page<DocumentEntry>>;
   /** The documents `documents` returns (same filter, visibility and order), as ids only. */
   documentRefs(

@@ -134,7 +134,7 @@ export class InMemoryPasserelle {
 
   constructor(options: InMemoryPasserelleOptions = {}) {
     this.accessState = new InMemoryAccessState(this.records, options.now);
-    this.registry = new InMemoryRegistry(this.records);
+    this.registry = new InMemoryRegistry(this.records, this.audits);
     const access = new AccessControl(
       this.accessState,
       this.directory,
@@ -164,7 +164,11 @@ export class InMemoryPasserelle {
       updates,
       options.valueSetPolicy ?? 'strict',
     );
-    this.findDocumentReferences = new FindDocumentReferences(access, registry);
+    this.findDocumentReferences = new FindDocumentReferences(
+      access,
+      registry,
+      new AuditTrail(this.audits),
+    );
     this.readDocumentReference = new ReadDocumentReference(access, registry, registry);
     this.findDocumentLists = new FindDocumentLists(access, registry);
     this.changeDocumentMetadata = new ChangeDocumentMetadata(access, registry, updates);

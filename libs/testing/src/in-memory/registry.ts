@@ -32,6 +32,7 @@ import {
   Visibility,
   withRelations,
 } from '@passerelle/registry';
+import type { AuditEntry, AuditStore } from '@passerelle/audit';
 import type { InMemoryPatientRecords } from './patient-records';
 
 /** A unit of work: the registry's submission and what other stores staged to commit with it. */
@@ -69,7 +70,10 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
   private readonly associationRows: Association[] = [];
   private readonly locators = new Map<string, DocumentLocatorEntry>();
 
-  constructor(private readonly records: InMemoryPatientRecords) {}
+  constructor(
+    private readonly records: InMemoryPatientRecords,
+    private readonly audits: AuditStore,
+  ) {}
 
   // --- DocumentLocator ---
 
@@ -151,9 +155,15 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
     filter: DocumentFilter,
     visibility: Visibility,
     page: PageRequest,
+    audit?: AuditEntry,
   ): Promise<Page<DocumentEntry>> {
     const found = await this.documents(patientKey, filter, visibility, page);
-    return { ...found, items: await withRelations(this, patientKey, found.items, visibility) };
+    const items = await withRelations(this, patientKey, found.items, visibility);
+    if (audit) {
+      const documents = items.map((entry) => entry.uniqueId);
+      await this.audits.write({ ...audit, record: { ...audit.record, documents } });
+    }
+    return { ...found, items };
   }
 
   async documentRefs(
