@@ -9,13 +9,16 @@ const MAX_RETRY_DELAY_MS = 6 * 3600_000;
 
 /**
  * Delivers the outbox: due notifications are claimed (several gateways may run this at once),
- * delivered, and marked delivered or retried with exponential backoff. Nothing is dropped.
+ * delivered, and marked delivered or retried with exponential backoff. Nothing is dropped. A
+ * backlog (a bulk import's new-document notices) drains at the channel's pace: passes follow
+ * one another while each delivers a whole batch, instead of one batch an interval.
  */
 @Injectable()
 export class NotificationDispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('NotificationDispatcher');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private stopping = false;
 
   constructor(
     @Inject(NOTIFICATION_OUTBOX) private readonly outbox: NotificationOutbox,
@@ -29,6 +32,7 @@ export class NotificationDispatcher implements OnModuleInit, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.running;
   }
@@ -43,6 +47,19 @@ export class NotificationDispatcher implements OnModuleInit, OnApplicationShutdo
     return delivered;
   }
 
+  /**
+   * Passes over the due notifications until one delivers less than a whole batch (nothing more
+   * due, or the channel failing: those wait for their retry) or the gateway stops.
+   */
+  async drain(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const pass = await this.dispatchDue();
+      delivered += pass;
+      if (pass < BATCH || this.stopping) return delivered;
+    }
+  }
+
   /** Delivers one notification now (a code the account holder is waiting for), not in turn. */
   async dispatchNow(patientKey: string, id: string, now = new Date()): Promise<boolean> {
     const notification = await this.outbox.claim(patientKey, id, now);
@@ -51,7 +68,7 @@ export class NotificationDispatcher implements OnModuleInit, OnApplicationShutdo
 
   private async tick(): Promise<void> {
     if (this.running) return;
-    this.running = this.dispatchDue()
+    this.running = this.drain()
       .then(() => undefined)
       .catch((error: unknown) => this.logger.warn(`Outbox pass failed: ${String(error)}`))
       .finally(() => (this.running = undefined));
