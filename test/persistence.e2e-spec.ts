@@ -5,7 +5,12 @@ import {
   Submission,
   newEntryUuid,
 } from '@passerelle/domain';
-import { Database, PostgresAccessStateStore, PostgresRegistryStore } from '@passerelle/persistence';
+import {
+  Database,
+  PostgresAccessStateStore,
+  PostgresAuditStore,
+  PostgresRegistryStore,
+} from '@passerelle/persistence';
 import { DocumentAlreadyRegistered } from '@passerelle/registry';
 import { freshOid, freshPatient } from '@passerelle/testing';
 import { openTestDatabase } from './support/test-database';
@@ -322,5 +327,37 @@ describe('the access states of several records, read in one query', () => {
       confirmed: [structure],
     });
     expect(first.authorisation).toBe('valid');
+  });
+});
+
+describe('the outbox on PostgreSQL, behind a backlog of new-document notices', () => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(1);
+  });
+
+  afterAll(() => database.close());
+
+  it('gives the other notifications first, then the notices oldest first, each claimed once', async () => {
+    const outbox = new PostgresAuditStore(database.dataSource);
+    const { system, nir } = freshPatient();
+    const patientKey = PatientId.fromFhirIdentifier(system, nir).key;
+    const at = (second: number) => new Date(Date.UTC(2020, 0, 1, 0, 0, second));
+    const enqueue = (id: string, kind: 'new-document' | 'emergency-access', second: number) =>
+      outbox.enqueue({ id, patientKey, kind, payload: {}, createdAt: at(second), recipient: 'x' });
+    for (let second = 0; second < 5; second++)
+      await enqueue(`doc-${second}`, 'new-document', second);
+    await enqueue('emergency', 'emergency-access', 10);
+    const now = new Date();
+    const ours = (claimed: { patientKey: string; id: string }[]) =>
+      claimed.filter((n) => n.patientKey === patientKey).map((n) => n.id);
+    // The run's database is shared: other tests' pending notifications are claimed too.
+    const claimed: string[] = [];
+    for (let pass = 0; pass < 1000 && claimed.length < 6; pass++) {
+      claimed.push(...ours(await outbox.claimDue(3, now)));
+    }
+    expect(claimed).toEqual(['emergency', 'doc-0', 'doc-1', 'doc-2', 'doc-3', 'doc-4']);
+    expect(ours(await outbox.claimDue(10, now))).toEqual([]);
   });
 });

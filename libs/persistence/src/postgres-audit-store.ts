@@ -265,11 +265,22 @@ export class PostgresAuditStore implements AuditStore, NotificationOutbox {
     );
   }
 
-  claimDue(limit: number, now: Date): Promise<PendingNotification[]> {
-    return this.claimWhere(
-      `delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+  /**
+   * The due notifications, oldest first — those that are not new-document notices before any
+   * of these, so that an emergency access is not announced after a bulk import's backlog.
+   */
+  async claimDue(limit: number, now: Date): Promise<PendingNotification[]> {
+    const urgent = await this.claimWhere(
+      `delivered_at IS NULL AND kind <> 'new-document' AND next_attempt_at <= $1
+       ORDER BY next_attempt_at LIMIT $2`,
       [now, limit],
     );
+    if (urgent.length >= limit) return urgent;
+    const others = await this.claimWhere(
+      `delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+      [now, limit - urgent.length],
+    );
+    return [...urgent, ...others];
   }
 
   async claim(patientKey: string, id: string, now: Date): Promise<PendingNotification | undefined> {

@@ -11,6 +11,7 @@ import { PatientContact1764600000000 } from './1764600000000-patient-contact';
 import { AccessSubjectKind1764700000000 } from './1764700000000-access-subject-kind';
 import { DirectorySearch1764800000000 } from './1764800000000-directory-search';
 import { AuditRequestId1765500000000 } from './1765500000000-audit-request-id';
+import { UrgentNotifications1765600000000 } from './1765600000000-urgent-notifications';
 import { PatientDataKeys1764900000000 } from './1764900000000-patient-data-keys';
 import { encryptDocumentContents } from './1764900100000-encrypt-document-contents';
 import { RecordLifecycle1764900200000 } from './1764900200000-record-lifecycle';
@@ -34,4 +35,5 @@ export const migrations = (dataKeys: PatientDataKeys) => [
   encryptDocumentContents(dataKeys),
   RecordLifecycle1764900200000,
   AuditRequestId1765500000000,
+  UrgentNotifications1765600000000,
 ];
