@@ -22,15 +22,17 @@ gateway's development PKI on a fresh database of its own, and the built gateway 
 fresh PostgreSQL database; then runs the load generator against each alternately — floor,
 gateway, floor, gateway… — so that the machine's other work hits both. Each run: records
 opened, ITI-65 bundles (one --doc-size document each), ITI-67 searches by patient and by type,
-ITI-68 reads, all at --concurrency. Prints one JSON object: per transaction both rates, the
-ratio gateway / floor (median of the rounds' ratios), and server (Node.js) and PostgreSQL CPU ms
-per operation for each, with every round's figures. Both databases are dropped at the end.
+ITI-68 reads, all at --concurrency (the defaults make phases of several seconds: rounds of
+about a second moved the ratios by ±0.1 between runs of the same code). Prints one JSON object:
+per transaction both rates, the ratio gateway / floor (median of the rounds' ratios), and
+server (Node.js) and PostgreSQL CPU ms per operation for each, with every round's figures. Both
+databases are dropped at the end.
 
-  --rounds N              floor / gateway pairs (default 3)
+  --rounds N              floor / gateway pairs (default 5)
   --patients N            patients per run (default 100)
-  --bundles B             ITI-65 bundles per run (default 200)
-  --searches S            ITI-67 searches per mode per run (default 500)
-  --reads R               ITI-68 reads per run (default 500)
+  --bundles B             ITI-65 bundles per run (default 600)
+  --searches S            ITI-67 searches per mode per run (default 3000)
+  --reads R               ITI-68 reads per run (default 3000)
   --concurrency C         requests in flight in every phase (default 8)
   --doc-size BYTES        size of each document (default 51200)
   --admin-database-url U  where the databases are created
@@ -60,11 +62,11 @@ export function parseFloorOptions(argv: readonly string[]): FloorComparisonOptio
   const { values } = flags(argv);
   if (values.help) return undefined;
   return {
-    rounds: integer(values.rounds, 'rounds', 3, 1, 100),
+    rounds: integer(values.rounds, 'rounds', 5, 1, 100),
     patients: integer(values.patients, 'patients', 100, 1, 100_000),
-    bundles: integer(values.bundles, 'bundles', 200, 1, 1_000_000),
-    searches: integer(values.searches, 'searches', 500, 1, 1_000_000),
-    reads: integer(values.reads, 'reads', 500, 1, 1_000_000),
+    bundles: integer(values.bundles, 'bundles', 600, 1, 1_000_000),
+    searches: integer(values.searches, 'searches', 3000, 1, 1_000_000),
+    reads: integer(values.reads, 'reads', 3000, 1, 1_000_000),
     concurrency: integer(values.concurrency, 'concurrency', 8, 1, 1024),
     docSize: integer(values['doc-size'], 'doc-size', 51200, 1, 64 * 1024 * 1024),
     adminDatabaseUrl: values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
