@@ -31,4 +31,11 @@ describe('StatementNames', () => {
     for (const text of [...texts, ...texts]) names.nameOf(text);
     expect(texts.map((text) => names.nameOf(text) !== undefined)).toEqual([true, true, false]);
   });
+
+  it('still names a statement that recurs after many one-offs', () => {
+    const names = new StatementNames(4);
+    for (let index = 0; index < 100; index++) names.nameOf(`SELECT $1 /* once ${index} */`);
+    names.nameOf('SELECT $1 /* hot */');
+    expect(names.nameOf('SELECT $1 /* hot */')).toBeDefined();
+  });
 });

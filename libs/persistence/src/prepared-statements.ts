@@ -26,6 +26,8 @@ export class StatementNames {
     if (named !== undefined) return named;
     if (!this.worthNaming(text)) return undefined;
     if (!this.seen.has(text)) {
+      // One-offs are forgotten in bulk: a shape that recurs later is still seen twice.
+      if (this.seen.size >= this.maxNames * 4) this.seen.clear();
       this.seen.add(text);
       return undefined;
     }
@@ -38,7 +40,6 @@ export class StatementNames {
   private worthNaming(text: string): boolean {
     return (
       this.names.size < this.maxNames &&
-      this.seen.size < this.maxNames * 4 &&
       text.length <= this.maxTextLength &&
       DATA_STATEMENT.test(text)
     );
