@@ -175,7 +175,7 @@ export function documentSearchSql(
     documentConditions(patientKey, filter, visibility),
     `SELECT e.entry_uuid, e.version, e.status, e.metadata, count(*) OVER() AS total
      FROM document_entry e`,
-    DOCUMENT_ORDER,
+    documentOrder(),
     page,
   );
 }
@@ -203,7 +203,7 @@ export function documentWithRelationsSearchSql(
     `SELECT e.patient_key, e.entry_uuid, e.unique_id, e.version, e.status, e.metadata,
             e.creation_time, count(*) OVER() AS total
      FROM document_entry e`,
-    DOCUMENT_ORDER,
+    documentOrder(),
     page,
   );
   const withRelations = `SELECT p.entry_uuid, p.unique_id, p.version, p.status, p.metadata,
@@ -215,16 +215,17 @@ export function documentWithRelationsSearchSql(
                WHERE a.patient_key = p.patient_key AND a.source_uuid = p.entry_uuid
                  AND a.type = ANY(${types}::text[])${shown}) AS relates_to
            FROM (${found.text}) AS p`;
-  const order = 'ORDER BY creation_time DESC, entry_uuid';
-  if (!audit) return { text: `${withRelations} ${order}`, params: c.params };
-  const param = (value: unknown) => c.param(value === undefined ? null : value);
-  const documents = `(SELECT coalesce(array_agg(f.unique_id ${order}), '{}') FROM found f)`;
+  if (!audit) {
+    return { text: `${withRelations} ORDER BY ${documentOrder('p')}`, params: c.params };
+  }
+  const documents = `(SELECT coalesce(array_agg(f.unique_id ORDER BY ${documentOrder('f')}), '{}')
+                      FROM found f)`;
   const audited = auditCtes(audit, 'true', documents).map(
-    (cte) => `${cte.name} AS (${cte.sql(param)})`,
+    (cte) => `${cte.name} AS (${cte.sql((value) => c.param(value))})`,
   );
   return {
     text: `WITH found AS MATERIALIZED (${withRelations}), ${audited.join(', ')}
-           SELECT * FROM found ${order}`,
+           SELECT * FROM found ORDER BY ${documentOrder('found')}`,
     params: c.params,
   };
 }
@@ -242,12 +243,15 @@ export function documentRefSearchSql(
   return paged(
     documentConditions(patientKey, filter, visibility),
     `SELECT e.entry_uuid, e.unique_id, count(*) OVER() AS total FROM document_entry e`,
-    DOCUMENT_ORDER,
+    documentOrder(),
     page,
   );
 }
 
-const DOCUMENT_ORDER = 'e.creation_time DESC, e.entry_uuid';
+/** The order of a document search, on the columns of `alias` (document_entry, or a page of it). */
+function documentOrder(alias = 'e'): string {
+  return `${alias}.creation_time DESC, ${alias}.entry_uuid`;
+}
 
 /** What a document search asks of document_entry `e`: the filter, then what the caller may see. */
 function documentConditions(
