@@ -146,15 +146,18 @@ export class BulkImport {
       }
     }
     // The records' access states are read together; each decision is still its own.
-    const requests = [...byPatient.keys()].map((patientKey) => ({
+    const records = [...byPatient].map(([patientKey, patientLines]) => ({
       patientKey,
+      patientLines,
       audit: new AuditContext(LABEL.transaction, LABEL.action, actor),
     }));
-    const outcomes = await this.access.authorizeEach(actor, 'document.provide', requests);
-    const decisions = requests.map(({ patientKey, audit }, index): [string, Decided] => [
-      patientKey,
-      { decision: { audit, ...outcomes[index] }, lines: byPatient.get(patientKey)! },
-    ]);
+    const outcomes = await this.access.authorizeEach(actor, 'document.provide', records);
+    const decisions = records.map(
+      ({ patientKey, patientLines, audit }, index): [string, Decided] => [
+        patientKey,
+        { decision: { audit, ...outcomes[index] }, lines: patientLines },
+      ],
+    );
     return { decided: new Map(decisions), unplaced };
   }
 
