@@ -17,6 +17,11 @@ import { openTestDatabase } from './support/test-database';
 
 const coded = (code: string) => ({ code, codeSystem: '1.2.3' });
 
+function patientId(): PatientId {
+  const { system, nir } = freshPatient();
+  return PatientId.fromFhirIdentifier(system, nir);
+}
+
 /** A submission and the bytes of its documents. */
 type Stored = Submission & { readonly contents: readonly DocumentContent[] };
 
@@ -121,11 +126,6 @@ describe('the submission store on PostgreSQL: one statement, whole or nothing', 
       openedAt: new Date(),
       openedBy: 'test',
     });
-  }
-
-  function patientId() {
-    const { system, nir } = freshPatient();
-    return PatientId.fromFhirIdentifier(system, nir);
   }
 
   it('stores every row of a submission', async () => {
@@ -276,10 +276,7 @@ describe('the access states of several records, read in one query', () => {
   it('are, in order, what each record read alone says', async () => {
     const registry = new PostgresRegistryStore(database.dataSource, database.dataKeys);
     const states = new PostgresAccessStateStore(database.dataSource);
-    const [open, authorised, blocked, forbidden] = [0, 1, 2, 3].map(() => {
-      const { system, nir } = freshPatient();
-      return PatientId.fromFhirIdentifier(system, nir).key;
-    });
+    const [open, authorised, blocked, forbidden] = [0, 1, 2, 3].map(() => patientId().key);
     for (const patientKey of [open, authorised, blocked, forbidden]) {
       await registry.openIfAbsent({
         patientKey,
@@ -341,8 +338,7 @@ describe('the outbox on PostgreSQL, behind a backlog of new-document notices', (
 
   it('gives the other notifications first, then the notices oldest first, each claimed once', async () => {
     const outbox = new PostgresAuditStore(database.dataSource);
-    const { system, nir } = freshPatient();
-    const patientKey = PatientId.fromFhirIdentifier(system, nir).key;
+    const patientKey = patientId().key;
     const at = (second: number) => new Date(Date.UTC(2020, 0, 1, 0, 0, second));
     const enqueue = (id: string, kind: 'new-document' | 'emergency-access', second: number) =>
       outbox.enqueue({ id, patientKey, kind, payload: {}, createdAt: at(second), recipient: 'x' });
