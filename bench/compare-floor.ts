@@ -9,7 +9,7 @@ import { Cleanup } from './cleanup';
 import { identityFrom } from './fhir-client';
 import { Round, compareRounds, failedRequests } from './floor-comparison';
 import { FloorComparisonOptions } from './floor-options';
-import { FloorProcess } from './floor-process';
+import { FloorKind, FloorProcess } from './floor-process';
 import { GatewayProcess } from './gateway-process';
 import { LoadSettings, LoadTarget, runMhdLoad } from './mhd-load-run';
 import { machine } from './report';
@@ -27,7 +27,10 @@ export async function compareWithFloor(
   const resultsDir = options.resultsDir ?? join(workDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const pki = ensureDevPki(join(workDir, 'gateway', 'pki'));
-  const floor = await startFloor(options, pki, workDir, cleanup);
+  const floor = await startFloor('floor', options, pki, workDir, cleanup);
+  const auditedFloor = options.auditedFloor
+    ? await startFloor('audited-floor', options, pki, workDir, cleanup)
+    : undefined;
   const gateway = await startGateway(options, pki, workDir, cleanup);
   const settings: LoadSettings = { ...options, pkiDir: pki.dir };
   const loadAverageAtStart = loadavg()[0];
@@ -37,7 +40,11 @@ export async function compareWithFloor(
       progress(`Round ${n}/${options.rounds}: ${side}`);
       return runMhdLoad(target, settings, join(resultsDir, `round-${n}-${side}.json`));
     };
-    rounds.push({ floor: await run(floor, 'floor'), gateway: await run(gateway, 'gateway') });
+    rounds.push({
+      floor: await run(floor, 'floor'),
+      ...(auditedFloor ? { auditedFloor: await run(auditedFloor, 'audited-floor') } : {}),
+      gateway: await run(gateway, 'gateway'),
+    });
   }
   const failed = failedRequests(rounds);
   const report = {
@@ -53,16 +60,17 @@ export async function compareWithFloor(
 }
 
 async function startFloor(
+  kind: FloorKind,
   options: FloorComparisonOptions,
   pki: DevPki,
   workDir: string,
   cleanup: Cleanup,
 ): Promise<LoadTarget> {
   const database = await freshDatabase(options, cleanup);
-  const floor = await FloorProcess.start(database.url, pki, join(workDir, 'floor-tls'));
-  cleanup.add('stop floor', () => floor.stop());
+  const floor = await FloorProcess.start(kind, database.url, pki, join(workDir, `${kind}-tls`));
+  cleanup.add(`stop ${kind}`, () => floor.stop());
   process.once('exit', () => floor.killNow());
-  progress(`Floor pid ${floor.pid} on ${floor.base}`);
+  progress(`${kind} pid ${floor.pid} on ${floor.base}`);
   return {
     base: floor.base,
     serverPid: floor.pid,

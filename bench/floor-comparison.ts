@@ -11,33 +11,51 @@ const COMPARED: Readonly<Record<string, string>> = {
 
 export interface Round {
   readonly floor: readonly LoadPhase[];
+  /** With --audited-floor: bench/audited-floor-server.ts, run between the two. */
+  readonly auditedFloor?: readonly LoadPhase[];
   readonly gateway: readonly LoadPhase[];
 }
 
 /**
- * Per transaction: both rates and CPU per operation, round by round and their medians, and the
+ * Per transaction: the rates and CPU per operation, round by round and their medians, and the
  * ratio gateway / floor — the median of the rounds' ratios, each taken between runs next to each
- * other in time, so that the machine's other work weighs on both sides alike.
+ * other in time, so that the machine's other work weighs on every side alike. With the audited
+ * floor: its ratio to the floor (how far the DMP's mandatory work lets any implementation come),
+ * and the gateway's to it.
  */
 export function compareRounds(rounds: readonly Round[]) {
   return Object.fromEntries(
     Object.entries(COMPARED).map(([prefix, label]) => {
-      const pairs = rounds.map((r) => ({
+      const of = (phases: readonly LoadPhase[] | undefined) => phases && phaseOf(phases, prefix);
+      const sides = rounds.map((r) => ({
         floor: phaseOf(r.floor, prefix),
+        auditedFloor: of(r.auditedFloor),
         gateway: phaseOf(r.gateway, prefix),
       }));
-      const side = (pick: (pair: (typeof pairs)[number]) => LoadPhase) =>
-        summarise(pairs.map(pick));
+      const audited = sides.flatMap((s) => (s.auditedFloor ? [s.auditedFloor] : []));
+      const ratio = (over: (s: (typeof sides)[number]) => LoadPhase | undefined, of: LoadPhase[]) =>
+        median(
+          sides.flatMap((s, n) => {
+            const base = over(s);
+            return base ? [of[n].throughputPerSec / Math.max(base.throughputPerSec, 1e-9)] : [];
+          }),
+          2,
+        );
+      const gateways = sides.map((s) => s.gateway);
       return [
-        pairs[0].gateway.name,
+        sides[0].gateway.name,
         {
           transaction: label,
-          ratio: median(
-            pairs.map((p) => p.gateway.throughputPerSec / Math.max(p.floor.throughputPerSec, 1e-9)),
-            2,
-          ),
-          floor: side((p) => p.floor),
-          gateway: side((p) => p.gateway),
+          ratio: ratio((s) => s.floor, gateways),
+          ...(audited.length === sides.length
+            ? {
+                auditedFloorRatio: ratio((s) => s.floor, audited),
+                ratioToAuditedFloor: ratio((s) => s.auditedFloor, gateways),
+              }
+            : {}),
+          floor: summarise(sides.map((s) => s.floor)),
+          ...(audited.length ? { auditedFloor: summarise(audited) } : {}),
+          gateway: summarise(gateways),
         },
       ];
     }),
@@ -82,7 +100,7 @@ function summarise(phases: readonly LoadPhase[]) {
 /** Requests that did not succeed, over every phase of every round. */
 export function failedRequests(rounds: readonly Round[]): number {
   return rounds
-    .flatMap((r) => [...r.floor, ...r.gateway])
+    .flatMap((r) => [...r.floor, ...(r.auditedFloor ?? []), ...r.gateway])
     .reduce((sum, phase) => sum + phase.requests - phase.ok, 0);
 }
 

@@ -8,6 +8,8 @@ export interface FloorComparisonOptions extends Omit<LoadSettings, 'pkiDir'> {
   readonly adminDatabaseUrl: string;
   /** Where each run's mhd-load JSON is kept; a temporary directory, removed, otherwise. */
   readonly resultsDir?: string;
+  /** Also run the audited floor (bench/audited-floor-server.ts) in every round. */
+  readonly auditedFloor: boolean;
   /** The gateway run with --cpu-prof, its profile written there at the end. */
   readonly cpuProfDir?: string;
 }
@@ -37,6 +39,13 @@ databases are dropped at the end.
   --doc-size BYTES        size of each document (default 51200)
   --admin-database-url U  where the databases are created
                           (default postgres://postgres@127.0.0.1:5432/postgres)
+  --audited-floor         also run, in every round between the two, the audited floor
+                          (bench/audited-floor-server.ts): the floor plus only the work the DMP's
+                          rules make every implementation do — an access-state read before
+                          answering, an audit row per request (naming the documents), a
+                          notification per stored document. Adds per transaction its rates,
+                          auditedFloorRatio (it / floor: how far any implementation of those
+                          rules can come) and ratioToAuditedFloor (gateway / it)
   --results-dir DIR       keep each run's mhd-load JSON there
   --cpu-prof DIR          run the gateway with node --cpu-prof, its profile written to DIR
   --help                  show this help
@@ -53,6 +62,7 @@ const FLAGS = {
   'doc-size': { type: 'string' },
   'admin-database-url': { type: 'string' },
   'results-dir': { type: 'string' },
+  'audited-floor': { type: 'boolean' },
   'cpu-prof': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -71,6 +81,7 @@ export function parseFloorOptions(argv: readonly string[]): FloorComparisonOptio
     docSize: integer(values['doc-size'], 'doc-size', 51200, 1, 64 * 1024 * 1024),
     adminDatabaseUrl: values['admin-database-url'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     resultsDir: values['results-dir'],
+    auditedFloor: values['audited-floor'] ?? false,
     cpuProfDir: values['cpu-prof'],
   };
 }

@@ -7,22 +7,45 @@ import { freePort } from './gateway-process';
 /** The repository's root, from this compiled file: dist/apps/gateway/bench. */
 export const REPOSITORY_ROOT = resolve(__dirname, '../../../..');
 
+/** Which floor: the neutral one, or it plus the work the DMP's rules make mandatory. */
+export type FloorKind = 'floor' | 'audited-floor';
+
+const SCRIPTS: Record<FloorKind, { path: string; ready: string }> = {
+  floor: {
+    path: join(REPOSITORY_ROOT, 'bench/neutral/floor-server.mjs'),
+    ready: 'floor-server https+mtls',
+  },
+  'audited-floor': {
+    path: join(__dirname, 'audited-floor-server.js'),
+    ready: 'audited-floor https+mtls',
+  },
+};
+
 /**
  * The floor (bench/neutral/floor-server.mjs): the least work Node.js + pg can do for the same
- * MHD traffic, over the same mutual TLS as the gateway, on a database of its own.
+ * MHD traffic, over the same mutual TLS as the gateway, on a database of its own; or the audited
+ * floor (bench/audited-floor-server.ts), the same with the access-state read, audit rows and
+ * notifications every request owes.
  */
 export class FloorProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    private readonly ready: string,
   ) {}
 
-  static async start(databaseUrl: string, pki: DevPki, tlsDir: string): Promise<FloorProcess> {
+  static async start(
+    kind: FloorKind,
+    databaseUrl: string,
+    pki: DevPki,
+    tlsDir: string,
+  ): Promise<FloorProcess> {
+    const script = SCRIPTS[kind];
     const port = await freePort();
     const database = new URL(databaseUrl);
     const child = spawn(
       process.execPath,
-      [floorScript(), '--reset', '--port', String(port), '--tls', floorTls(pki, tlsDir)],
+      [script.path, '--reset', '--port', String(port), '--tls', floorTls(pki, tlsDir)],
       {
         // It resolves `pg` from its working directory.
         cwd: REPOSITORY_ROOT,
@@ -37,7 +60,7 @@ export class FloorProcess {
         stdio: ['ignore', 2, 'pipe'],
       },
     );
-    const floor = new FloorProcess(child, port);
+    const floor = new FloorProcess(child, port, script.ready);
     await floor.listening();
     return floor;
   }
@@ -67,15 +90,11 @@ export class FloorProcess {
       const stderr = this.child.stderr!;
       stderr.on('data', (chunk: Buffer) => {
         process.stderr.write(chunk);
-        if (chunk.toString('utf8').includes('floor-server https+mtls')) done();
+        if (chunk.toString('utf8').includes(this.ready)) done();
       });
       this.child.once('exit', (code) => fail(new Error(`The floor exited early (code ${code})`)));
     });
   }
-}
-
-function floorScript(): string {
-  return join(REPOSITORY_ROOT, 'bench/neutral/floor-server.mjs');
 }
 
 /** The floor's file names for the gateway's server certificate and CA. */
