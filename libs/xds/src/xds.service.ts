@@ -63,7 +63,7 @@ export class XdsService {
     let audit = new AuditContext(`POST /xds/${endpoint}`, 'unknown');
     let relatesTo: string | undefined;
     /** Once the transaction is known, how it says that the database is out of reach. */
-    let unavailable: XdsAnswer | undefined;
+    let unavailable: (() => XdsAnswer) | undefined;
     let answer: XdsAnswer;
     let auditStatus: number;
     try {
@@ -78,12 +78,8 @@ export class XdsService {
       const soap = await this.readSoap(request);
       relatesTo = soap.envelope.messageId;
       const transaction = transactionFor(endpoint, soap.envelope.action);
-      unavailable = packaged(
-        transaction,
-        soap,
-        transaction.failure(unavailableError(transaction)),
-        relatesTo,
-      );
+      unavailable = () =>
+        packaged(transaction, soap, transaction.failure(unavailableError(transaction)), relatesTo);
       audit = new AuditContext(transaction.name, 'unknown', presenter);
       const principal = this.principalOf(soap, presenter);
       audit = new AuditContext(transaction.name, 'unknown', principal);
@@ -102,7 +98,7 @@ export class XdsService {
     } catch (error) {
       [answer, auditStatus] =
         unavailable && isDatabaseUnavailable(error)
-          ? [unavailable, 503]
+          ? [unavailable(), 503]
           : faultAnswer(error, relatesTo);
     }
     return this.audited(audit, answer, auditStatus, relatesTo, unavailable);
@@ -141,13 +137,13 @@ export class XdsService {
     answer: XdsAnswer,
     auditStatus: number,
     relatesTo: string | undefined,
-    unavailable: XdsAnswer | undefined,
+    unavailable: (() => XdsAnswer) | undefined,
   ): Promise<XdsAnswer> {
     try {
       await this.auditTrail.complete(audit, auditStatus);
       return answer;
     } catch (error) {
-      if (unavailable && isDatabaseUnavailable(error)) return unavailable;
+      if (unavailable && isDatabaseUnavailable(error)) return unavailable();
       return faultAnswer(error, relatesTo)[0];
     }
   }
