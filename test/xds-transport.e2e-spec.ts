@@ -125,6 +125,28 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
     }
   }
 
+  interface AuditRow {
+    transaction: string;
+    outcome: string;
+    documents: string[];
+    http_status: number;
+  }
+
+  async function auditRows(patient: XdsPatient): Promise<AuditRow[]> {
+    const client = new Client({ connectionString: process.env.PASSERELLE_TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<AuditRow>(
+        `SELECT transaction, outcome, documents, http_status FROM audit_event
+          WHERE patient_key = $1 ORDER BY recorded_at, id`,
+        [patient.cx],
+      );
+      return rows;
+    } finally {
+      await client.end();
+    }
+  }
+
   function faultOf(text: string) {
     const envelope = parseXml(text);
     const fault = childOf(childOf(envelope, NS.soap12, 'Body')!, NS.soap12, 'Fault')!;
@@ -401,6 +423,60 @@ describe('XDS.b transport: real MTOM captures, hardened XML, SOAP faults, SAML a
       );
       expect(statusOf(answer.body)).toBe('Failure');
       expect(errorCodesOf(answer.body)).toEqual(['XDSTooManyResults']);
+    });
+
+    it('audits FindDocuments as ObjectRef naming the documents it answered, and past the cap as the LeafClass query is, naming none', async () => {
+      const patient = await patientWithRecord();
+      const register = async () =>
+        expectSuccess(
+          await postSoap(
+            gateway,
+            'registry',
+            registerRequest(nistText('11990', 'submit', 'single_doc.xml'), { patient: patient.cx }),
+          ),
+        );
+      const find = (returnType: 'LeafClass' | 'ObjectRef') =>
+        postSoap(
+          gateway,
+          'registry',
+          findDocumentsQuery(patient.cx, returnType),
+          'medecin-generaliste',
+        );
+      await register();
+      await register();
+      const entries = childrenOf(
+        childOf((await find('LeafClass')).body, NS.rim, 'RegistryObjectList')!,
+        NS.rim,
+        'ExtrinsicObject',
+      );
+      const uniqueIds = entries.map(
+        (entry) =>
+          childrenOf(entry, NS.rim, 'ExternalIdentifier').find(
+            (identifier) =>
+              identifier.attributes.identificationScheme ===
+              'urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab',
+          )!.attributes.value,
+      );
+      expect(uniqueIds).toHaveLength(2);
+      expect(await documentCount(patient)).toBe(2);
+      await register();
+      await register();
+      for (const returnType of ['LeafClass', 'ObjectRef'] as const) {
+        expect(errorCodesOf((await find(returnType)).body)).toEqual(['XDSTooManyResults']);
+      }
+      const rows = (await auditRows(patient)).filter((row) => row.transaction === 'ITI-18');
+      const asAudited = ({ outcome, documents, http_status }: AuditRow) => ({
+        outcome,
+        documents,
+        http_status,
+      });
+      expect(rows.map(asAudited)).toEqual([
+        { outcome: 'allowed', documents: uniqueIds, http_status: 200 },
+        { outcome: 'allowed', documents: uniqueIds, http_status: 200 },
+        asAudited(rows[2]),
+        asAudited(rows[2]),
+      ]);
+      expect(rows[2].documents).toEqual([]);
     });
 
     it('answers a request without a client certificate with a security fault', async () => {

@@ -232,20 +232,36 @@ export function documentWithRelationsSearchSql(
 
 /**
  * The same documents as `documentSearchSql` (same conditions, visibility and order), read as
- * their ids only: what an ObjectRef answer needs, without loading the entries.
+ * their ids only: what an ObjectRef answer needs, without loading the entries. With an audit
+ * entry, the statement also writes it, naming them, unless as many as `page.limit` are found.
  */
 export function documentRefSearchSql(
   patientKey: string,
   filter: DocumentFilter,
   visibility: Visibility,
   page: PageRequest,
+  audit?: AuditEntry,
 ): Sql {
-  return paged(
-    documentConditions(patientKey, filter, visibility),
-    `SELECT e.entry_uuid, e.unique_id, count(*) OVER() AS total FROM document_entry e`,
+  const c = documentConditions(patientKey, filter, visibility);
+  const ordered = audit ? ', e.creation_time' : '';
+  const found = paged(
+    c,
+    `SELECT e.entry_uuid, e.unique_id${ordered}, count(*) OVER() AS total FROM document_entry e`,
     documentOrder(),
     page,
   );
+  if (!audit) return found;
+  const documents = `(SELECT coalesce(array_agg(f.unique_id ORDER BY ${documentOrder('f')}), '{}')
+                      FROM found f)`;
+  const withinCap = `(SELECT count(*) FROM found) < ${c.param(page.limit)}::int`;
+  const audited = auditCtes(audit, withinCap, documents).map(
+    (cte) => `${cte.name} AS (${cte.sql((value) => c.param(value))})`,
+  );
+  return {
+    text: `WITH found AS MATERIALIZED (${found.text}), ${audited.join(', ')}
+           SELECT entry_uuid, unique_id, total FROM found ORDER BY ${documentOrder('found')}`,
+    params: c.params,
+  };
 }
 
 /** The order of a document search, on the columns of `alias` (document_entry, or a page of it). */

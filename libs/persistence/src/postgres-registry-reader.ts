@@ -122,8 +122,9 @@ export class PostgresRegistryReader implements RegistryReader, DocumentLocator {
     filter: DocumentFilter,
     visibility: Visibility,
     page: PageRequest,
+    audit?: AuditEntry,
   ): Promise<Page<DocumentRef>> {
-    const { text, params } = documentRefSearchSql(patientKey, filter, visibility, page);
+    const { text, params } = documentRefSearchSql(patientKey, filter, visibility, page, audit);
     const rows: { entry_uuid: string; unique_id: string; total: string }[] =
       await this.dataSource.query(text, params);
     return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessControl } from '@passerelle/access-control';
-import { AuditContext, Outcome, UseCase, audited } from '@passerelle/audit';
+import { AuditContext, AuditTrail, Outcome, UseCase, audited } from '@passerelle/audit';
 import { DomainError, Principal } from '@passerelle/domain';
 import { DOCUMENT_LOCATOR, DocumentLocator, REGISTRY_READER, RegistryReader } from '../ports';
 import type {
@@ -9,7 +9,7 @@ import type {
   StoredQueryObjects,
   StoredQueryResult,
 } from './stored-query';
-import { StoredQueryRun } from './stored-query-run';
+import { StoredQueryRun, readsIdsOnly } from './stored-query-run';
 
 const NOTHING: StoredQueryObjects = {
   documents: [],
@@ -23,6 +23,8 @@ const NOTHING: StoredQueryObjects = {
  * explicit refusal); a query naming objects by id is decided for the record they belong to, and
  * answers nothing — as for unknown ids — where the caller may not consult. Then everything is
  * read within that one record and what the caller may see; XDSTooManyResults past the cap.
+ * FindDocuments as ObjectRefs is read with its audit (two round trips in all); the door audits
+ * every other query.
  */
 @Injectable()
 export class RegistryStoredQuery implements UseCase<StoredQueryCommand, StoredQueryResult> {
@@ -30,6 +32,7 @@ export class RegistryStoredQuery implements UseCase<StoredQueryCommand, StoredQu
     private readonly access: AccessControl,
     @Inject(DOCUMENT_LOCATOR) private readonly locator: DocumentLocator,
     @Inject(REGISTRY_READER) private readonly reader: RegistryReader,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   execute(actor: Principal, command: StoredQueryCommand): Promise<Outcome<StoredQueryResult>> {
@@ -42,9 +45,14 @@ export class RegistryStoredQuery implements UseCase<StoredQueryCommand, StoredQu
       if (!access) return { ...NOTHING, returnType: query.returnType };
       audit.patientKey = access.patientKey;
       const run = new StoredQueryRun(this.reader, access.patientKey, access.visibility, maxResults);
-      const result = await run.run(query);
+      const auditedWithRead = readsIdsOnly(query);
+      const result = await run.run(
+        query,
+        auditedWithRead ? this.auditTrail.entryOfSuccess(audit) : undefined,
+      );
       assertWithinCap(result, maxResults);
       audit.documents = result.documents.map((entry) => entry.uniqueId);
+      if (auditedWithRead) this.auditTrail.committed(audit);
       return result;
     });
   }

@@ -7,6 +7,7 @@ import type {
   ObjectIds,
   SubmissionSet,
 } from '@passerelle/domain';
+import type { AuditEntry } from '@passerelle/audit';
 import type { RegistryReader, Visibility } from '../ports';
 import type {
   DocumentFilters,
@@ -14,6 +15,13 @@ import type {
   StoredQueryObjects,
   StoredQueryResult,
 } from './stored-query';
+
+/** FindDocuments answered as ObjectRefs: its ids are read, and audited, in one statement. */
+export function readsIdsOnly(
+  query: StoredQuery,
+): query is Extract<StoredQuery, { name: 'FindDocuments' }> {
+  return query.name === 'FindDocuments' && query.returnType === 'ObjectRef';
+}
 
 const EMPTY: StoredQueryObjects = {
   documents: [],
@@ -41,15 +49,17 @@ export class StoredQueryRun {
 
   /**
    * FindDocuments answered as ObjectRefs reads the ids of the documents only (same filter, same
-   * visibility); every other query reads whole objects.
+   * visibility), and writes `audit` with them unless they pass the cap; every other query reads
+   * whole objects (its audit is the door's).
    */
-  async run(query: StoredQuery): Promise<StoredQueryResult> {
-    if (query.name === 'FindDocuments' && query.returnType === 'ObjectRef') {
+  async run(query: StoredQuery, audit?: AuditEntry): Promise<StoredQueryResult> {
+    if (readsIdsOnly(query)) {
       const page = await this.reader.documentRefs(
         this.patientKey,
         query.filter,
         this.visibility,
         this.page,
+        audit,
       );
       return { ...EMPTY, returnType: 'ObjectRef', documents: page.items };
     }

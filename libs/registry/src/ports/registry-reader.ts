@@ -49,12 +49,18 @@ export interface RegistryReader {
     page: PageRequest,
     audit?: AuditEntry,
   ): Promise<Page<DocumentEntry>>;
-  /** The documents `documents` returns (same filter, visibility and order), as ids only. */
+  /**
+   * The documents `documents` returns (same filter, visibility and order), as ids only. The
+   * audit entry, if given, is written with the read, naming the documents returned — when fewer
+   * than `page.limit` are found: a page is asked one longer than the caller's cap, and a query
+   * past it is refused (the door audits the refusal).
+   */
   documentRefs(
     patientKey: string,
     filter: DocumentFilter,
     visibility: Visibility,
     page: PageRequest,
+    audit?: AuditEntry,
   ): Promise<Page<DocumentRef>>;
   submissionSets(
     patientKey: string,

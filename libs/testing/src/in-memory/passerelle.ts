@@ -157,7 +157,12 @@ export class InMemoryPasserelle {
     const updates = new UpdateDocumentMetadata(registry);
 
     this.registerDocumentSet = new RegisterDocumentSet(access, registrar);
-    this.registryStoredQuery = new RegistryStoredQuery(access, registry, registry);
+    this.registryStoredQuery = new RegistryStoredQuery(
+      access,
+      registry,
+      registry,
+      new AuditTrail(this.audits),
+    );
     this.updateDocumentSet = new UpdateDocumentSet(
       access,
       registry,

@@ -171,8 +171,13 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
     filter: DocumentFilter,
     visibility: Visibility,
     page: PageRequest,
+    audit?: AuditEntry,
   ): Promise<Page<DocumentRef>> {
     const { items, total } = await this.documents(patientKey, filter, visibility, page);
+    if (audit && items.length < page.limit) {
+      const documents = items.map((entry) => entry.uniqueId);
+      await this.audits.write({ ...audit, record: { ...audit.record, documents } });
+    }
     return { items: items.map(({ entryUuid, uniqueId }) => ({ entryUuid, uniqueId })), total };
   }
 
