@@ -60,6 +60,38 @@ describe('request log and X-Request-Id', () => {
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(await lineOf(gateway, id)).toMatchObject({ level: 40, res: { status: 400 } });
     });
+
+    it('logs a request whose caller hangs up before the answer as aborted, an error', async () => {
+      const abort = new AbortController();
+      const firstPartSent = new Promise<void>((sent) => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"resourceType":"Bundle",'));
+            sent();
+          },
+        });
+        void undiciFetch(`https://localhost:${gateway.port}/fhir`, {
+          method: 'POST',
+          dispatcher: gateway.agent('hopital-org'),
+          headers: {
+            'content-type': 'application/fhir+json',
+            'content-length': String(64 * 1024),
+            'x-request-id': 'hung-up.1',
+          },
+          body,
+          duplex: 'half',
+          signal: abort.signal,
+        }).catch(() => undefined);
+      });
+      await firstPartSent;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      abort.abort();
+      expect(await lineOf(gateway, 'hung-up.1')).toMatchObject({
+        level: 50,
+        msg: 'request aborted',
+        req: { id: 'hung-up.1', method: 'POST', path: '/fhir' },
+      });
+    });
   });
 
   describe('the audit trail', () => {
