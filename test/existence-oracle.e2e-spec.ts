@@ -1,6 +1,6 @@
 import type { Bundle, DocumentReference } from 'fhir/r4';
 import { randomUUID } from 'node:crypto';
-import { NS, XmlElement, attributeOf, childOf, childrenOf } from '@passerelle/xds';
+import { NS, XmlElement, attributeOf, childrenOf } from '@passerelle/xds';
 import { freshOid } from '@passerelle/testing';
 import {
   ABSENT_AUTHOR,
@@ -10,7 +10,14 @@ import {
   IDNAT,
   PRESCRIPTION,
 } from './support/dmp-test-bed';
-import { SoapAnswer, errorCodesOf, expectSuccess, postSoap, statusOf } from './support/xds-client';
+import {
+  SoapAnswer,
+  documentsOf,
+  errorCodesOf,
+  expectSuccess,
+  postSoap,
+  statusOf,
+} from './support/xds-client';
 import {
   findDocumentsQuery,
   nistBytes,
@@ -34,11 +41,6 @@ function withPlaceholder(answer: Answer, id: string) {
 /** The SOAP body element (status, errors, codeContext…) with the requested id replaced. */
 function soapWithPlaceholder(answer: SoapAnswer, id: string) {
   return JSON.stringify(answer.body).split(id).join('<ID>');
-}
-
-function documentsOf(query: XmlElement): XmlElement[] {
-  const list = childOf(query, NS.rim, 'RegistryObjectList');
-  return list ? childrenOf(list, NS.rim, 'ExtrinsicObject') : [];
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Bundle, DocumentReference } from 'fhir/r4';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { AvailabilityStatus, XDS_STATUS_URN } from '@passerelle/domain';
-import { NS, XmlElement, attributeOf, childOf, childrenOf } from '@passerelle/xds';
+import { NS, attributeOf, childOf, childrenOf } from '@passerelle/xds';
 import {
   XdsPatient,
   freshOid,
@@ -13,9 +13,13 @@ import {
 import type { FhirClient } from './support/test-gateway';
 import { TestGateway, startTestGateway } from './support/test-gateway';
 import {
+  DOCUMENT_UNIQUE_ID,
+  documentsOf,
   errorCodesOf,
   errorContextsOf,
   expectSuccess,
+  externalIdentifier,
+  objectRefsOf,
   postSoap,
   statusOf,
 } from './support/xds-client';
@@ -69,24 +73,6 @@ describe('XDS.b door over mutual TLS on PostgreSQL', () => {
   }
 
   const myDocument = () => nistBytes('11966', 'submit', 'my_document.txt');
-
-  function documentsOf(query: XmlElement): XmlElement[] {
-    const list = childOf(query, NS.rim, 'RegistryObjectList');
-    return list ? childrenOf(list, NS.rim, 'ExtrinsicObject') : [];
-  }
-
-  function objectRefsOf(query: XmlElement): XmlElement[] {
-    const list = childOf(query, NS.rim, 'RegistryObjectList');
-    return list ? childrenOf(list, NS.rim, 'ObjectRef') : [];
-  }
-
-  function externalIdentifier(object: XmlElement, scheme: string): string | undefined {
-    return childrenOf(object, NS.rim, 'ExternalIdentifier').find(
-      (identifier) => attributeOf(identifier, 'identificationScheme') === scheme,
-    )?.attributes.value;
-  }
-
-  const DOCUMENT_UNIQUE_ID = 'urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab';
 
   async function findDocuments(patient: XdsPatient, statuses: AvailabilityStatus[] = ['Approved']) {
     const answer = await postSoap(

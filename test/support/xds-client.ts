@@ -3,6 +3,7 @@ import { request } from 'undici';
 import {
   NS,
   XmlElement,
+  attributeOf,
   childOf,
   childrenOf,
   parseXml,
@@ -98,4 +99,25 @@ export function expectSuccess(answer: Pick<SoapAnswer, 'body'>): void {
       )
     : [];
   throw new Error(`Expected Success, got ${status}\n${errors.join('\n')}`);
+}
+
+/** The DocumentEntry.uniqueId ExternalIdentifier's scheme (ITI TF-3 Table 4.2.3.2-1). */
+export const DOCUMENT_UNIQUE_ID = 'urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab';
+
+/** The ExtrinsicObjects of a query response (none when it has no RegistryObjectList). */
+export function documentsOf(query: XmlElement): XmlElement[] {
+  const list = childOf(query, NS.rim, 'RegistryObjectList');
+  return list ? childrenOf(list, NS.rim, 'ExtrinsicObject') : [];
+}
+
+/** The ObjectRefs of a query response. */
+export function objectRefsOf(query: XmlElement): XmlElement[] {
+  const list = childOf(query, NS.rim, 'RegistryObjectList');
+  return list ? childrenOf(list, NS.rim, 'ObjectRef') : [];
+}
+
+export function externalIdentifier(object: XmlElement, scheme: string): string | undefined {
+  return childrenOf(object, NS.rim, 'ExternalIdentifier').find(
+    (identifier) => attributeOf(identifier, 'identificationScheme') === scheme,
+  )?.attributes.value;
 }
