@@ -32,30 +32,42 @@ export function compareRounds(rounds: readonly Round[]) {
         auditedFloor: of(r.auditedFloor),
         gateway: phaseOf(r.gateway, prefix),
       }));
-      const audited = sides.flatMap((s) => (s.auditedFloor ? [s.auditedFloor] : []));
-      const ratio = (over: (s: (typeof sides)[number]) => LoadPhase | undefined, of: LoadPhase[]) =>
+      type Side = (round: (typeof sides)[number]) => LoadPhase | undefined;
+      /** The median over the rounds of one side's rate over another's, in the same round. */
+      const ratio = (side: Side, over: Side) =>
         median(
-          sides.flatMap((s, n) => {
-            const base = over(s);
-            return base ? [of[n].throughputPerSec / Math.max(base.throughputPerSec, 1e-9)] : [];
+          sides.flatMap((round) => {
+            const [measured, base] = [side(round), over(round)];
+            return measured && base
+              ? [measured.throughputPerSec / Math.max(base.throughputPerSec, 1e-9)]
+              : [];
           }),
           2,
         );
-      const gateways = sides.map((s) => s.gateway);
+      const audited = sides.flatMap((round) => round.auditedFloor ?? []);
       return [
         sides[0].gateway.name,
         {
           transaction: label,
-          ratio: ratio((s) => s.floor, gateways),
-          ...(audited.length === sides.length
+          ratio: ratio(
+            (round) => round.gateway,
+            (round) => round.floor,
+          ),
+          ...(audited.length
             ? {
-                auditedFloorRatio: ratio((s) => s.floor, audited),
-                ratioToAuditedFloor: ratio((s) => s.auditedFloor, gateways),
+                auditedFloorRatio: ratio(
+                  (round) => round.auditedFloor,
+                  (round) => round.floor,
+                ),
+                ratioToAuditedFloor: ratio(
+                  (round) => round.gateway,
+                  (round) => round.auditedFloor,
+                ),
               }
             : {}),
-          floor: summarise(sides.map((s) => s.floor)),
+          floor: summarise(sides.map((round) => round.floor)),
           ...(audited.length ? { auditedFloor: summarise(audited) } : {}),
-          gateway: summarise(gateways),
+          gateway: summarise(sides.map((round) => round.gateway)),
         },
       ];
     }),

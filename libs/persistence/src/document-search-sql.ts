@@ -218,16 +218,7 @@ export function documentWithRelationsSearchSql(
   if (!audit) {
     return { text: `${withRelations} ORDER BY ${documentOrder('p')}`, params: c.params };
   }
-  const documents = `(SELECT coalesce(array_agg(f.unique_id ORDER BY ${documentOrder('f')}), '{}')
-                      FROM found f)`;
-  const audited = auditCtes(audit, 'true', documents).map(
-    (cte) => `${cte.name} AS (${cte.sql((value) => c.param(value))})`,
-  );
-  return {
-    text: `WITH found AS MATERIALIZED (${withRelations}), ${audited.join(', ')}
-           SELECT * FROM found ORDER BY ${documentOrder('found')}`,
-    params: c.params,
-  };
+  return auditedDocumentRead(c, withRelations, '*', audit, 'true');
 }
 
 /**
@@ -251,15 +242,30 @@ export function documentRefSearchSql(
     page,
   );
   if (!audit) return found;
+  const withinCap = `(SELECT count(*) FROM found) < ${c.param(page.limit)}::int`;
+  return auditedDocumentRead(c, found.text, 'entry_uuid, unique_id, total', audit, withinCap);
+}
+
+/**
+ * A document read (`found`: its rows, with unique_id and the order's columns) and the audit of
+ * the consultation in one statement: `audit` written when `when` holds, naming the documents
+ * found, in the read's order; `columns` of them answered in that order.
+ */
+function auditedDocumentRead(
+  c: Conditions,
+  found: string,
+  columns: string,
+  audit: AuditEntry,
+  when: string,
+): Sql {
   const documents = `(SELECT coalesce(array_agg(f.unique_id ORDER BY ${documentOrder('f')}), '{}')
                       FROM found f)`;
-  const withinCap = `(SELECT count(*) FROM found) < ${c.param(page.limit)}::int`;
-  const audited = auditCtes(audit, withinCap, documents).map(
+  const audited = auditCtes(audit, when, documents).map(
     (cte) => `${cte.name} AS (${cte.sql((value) => c.param(value))})`,
   );
   return {
-    text: `WITH found AS MATERIALIZED (${found.text}), ${audited.join(', ')}
-           SELECT entry_uuid, unique_id, total FROM found ORDER BY ${documentOrder('found')}`,
+    text: `WITH found AS MATERIALIZED (${found}), ${audited.join(', ')}
+           SELECT ${columns} FROM found ORDER BY ${documentOrder('found')}`,
     params: c.params,
   };
 }

@@ -159,10 +159,7 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
   ): Promise<Page<DocumentEntry>> {
     const found = await this.documents(patientKey, filter, visibility, page);
     const items = await withRelations(this, patientKey, found.items, visibility);
-    if (audit) {
-      const documents = items.map((entry) => entry.uniqueId);
-      await this.audits.write({ ...audit, record: { ...audit.record, documents } });
-    }
+    if (audit) await this.writeAuditNaming(audit, items);
     return { ...found, items };
   }
 
@@ -174,11 +171,14 @@ export class InMemoryRegistry implements RegistryReader, DocumentLocator, Regist
     audit?: AuditEntry,
   ): Promise<Page<DocumentRef>> {
     const { items, total } = await this.documents(patientKey, filter, visibility, page);
-    if (audit && items.length < page.limit) {
-      const documents = items.map((entry) => entry.uniqueId);
-      await this.audits.write({ ...audit, record: { ...audit.record, documents } });
-    }
+    if (audit && items.length < page.limit) await this.writeAuditNaming(audit, items);
     return { items: items.map(({ entryUuid, uniqueId }) => ({ entryUuid, uniqueId })), total };
+  }
+
+  /** What the PostgreSQL reader's audited statements write: the entry, naming what was read. */
+  private writeAuditNaming(audit: AuditEntry, read: readonly DocumentEntry[]): Promise<void> {
+    const documents = read.map((entry) => entry.uniqueId);
+    return this.audits.write({ ...audit, record: { ...audit.record, documents } });
   }
 
   submissionSets(
