@@ -13,7 +13,7 @@ import { Pool, PoolClient } from 'pg';
  * each request, done the cheapest way:
  * - a read of the record's access state before anything is answered or stored (one indexed
  *   lookup, a round trip of its own: the decision needs it before the request goes on);
- * - an audit row for every request (ITI-67: naming the page's documents), written with the
+ * - an audit row for every request answered (ITI-67: naming the page's documents), written with the
  *   request's own statement, so that nothing is answered unaudited;
  * - for ITI-65, a notification row for the patient per document, in the bundle's transaction.
  * Nothing else: no validation, no habilitation rules, no encryption at rest, no XDS metadata.
